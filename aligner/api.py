@@ -1,0 +1,146 @@
+"""The Python API: ``align(zh, en) -> Alignment``, the same job as ``aligner align``."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .encoders import Encoder, encoder_signature, get_encoder
+from .errors import InputError
+from .language import chinese_locale, detect_language
+from .model import Alignment, Bead, Sentence
+from .segment import presegmented, segment
+from .segment.chinese import to_simplified
+from .search import SearchParams, align_embeddings
+from .signature import make_signature
+
+# The encoder never needs more than this; longer inputs only cost time.
+MAX_ENCODER_CHARS = 2000
+
+
+def align(
+    zh: str | Sequence[str],
+    en: str | Sequence[str],
+    *,
+    encoder: Encoder | str | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    src_locale: str | None = None,
+    progress: bool = False,
+    **options,
+) -> Alignment:
+    """Align a source text (normally Chinese) with its translation (normally English).
+
+    ``zh`` and ``en`` are each a text (split into paragraphs at newlines, then into sentences) or a
+    list of sentences used as they are. A list of lists is taken as paragraphs of sentences.
+    ``options`` are the search parameters of :class:`aligner.search.SearchParams` (``max_bead`` …).
+    """
+    src = _sentences(zh, src_lang)
+    tgt = _sentences(en, tgt_lang)
+    src_lang = src_lang or detect_language(" ".join(s.text for s in src[:400]))
+    tgt_lang = tgt_lang or detect_language(" ".join(s.text for s in tgt[:400]))
+    return align_sentences(src, tgt, encoder=encoder, src_lang=src_lang, tgt_lang=tgt_lang,
+                           src_locale=src_locale, progress=progress, **options)
+
+
+def align_sentences(
+    src: list[Sentence],
+    tgt: list[Sentence],
+    *,
+    encoder: Encoder | str | None,
+    src_lang: str,
+    tgt_lang: str,
+    src_locale: str | None = None,
+    progress: bool = False,
+    **options,
+) -> Alignment:
+    """Align two already segmented documents."""
+    if not src or not tgt:
+        raise InputError("nothing to align: one side has no sentences")
+    if not isinstance(encoder, Encoder):
+        encoder = get_encoder(encoder)
+    params = SearchParams(**options)
+    src_embed = EmbeddingSource(encoder, [s.text for s in src], src_lang)
+    tgt_embed = EmbeddingSource(encoder, [s.text for s in tgt], tgt_lang)
+    path = align_embeddings(src_embed, tgt_embed, params,
+                            src_lengths=_lengths(src, src_lang), tgt_lengths=_lengths(tgt, tgt_lang),
+                            progress=progress)
+    beads = [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path]
+    return Alignment(
+        zh=src, en=tgt, beads=beads, src_lang=src_lang, tgt_lang=tgt_lang,
+        src_locale=src_locale or _locale(src, src_lang), tgt_locale=_locale(tgt, tgt_lang),
+        signature=make_signature(encoder_signature(encoder), {**params.as_dict(),
+                                                              "src_lang": src_lang, "tgt_lang": tgt_lang}),
+        src_vectors=src_embed.sentence_vectors(), tgt_vectors=tgt_embed.sentence_vectors(),
+    )
+
+
+class EmbeddingSource:
+    """Embeddings of one side's sentences and of runs of consecutive sentences, computed on demand.
+
+    Runs are embedded lazily and remembered, so the search pays only for the candidates it looks at.
+    """
+
+    def __init__(self, encoder: Encoder, texts: list[str], lang: str):
+        self.encoder = encoder
+        self.lang = lang
+        self.texts = texts
+        self._joiner = "" if lang in ("zh", "ja") else " "
+        self._simplify = lang == "zh"
+        self._runs: dict[tuple[int, int], np.ndarray] = {}
+        self._sentences: np.ndarray | None = None
+        self.strings_embedded = 0
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def _prepare(self, text: str) -> str:
+        text = text[:MAX_ENCODER_CHARS]
+        return to_simplified(text) if self._simplify else text
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        self.strings_embedded += len(texts)
+        vectors = np.asarray(self.encoder.encode([self._prepare(t) for t in texts]), dtype=np.float32)
+        if vectors.shape[0] != len(texts):
+            raise ValueError(f"encoder {self.encoder.name} returned {vectors.shape[0]} rows for {len(texts)} texts")
+        return vectors
+
+    def sentence_vectors(self) -> np.ndarray:
+        if self._sentences is None:
+            self._sentences = self._encode(self.texts)
+        return self._sentences
+
+    def runs(self, spans: list[tuple[int, int]]) -> np.ndarray:
+        """Embeddings of the concatenated sentences ``texts[start:end]`` for each span."""
+        missing = sorted({s for s in spans if s not in self._runs and s[1] - s[0] > 1})
+        if missing:
+            joined = [self._joiner.join(self.texts[a:b])[: MAX_ENCODER_CHARS] for a, b in missing]
+            for span, vec in zip(missing, self._encode(joined)):
+                self._runs[span] = vec
+        sentences = self.sentence_vectors()
+        return np.stack([sentences[a] if b - a == 1 else self._runs[(a, b)] for a, b in spans]) if spans \
+            else np.zeros((0, sentences.shape[1]), dtype=np.float32)
+
+
+def _sentences(doc: str | Sequence, lang: str | None) -> list[Sentence]:
+    if isinstance(doc, str):
+        paragraphs = [line.strip() for line in doc.splitlines() if line.strip()]
+        lang = lang or detect_language(doc)
+        return segment(paragraphs, lang)
+    items = list(doc)
+    if items and all(isinstance(p, (list, tuple)) for p in items):
+        return presegmented([[str(s) for s in p] for p in items])
+    if not all(isinstance(s, str) for s in items):
+        raise TypeError("align() takes a text, a list of sentences, or a list of paragraphs of sentences")
+    return presegmented([items])
+
+
+def _lengths(sentences: list[Sentence], lang: str) -> np.ndarray:
+    return np.array([max(1, len(s.text)) for s in sentences], dtype=np.float64)
+
+
+def _locale(sentences: list[Sentence], lang: str) -> str:
+    if lang == "zh":
+        return chinese_locale("".join(s.text for s in sentences[:2000]))
+    return lang

@@ -1,0 +1,56 @@
+"""Guessing a text's language and Chinese script, enough to pick a segmenter and a locale."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+# A few hundred of the commonest words would be overkill: these separate the languages we segment.
+_STOPWORDS = {
+    "en": "the of and to in is that it was for on with as he be by at are this his from".split(),
+    "de": "der die und den das ist nicht zu von mit sich des auf für im dem ein eine auch".split(),
+    "fr": "le la les de des et est un une du que qui dans en pour pas au sur il elle".split(),
+    "es": "el la los las de y que en un una por con para es del se no al lo".split(),
+    "it": "il di che la e un una per non sono della gli le del con si nel".split(),
+    "pt": "de que o a os as um uma para com não do da em se por no na".split(),
+    "nl": "de het een van en in is dat op te zijn met voor niet aan er".split(),
+    "is": "og að í á er ekki sem við til það var með hann um en af".split(),
+    "sv": "och att det som en på är av för med till den har inte om".split(),
+}
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code: zh, ja, ko by script, else the best stopword match among a few Latin-script languages."""
+    sample = text[:20000]
+    han, kana, hangul = (len(p.findall(sample)) for p in (_HAN, _KANA, _HANGUL))
+    letters = sum(ch.isalpha() for ch in sample) or 1
+    if kana > 0.05 * letters:
+        return "ja"
+    if hangul > 0.2 * letters:
+        return "ko"
+    if han > 0.2 * letters:
+        return "zh"
+    words = Counter(w.lower() for w in _WORD.findall(sample))
+    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 0 else "en"
+
+
+def is_traditional(text: str) -> bool:
+    """True when converting to Simplified changes a noticeable share of the Han characters."""
+    from .segment.chinese import to_simplified
+
+    han = "".join(_HAN.findall(text[:20000]))
+    if not han:
+        return False
+    changed = sum(a != b for a, b in zip(han, to_simplified(han)))
+    return changed > 0.03 * len(han)
+
+
+def chinese_locale(text: str) -> str:
+    return "zh-TW" if is_traditional(text) else "zh-CN"

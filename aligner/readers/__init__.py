@@ -1,0 +1,5 @@
+"""Reading input documents: bytes to text (encoding detection) and text to paragraphs."""
+
+from .text import Document, read_document, decode_bytes
+
+__all__ = ["Document", "read_document", "decode_bytes"]
