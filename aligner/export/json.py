@@ -1,0 +1,89 @@
+"""The whole alignment as JSON, for later steps (review, re-export), and its loader."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import InputError
+from ..model import Alignment, Bead, Sentence
+from .base import Exporter
+
+FORMAT_VERSION = 1
+
+
+def alignment_to_dict(alignment: Alignment) -> dict[str, Any]:
+    """Everything but the sentence vectors, which are large and cheap to recompute."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "signature": alignment.signature,
+        "src_lang": alignment.src_lang,
+        "tgt_lang": alignment.tgt_lang,
+        "src_locale": alignment.src_locale,
+        "tgt_locale": alignment.tgt_locale,
+        "source": {"sentences": [_sentence(s) for s in alignment.zh]},
+        "target": {"sentences": [_sentence(s) for s in alignment.en]},
+        "beads": [{"zh": list(b.zh), "en": list(b.en), "score": b.score, "type": b.type}
+                  for b in alignment.beads],
+    }
+
+
+def alignment_from_dict(data: dict[str, Any]) -> Alignment:
+    """The inverse of :func:`alignment_to_dict`; raises KeyError/TypeError/ValueError on bad data."""
+    zh = [Sentence(str(s["text"]), int(s["paragraph"])) for s in data["source"]["sentences"]]
+    en = [Sentence(str(s["text"]), int(s["paragraph"])) for s in data["target"]["sentences"]]
+    beads = [Bead(_indexes(b["zh"], len(zh)), _indexes(b["en"], len(en)), float(b["score"]))
+             for b in data["beads"]]
+    return Alignment(
+        zh=zh, en=en, beads=beads,
+        src_lang=data["src_lang"], tgt_lang=data["tgt_lang"],
+        src_locale=data["src_locale"], tgt_locale=data["tgt_locale"],
+        signature=dict(data.get("signature") or {}),
+    )
+
+
+def load_alignment(path: str) -> Alignment:
+    """Read an alignment written by the ``json`` exporter."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 ({e.reason} at byte {e.start})") from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: not an aligner alignment (expected a JSON object)")
+    version = data.get("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise InputError(f"{path}: alignment format version {version!r} is not supported "
+                         f"(this aligner reads version {FORMAT_VERSION})")
+    try:
+        return alignment_from_dict(data)
+    except KeyError as e:
+        raise InputError(f"{path}: not an aligner alignment: missing key {e}") from None
+    except (TypeError, ValueError, AttributeError) as e:
+        raise InputError(f"{path}: not an aligner alignment: {e}") from None
+
+
+class JsonExporter(Exporter):
+    name = "json"
+    extension = "json"
+
+    def render(self, alignment: Alignment) -> bytes:
+        text = json.dumps(alignment_to_dict(alignment), ensure_ascii=False, indent=1)
+        # Lone surrogates cannot be UTF-8; backslashreplace writes them as "\udXXX", which is
+        # exactly their JSON escape (they only occur inside strings), so they load back intact.
+        return (text + "\n").encode("utf-8", errors="backslashreplace")
+
+
+def _sentence(s: Sentence) -> dict[str, Any]:
+    return {"text": s.text, "paragraph": s.paragraph}
+
+
+def _indexes(values: list[Any], n: int) -> tuple[int, ...]:
+    out = tuple(int(v) for v in values)
+    if any(not 0 <= i < n for i in out):
+        raise ValueError(f"sentence index out of range in bead {values}")
+    return out

@@ -1,0 +1,84 @@
+"""TMX 1.4 translation memory: one ``<tu>`` per bead with text on both sides."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+
+from lxml import etree
+
+from ..model import Alignment, Bead
+from ..signature import format_signature, package_version
+from .base import Exporter
+
+# XML 1.0 forbids C0 controls other than tab, newline and CR, the non-characters U+FFFE/U+FFFF,
+# and (as UTF-8 cannot carry them) lone surrogates; lxml refuses strings containing them.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot represent."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def tmx_date(when: datetime) -> str:
+    """TMX's date format, always UTC: ``YYYYMMDDThhmmssZ``."""
+    return when.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def creation_time() -> datetime:
+    # SOURCE_DATE_EPOCH (reproducible-builds.org) makes the output byte-for-byte reproducible.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+class TmxExporter(Exporter):
+    name = "tmx"
+    extension = "tmx"
+
+    def __init__(self, *, creationdate: datetime | None = None) -> None:
+        self.creationdate = creationdate
+
+    def render(self, alignment: Alignment) -> bytes:
+        root = etree.Element("tmx", version="1.4")
+        header = etree.SubElement(root, "header", {
+            "creationtool": "aligner",
+            "creationtoolversion": str(alignment.signature.get("aligner") or package_version()),
+            "datatype": "plaintext",
+            "segtype": "sentence",
+            "adminlang": "en",
+            # OmegaT only uses a TMX whose srclang is its project's source language (or *all*).
+            "srclang": alignment.src_locale,
+            "o-tmf": "aligner",
+            "creationdate": tmx_date(self.creationdate or creation_time()),
+        })
+        _prop(header, "x-aligner-signature", format_signature(alignment.signature))
+        body = etree.SubElement(root, "body")
+        for bead, zh, en in alignment.pairs():
+            if bead.is_null:  # an omission or addition has nothing to translate from or to
+                continue
+            body.append(self._tu(bead, zh, en, alignment))
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                              pretty_print=True, doctype=DOCTYPE)
+
+    @staticmethod
+    def _tu(bead: Bead, zh: str, en: str, alignment: Alignment) -> etree._Element:
+        tu = etree.Element("tu")
+        _prop(tu, "x-score", f"{bead.score:.4f}")
+        _prop(tu, "x-bead", bead.type)
+        _prop(tu, "x-zh-sentences", ",".join(map(str, bead.zh)))
+        _prop(tu, "x-en-sentences", ",".join(map(str, bead.en)))
+        for lang, text in ((alignment.src_locale, zh), (alignment.tgt_locale, en)):
+            tuv = etree.SubElement(tu, "tuv", {_XML_LANG: lang})
+            etree.SubElement(tuv, "seg").text = xml_safe(text)
+        return tu
+
+
+def _prop(parent: etree._Element, type_: str, value: str) -> None:
+    etree.SubElement(parent, "prop", type=type_).text = xml_safe(value)
