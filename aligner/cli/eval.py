@@ -1,0 +1,107 @@
+"""``aligner eval GOLD TEST``: score bead files against gold ones (Vecalign's strict/lax metric)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from . import main
+from ..errors import InputError
+from ..evaluate import evaluate, merge_by_verse, read_beads
+from ..signature import format_signature, make_signature
+
+
+@main.command("eval")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.argument("test", type=click.Path(path_type=Path))
+@click.option("--verses", nargs=2, type=click.Path(path_type=Path), metavar="SRC_VERSES TGT_VERSES",
+              help="Verse id of each source / target sentence, one per line: merge test beads within a "
+                   "verse before scoring (Bible corpus).")
+@click.option("--glob", "pattern", default="*", show_default=True,
+              help="Which files of a GOLD folder are gold bead files.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+def eval_command(gold: Path, test: Path, verses: tuple[Path, Path] | None, pattern: str, as_json: bool) -> None:
+    """Score the alignment(s) TEST against GOLD: strict/lax precision, recall and F1 (Vecalign's
+    definition, micro-averaged over documents), unaligned-sentence scores and strict F1 per bead type.
+
+    GOLD and TEST are bead files ([0, 1]:[2] per line) or folders of them; a gold file's counterpart in
+    a TEST folder has the same name or the same stem (test0.defr -> test0.beads).
+    """
+    pairs = _pair_files(gold, test, pattern)
+    gold_docs = [read_beads(g) for g, _ in pairs]
+    test_docs = [read_beads(t) for _, t in pairs]
+    if verses:
+        src_verses, tgt_verses = (_read_verses(p) for p in verses)
+        test_docs = [merge_by_verse(doc, src_verses, tgt_verses) for doc in test_docs]
+
+    result = evaluate(gold_docs, test_docs)
+    signature = make_signature("n/a", {"metric": "vecalign-score", "verses": bool(verses)})
+    if as_json:
+        result["files"] = [[str(g), str(t)] for g, t in pairs]
+        result["signature"] = signature
+        result["signature_line"] = format_signature(signature)
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_table(result))
+        click.echo(format_signature(signature))
+
+
+def _pair_files(gold: Path, test: Path, pattern: str) -> list[tuple[Path, Path]]:
+    """Gold files and their test counterparts, in gold file-name order."""
+    for path, role in ((gold, "gold"), (test, "test")):
+        if not path.exists():
+            raise InputError(f"{path}: {role} path not found")
+    if gold.is_dir():
+        if not test.is_dir():
+            raise InputError(f"{test}: gold {gold} is a folder, so the test must be a folder too")
+        gold_files = sorted(p for p in gold.glob(pattern) if p.is_file() and not p.name.startswith("."))
+        if not gold_files:
+            raise InputError(f"{gold}: no gold files matching {pattern!r}")
+        return [(g, _counterpart(g, test)) for g in gold_files]
+    return [(gold, _counterpart(gold, test) if test.is_dir() else test)]
+
+
+def _counterpart(gold_file: Path, test_dir: Path) -> Path:
+    """The test file for ``gold_file``: same name, else same stem (a ``.beads`` file first)."""
+    exact = test_dir / gold_file.name
+    if exact.is_file():
+        return exact
+    same_stem = sorted(p for p in test_dir.iterdir() if p.is_file() and p.stem == gold_file.stem)
+    beads = [p for p in same_stem if p.suffix == ".beads"]
+    if len(beads) == 1 or len(same_stem) == 1:
+        return (beads or same_stem)[0]
+    if not same_stem:
+        raise InputError(f"{gold_file}: no test file {gold_file.stem}.* in {test_dir}")
+    names = ", ".join(p.name for p in same_stem)
+    raise InputError(f"{gold_file}: several test files could be its counterpart in {test_dir}: {names}")
+
+
+def _read_verses(path: Path) -> list[str]:
+    try:
+        return [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read verse file ({exc})") from None
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _table(result: dict) -> str:
+    """Strict / lax / null scores side by side, then strict scores per bead type."""
+    columns = ("strict", "lax", "null")
+    lines = [f"{'':<10}" + "".join(f"{c:>8}" for c in columns)]
+    for metric in ("precision", "recall", "f1"):
+        lines.append(f"{metric:<10}" + "".join(f"{_fmt(result[c][metric]):>8}" for c in columns))
+    null = result["null"]
+    lines.append(f"documents: {result['documents']}  beads gold/test: {result['beads']['gold']}/"
+                 f"{result['beads']['test']}  unaligned sentences gold/test/both: "
+                 f"{null['gold']}/{null['test']}/{null['correct']}")
+    lines.append("")
+    lines.append(f"{'type':<10}{'gold':>6}{'test':>6}{'P':>8}{'R':>8}{'F1':>8}   (strict)")
+    for kind, row in result["by_type"].items():
+        lines.append(f"{kind:<10}{row['gold']:>6}{row['test']:>6}"
+                     + "".join(f"{_fmt(row[m]):>8}" for m in ("precision", "recall", "f1")))
+    return "\n".join(lines)
