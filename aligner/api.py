@@ -144,3 +144,36 @@ def _locale(sentences: list[Sentence], lang: str) -> str:
     if lang == "zh":
         return chinese_locale("".join(s.text for s in sentences[:2000]))
     return lang
+
+
+def read_pair(zh_path: str, en_path: str, *, presplit: bool = False, src_lang: str | None = None,
+              tgt_lang: str | None = None) -> tuple[list[Sentence], list[Sentence], str, str, list[str]]:
+    """Read and segment two files; returns the sentences, the languages, and notes for the user."""
+    from .readers import read_document
+
+    notes = []
+    sides = []
+    for path, lang in ((zh_path, src_lang), (en_path, tgt_lang)):
+        doc = read_document(path, presplit=presplit)
+        if doc.encoding not in ("utf-8", "utf-8-sig"):
+            notes.append(f"{path}: read as {doc.encoding}")
+        detected = detect_language("\n".join(doc.paragraphs[:200]))
+        lang = lang or detected
+        sentences = presegmented(doc.presplit) if doc.presplit is not None else segment(doc.paragraphs, lang)
+        if not sentences:
+            raise InputError(f"{path}: no sentences found")
+        sides.append((sentences, lang, detected))
+    (src, sl, src_detected), (tgt, tl, tgt_detected) = sides
+    if sl == tl or (src_detected == tgt_detected and not (src_lang and tgt_lang)):
+        raise InputError(f"{zh_path} and {en_path}: both files look like the same language ({src_detected}); "
+                         "give the source text and its translation (or set --src-lang/--tgt-lang)")
+    return src, tgt, sl, tl, notes
+
+
+def align_files(zh_path: str, en_path: str, *, presplit: bool = False, encoder: Encoder | str | None = None,
+                src_lang: str | None = None, tgt_lang: str | None = None, src_locale: str | None = None,
+                progress: bool = False, **options) -> Alignment:
+    """``aligner align`` as a function: read, segment and align two plain-text files."""
+    src, tgt, sl, tl, _ = read_pair(zh_path, en_path, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang)
+    return align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
+                           progress=progress, **options)

@@ -1,0 +1,54 @@
+"""Options shared by the commands that read a document pair and embed it."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..export import EXPORTERS
+
+
+def pair_options(func):
+    """Input options: the same on ``align`` and ``review``."""
+    options = [
+        click.argument("zh_file", type=click.Path(dir_okay=True)),
+        click.argument("en_file", type=click.Path(dir_okay=True)),
+        click.option("-o", "--output", "prefix", metavar="PREFIX",
+                     help="Output path prefix (default: the Chinese file's name, next to it)."),
+        click.option("--presplit", is_flag=True,
+                     help="One sentence per non-empty line; blank lines separate paragraphs."),
+        click.option("--encoder", default=None, metavar="NAME", help="Sentence encoder (default: use)."),
+        click.option("--max-bead", type=click.IntRange(1, 8), default=None,
+                     help="Most sentences on one side of a bead."),
+        click.option("--src-lang", default=None, metavar="L", help="Source language (default: detected)."),
+        click.option("--tgt-lang", default=None, metavar="L", help="Target language (default: detected)."),
+        click.option("--src-locale", default=None, metavar="TAG",
+                     help="Language tag for the source in TMX (default: zh-CN or zh-TW by script)."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def default_prefix(zh_file: str, prefix: str | None) -> str:
+    if prefix:
+        return prefix
+    base = os.path.basename(zh_file)
+    for suffix in (".txt", ".zh", ".zho", ".chi"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+    base = base.removesuffix(".zh")
+    return os.path.join(os.path.dirname(zh_file), base)
+
+
+def parse_formats(value: str | None, known=tuple(EXPORTERS)) -> list[str]:
+    if not value:
+        return list(known)
+    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in known]
+    if unknown:
+        raise click.BadParameter(f"unknown format {unknown[0]!r} (known: {', '.join(known)})",
+                                 param_hint="--formats")
+    return formats

@@ -1,0 +1,35 @@
+"""Bead scores: embedding similarity of sentence runs, hub correction, length and bead-type priors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def span_sums(vectors: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
+    """Sum of ``vectors[e-width:e]`` for each end ``e`` (rows for ends < width are zero)."""
+    out = np.zeros((len(ends), vectors.shape[1]), dtype=np.float32)
+    ok = ends >= width
+    for k in range(1, width + 1):
+        out[ok] += vectors[ends[ok] - k]
+    return out
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-9)
+
+
+def knn_hub(sims: np.ndarray, valid: np.ndarray, k: int) -> np.ndarray:
+    """Mean of each row's ``k`` highest valid similarities: how 'similar to everything' a sentence is."""
+    masked = np.where(valid, sims, -np.inf)
+    k = max(1, min(k, masked.shape[1]))
+    top = -np.partition(-masked, k - 1, axis=1)[:, :k]
+    top = np.where(np.isfinite(top), top, np.nan)
+    hub = np.nanmean(top, axis=1)
+    return np.nan_to_num(hub, nan=0.0)
+
+
+def length_penalty(src_len: np.ndarray, tgt_len: np.ndarray, ratio: float) -> np.ndarray:
+    """Squared log of how far a bead's length ratio is from the document's, capped at 1 (loose translation)."""
+    deviation = np.log((tgt_len + 10.0) / (ratio * src_len + 10.0))
+    return np.minimum(deviation * deviation, 1.0)

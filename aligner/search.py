@@ -1,0 +1,314 @@
+"""The alignment search: dynamic programming over beads inside a band found coarse-to-fine.
+
+The lattice point (i, j) means "the first i source and first j target sentences are aligned". A band
+gives, for each row i, the columns lo[i]..hi[i] the search may visit; bands come from the path found on
+a coarser copy of the documents (blocks of sentences averaged), so time and memory grow linearly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Callable, Protocol
+
+import numpy as np
+
+from .scoring import knn_hub, length_penalty, normalise, span_sums
+
+# Full search below this many lattice cells; above, search a downsampled copy first.
+FULL_SEARCH_CELLS = 400_000
+DOWNSAMPLE = 4
+COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
+
+
+@dataclass
+class SearchParams:
+    max_bead: int = 4            # most sentences on one side of a bead
+    band: int = 10               # sentences either side of the coarse path searched at full resolution
+    knn: int = 4                 # neighbours averaged for the hub correction
+    null_ratio: float = 0.4      # a sentence stays unaligned below this share of the typical margin
+    merge_penalty: float = 0.02  # per sentence beyond 1-1
+    length_weight: float = 0.05
+    overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
+
+    def __post_init__(self):
+        if not 1 <= self.max_bead <= 8:
+            raise ValueError("max_bead must be between 1 and 8")
+        if self.overlaps not in ("lazy", "all", "none"):
+            raise ValueError("overlaps must be lazy, all or none")
+
+    def bead_types(self) -> tuple[tuple[int, int], ...]:
+        limit = self.max_bead + 1  # m-n with m, n <= max_bead and m + n <= max_bead + 1: 1-4 and 2-3 at 4
+        return tuple((a, b) for a in range(self.max_bead + 1) for b in range(self.max_bead + 1)
+                     if (a, b) in ((1, 0), (0, 1)) or (a >= 1 and b >= 1 and a + b <= max(2, limit)))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PathBead:
+    src: range
+    tgt: range
+    score: float
+
+
+class SpanSource(Protocol):
+    def __len__(self) -> int: ...
+    def sentence_vectors(self) -> np.ndarray: ...
+    def runs(self, spans: list[tuple[int, int]]) -> np.ndarray: ...
+
+
+# ---------------------------------------------------------------- the banded DP engine
+
+RowScorer = Callable[[int, np.ndarray], dict]
+
+
+def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, row_scores: RowScorer) -> list[PathBead]:
+    """Best monotone bead path from (0, 0) to (n, m) inside the band.
+
+    ``row_scores(i, cols)`` returns {(a, b): scores of beads of that type ending at (i, cols)} for
+    types with a >= 1; 0-1 beads (target sentences left unaligned) score 0.
+    """
+    steps = [t for t in types if t[0] >= 1]
+    null_t = len(steps)  # backpointer code of a 0-1 step
+    D: list[np.ndarray] = []
+    BP: list[np.ndarray] = []
+    for i in range(n + 1):
+        cols = np.arange(lo[i], hi[i] + 1)
+        best = np.full(len(cols), -np.inf)
+        bp = np.full(len(cols), -1, dtype=np.int8)
+        if i == 0:
+            best[0] = 0.0
+        else:
+            scores = row_scores(i, cols)
+            for t, (a, b) in enumerate(steps):
+                if i - a < 0:
+                    continue
+                idx = cols - b - lo[i - a]
+                ok = (idx >= 0) & (idx < len(D[i - a]))
+                if not ok.any():
+                    continue
+                cand = np.full(len(cols), -np.inf)
+                cand[ok] = D[i - a][idx[ok]] + scores[(a, b)][ok]
+                better = cand > best
+                best[better] = cand[better]
+                bp[better] = t
+        if (0, 1) in types:
+            running = np.maximum.accumulate(best)
+            from_left = running > best
+            best = running
+            bp[from_left] = null_t
+        D.append(best)
+        BP.append(bp)
+    if hi[n] != m or not np.isfinite(D[n][m - lo[n]]):
+        raise RuntimeError("the search band does not reach the end of both documents")
+    path = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = BP[i][j - lo[i]]
+        a, b = (0, 1) if t == null_t else steps[t]
+        score = D[i][j - lo[i]] - D[i - a][j - b - lo[i - a]]
+        path.append(PathBead(range(i - a, i), range(j - b, j), float(score)))
+        i, j = i - a, j - b
+    path.reverse()
+    return path
+
+
+def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+
+
+def band_around(path: list[PathBead], n: int, m: int, width: int, scale: tuple[float, float] = (1, 1)) -> tuple[np.ndarray, np.ndarray]:
+    """Columns within ``width`` of a (possibly coarser, ``scale``d) path, for each row of the finer lattice."""
+    si, sj = scale
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for bead in path:
+        r0, r1 = int(bead.src.start * si), min(n, int(np.ceil(bead.src.stop * si)))
+        c0, c1 = int(bead.tgt.start * sj), min(m, int(np.ceil(bead.tgt.stop * sj)))
+        rows = slice(max(0, r0 - width), min(n, r1 + width) + 1)
+        lo[rows] = np.minimum(lo[rows], max(0, c0 - width))
+        hi[rows] = np.maximum(hi[rows], min(m, c1 + width))
+    lo = np.minimum.accumulate(lo[::-1])[::-1]  # keep the band monotone and connected
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[n] = 0, m
+    lo = np.minimum(lo, hi)
+    return lo, hi
+
+
+# ---------------------------------------------------------------- scoring inside a band
+
+class BandScorer:
+    """Scores every bead type at every band cell of one row, with hub correction and priors."""
+
+    def __init__(self, S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
+                 lo: np.ndarray, hi: np.ndarray, types: tuple, params: SearchParams,
+                 src_runs: dict | None = None, tgt_runs: dict | None = None, tau: float | None = None):
+        self.S, self.T = S, T
+        self.types = [t for t in types if t[0] >= 1]
+        self.p = params
+        self.lo, self.hi = lo, hi
+        self.src_runs, self.tgt_runs = src_runs or {}, tgt_runs or {}
+        self.ratio = float(tgt_len.sum() / max(1.0, src_len.sum()))
+        self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
+        self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)])
+        hub_s, hub_t, best = self._hubs()
+        self.hub_s_cum = np.concatenate([[0.0], np.cumsum(hub_s)])
+        self.hub_t_cum = np.concatenate([[0.0], np.cumsum(hub_t)])
+        self.typical = float(np.median(best)) if len(best) else 0.0
+        self.tau = params.null_ratio * self.typical if tau is None else tau
+
+    def _hubs(self):
+        """Hub scores from 1-1 similarities inside the band, and each source sentence's best margin."""
+        n, m = len(self.S), len(self.T)
+        width = int((self.hi[1:] - self.lo[1:] + 1).max()) if n else 1
+        sims = np.full((n, width), -np.inf, dtype=np.float32)
+        valid = np.zeros((n, width), dtype=bool)
+        for i in range(n):
+            c0, c1 = max(1, self.lo[i + 1]), self.hi[i + 1]
+            if c1 < c0:
+                continue
+            sims[i, : c1 - c0 + 1] = self.T[c0 - 1: c1] @ self.S[i]
+            valid[i, : c1 - c0 + 1] = True
+        hub_s = knn_hub(sims, valid, self.p.knn)
+        # the target side: the same cells, gathered by column
+        hub_t = np.zeros(m, dtype=np.float32)
+        cols_all = [np.arange(max(1, self.lo[i + 1]), self.hi[i + 1] + 1) - 1 for i in range(n)]
+        col_vals: list[list[float]] = [[] for _ in range(m)]
+        for i, cols in enumerate(cols_all):
+            for c, v in zip(cols.tolist(), sims[i, : len(cols)].tolist()):
+                col_vals[c].append(v)
+        k = self.p.knn
+        for c, vals in enumerate(col_vals):
+            if vals:
+                hub_t[c] = np.mean(sorted(vals, reverse=True)[:k])
+        margins = np.where(valid, sims - 0.5 * hub_s[:, None], -np.inf)
+        for i, cols in enumerate(cols_all):
+            margins[i, : len(cols)] -= 0.5 * hub_t[cols]
+        best = margins.max(axis=1) if n else np.zeros(0)
+        return hub_s, hub_t, best[np.isfinite(best)]
+
+    def _vectors(self, base: np.ndarray, runs: dict, ends: np.ndarray, width: int) -> np.ndarray:
+        if width == 1:
+            return base[ends - 1]
+        vecs = normalise(span_sums(base, ends, width))
+        if runs:
+            for k, e in enumerate(ends.tolist()):
+                v = runs.get((e - width, e))
+                if v is not None:
+                    vecs[k] = v
+        return vecs
+
+    def __call__(self, i: int, cols: np.ndarray) -> dict:
+        out = {}
+        p = self.p
+        widths_b = sorted({b for a, b in self.types if b >= 1})
+        tgt_vecs = {b: self._vectors(self.T, self.tgt_runs, np.maximum(cols, b), b) for b in widths_b}
+        for a, b in self.types:
+            if i - a < 0:
+                continue
+            if b == 0:
+                out[(a, b)] = np.zeros(len(cols))
+                continue
+            src_vec = self._vectors(self.S, self.src_runs, np.array([i]), a)[0]
+            sim = tgt_vecs[b] @ src_vec
+            hub = 0.5 * ((self.hub_s_cum[i] - self.hub_s_cum[i - a]) / a
+                         + (self.hub_t_cum[np.maximum(cols, b)] - self.hub_t_cum[np.maximum(cols, b) - b]) / b)
+            margin = sim - hub
+            src_len = self.src_cum[i] - self.src_cum[i - a]
+            tgt_len = self.tgt_cum[np.maximum(cols, b)] - self.tgt_cum[np.maximum(cols, b) - b]
+            score = margin - self.tau - p.merge_penalty * (a + b - 2) \
+                - p.length_weight * length_penalty(src_len, tgt_len, self.ratio)
+            score[cols < b] = -np.inf
+            out[(a, b)] = score
+        return out
+
+
+# ---------------------------------------------------------------- coarse to fine
+
+def _blocks(vectors: np.ndarray, lengths: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    n = len(vectors)
+    starts = np.arange(0, n, size)
+    sums = np.add.reduceat(vectors, starts, axis=0)
+    return normalise(sums).astype(np.float32), np.add.reduceat(lengths, starts)
+
+
+def coarse_path(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray, params: SearchParams) -> list[PathBead]:
+    """A rough sentence-level path with simple beads, searched on block averages first when large."""
+    n, m = len(S), len(T)
+    if n * m <= FULL_SEARCH_CELLS or min(n, m) < 4 * DOWNSAMPLE:
+        lo, hi = full_band(n, m)
+    else:
+        S2, ls2 = _blocks(S, src_len, DOWNSAMPLE)
+        T2, lt2 = _blocks(T, tgt_len, DOWNSAMPLE)
+        rough = coarse_path(S2, T2, ls2, lt2, params)
+        lo, hi = band_around(rough, n, m, 2 * DOWNSAMPLE, (DOWNSAMPLE, DOWNSAMPLE))
+    scorer = BandScorer(S, T, src_len, tgt_len, lo, hi, COARSE_TYPES, params)
+    return banded_dp(n, m, lo, hi, COARSE_TYPES, scorer)
+
+
+def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
+                     src_lengths: np.ndarray, tgt_lengths: np.ndarray, progress: bool = False) -> list[PathBead]:
+    """Align two documents given their embedding sources (sentences now, sentence runs on demand)."""
+    S, T = src.sentence_vectors(), tgt.sentence_vectors()
+    n, m = len(S), len(T)
+    types = params.bead_types()
+    rough = coarse_path(S, T, src_lengths, tgt_lengths, params)
+    lo, hi = band_around(rough, n, m, params.band)
+    src_runs: dict = {}
+    tgt_runs: dict = {}
+    if params.overlaps == "all":
+        _embed_runs(src, tgt, _spans_in_band(lo, hi, params.max_bead), src_runs, tgt_runs)
+    scorer = BandScorer(S, T, src_lengths, tgt_lengths, lo, hi, types, params, src_runs, tgt_runs)
+    path = banded_dp(n, m, lo, hi, types, scorer)
+    if params.overlaps == "lazy":
+        tau = scorer.tau
+        for _ in range(2):
+            wanted = _spans_near(path, n, m, params.max_bead)
+            if not _embed_runs(src, tgt, wanted, src_runs, tgt_runs):
+                break
+            lo2, hi2 = band_around(path, n, m, 3)
+            scorer = BandScorer(S, T, src_lengths, tgt_lengths, lo2, hi2, types, params, src_runs, tgt_runs, tau=tau)
+            path = banded_dp(n, m, lo2, hi2, types, scorer)
+    return path
+
+
+def _spans_in_band(lo, hi, width):
+    src_spans, tgt_spans = set(), set()
+    n = len(lo) - 1
+    for i in range(n + 1):
+        for a in range(2, width + 1):
+            if i - a >= 0:
+                src_spans.add((i - a, i))
+        for j in range(lo[i], hi[i] + 1):
+            for b in range(2, width + 1):
+                if j - b >= 0:
+                    tgt_spans.add((j - b, j))
+    return src_spans, tgt_spans
+
+
+def _spans_near(path: list[PathBead], n: int, m: int, width: int):
+    """Runs worth embedding for real: those the path merges, and their one-sentence variations."""
+    src_spans, tgt_spans = set(), set()
+    for k, bead in enumerate(path):
+        if len(bead.src) <= 1 and len(bead.tgt) <= 1:
+            continue
+        for spans, r, limit in ((src_spans, bead.src, n), (tgt_spans, bead.tgt, m)):
+            for d0 in (-1, 0, 1):
+                for d1 in (-1, 0, 1):
+                    s, e = r.start + d0, r.stop + d1
+                    if 0 <= s and e <= limit and 2 <= e - s <= width:
+                        spans.add((s, e))
+    return src_spans, tgt_spans
+
+
+def _embed_runs(src: SpanSource, tgt: SpanSource, wanted, src_runs: dict, tgt_runs: dict) -> bool:
+    """Embed the wanted runs not yet known; True if anything new was embedded."""
+    new = False
+    for source, spans, store in ((src, wanted[0], src_runs), (tgt, wanted[1], tgt_runs)):
+        missing = sorted(s for s in spans if s not in store)
+        if missing:
+            new = True
+            for span, vec in zip(missing, source.runs(missing)):
+                store[span] = vec
+    return new
