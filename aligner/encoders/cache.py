@@ -1,0 +1,230 @@
+"""An on-disk embedding cache that wraps any encoder.
+
+One SQLite file per encoder signature, in WAL mode with a busy timeout, so concurrent runs
+share it safely; least-recently-used rows are evicted past a size limit. The cache is an
+optimisation only: if it is corrupt, locked for too long or unwritable, it warns once on stderr
+and the encoder carries on without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from .base import Encoder, encoder_signature
+
+DEFAULT_MAX_BYTES = 1 << 30
+# Rough per-row cost beyond the vector itself (key, LRU index entry, page slack), so that
+# ``max_bytes`` tracks the file size rather than just the payload.
+_ROW_OVERHEAD = 160
+# Concurrent runs wait this long for each other's writes before giving up on the cache.
+_BUSY_SECONDS = 30.0
+_SCHEMA = 1
+_warned: set[str] = set()
+_SCHEMA_SQL = (
+    # A rowid table (not WITHOUT ROWID keyed by the hash): rows are appended in rowid order and
+    # pack their pages, where random hash keys would leave 1-2 KB rows in half-empty pages.
+    """CREATE TABLE IF NOT EXISTS vectors (
+        key BLOB NOT NULL UNIQUE, vec BLOB NOT NULL, size INTEGER NOT NULL, used INTEGER NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS vectors_used ON vectors(used)",
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value)",
+    # A running byte total, so the size check after each write needs no table scan.
+    """CREATE TRIGGER IF NOT EXISTS vectors_added AFTER INSERT ON vectors BEGIN
+        UPDATE meta SET value = value + NEW.size WHERE name = 'bytes'; END""",
+    """CREATE TRIGGER IF NOT EXISTS vectors_removed AFTER DELETE ON vectors BEGIN
+        UPDATE meta SET value = value - OLD.size WHERE name = 'bytes'; END""",
+)
+
+T = TypeVar("T")
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/aligner/embeddings`` (``~/.cache/...`` when unset) on Linux."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("aligner", appauthor=False)) / "embeddings"
+
+
+def cache_key(signature: str, text: str) -> bytes:
+    # surrogatepass: texts decoded with surrogateescape must still get a key.
+    return hashlib.sha256(f"{signature}\0{text}".encode("utf-8", "surrogatepass")).digest()
+
+
+def cache_path(signature: str, cache_dir: str | os.PathLike | None = None) -> Path:
+    """The database file for one encoder signature: readable slug plus a hash that makes it unique."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", signature).strip("-.")[:60]
+    digest = hashlib.sha256(signature.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return Path(cache_dir or default_cache_dir()) / f"{slug}-{digest}.v{_SCHEMA}.sqlite3"
+
+
+class CachedEncoder:
+    """``inner`` with its vectors remembered on disk; same name, signature and dim."""
+
+    def __init__(self, inner: Encoder, cache_dir: str | os.PathLike | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES):
+        self.inner = inner
+        self.name = inner.name
+        self.signature = encoder_signature(inner)
+        self.dim: int | None = getattr(inner, "dim", None)
+        self.path = cache_path(self.signature, cache_dir)
+        self.max_bytes = max_bytes
+        self._store: _Store | None = None
+        self._pid = 0
+        self._disabled = False
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return self.inner.encode(texts)  # the inner encoder owns the empty shape
+        keys = [cache_key(self.signature, text) for text in texts]
+        found: dict[bytes, np.ndarray] = self._with_store(lambda s: s.get(set(keys), self.dim), {})
+        missing: dict[bytes, str] = {}  # each distinct missing text once, in first-seen order
+        for key, text in zip(keys, texts):
+            if key not in found:
+                missing.setdefault(key, text)
+        if missing:
+            vectors = np.asarray(self.inner.encode(list(missing.values())), dtype=np.float32)
+            if vectors.ndim != 2 or vectors.shape[0] != len(missing):
+                raise ValueError(f"encoder {self.name} returned shape {vectors.shape} "
+                                 f"for {len(missing)} texts")
+            fresh = dict(zip(missing, vectors))
+            self._with_store(lambda s: s.put(fresh, self.max_bytes), None)
+            found.update(fresh)
+        return np.stack([found[key] for key in keys])
+
+    def _with_store(self, action: Callable[[_Store], T], fallback: T) -> T:
+        with self._lock:
+            store = self._open()
+            if store is None:
+                return fallback
+            try:
+                return action(store)
+            except (sqlite3.Error, OSError, Timeout) as exc:
+                self._disable(exc)
+                return fallback
+
+    def _open(self) -> _Store | None:
+        if self._disabled:
+            return None
+        # An SQLite connection must not cross a fork: a child process opens its own.
+        if self._store is None or self._pid != os.getpid():
+            try:
+                self._store, self._pid = _Store(self.path, self.signature), os.getpid()
+            except (sqlite3.Error, OSError, Timeout) as exc:
+                self._disable(exc)
+                return None
+        return self._store
+
+    def _disable(self, exc: BaseException) -> None:
+        self._disabled = True
+        if self._store is not None and self._pid == os.getpid():
+            self._store.close()
+        self._store = None
+        if str(self.path) not in _warned:
+            _warned.add(str(self.path))
+            print(f"aligner: warning: embedding cache unusable, continuing without it "
+                  f"({self.path}: {exc})", file=sys.stderr)
+
+
+class _Store:
+    """The SQLite file: vectors keyed by hash, an LRU clock, and a running byte total."""
+
+    def __init__(self, path: Path, signature: str):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None,
+                                  check_same_thread=False)
+        try:
+            # Two runs creating the same new file at once could race on the switch to WAL.
+            with FileLock(f"{path}.lock", timeout=_BUSY_SECONDS):
+                # Only takes effect on a new file: 16 KiB pages hold 7-10 vectors of 1.5-2 KiB
+                # with little slack, where 4 KiB pages would hold 1-2.
+                self.db.execute("PRAGMA page_size=16384")
+                self.db.execute("PRAGMA journal_mode=WAL")
+                with self._write():
+                    self._create(signature)
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable enough for a cache
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _create(self, signature: str) -> None:
+        # One statement at a time: executescript would COMMIT the surrounding transaction first.
+        for statement in _SCHEMA_SQL:
+            self.db.execute(statement)
+        self.db.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)",
+                            [("bytes", 0), ("clock", 0), ("signature", signature)])
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        # IMMEDIATE takes the write lock up front, so the busy timeout applies; a deferred
+        # transaction that upgrades from read to write can fail at once instead of waiting.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _tick(self) -> int:
+        self.db.execute("UPDATE meta SET value = value + 1 WHERE name = 'clock'")
+        return int(self.db.execute("SELECT value FROM meta WHERE name = 'clock'").fetchone()[0])
+
+    def get(self, keys: set[bytes], dim: int | None) -> dict[bytes, np.ndarray]:
+        found: dict[bytes, np.ndarray] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+            chunk = wanted[start:start + 500]
+            rows = self.db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({','.join('?' * len(chunk))})",
+                                   chunk).fetchall()
+            for key, blob in rows:
+                if dim is None or len(blob) == 4 * dim:  # a wrong-sized row is treated as a miss
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        if found:
+            with self._write():
+                tick = self._tick()
+                self.db.executemany("UPDATE vectors SET used = ? WHERE key = ?",
+                                    [(tick, key) for key in found])
+        return found
+
+    def put(self, vectors: dict[bytes, np.ndarray], max_bytes: int) -> None:
+        with self._write():
+            tick = self._tick()
+            rows = []
+            for key, vec in vectors.items():
+                blob = np.ascontiguousarray(vec, dtype=np.float32).tobytes()
+                rows.append((key, blob, len(blob) + _ROW_OVERHEAD, tick))
+            # OR IGNORE: another run may have stored the same text meanwhile; the vector is the same.
+            self.db.executemany("INSERT OR IGNORE INTO vectors (key, vec, size, used) VALUES (?, ?, ?, ?)",
+                                rows)
+            self._evict(max_bytes)
+
+    def _evict(self, max_bytes: int) -> None:
+        excess = int(self.db.execute("SELECT value FROM meta WHERE name = 'bytes'").fetchone()[0]) - max_bytes
+        if excess <= 0:
+            return
+        victims: list[tuple[bytes]] = []
+        cursor = self.db.execute("SELECT key, size FROM vectors ORDER BY used, key")
+        while excess > 0 and (batch := cursor.fetchmany(256)):
+            for key, size in batch:
+                victims.append((key,))
+                excess -= size
+                if excess <= 0:
+                    break
+        cursor.close()
+        self.db.executemany("DELETE FROM vectors WHERE key = ?", victims)
+
+    def close(self) -> None:
+        self.db.close()
