@@ -1,0 +1,337 @@
+"""Omission detection on top of an alignment: unaligned sentences, uncovered clauses, short paragraphs.
+
+Every decision compares a score with the same document's own distribution (aligned pairs against
+near-miss pairs, typical clauses against outliers), so it carries over between encoders and between
+literal and loose translations; no raw cosine threshold appears here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..encoders import Encoder
+from ..model import Alignment, Bead, join_sentences
+from . import boilerplate
+from .calibrate import between, robust_scale, sigmoid
+from .clauses import Clause, en_size, split_clauses, without, zh_size
+from .embed import Embedder
+from .model import Flag
+
+FLAG_AT = 0.5  # a candidate becomes a flag at this confidence
+WINDOW = 8  # sentences either side of the path searched for content that moved
+# Position of an unaligned sentence's best match between the typical near-miss (0) and the typical
+# aligned pair (1) above which it counts as carried elsewhere (moved or repeated), not missing.
+CARRIED_AT = 0.55
+MIN_UNIT_CHARS = 2
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(a, b) / max(1e-9, float(np.linalg.norm(a) * np.linalg.norm(b))))
+
+
+# ---------------------------------------------------------------- sentence level
+
+@dataclass
+class PairCalibration:
+    """Typical cosine of an aligned 1-1 pair and of the best non-partner in the window, per document."""
+
+    aligned: float
+    near_miss: float
+
+    def carried(self, best: float) -> float:
+        return between(best, self.near_miss, self.aligned)
+
+
+def _positions(alignment: Alignment) -> tuple[np.ndarray, np.ndarray]:
+    """For each source sentence the target position of its bead on the path, and vice versa."""
+    src_pos = np.zeros(len(alignment.zh), dtype=np.int64)
+    tgt_pos = np.zeros(len(alignment.en), dtype=np.int64)
+    i = j = 0
+    for bead in alignment.beads:
+        for a in bead.zh:
+            src_pos[a] = j
+        for b in bead.en:
+            tgt_pos[b] = i
+        i += len(bead.zh)
+        j += len(bead.en)
+    return src_pos, tgt_pos
+
+
+def _window(center: int, size: int) -> slice:
+    return slice(max(0, center - WINDOW), min(size, center + WINDOW + 1))
+
+
+def calibrate_pairs(sim: np.ndarray, alignment: Alignment, src_pos: np.ndarray) -> PairCalibration:
+    aligned, near = [], []
+    for bead in alignment.beads:
+        if len(bead.zh) == 1 and len(bead.en) == 1:
+            i, j = bead.zh[0], bead.en[0]
+            aligned.append(sim[i, j])
+            row = sim[i, _window(src_pos[i], sim.shape[1])].copy()
+            start = max(0, src_pos[i] - WINDOW)
+            if 0 <= j - start < len(row):
+                row[j - start] = -1.0
+            if len(row) > 1:
+                near.append(row.max())
+    if len(aligned) < 3:  # too few 1-1 beads to learn from: fall back on row maxima and medians
+        aligned = list(sim.max(axis=1))
+        near = list(np.median(sim, axis=1))
+    return PairCalibration(float(np.median(aligned)), float(np.median(near)) if near else 0.0)
+
+
+def sentence_flags(alignment: Alignment, sim: np.ndarray, cal: PairCalibration
+                   ) -> tuple[list[Flag], list[dict], list[tuple[int, int]]]:
+    """Boilerplate and additions (0-1 beads) as flags; the Chinese sentences of 1-0 beads that are not
+    found elsewhere nearby as candidates ``(bead, sentence)``, judged against their neighbours later."""
+    src_pos, tgt_pos = _positions(alignment)
+    flags, moved, candidates = [], [], []
+    for k, bead in enumerate(alignment.beads):
+        if bead.zh and not bead.en:
+            for i in bead.zh:
+                flag = _unaligned(alignment, k, "zh", i, sim[i, _window(src_pos[i], sim.shape[1])],
+                                  max(0, src_pos[i] - WINDOW), cal, moved)
+                if flag and flag.kind == "boilerplate":
+                    flags.append(flag)
+                elif flag:
+                    candidates.append((k, i))
+        elif bead.en and not bead.zh:
+            for j in bead.en:
+                flag = _unaligned(alignment, k, "en", j, sim[_window(tgt_pos[j], sim.shape[0]), j],
+                                  max(0, tgt_pos[j] - WINDOW), cal, moved)
+                if flag:
+                    flags.append(flag)
+    return flags, moved, candidates
+
+
+def _unaligned(alignment: Alignment, k: int, side: str, index: int, row: np.ndarray, offset: int,
+               cal: PairCalibration, moved: list[dict]) -> Flag | None:
+    sentence = (alignment.zh if side == "zh" else alignment.en)[index]
+    text = sentence.text
+    where = {"zh_sentence": index, "zh_paragraph": sentence.paragraph} if side == "zh" else \
+        {"en_sentence": index, "en_paragraph": sentence.paragraph}
+    bp = boilerplate.whole_sentence(text)
+    if bp:
+        return Flag("boilerplate", 0.9, f"{bp}, not translated", zh=text if side == "zh" else "",
+                    en=text if side == "en" else "", span=(0, len(text)) if side == "zh" else None, bead=k, **where)
+    size = zh_size(text) if side == "zh" else en_size(text)
+    if size < MIN_UNIT_CHARS:
+        return None
+    best = int(np.argmax(row)) if len(row) else -1
+    carried = cal.carried(float(row[best])) if best >= 0 else 0.0
+    other = offset + best
+    if carried >= CARRIED_AT:
+        moved.append({"side": side, "sentence": index, "matches": other, "carried": round(carried, 3)})
+        return None
+    confidence = sigmoid(6.0 * (CARRIED_AT - carried))
+    if side == "zh":
+        return Flag("sentence", round(confidence, 3),
+                    f"no English counterpart (best match nearby is {carried:.0%} of the way from an unrelated "
+                    "sentence to a typical aligned pair)", zh=text, span=(0, len(text)), bead=k,
+                    en_paragraph=_nearest_en_paragraph(alignment, k), **where)
+    return Flag("addition", round(confidence, 3),
+                f"no Chinese source (best match nearby is {carried:.0%} of the way from an unrelated sentence "
+                "to a typical aligned pair)", en=text, bead=k, **where)
+
+
+def _nearest_en_paragraph(alignment: Alignment, k: int) -> int | None:
+    """The English paragraph where an omitted sentence would have gone: that of the nearest aligned bead,
+    preferring the one before it in the same Chinese paragraph."""
+    zh_par = alignment.paragraphs(alignment.beads[k])[0]
+    before = after = None
+    for b in reversed(alignment.beads[:k]):
+        if b.en and b.zh:
+            before = b
+            break
+    for b in alignment.beads[k + 1:]:
+        if b.en and b.zh:
+            after = b
+            break
+    for b in ((before, after) if before and alignment.paragraphs(before)[0] == zh_par else (after, before)):
+        if b is not None:
+            return alignment.paragraphs(b)[1]
+    return None
+
+
+# ---------------------------------------------------------------- clause level
+
+@dataclass
+class Unit:
+    """A candidate inside an aligned bead: a whole sentence of a many-sentence bead, or a clause."""
+
+    bead: int
+    sentence: int
+    clause: Clause
+    kind: str  # "sentence" or "clause"
+    zh_text: str  # the bead's Chinese (for an unaligned sentence: a neighbour's Chinese with it added)
+    rest: str  # the same without this unit
+    en: tuple[int, ...]  # the English sentences it is compared with
+    boilerplate: str | None = None
+    cover: float = 0.0
+    gain: float = 0.0
+    share: float = 0.0
+
+
+def bead_units(alignment: Alignment, k: int, bead: Bead) -> list[Unit]:
+    texts = [alignment.zh[i].text for i in bead.zh]
+    zh_text = join_sentences(texts, alignment.src_lang)
+    units = []
+    offset = 0
+    sep = len(join_sentences(["", ""], alignment.src_lang))
+    for i, text in zip(bead.zh, texts):
+        pieces = _sentence_pieces(text)
+        whole = Clause(0, len(text), text)
+        if len(bead.zh) > 1:
+            bp = boilerplate.whole_sentence(text)
+            units.append(Unit(k, i, whole, "sentence", zh_text,
+                              zh_text[:offset] + zh_text[offset + len(text) + sep:], bead.en, bp))
+        if len(pieces) > 1:
+            for clause, bp in pieces:
+                rest = zh_text[:offset] + without(text, clause) + zh_text[offset + len(text):]
+                units.append(Unit(k, i, clause, "clause", zh_text, rest, bead.en, bp))
+        offset += len(text) + sep
+    return [u for u in units if zh_size(u.clause.text) >= MIN_UNIT_CHARS]
+
+
+def _sentence_pieces(text: str) -> list[tuple[Clause, str | None]]:
+    """Clauses of a sentence, with boilerplate (a trailing photo credit…) kept as pieces of its own."""
+    bps = boilerplate.spans(text)
+    if bps and bps[0].start == 0 and bps[0].end == len(text):
+        return [(Clause(0, len(text), text), bps[0].reason)]
+    pieces: list[tuple[Clause, str | None]] = []
+    cursor = 0
+    for bp in sorted(bps, key=lambda b: b.start) + [boilerplate.Boilerplate(len(text), len(text), "")]:
+        segment = text[cursor:bp.start]
+        for c in split_clauses(segment, "zh"):
+            pieces.append((Clause(cursor + c.start, cursor + c.end, c.text), None))
+        if bp.end > bp.start:
+            pieces.append((Clause(bp.start, bp.end, text[bp.start:bp.end]), bp.reason))
+        cursor = max(cursor, bp.end)
+    return pieces
+
+
+def en_pieces(sentences: list[str]) -> list[str]:
+    """What a Chinese clause may be compared with: each English sentence, clause and pair of clauses."""
+    pieces = list(sentences)
+    for s in sentences:
+        clauses = [c.text for c in split_clauses(s, "en")]
+        if len(clauses) > 1:
+            pieces += clauses
+            pieces += [s[a.start:b.end] for a, b in zip(split_clauses(s, "en"), split_clauses(s, "en")[1:])]
+    return pieces
+
+
+def unaligned_units(alignment: Alignment, candidates: list[tuple[int, int]]) -> list[Unit]:
+    """An unaligned Chinese sentence tried as part of the aligned bead before it and the one after it:
+    when one of them carries it (the search left it out, say, for a short "so it was"), adding it to
+    that bead raises the bead's similarity and some piece of that English matches it."""
+    units = []
+    aligned = [k for k, b in enumerate(alignment.beads) if b.zh and b.en]
+    for k, i in candidates:
+        text = alignment.zh[i].text
+        whole = Clause(0, len(text), text)
+        before = [n for n in aligned if n < k][-1:]
+        after = [n for n in aligned if n > k][:1]
+        for n, first in [(n, False) for n in before] + [(n, True) for n in after]:
+            nb = alignment.beads[n]
+            rest = join_sentences([alignment.zh[a].text for a in nb.zh], alignment.src_lang)
+            zh_text = join_sentences([text, rest] if first else [rest, text], alignment.src_lang)
+            units.append(Unit(k, i, whole, "unaligned", zh_text, rest, nb.en))
+    return units
+
+
+# English sentences either side of a bead also searched for a clause: content the search put in the
+# neighbouring bead (or the translator moved a sentence up) is misplaced, not missing.
+COVER_REACH = 2
+
+
+def _reach(alignment: Alignment, en: tuple[int, ...]) -> list[str]:
+    lo, hi = max(0, min(en) - COVER_REACH), min(len(alignment.en), max(en) + COVER_REACH + 1)
+    return [alignment.en[j].text for j in range(lo, hi)]
+
+
+def score_units(alignment: Alignment, units: list[Unit], embedder: Embedder) -> list[Unit]:
+    """Compute ``cover`` (best cosine of the unit with a piece of the English around it) and ``gain``
+    (how much the Chinese matches its English better without the unit: positive when the English lacks it)."""
+    for u in units:
+        en_sents = [alignment.en[j].text for j in u.en]
+        embedder.want("tgt", join_sentences(en_sents, alignment.tgt_lang))
+        for p in en_pieces(_reach(alignment, u.en)):
+            embedder.want("tgt", p)
+        for text in (u.zh_text, u.clause.text, u.rest):
+            if text.strip():
+                embedder.want("src", text)
+    embedder.run()
+    for u in units:
+        en_sents = [alignment.en[j].text for j in u.en]
+        e = embedder("tgt", join_sentences(en_sents, alignment.tgt_lang))
+        pieces = np.stack([embedder("tgt", p) for p in en_pieces(_reach(alignment, u.en))])
+        full = _cos(embedder("src", u.zh_text), e)
+        v = embedder("src", u.clause.text)
+        u.cover = float((pieces @ v).max())
+        u.gain = (_cos(embedder("src", u.rest), e) - full) if u.rest.strip() else -full
+        u.share = zh_size(u.clause.text) / max(1, zh_size(u.zh_text))
+    return units
+
+
+def all_units(alignment: Alignment, candidates: list[tuple[int, int]]) -> list[Unit]:
+    units = [u for k, b in enumerate(alignment.beads) if b.zh and b.en for u in bead_units(alignment, k, b)]
+    return units + unaligned_units(alignment, candidates)
+
+
+# Weights of the two calibrated signals in a clause's omission score (robust z-scores within the document).
+COVER_WEIGHT = 1.0
+GAIN_WEIGHT = 1.0
+SCORE_AT = 2.5  # combined z-score at which a clause's confidence is one half
+# Lower for a sentence the search already left unaligned: that is evidence of its own.
+UNALIGNED_SCORE_AT = 1.0
+
+
+def clause_flags(alignment: Alignment, units: list[Unit]) -> list[Flag]:
+    """Units whose cover is unusually low and whose removal makes the bead match its English better."""
+    real = [u for u in units if u.boilerplate is None and u.kind != "unaligned"]
+    if len(real) < 3:  # too little to calibrate on: fall back on the unaligned sentences themselves
+        real = [u for u in units if u.boilerplate is None]
+    if not real:
+        return []
+    cover_ref = np.array([u.cover for u in real])
+    gain_ref = np.array([u.gain for u in real])
+    cover_mid, cover_spread = robust_scale(cover_ref, 0.02)
+    gain_mid, gain_spread = robust_scale(gain_ref, 0.005)
+    def score(u: Unit) -> tuple[float, float]:
+        zc = (cover_mid - u.cover) / cover_spread
+        return COVER_WEIGHT * zc + GAIN_WEIGHT * (u.gain - gain_mid) / gain_spread, zc
+
+    # An unaligned sentence is judged by its more welcoming neighbour.
+    best: dict[int, Unit] = {}
+    for u in units:
+        if u.kind == "unaligned" and (u.sentence not in best or score(u)[0] < score(best[u.sentence])[0]):
+            best[u.sentence] = u
+    units = [u for u in units if u.kind != "unaligned"] + list(best.values())
+    flags = []
+    sentence_flagged: set[int] = set()
+    for u in sorted(units, key=lambda u: u.kind == "clause"):
+        if u.sentence in sentence_flagged:
+            continue
+        total, zc = score(u)
+        confidence = sigmoid(1.5 * (total - (UNALIGNED_SCORE_AT if u.kind == "unaligned" else SCORE_AT)))
+        if confidence < FLAG_AT:
+            continue
+        s = alignment.zh[u.sentence]
+        kind = "boilerplate" if u.boilerplate else ("clause" if u.kind == "clause" else "sentence")
+        if u.boilerplate:
+            reason = f"{u.boilerplate}, not translated"
+        elif u.kind == "unaligned":
+            reason = (f"no English counterpart: not even the neighbouring beads' English covers it (best match "
+                      f"{zc:.1f} spreads below this document's typical clause)")
+        else:
+            reason = (f"{u.kind} not covered by the bead's English: its best match there is {zc:.1f} spreads "
+                      f"below this document's typical clause, and the bead matches {u.gain:+.3f} better without it")
+        en_par = alignment.en[u.en[0]].paragraph if u.kind != "unaligned" else _nearest_en_paragraph(alignment, u.bead)
+        flags.append(Flag(kind, round(confidence, 3), reason, zh=u.clause.text, zh_sentence=u.sentence,
+                          zh_paragraph=s.paragraph, en_paragraph=en_par,
+                          span=(u.clause.start, u.clause.end), bead=u.bead))
+        if u.kind != "clause":
+            sentence_flagged.add(u.sentence)
+    return flags

@@ -1,0 +1,264 @@
+"""Omission-detection benchmark: delete English sentences and clauses at known places, then measure how
+well ``aligner review`` finds them (precision and recall at sentence, clause and paragraph level).
+
+Documents: the first sentences of the Bible pair (Chinese as source, English as target: the opposite of
+the corpus's own direction) with chapters as paragraphs, and the project's ``corpora/zh-en`` documents
+with gold beads grouped six to a paragraph.
+
+Sentence deletions: an English sentence in a gold 1-1 bead is removed; its Chinese sentence is the expected
+``sentence`` flag. Clause deletions (an approximation, there is no clause-level gold): in a gold 1-1 bead
+whose Chinese and English sentences split into the same number (2 or more) of clauses, a random English
+clause is cut out and the Chinese clause most similar to it (by the encoder) is taken as the expected
+omission; a flag counts as a hit when it overlaps
+that clause by at least half of the shorter of the two. Paragraph level: an English paragraph is expected
+to be flagged when one of its sentences was deleted.
+
+Flags on Chinese sentences the gold itself leaves unaligned are real omissions and are not counted as
+false alarms. Run: ``python scripts/bench_omissions.py [--bible N] [--rates 0.02,0.05,0.1] [--no-write]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from aligner.api import align  # noqa: E402
+from aligner.omissions import review  # noqa: E402
+from aligner.omissions.clauses import split_clauses  # noqa: E402
+
+BIBLE = ROOT.parent / "shared" / "corpora" / "bible-en-zh"
+CORPORA = ROOT / "corpora" / "zh-en"
+PARAGRAPH_BEADS = 6
+
+
+@dataclass
+class GoldDoc:
+    name: str
+    zh: list[str]
+    en: list[str]
+    beads: list[tuple[list[int], list[int]]]  # (zh, en) gold
+    zh_par: list[int] = field(default_factory=list)
+    en_par: list[int] = field(default_factory=list)
+
+
+def _read_beads(path: Path, swap: bool) -> list[tuple[list[int], list[int]]]:
+    beads = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if ":" not in line:
+            continue
+        left, right = line.split(":", 1)
+        a, b = list(ast.literal_eval(left.strip())), list(ast.literal_eval(right.strip()))
+        beads.append((b, a) if swap else (a, b))
+    return beads
+
+
+def _paragraphs(doc: GoldDoc, key) -> GoldDoc:
+    """Give both sides paragraph ids from the gold beads, so paragraphs correspond."""
+    doc.zh_par = [0] * len(doc.zh)
+    doc.en_par = [0] * len(doc.en)
+    par, last = -1, None
+    for n, (z, e) in enumerate(doc.beads):
+        k = key(n, z, e)
+        if k != last:
+            par, last = par + 1, k
+        for i in z:
+            doc.zh_par[i] = par
+        for j in e:
+            doc.en_par[j] = par
+    return doc
+
+
+def load_bible(limit: int) -> GoldDoc | None:
+    if not (BIBLE / "gold" / "001.align").exists():
+        return None
+    zh_all = (BIBLE / "zh" / "001").read_text(encoding="utf-8").splitlines()
+    en_all = (BIBLE / "en" / "001").read_text(encoding="utf-8").splitlines()
+    verses = (BIBLE / "zh.verse").read_text(encoding="utf-8").splitlines()
+    beads = []
+    for z, e in _read_beads(BIBLE / "gold" / "001.align", swap=True):
+        if (z and max(z) >= limit) or len(beads) > limit:
+            break
+        beads.append((z, e))
+    n_zh = 1 + max(i for z, _ in beads for i in z)
+    n_en = 1 + max(j for _, e in beads for j in e)
+    doc = GoldDoc("bible", zh_all[:n_zh], en_all[:n_en], beads)
+    chapter = {}
+    for n, (z, e) in enumerate(beads):
+        chapter[n] = verses[z[0]].rsplit(":", 1)[0] if z else chapter.get(n - 1, "")
+    return _paragraphs(doc, lambda n, z, e: chapter[n])
+
+
+def load_corpora() -> list[GoldDoc]:
+    docs = []
+    for beads_path in sorted(CORPORA.glob("*.beads")):
+        zh, en = beads_path.with_suffix(".zh"), beads_path.with_suffix(".en")
+        if not (zh.exists() and en.exists()):
+            continue
+        doc = GoldDoc(beads_path.stem, zh.read_text(encoding="utf-8").splitlines(),
+                      en.read_text(encoding="utf-8").splitlines(), _read_beads(beads_path, swap=False))
+        docs.append(_paragraphs(doc, lambda n, z, e: n // PARAGRAPH_BEADS))
+    return docs
+
+
+@dataclass
+class Case:
+    en: list[str | None]  # None: sentence deleted
+    sentences: set[int] = field(default_factory=set)  # zh sentences expected as sentence omissions
+    clauses: dict[int, tuple[int, int]] = field(default_factory=dict)  # zh sentence -> expected span
+    paragraphs: set[int] = field(default_factory=set)  # en paragraphs expected flagged
+
+
+def make_case(doc: GoldDoc, rate: float, mode: str, seed: int, encoder=None) -> Case:
+    rng = random.Random(seed)
+    case = Case(list(doc.en))
+    ones = [(z[0], e[0]) for z, e in doc.beads if len(z) == 1 and len(e) == 1]
+    n = max(1, round(rate * len(doc.en))) if rate > 0 else 0
+    if mode == "sentence":
+        for i, j in rng.sample(ones, min(n, len(ones))):
+            case.en[j] = None
+            case.sentences.add(i)
+            case.paragraphs.add(doc.en_par[j])
+    else:
+        eligible = []
+        for i, j in ones:
+            zc, ec = split_clauses(doc.zh[i], "zh"), split_clauses(doc.en[j], "en")
+            if len(zc) == len(ec) >= 2:
+                eligible.append((i, j, zc, ec))
+        for i, j, zc, ec in rng.sample(eligible, min(n, len(eligible))):
+            k = rng.randrange(len(ec))
+            # The Chinese clause carrying the deleted English one: the most similar clause of the sentence
+            # (clause order differs between translations, so position alone is often wrong).
+            zv = encoder.encode([c.text for c in zc])
+            ev = encoder.encode([ec[k].text])[0]
+            best = int((zv @ ev).argmax())
+            text = doc.en[j]
+            cut = text[: ec[k].start] + text[ec[k].end:]
+            case.en[j] = " ".join(cut.replace(" ,", ",").split()).strip(" ,;:") or None
+            case.clauses[i] = (zc[best].start, zc[best].end)
+    return case
+
+
+def _groups(texts: list[str | None], pars: list[int]) -> list[list[str]]:
+    out: dict[int, list[str]] = {}
+    for t, p in zip(texts, pars):
+        if t is not None:
+            out.setdefault(p, []).append(t)
+    return [out[p] for p in sorted(out)]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return inter > 0 and inter >= 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    def pr(self) -> tuple[float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return p, r
+
+
+def evaluate(doc: GoldDoc, case: Case, encoder) -> dict[str, Counts]:
+    en_pars = [p for t, p in zip(case.en, doc.en_par) if t is not None]
+    alignment = align(_groups(doc.zh, doc.zh_par), _groups(case.en, doc.en_par), encoder=encoder,
+                      src_lang="zh", tgt_lang="en")
+    # align renumbers paragraphs densely; map them back to the gold paragraph ids
+    dense = {d: p for d, p in zip((s.paragraph for s in alignment.en), en_pars)}
+    result = review(alignment, encoder=encoder)
+    gold_null = {i for z, e in doc.beads if not e for i in z}
+    out = {"sentence": Counts(), "clause": Counts(), "paragraph": Counts()}
+    found_s, found_c = set(), set()
+    for f in result.flags:
+        if f.kind == "sentence":
+            if f.zh_sentence in case.sentences:
+                found_s.add(f.zh_sentence)
+            elif f.zh_sentence not in gold_null and f.zh_sentence not in case.clauses:
+                out["sentence"].fp += 1
+        elif f.kind == "clause" and case.clauses is not None:
+            exp = case.clauses.get(f.zh_sentence)
+            if exp and _overlap(exp, tuple(f.span)):
+                found_c.add(f.zh_sentence)
+            elif f.zh_sentence not in case.sentences and f.zh_sentence not in gold_null:
+                out["clause"].fp += 1
+    out["sentence"].tp = len(found_s)
+    out["sentence"].fn = len(case.sentences - found_s)
+    out["clause"].tp = len(found_c)
+    out["clause"].fn = len(set(case.clauses) - found_c)
+    flagged = {dense.get(p.en_paragraph, p.en_paragraph) for p in result.paragraphs if p.flagged}
+    out["paragraph"].tp = len(flagged & case.paragraphs)
+    out["paragraph"].fp = len(flagged - case.paragraphs)
+    out["paragraph"].fn = len(case.paragraphs - flagged)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bible", type=int, default=1500, help="Bible sentences used (0: none)")
+    parser.add_argument("--rates", default="0.02,0.05,0.1")
+    parser.add_argument("--encoder", default="use")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    from aligner.encoders import get_encoder
+
+    encoder = get_encoder(args.encoder)
+    docs = load_corpora()
+    bible = load_bible(args.bible) if args.bible else None
+    if bible:
+        docs.append(bible)
+    rates = [float(r) for r in args.rates.split(",")]
+    start = time.time()
+    rows = []
+    for rate in rates:
+        totals = {"sentence": Counts(), "clause": Counts(), "paragraph": Counts()}
+        for mode in ("sentence", "clause"):
+            for n, doc in enumerate(docs):
+                case = make_case(doc, rate, mode, seed=int(rate * 1000) + n, encoder=encoder)
+                counts = evaluate(doc, case, encoder)
+                keys = ("sentence", "paragraph") if mode == "sentence" else ("clause",)
+                for key in keys:
+                    totals[key].add(counts[key])
+                print(f"rate {rate:.0%} {mode:8s} {doc.name:10s} " + " ".join(
+                    f"{k}: P {counts[k].pr()[0]:.2f} R {counts[k].pr()[1]:.2f} ({counts[k].tp}/{counts[k].fp}/{counts[k].fn})"
+                    for k in keys), file=sys.stderr, flush=True)
+        rows.append((rate, totals))
+    elapsed = time.time() - start
+    lines = [f"Synthetic omissions (`scripts/bench_omissions.py`, encoder `{args.encoder}`): English sentences "
+             "(in gold 1-1 beads) or comma-separated clauses deleted at random; documents: "
+             + ", ".join(f"{d.name} ({len(d.zh)} zh sentences)" for d in docs)
+             + f". Bible: Chinese as source. Clause gold is approximate (sentences with equally many clauses on "
+             "both sides; the expected Chinese clause is the one most similar to the deleted English clause). Sentence and clause deletions are separate runs.", "",
+             "| rate | sentence P | sentence R | clause P | clause R | paragraph P | paragraph R | deletions (sent / clause) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for rate, t in rows:
+        (sp, sr), (cp, cr), (pp, pr) = t["sentence"].pr(), t["clause"].pr(), t["paragraph"].pr()
+        lines.append(f"| {rate:.0%} | {sp:.3f} | {sr:.3f} | {cp:.3f} | {cr:.3f} | {pp:.3f} | {pr:.3f} | "
+                     f"{t['sentence'].tp + t['sentence'].fn} / {t['clause'].tp + t['clause'].fn} |")
+    lines.append("")
+    lines.append(f"Run time {elapsed:.0f} s on this machine (embedding cache warm or cold as found).")
+    markdown = "\n".join(lines)
+    print(markdown)
+    if not args.no_write:
+        from docsection import update_section
+
+        update_section("omissions", markdown)
+
+
+if __name__ == "__main__":
+    main()
