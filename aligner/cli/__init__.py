@@ -33,6 +33,7 @@ def main():
 def _register():
     from . import align as _align  # noqa: F401  (each module adds its command to ``main``)
     from . import eval as _eval  # noqa: F401
+    from . import review as _review  # noqa: F401
     from . import encoders as _encoders  # noqa: F401
 
 

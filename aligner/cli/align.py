@@ -7,20 +7,22 @@ import sys
 import click
 
 from ..api import align_sentences, read_pair
-from ..export import write_outputs
+from ..export import ALL_FORMATS, EXPORTERS, write_outputs
 from . import main
 from .options import default_prefix, pair_options, parse_formats
+from .review import expand_review
 
 
 @main.command("align")
 @pair_options
 @click.option("--formats", default=None, metavar="LIST",
-              help="Comma-separated: tmx,tsv,beads,json (default: all).")
+              help="Comma-separated: tmx,tsv,beads,json,review-json,review-html (review: both) "
+                   "(default: tmx,tsv,beads,json).")
 @click.option("--tsv-header", is_flag=True, help="Write a header line in the TSV.")
 def align_command(zh_file, en_file, prefix, presplit, encoder, max_bead, src_lang, tgt_lang, src_locale,
                   quiet, formats, tsv_header):
     """Align ZH_FILE with its translation EN_FILE."""
-    formats = parse_formats(formats)
+    formats = expand_review(parse_formats(formats, known=(*ALL_FORMATS, "review"))) if formats else list(EXPORTERS)
     prefix = default_prefix(zh_file, prefix)
     src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang)
     if not quiet:
@@ -29,7 +31,7 @@ def align_command(zh_file, en_file, prefix, presplit, encoder, max_bead, src_lan
     options = {"max_bead": max_bead} if max_bead else {}
     alignment = align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
                                 progress=not quiet and sys.stderr.isatty(), **options)
-    written = write_outputs(alignment, prefix, formats, tsv_header=tsv_header)
+    written = write_outputs(alignment, prefix, formats, tsv_header=tsv_header, encoder=encoder)
     if not quiet:
         counts = {}
         for bead in alignment.beads:

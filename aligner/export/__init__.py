@@ -10,6 +10,7 @@ from ..model import Alignment
 from .base import Exporter, atomic_write, atomic_write_many
 from .beads import BeadsExporter
 from .json import JsonExporter, load_alignment
+from .review import REVIEW_EXPORTERS, review_provider
 from .tmx import TmxExporter
 from .tsv import TsvExporter
 
@@ -17,25 +18,34 @@ EXPORTERS: dict[str, type[Exporter]] = {
     cls.name: cls for cls in (TmxExporter, TsvExporter, BeadsExporter, JsonExporter)
 }
 
-__all__ = ["EXPORTERS", "Exporter", "atomic_write", "get_exporter", "load_alignment", "write_outputs"]
+# Formats written on request only (they embed clauses, which costs time): review-json, review-html.
+ALL_FORMATS = (*EXPORTERS, *REVIEW_EXPORTERS)
+
+__all__ = ["ALL_FORMATS", "EXPORTERS", "Exporter", "atomic_write", "get_exporter", "load_alignment", "review_provider",
+           "write_outputs"]
 
 
-def get_exporter(fmt: str, *, tsv_header: bool = False) -> Exporter:
+def get_exporter(fmt: str, *, tsv_header: bool = False, review=None) -> Exporter:
+    if fmt in REVIEW_EXPORTERS:
+        return REVIEW_EXPORTERS[fmt](review or review_provider())
     try:
         cls = EXPORTERS[fmt]
     except KeyError:
-        raise InputError(f"unknown output format {fmt!r} (known: {', '.join(EXPORTERS)})") from None
+        raise InputError(f"unknown output format {fmt!r} (known: {', '.join(ALL_FORMATS)})") from None
     return TsvExporter(header=tsv_header) if cls is TsvExporter else cls()
 
 
 def write_outputs(alignment: Alignment, prefix: str, formats: Iterable[str], *,
-                  tsv_header: bool = False) -> list[str]:
+                  tsv_header: bool = False, encoder=None, review=None) -> list[str]:
     """Write ``PREFIX.<ext>`` for each format, all or nothing; returns the paths written.
 
     All outputs are rendered and written to temporary files before any is moved into place,
     so a failure (a bug in one exporter, a full disk) leaves no partial set of outputs behind.
     """
-    exporters = [get_exporter(fmt, tsv_header=tsv_header) for fmt in dict.fromkeys(formats)]
+    # review formats: ``review`` (from review_provider) shares one review with the caller; else one is
+    # made here, with ``encoder`` embedding the clauses
+    review = review or review_provider(encoder)
+    exporters = [get_exporter(fmt, tsv_header=tsv_header, review=review) for fmt in dict.fromkeys(formats)]
     directory = os.path.dirname(prefix) or "."
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: output directory does not exist")

@@ -1,0 +1,5 @@
+"""aligner: Chinese-English sentence alignment."""
+
+from .omissions import Review, review
+
+__all__ = ["Review", "review"]

@@ -1,0 +1,57 @@
+"""``aligner review``: align a pair and write the omission review, PREFIX.review.json and .review.html."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import main
+from .options import default_prefix, pair_options
+
+# Exit status of --fail-on-omission when something other than boilerplate is flagged: distinct from
+# the error codes (2 input, 3 encoder) so a QA pipeline can tell "omissions found" from "failed".
+OMISSION_EXIT = 4
+REVIEW_FORMATS = ("review-json", "review-html")
+
+
+def expand_review(formats: list[str]) -> list[str]:
+    """``review`` in a format list stands for both review files."""
+    out: list[str] = []
+    for fmt in formats:
+        out += list(REVIEW_FORMATS) if fmt == "review" else [fmt]
+    return list(dict.fromkeys(out))
+
+
+@main.command("review")
+@pair_options
+@click.option("--fail-on-omission", is_flag=True,
+              help=f"Exit with status {OMISSION_EXIT} when any omission or addition (not boilerplate) is flagged.")
+def review_command(zh_file, en_file, prefix, presplit, encoder, max_bead, src_lang, tgt_lang, src_locale,
+                   quiet, fail_on_omission):
+    """Align ZH_FILE with EN_FILE and report what the English leaves out."""
+    from ..api import align_sentences, read_pair
+    from ..encoders import get_encoder
+    from ..export import review_provider, write_outputs
+
+    prefix = default_prefix(zh_file, prefix)
+    src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang)
+    if not quiet:
+        for note in notes:
+            click.echo(f"aligner: {note}", err=True)
+    model = get_encoder(encoder)  # one encoder for the alignment and the clauses
+    options = {"max_bead": max_bead} if max_bead else {}
+    alignment = align_sentences(src, tgt, encoder=model, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
+                                progress=not quiet and sys.stderr.isatty(), **options)
+    provider = review_provider(model)
+    written = write_outputs(alignment, prefix, REVIEW_FORMATS, review=provider)
+    result = provider(alignment)  # the review just written, not computed again
+    if not quiet:
+        s = result.summary
+        kinds = ", ".join(f"{k}: {v}" for k, v in s["flags"].items() if v)
+        click.echo(f"aligner: coverage {s['coverage']:.1%}, {s['omissions']} flagged"
+                   + (f" ({kinds})" if kinds else ""), err=True)
+        for path in written:
+            click.echo(path)
+    if fail_on_omission and result.omissions:
+        sys.exit(OMISSION_EXIT)

@@ -1,0 +1,55 @@
+"""The review outputs, ``PREFIX.review.json`` and ``PREFIX.review.html``, as exporters so that
+``aligner align --formats`` can write them atomically along with the others."""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from ..model import Alignment
+from .base import Exporter, encode_text
+
+ReviewProvider = Callable[[Alignment], object]  # alignment -> Review, computed once for both files
+
+
+class ReviewJsonExporter(Exporter):
+    name = "review-json"
+    extension = "review.json"
+
+    def __init__(self, provider: ReviewProvider):
+        self.provider = provider
+
+    def render(self, alignment: Alignment) -> bytes:
+        data = self.provider(alignment).to_dict()
+        return encode_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+class ReviewHtmlExporter(Exporter):
+    name = "review-html"
+    extension = "review.html"
+
+    def __init__(self, provider: ReviewProvider):
+        self.provider = provider
+
+    def render(self, alignment: Alignment) -> bytes:
+        from ..report import render_html
+
+        return encode_text(render_html(self.provider(alignment)))
+
+
+REVIEW_EXPORTERS = {cls.name: cls for cls in (ReviewJsonExporter, ReviewHtmlExporter)}
+
+
+def review_provider(encoder=None) -> ReviewProvider:
+    """A provider that reviews each alignment once, however many review files are written."""
+    cache: dict[int, tuple[Alignment, object]] = {}
+
+    def provide(alignment: Alignment):
+        hit = cache.get(id(alignment))
+        if hit is None or hit[0] is not alignment:
+            from ..omissions import review
+
+            hit = cache[id(alignment)] = (alignment, review(alignment, encoder=encoder))
+        return hit[1]
+
+    return provide

@@ -1,0 +1,57 @@
+"""The zh × en similarity heatmap with the alignment path, as a base64 PNG for inlining in HTML."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+
+from ..model import Alignment
+
+MAX_CELLS = 400  # per side; larger matrices are averaged down in blocks so the PNG stays small
+
+
+def _downsample(sim: np.ndarray, limit: int) -> tuple[np.ndarray, int, int]:
+    fi = max(1, int(np.ceil(sim.shape[0] / limit)))
+    fj = max(1, int(np.ceil(sim.shape[1] / limit)))
+    if fi == 1 and fj == 1:
+        return sim, 1, 1
+    n, m = -(-sim.shape[0] // fi) * fi, -(-sim.shape[1] // fj) * fj
+    padded = np.full((n, m), np.nan)
+    padded[: sim.shape[0], : sim.shape[1]] = sim
+    return np.nanmean(padded.reshape(n // fi, fi, m // fj, fj), axis=(1, 3)), fi, fj
+
+
+def heatmap_png(alignment: Alignment, sim: np.ndarray, limit: int = MAX_CELLS) -> str:
+    """Base64 PNG: cosine of every Chinese (rows) and English (columns) sentence, path drawn on top."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display, no GUI toolkit: works in CI and on servers
+    import matplotlib.pyplot as plt
+
+    small, fi, fj = _downsample(np.asarray(sim, dtype=np.float64), limit)
+    fig, ax = plt.subplots(figsize=(7, 7 * min(2.0, max(0.5, small.shape[0] / max(1, small.shape[1])))), dpi=100)
+    try:
+        image = ax.imshow(small, cmap="viridis", aspect="auto", interpolation="nearest",
+                          extent=(0, sim.shape[1], sim.shape[0], 0))
+        xs, ys = [], []
+        for bead in alignment.beads:  # the path: bead centres, null beads at the edge they sit on
+            if bead.zh and bead.en:
+                ys.append((bead.zh[0] + bead.zh[-1] + 1) / 2)
+                xs.append((bead.en[0] + bead.en[-1] + 1) / 2)
+        ax.plot(xs, ys, color="#ff4040", linewidth=1.0, marker="." if len(xs) < 200 else None, markersize=3)
+        nulls = [(b.zh[0] + 0.5, "zh") for b in alignment.beads if b.zh and not b.en]
+        if nulls:
+            ax.scatter([0.3] * len(nulls), [y for y, _ in nulls], marker=">", color="#ff9900", s=12,
+                       label="Chinese left unaligned")
+            ax.legend(loc="upper right", fontsize=7)
+        ax.set_xlabel("English sentence" + (f" (blocks of {fj})" if fj > 1 else ""))
+        ax.set_ylabel("Chinese sentence" + (f" (blocks of {fi})" if fi > 1 else ""))
+        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="cosine")
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+    finally:
+        plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
