@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from aligner.encoders import CachedEncoder, get_encoder, known_encoders, list_encoders
-from aligner.encoders.cache import cache_path, default_cache_dir
+from aligner.encoders.cache import cache_key, cache_path, default_cache_dir
 from aligner.errors import EncoderError
 
 
@@ -329,11 +329,35 @@ def test_st_unknown_hub_model_says_how_to_get_it(tiny_st, no_network, tmp_path, 
 
 
 def test_st_folder_that_is_not_a_model_is_one_line(tiny_st, tmp_path, no_network):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EncoderError, match="not a sentence-transformers or transformers model folder"):
+        get_encoder(f"st:{tmp_path / 'empty'}", cache=False)
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "config.json").write_text("{not json")
+    encoder = get_encoder(f"st:{tmp_path / 'junk'}", cache=False, device="cpu")
     with pytest.raises(EncoderError, match="could not be loaded") as info:
-        get_encoder(f"st:{tmp_path / 'junk'}", cache=False, device="cpu")
+        encoder.encode(["x"])  # models load on first use
     assert "\n" not in str(info.value)
+
+
+def test_st_fully_cached_run_does_not_load_the_model(tiny_st, tmp_path):
+    get_encoder(f"st:{tiny_st}", cache_dir=tmp_path, device="cpu").encode(["happy", "today"])
+    again = get_encoder(f"st:{tiny_st}", cache_dir=tmp_path, device="cpu")
+    assert again.encode(["today"]).shape == (1, 32)
+    assert again.inner._loaded is None
+
+
+def test_cache_ignores_rows_of_the_wrong_size(tmp_path):
+    inner = FakeEncoder()
+    cached = CachedEncoder(inner, tmp_path)
+    cached.encode(["a", "b"])
+    with sqlite3.connect(cached.path) as db:
+        db.execute("UPDATE vectors SET vec = x'00' WHERE key = ?", (cache_key("fake:1", "a"),))
+    inner.seen.clear()
+    assert np.array_equal(CachedEncoder(inner, tmp_path).encode(["a", "b"])[0], fake_vector("fake:1", "a"))
+    assert inner.seen == ["a"]
+    CachedEncoder(inner, tmp_path).encode(["a"])  # and the damaged row was replaced
+    assert inner.seen == ["a"]
 
 
 def test_st_without_its_packages_names_the_extra(monkeypatch):

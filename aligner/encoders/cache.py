@@ -76,7 +76,6 @@ class CachedEncoder:
         self.inner = inner
         self.name = inner.name
         self.signature = encoder_signature(inner)
-        self.dim: int | None = getattr(inner, "dim", None)
         self.path = cache_path(self.signature, cache_dir)
         self.max_bytes = max_bytes
         self._store: _Store | None = None
@@ -84,12 +83,17 @@ class CachedEncoder:
         self._disabled = False
         self._lock = threading.Lock()
 
+    @property
+    def dim(self) -> int | None:
+        # Asked of the inner encoder only when wanted: an st: model loads itself to answer.
+        return getattr(self.inner, "dim", None)
+
     def encode(self, texts: list[str]) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return self.inner.encode(texts)  # the inner encoder owns the empty shape
         keys = [cache_key(self.signature, text) for text in texts]
-        found: dict[bytes, np.ndarray] = self._with_store(lambda s: s.get(set(keys), self.dim), {})
+        found: dict[bytes, np.ndarray] = self._with_store(lambda s: s.get(set(keys)), {})
         missing: dict[bytes, str] = {}  # each distinct missing text once, in first-seen order
         for key, text in zip(keys, texts):
             if key not in found:
@@ -182,21 +186,26 @@ class _Store:
         self.db.execute("UPDATE meta SET value = value + 1 WHERE name = 'clock'")
         return int(self.db.execute("SELECT value FROM meta WHERE name = 'clock'").fetchone()[0])
 
-    def get(self, keys: set[bytes], dim: int | None) -> dict[bytes, np.ndarray]:
+    def get(self, keys: set[bytes]) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
+        damaged: list[tuple[bytes]] = []
+        width = self.db.execute("SELECT value FROM meta WHERE name = 'width'").fetchone()
         wanted = list(keys)
         for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
             chunk = wanted[start:start + 500]
             rows = self.db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({','.join('?' * len(chunk))})",
                                    chunk).fetchall()
             for key, blob in rows:
-                if dim is None or len(blob) == 4 * dim:  # a wrong-sized row is treated as a miss
+                if width and len(blob) == width[0]:
                     found[key] = np.frombuffer(blob, dtype=np.float32)
-        if found:
+                else:  # a damaged row is a miss, and goes so that the fresh vector can be stored
+                    damaged.append((key,))
+        if found or damaged:
             with self._write():
                 tick = self._tick()
                 self.db.executemany("UPDATE vectors SET used = ? WHERE key = ?",
                                     [(tick, key) for key in found])
+                self.db.executemany("DELETE FROM vectors WHERE key = ?", damaged)
         return found
 
     def put(self, vectors: dict[bytes, np.ndarray], max_bytes: int) -> None:
@@ -206,6 +215,8 @@ class _Store:
             for key, vec in vectors.items():
                 blob = np.ascontiguousarray(vec, dtype=np.float32).tobytes()
                 rows.append((key, blob, len(blob) + _ROW_OVERHEAD, tick))
+            # Every vector of one signature has the same size; recorded once to check reads by.
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('width', ?)", (len(rows[0][1]),))
             # OR IGNORE: another run may have stored the same text meanwhile; the vector is the same.
             self.db.executemany("INSERT OR IGNORE INTO vectors (key, vec, size, used) VALUES (?, ?, ?, ?)",
                                 rows)

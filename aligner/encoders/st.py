@@ -7,9 +7,11 @@ an offline machine gets a one-line "download it once with ..." instead of a netw
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from contextlib import contextmanager
 from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Iterator
 
@@ -37,7 +39,11 @@ _SAMPLE = 1 << 20
 
 
 class STEncoder:
-    """``st:MODEL``: a sentence-transformers model on ``device`` (default: cuda when available)."""
+    """``st:MODEL``: a sentence-transformers model on ``device`` (default: cuda when available).
+
+    The model is loaded on the first ``encode``, not here: name, signature and prefix come from
+    the folder alone, so a run whose vectors are all cached never pays for importing torch.
+    """
 
     def __init__(self, spec: str, *, device: str | None = None, batch_size: int | None = None,
                  prefix: str | None = None):
@@ -45,42 +51,61 @@ class STEncoder:
         if not model:
             raise EncoderError("encoder 'st:' needs a model: st:NAME (a downloaded hub model) or st:PATH")
         self.name = f"st:{model}"
-        st_module, torch = _import(model)
-        folder, label = _resolve(model)
-        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        if not all(find_spec(module) for module in ("sentence_transformers", "torch")):
+            raise EncoderError(ST_MISSING.format(model=model))
+        self.folder, label = _resolve(model)
+        if not any((self.folder / marker).is_file() for marker in ("modules.json", "config.json")):
+            raise EncoderError(f"encoder '{self.name}': {self.folder} is not a sentence-transformers "
+                               "or transformers model folder (no modules.json or config.json)")
+        self.device = device
         self.batch_size = batch_size or 32
-        try:
-            with _quiet_progress():
-                self._model = st_module.SentenceTransformer(str(folder), device=self.device,
-                                                            local_files_only=True)
-        except Exception as exc:  # any load failure is about the user's model or device, not a bug here
-            raise EncoderError(f"encoder '{self.name}' could not be loaded from {folder}: "
-                               f"{_one_line(exc)}") from None
-        if self.device == "cpu" and torch.get_num_threads() > available_cores():
-            torch.set_num_threads(available_cores())  # more threads than granted cores only thrash
-        self.prefix = _prefix(label, prefix, self._model)
-        self.dim = _dimension(self._model)
+        self.prefix = _prefix(label, prefix, _saved_prompts(self.folder))
         shown_prefix = f":prefix={self.prefix!r}" if self.prefix else ""
-        self.signature = (f"st:{label}@{_fingerprint(folder)}{shown_prefix}"
+        self.signature = (f"st:{label}@{_fingerprint(self.folder)}{shown_prefix}"
                           f":sentence-transformers-{version('sentence-transformers')}")
+        self._loaded = None
+
+    @property
+    def dim(self) -> int | None:
+        return _dimension(self._model())
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        model = self._model()
         if not texts:
             return np.zeros((0, self.dim or 0), dtype=np.float32)
         # Both sides of a bitext are queries; encode_query (sentence-transformers >= 5) also routes
         # asymmetric models with separate query/document towers. Always an explicit prompt (even
         # ""): it overrides any default saved with the model, so the signature says what it sees.
-        encode = getattr(self._model, "encode_query", self._model.encode)
+        encode = getattr(model, "encode_query", model.encode)
         vectors = encode(list(texts), prompt=self.prefix, batch_size=self.batch_size,
                          convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
         return normalise_rows(vectors)
 
+    def _model(self):
+        if self._loaded is None:
+            st_module, torch = _import(self.name[3:])
+            self.device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
+            try:
+                with _quiet_progress():
+                    self._loaded = st_module.SentenceTransformer(str(self.folder), device=self.device,
+                                                                 local_files_only=True)
+            except Exception as exc:  # any load failure is about the user's model or device, not a bug here
+                raise EncoderError(f"encoder '{self.name}' could not be loaded from {self.folder}: "
+                                   f"{_one_line(exc)}") from None
+            if self.device == "cpu" and torch.get_num_threads() > available_cores():
+                torch.set_num_threads(available_cores())  # more threads than granted cores only thrash
+        return self._loaded
 
-def _import(model: str):
+
+def _offline() -> None:
     # Set before huggingface_hub is first imported (it reads these once): belt and braces for
     # code paths that ignore local_files_only. A user's explicit setting is respected.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def _import(model: str):
+    _offline()
     try:
         import sentence_transformers
         import torch
@@ -96,7 +121,11 @@ def _resolve(model: str) -> tuple[Path, str]:
         return path.resolve(), path.resolve().name
     if _looks_like_path(model):
         raise EncoderError(f"encoder 'st:{model}': no model folder at {path}")
-    from huggingface_hub import snapshot_download
+    _offline()
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:
+        raise EncoderError(ST_MISSING.format(model=model)) from None
 
     # Bare names such as "all-MiniLM-L6-v2" live under sentence-transformers/ on the hub.
     candidates = [model] if "/" in model else [model, f"sentence-transformers/{model}"]
@@ -115,7 +144,7 @@ def _looks_like_path(model: str) -> bool:
     return (model.startswith(("/", ".", "~")) or model.count("/") > 1 or os.sep != "/" and os.sep in model)
 
 
-def _prefix(label: str, explicit: str | None, model) -> str:
+def _prefix(label: str, explicit: str | None, saved: dict) -> str:
     """The text put before every sentence: explicit, else the known table, else the model's own
     default prompt, else its "query" prompt (both sides of a bitext are alike), else none."""
     if explicit is not None:
@@ -123,9 +152,17 @@ def _prefix(label: str, explicit: str | None, model) -> str:
     known = KNOWN_PREFIXES.get(label.rsplit("/", 1)[-1].lower())
     if known is not None:
         return known
-    prompts = getattr(model, "prompts", None) or {}
-    default = getattr(model, "default_prompt_name", None)
-    return prompts.get(default) or prompts.get("query") or ""
+    prompts = saved.get("prompts") or {}
+    return prompts.get(saved.get("default_prompt_name")) or prompts.get("query") or ""
+
+
+def _saved_prompts(folder: Path) -> dict:
+    """The prompt settings saved with the model (read directly, so nothing needs loading)."""
+    try:
+        saved = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
 
 
 def _dimension(model) -> int | None:
