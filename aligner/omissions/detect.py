@@ -284,7 +284,10 @@ def all_units(alignment: Alignment, candidates: list[tuple[int, int]]) -> list[U
 COVER_WEIGHT = 1.0
 GAIN_WEIGHT = 1.0
 SCORE_AT = 2.5  # combined z-score at which a clause's confidence is one half
-# Lower for a sentence the search already left unaligned: that is evidence of its own.
+# Lower for a whole sentence inside a many-sentence bead (the search often folds a sentence whose English was
+# dropped into its neighbour's bead; a sentence gives the encoder more to go on than a clause), and lower
+# still for a sentence the search already left unaligned, which is evidence of its own.
+SENTENCE_SCORE_AT = 2.0
 UNALIGNED_SCORE_AT = 1.0
 
 
@@ -315,7 +318,8 @@ def clause_flags(alignment: Alignment, units: list[Unit]) -> list[Flag]:
         if u.sentence in sentence_flagged:
             continue
         total, zc = score(u)
-        confidence = sigmoid(1.5 * (total - (UNALIGNED_SCORE_AT if u.kind == "unaligned" else SCORE_AT)))
+        at = {"unaligned": UNALIGNED_SCORE_AT, "sentence": SENTENCE_SCORE_AT}.get(u.kind, SCORE_AT)
+        confidence = sigmoid(1.5 * (total - at))
         if confidence < FLAG_AT:
             continue
         s = alignment.zh[u.sentence]

@@ -6,8 +6,10 @@ from ..model import Alignment
 from .clauses import zh_size
 from .model import Flag, ParagraphReport
 
-# A paragraph is flagged when this share of its Chinese is missing, or when it misses a whole sentence.
+# A paragraph is flagged when this share of its Chinese is missing, or when it misses a whole sentence
+# flagged with at least SURE confidence (one doubtful clause does not make a paragraph worth a look).
 MISSING_SHARE = 0.15
+SURE = 0.7
 
 
 def paragraph_reports(alignment: Alignment, flags: list[Flag]) -> list[ParagraphReport]:
@@ -35,7 +37,7 @@ def paragraph_reports(alignment: Alignment, flags: list[Flag]) -> list[Paragraph
         own = missing.get(par, [])
         lost = min(total, sum(zh_size(f.zh) for f in own))
         share = lost / total if total else 0.0
-        whole = any(f.kind == "sentence" for f in own)
+        whole = any(f.kind == "sentence" and f.confidence >= SURE for f in own)
         flagged = bool(own) and (whole or share >= MISSING_SHARE)
         # confidence: the chance that at least one of its flags is real, as the flags' own estimates say
         miss = 1.0
