@@ -26,9 +26,12 @@ class SearchParams:
     band: int = 10               # sentences either side of the coarse path searched at full resolution
     knn: int = 4                 # neighbours averaged for the hub correction
     null_ratio: float = 0.4      # a sentence stays unaligned below this share of the typical margin
-    merge_penalty: float = 0.02  # per sentence beyond 1-1
+    merge_penalty: float = 0.0  # per sentence beyond 1-1
     length_weight: float = 0.05
     overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
+    margin: str = "neighbour"    # hub correction: neighbour (adjacent sentences) or knn
+    length_mode: str = "mult"
+    skip: float = -0.1           # score of a 1-0 or 0-1 bead
 
     def __post_init__(self):
         if not 1 <= self.max_bead <= 8:
@@ -63,11 +66,12 @@ class SpanSource(Protocol):
 RowScorer = Callable[[int, np.ndarray], dict]
 
 
-def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, row_scores: RowScorer) -> list[PathBead]:
+def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, row_scores: RowScorer,
+              null_score: float = 0.0) -> list[PathBead]:
     """Best monotone bead path from (0, 0) to (n, m) inside the band.
 
     ``row_scores(i, cols)`` returns {(a, b): scores of beads of that type ending at (i, cols)} for
-    types with a >= 1; 0-1 beads (target sentences left unaligned) score 0.
+    types with a >= 1; 0-1 beads (target sentences left unaligned) score ``null_score``.
     """
     steps = [t for t in types if t[0] >= 1]
     null_t = len(steps)  # backpointer code of a 0-1 step
@@ -94,9 +98,11 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, row_
                 best[better] = cand[better]
                 bp[better] = t
         if (0, 1) in types:
-            running = np.maximum.accumulate(best)
-            from_left = running > best
-            best = running
+            # chains of 0-1 steps along the row: best[j] = max_k best[k] + null_score * (j - k)
+            steps_ = np.arange(len(best)) * null_score
+            running = np.maximum.accumulate(best - steps_) + steps_
+            from_left = running > best + 1e-12
+            best = np.maximum(running, best)
             bp[from_left] = null_t
         D.append(best)
         BP.append(bp)
@@ -145,6 +151,10 @@ class BandScorer:
                  lo: np.ndarray, hi: np.ndarray, types: tuple, params: SearchParams,
                  src_runs: dict | None = None, tgt_runs: dict | None = None, tau: float | None = None):
         self.S, self.T = S, T
+        # A run's embedding is approximated by its sentences' embeddings weighted by length^0.75,
+        # which is closer to the encoder's embedding of the concatenation than a plain mean.
+        self.S_w = S * (src_len[:, None] ** 0.75).astype(np.float32)
+        self.T_w = T * (tgt_len[:, None] ** 0.75).astype(np.float32)
         self.types = [t for t in types if t[0] >= 1]
         self.p = params
         self.lo, self.hi = lo, hi
@@ -188,10 +198,10 @@ class BandScorer:
         best = margins.max(axis=1) if n else np.zeros(0)
         return hub_s, hub_t, best[np.isfinite(best)]
 
-    def _vectors(self, base: np.ndarray, runs: dict, ends: np.ndarray, width: int) -> np.ndarray:
+    def _vectors(self, base: np.ndarray, weighted: np.ndarray, runs: dict, ends: np.ndarray, width: int) -> np.ndarray:
         if width == 1:
             return base[ends - 1]
-        vecs = normalise(span_sums(base, ends, width))
+        vecs = normalise(span_sums(weighted, ends, width))
         if runs:
             for k, e in enumerate(ends.tolist()):
                 v = runs.get((e - width, e))
@@ -202,26 +212,50 @@ class BandScorer:
     def __call__(self, i: int, cols: np.ndarray) -> dict:
         out = {}
         p = self.p
+        n, m = len(self.S), len(self.T)
         widths_b = sorted({b for a, b in self.types if b >= 1})
-        tgt_vecs = {b: self._vectors(self.T, self.tgt_runs, np.maximum(cols, b), b) for b in widths_b}
+        ends = {b: np.maximum(cols, b) for b in widths_b}
+        tgt_vecs = {b: self._vectors(self.T, self.T_w, self.tgt_runs, ends[b], b) for b in widths_b}
+        # similarity of each target span with the source sentences just outside the source span
+        src_after = self.S[i] if i < n else None
         for a, b in self.types:
             if i - a < 0:
                 continue
             if b == 0:
-                out[(a, b)] = np.zeros(len(cols))
+                out[(a, b)] = np.full(len(cols), p.skip)
                 continue
-            src_vec = self._vectors(self.S, self.src_runs, np.array([i]), a)[0]
-            sim = tgt_vecs[b] @ src_vec
-            hub = 0.5 * ((self.hub_s_cum[i] - self.hub_s_cum[i - a]) / a
-                         + (self.hub_t_cum[np.maximum(cols, b)] - self.hub_t_cum[np.maximum(cols, b) - b]) / b)
+            src_vec = self._vectors(self.S, self.S_w, self.src_runs, np.array([i]), a)[0]
+            tv = tgt_vecs[b]
+            sim = tv @ src_vec
+            if p.margin == "neighbour":
+                # Bertalign's margin: how much better the bead is than shifting it by one sentence.
+                e = ends[b]
+                left_t = np.where(e - b - 1 >= 0, self.T[np.maximum(e - b - 1, 0)] @ src_vec, np.nan)
+                right_t = np.where(e < m, self.T[np.minimum(e, m - 1)] @ src_vec, np.nan)
+                left_s = tv @ self.S[i - a - 1] if i - a - 1 >= 0 else np.full(len(cols), np.nan)
+                right_s = tv @ src_after if src_after is not None else np.full(len(cols), np.nan)
+                hub = 0.5 * (_nanmean2(left_t, right_t) + _nanmean2(left_s, right_s))
+            else:
+                hub = 0.5 * ((self.hub_s_cum[i] - self.hub_s_cum[i - a]) / a
+                             + (self.hub_t_cum[ends[b]] - self.hub_t_cum[ends[b] - b]) / b)
             margin = sim - hub
             src_len = self.src_cum[i] - self.src_cum[i - a]
-            tgt_len = self.tgt_cum[np.maximum(cols, b)] - self.tgt_cum[np.maximum(cols, b) - b]
-            score = margin - self.tau - p.merge_penalty * (a + b - 2) \
-                - p.length_weight * length_penalty(src_len, tgt_len, self.ratio)
+            tgt_len = (self.tgt_cum[ends[b]] - self.tgt_cum[ends[b] - b]) / self.ratio
+            if p.length_mode == "mult":
+                score = margin * np.log2(1 + np.minimum(src_len, tgt_len) / np.maximum(src_len, tgt_len))
+            else:
+                score = margin - p.length_weight * length_penalty(src_len, tgt_len * self.ratio, self.ratio)
+            score = score - p.merge_penalty * (a + b - 2)
             score[cols < b] = -np.inf
             out[(a, b)] = score
         return out
+
+
+def _nanmean2(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Mean of two arrays where NaN marks a missing value (0 when both are missing)."""
+    both = np.stack([x, y])
+    count = np.sum(~np.isnan(both), axis=0)
+    return np.where(count > 0, np.nansum(both, axis=0) / np.maximum(count, 1), 0.0)
 
 
 # ---------------------------------------------------------------- coarse to fine
@@ -244,7 +278,7 @@ def coarse_path(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.n
         rough = coarse_path(S2, T2, ls2, lt2, params)
         lo, hi = band_around(rough, n, m, 2 * DOWNSAMPLE, (DOWNSAMPLE, DOWNSAMPLE))
     scorer = BandScorer(S, T, src_len, tgt_len, lo, hi, COARSE_TYPES, params)
-    return banded_dp(n, m, lo, hi, COARSE_TYPES, scorer)
+    return banded_dp(n, m, lo, hi, COARSE_TYPES, scorer, params.skip)
 
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
@@ -260,7 +294,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     if params.overlaps == "all":
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.max_bead), src_runs, tgt_runs)
     scorer = BandScorer(S, T, src_lengths, tgt_lengths, lo, hi, types, params, src_runs, tgt_runs)
-    path = banded_dp(n, m, lo, hi, types, scorer)
+    path = banded_dp(n, m, lo, hi, types, scorer, params.skip)
     if params.overlaps == "lazy":
         tau = scorer.tau
         for _ in range(2):
@@ -269,7 +303,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 break
             lo2, hi2 = band_around(path, n, m, 3)
             scorer = BandScorer(S, T, src_lengths, tgt_lengths, lo2, hi2, types, params, src_runs, tgt_runs, tau=tau)
-            path = banded_dp(n, m, lo2, hi2, types, scorer)
+            path = banded_dp(n, m, lo2, hi2, types, scorer, params.skip)
     return path
 
 
