@@ -1,5 +1,13 @@
-"""aligner: Chinese-English sentence alignment."""
+"""aligner: Chinese–English sentence alignment, with a review of what the translation leaves out."""
 
+from .api import align, align_files, align_sentences
+from .encoders import get_encoder
+from .errors import AlignerError
+from .model import Alignment, Bead, Sentence
 from .omissions import Review, review
+from .signature import package_version
 
-__all__ = ["Review", "review"]
+__version__ = package_version()
+
+__all__ = ["AlignerError", "Alignment", "Bead", "Review", "Sentence", "__version__", "align", "align_files",
+           "align_sentences", "get_encoder", "review"]

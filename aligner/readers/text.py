@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 
-# Encodings we accept when a file is not UTF-8; charset-normalizer chooses among them.
-_LEGACY = ["gb18030", "big5", "utf_16", "cp1252", "latin_1"]
+# Encodings we accept when a file is not UTF-8; charset-normalizer chooses among them. Single-byte
+# encodings are left out on purpose: they decode any bytes, so corrupt files would pass as text.
+_LEGACY = ["gb18030", "big5"]
 
 
 @dataclass
@@ -37,7 +38,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=_LEGACY).best()
-    if best is None or best.encoding in ("latin_1", "cp1252") and _looks_binary(data):
+    if best is None or _looks_binary(str(best).encode("utf-8")):
         line = data[: utf8_error.start].count(b"\n") + 1
         raise InputError(f"{name}:{line}: cannot decode the text (not UTF-8, UTF-16, GB18030 or Big5)")
     return str(best), best.encoding

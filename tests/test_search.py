@@ -1,0 +1,87 @@
+"""The alignment search: invariants that must hold whatever the input."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner import api
+from aligner.encoders.hashing import HashingEncoder
+from aligner.search import SearchParams, band_around, banded_dp, full_band
+
+ENC = HashingEncoder()
+WORDS = ["river", "mountain", "bridge", "teacher", "market", "winter", "letter", "garden", "station", "engine",
+         "harbour", "village", "doctor", "window", "summer", "forest", "castle", "silver", "button", "island"]
+# distinct sentences for the recovery test: a copy is only recoverable if sentences differ
+DISTINCT = [f"{a} {b} {c} {d}" for a, b, c, d in zip(WORDS, WORDS[3:] + WORDS[:3], WORDS[7:] + WORDS[:7],
+                                                        WORDS[12:] + WORDS[:12])]
+
+
+def check_exact_cover(beads, n, m):
+    src = [i for b in beads for i in b.zh]
+    tgt = [j for b in beads for j in b.en]
+    assert src == list(range(n))  # every sentence once, in order: monotone
+    assert tgt == list(range(m))
+    assert all(b.zh or b.en for b in beads)
+
+
+sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(sentence, min_size=1, max_size=30), st.lists(sentence, min_size=1, max_size=30),
+       st.integers(1, 5))
+def test_every_sentence_in_exactly_one_bead(src, tgt, max_bead):
+    alignment = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de", max_bead=max_bead)
+    check_exact_cover(alignment.beads, len(src), len(tgt))
+    assert all(len(b.zh) <= max_bead and len(b.en) <= max_bead for b in alignment.beads)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.permutations(DISTINCT), st.data())
+def test_copy_with_deletions_is_recovered(src, data):
+    """A document aligned with a copy of itself that lost some sentences: the rest align 1-1."""
+    drop = data.draw(st.sets(st.integers(0, len(src) - 1), max_size=len(src) // 4))
+    tgt = [s for k, s in enumerate(src) if k not in drop]
+    alignment = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de")
+    check_exact_cover(alignment.beads, len(src), len(tgt))
+    one_to_one = {(b.zh[0], b.en[0]) for b in alignment.beads if b.type == "1-1"}
+    kept = [k for k in range(len(src)) if k not in drop]
+    expected = set(zip(kept, range(len(tgt))))
+    assert len(one_to_one & expected) >= 0.8 * len(expected)
+
+
+def test_banded_dp_prefers_the_diagonal():
+    n = m = 6
+    lo, hi = full_band(n, m)
+
+    def scores(i, cols):
+        out = {}
+        for a, b in SearchParams().bead_types():
+            if a >= 1:
+                out[(a, b)] = np.where((cols == i) & (a == 1) & (b == 1), 1.0, -1.0) if b else np.full(len(cols), -0.5)
+        return out
+
+    path = banded_dp(n, m, lo, hi, SearchParams().bead_types(), scores, -0.5)
+    assert [(list(b.src), list(b.tgt)) for b in path] == [([k], [k]) for k in range(n)]
+
+
+def test_band_is_monotone_and_reaches_both_ends():
+    path = banded_dp(4, 4, *full_band(4, 4), ((1, 1), (1, 0), (0, 1)),
+                     lambda i, cols: {(1, 1): np.zeros(len(cols)), (1, 0): np.full(len(cols), -1.0)}, -1.0)
+    lo, hi = band_around(path, 40, 44, 3, (10, 11))
+    assert lo[0] == 0 and hi[-1] == 44
+    assert np.all(np.diff(lo) >= 0) and np.all(np.diff(hi) >= 0) and np.all(lo <= hi)
+    assert np.all(lo[1:] <= hi[:-1] + 1)  # rows overlap, so a path always exists
+
+
+def test_long_documents_use_a_band():
+    rng = np.random.default_rng(0)
+    words = [" ".join(rng.choice(WORDS, 6)) + f" {k}" for k in range(900)]
+    alignment = api.align(words, words, encoder=ENC, src_lang="en", tgt_lang="de")
+    assert sum(b.type == "1-1" and b.zh == b.en for b in alignment.beads) >= 890
+
+
+def test_signature_records_encoder_and_parameters():
+    alignment = api.align(["a b c"], ["a b c"], encoder=ENC, src_lang="en", tgt_lang="de", max_bead=3)
+    assert alignment.signature["encoder"] == "hash:64x3gram"
+    assert alignment.signature["params"]["max_bead"] == 3
