@@ -25,6 +25,7 @@ WINDOW = 8  # sentences either side of the path searched for content that moved
 # aligned pair (1) above which it counts as carried elsewhere (moved or repeated), not missing.
 CARRIED_AT = 0.55
 MIN_UNIT_CHARS = 2
+BOILERPLATE_CONFIDENCE = 0.9  # how sure the news-page patterns are
 
 
 def _cos(a: np.ndarray, b: np.ndarray) -> float:
@@ -113,7 +114,7 @@ def _unaligned(alignment: Alignment, k: int, side: str, index: int, row: np.ndar
         {"en_sentence": index, "en_paragraph": sentence.paragraph}
     bp = boilerplate.whole_sentence(text)
     if bp:
-        return Flag("boilerplate", 0.9, f"{bp}, not translated", zh=text if side == "zh" else "",
+        return Flag("boilerplate", BOILERPLATE_CONFIDENCE, f"{bp}, not translated", zh=text if side == "zh" else "",
                     en=text if side == "en" else "", span=(0, len(text)) if side == "zh" else None, bead=k, **where)
     size = zh_size(text) if side == "zh" else en_size(text)
     if size < MIN_UNIT_CHARS:
@@ -320,6 +321,10 @@ def clause_flags(alignment: Alignment, units: list[Unit]) -> list[Flag]:
         total, zc = score(u)
         at = {"unaligned": UNALIGNED_SCORE_AT, "sentence": SENTENCE_SCORE_AT}.get(u.kind, SCORE_AT)
         confidence = sigmoid(1.5 * (total - at))
+        if u.boilerplate and total > 0:
+            # boilerplate the English does not seem to carry: cheap to show (it is not an omission), so
+            # it needs only a below-typical match, and its confidence is that of the pattern
+            confidence = BOILERPLATE_CONFIDENCE
         if confidence < FLAG_AT:
             continue
         s = alignment.zh[u.sentence]
