@@ -19,16 +19,6 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-9)
 
 
-def knn_hub(sims: np.ndarray, valid: np.ndarray, k: int) -> np.ndarray:
-    """Mean of each row's ``k`` highest valid similarities: how 'similar to everything' a sentence is."""
-    masked = np.where(valid, sims, -np.inf)
-    k = max(1, min(k, masked.shape[1]))
-    top = -np.partition(-masked, k - 1, axis=1)[:, :k]
-    top = np.where(np.isfinite(top), top, np.nan)
-    hub = np.nanmean(top, axis=1)
-    return np.nan_to_num(hub, nan=0.0)
-
-
 def length_penalty(src_len: np.ndarray, tgt_len: np.ndarray, ratio: float) -> np.ndarray:
     """Squared log of how far a bead's length ratio is from the document's, capped at 1 (loose translation)."""
     deviation = np.log((tgt_len + 10.0) / (ratio * src_len + 10.0))

@@ -12,7 +12,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from .scoring import knn_hub, length_penalty, normalise, span_sums
+from .scoring import length_penalty, normalise, span_sums
 
 # Full search below this many lattice cells; above, search a downsampled copy first.
 FULL_SEARCH_CELLS = 400_000
@@ -24,13 +24,10 @@ COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
 class SearchParams:
     max_bead: int = 4            # most sentences on one side of a bead
     band: int = 10               # sentences either side of the coarse path searched at full resolution
-    knn: int = 4                 # neighbours averaged for the hub correction
-    null_ratio: float = 0.4      # a sentence stays unaligned below this share of the typical margin
     merge_penalty: float = 0.0  # per sentence beyond 1-1
     length_weight: float = 0.05
     overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
-    margin: str = "neighbour"    # hub correction: neighbour (adjacent sentences) or knn
-    length_mode: str = "mult"
+    length_mode: str = "mult"    # length agreement: mult (log2(1 + min/max)) or add (log-ratio penalty)
     skip: float = -0.1           # score of a 1-0 or 0-1 bead
 
     def __post_init__(self):
@@ -145,58 +142,30 @@ def band_around(path: list[PathBead], n: int, m: int, width: int, scale: tuple[f
 # ---------------------------------------------------------------- scoring inside a band
 
 class BandScorer:
-    """Scores every bead type at every band cell of one row, with hub correction and priors."""
+    """Scores every bead type at every band cell of one row.
+
+    A bead's score is its cosine similarity minus the mean similarity of each side with the sentences
+    just outside the other side (Bertalign's neighbour margin: how much better the bead is than the same
+    bead shifted by one sentence), times a length-agreement factor. Runs of sentences not embedded for
+    real are approximated from their sentences' embeddings.
+    """
 
     def __init__(self, S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
-                 lo: np.ndarray, hi: np.ndarray, types: tuple, params: SearchParams,
-                 src_runs: dict | None = None, tgt_runs: dict | None = None, tau: float | None = None):
+                 types: tuple, params: SearchParams, src_runs: dict | None = None, tgt_runs: dict | None = None):
         self.S, self.T = S, T
         # A run's embedding is approximated by its sentences' embeddings weighted by length^0.75,
         # which is closer to the encoder's embedding of the concatenation than a plain mean.
         self.S_w = S * (src_len[:, None] ** 0.75).astype(np.float32)
         self.T_w = T * (tgt_len[:, None] ** 0.75).astype(np.float32)
         self.types = [t for t in types if t[0] >= 1]
+        self._type_set = set(self.types)
+        self.a_values = sorted({a for a, _ in self.types})
+        self.b_values = sorted({b for _, b in self.types if b >= 1})
         self.p = params
-        self.lo, self.hi = lo, hi
         self.src_runs, self.tgt_runs = src_runs or {}, tgt_runs or {}
         self.ratio = float(tgt_len.sum() / max(1.0, src_len.sum()))
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
-        self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)])
-        hub_s, hub_t, best = self._hubs()
-        self.hub_s_cum = np.concatenate([[0.0], np.cumsum(hub_s)])
-        self.hub_t_cum = np.concatenate([[0.0], np.cumsum(hub_t)])
-        self.typical = float(np.median(best)) if len(best) else 0.0
-        self.tau = params.null_ratio * self.typical if tau is None else tau
-
-    def _hubs(self):
-        """Hub scores from 1-1 similarities inside the band, and each source sentence's best margin."""
-        n, m = len(self.S), len(self.T)
-        width = int((self.hi[1:] - self.lo[1:] + 1).max()) if n else 1
-        sims = np.full((n, width), -np.inf, dtype=np.float32)
-        valid = np.zeros((n, width), dtype=bool)
-        for i in range(n):
-            c0, c1 = max(1, self.lo[i + 1]), self.hi[i + 1]
-            if c1 < c0:
-                continue
-            sims[i, : c1 - c0 + 1] = self.T[c0 - 1: c1] @ self.S[i]
-            valid[i, : c1 - c0 + 1] = True
-        hub_s = knn_hub(sims, valid, self.p.knn)
-        # the target side: the same cells, gathered by column
-        hub_t = np.zeros(m, dtype=np.float32)
-        cols_all = [np.arange(max(1, self.lo[i + 1]), self.hi[i + 1] + 1) - 1 for i in range(n)]
-        col_vals: list[list[float]] = [[] for _ in range(m)]
-        for i, cols in enumerate(cols_all):
-            for c, v in zip(cols.tolist(), sims[i, : len(cols)].tolist()):
-                col_vals[c].append(v)
-        k = self.p.knn
-        for c, vals in enumerate(col_vals):
-            if vals:
-                hub_t[c] = np.mean(sorted(vals, reverse=True)[:k])
-        margins = np.where(valid, sims - 0.5 * hub_s[:, None], -np.inf)
-        for i, cols in enumerate(cols_all):
-            margins[i, : len(cols)] -= 0.5 * hub_t[cols]
-        best = margins.max(axis=1) if n else np.zeros(0)
-        return hub_s, hub_t, best[np.isfinite(best)]
+        self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
 
     def _vectors(self, base: np.ndarray, weighted: np.ndarray, runs: dict, ends: np.ndarray, width: int) -> np.ndarray:
         if width == 1:
@@ -210,56 +179,50 @@ class BandScorer:
         return vecs
 
     def __call__(self, i: int, cols: np.ndarray) -> dict:
-        out = {}
         p = self.p
         n, m = len(self.S), len(self.T)
-        widths_b = sorted({b for a, b in self.types if b >= 1})
-        # spans that would start before the document are clipped here and masked out below
-        ends = {b: np.clip(cols, b, max(m, b)) for b in widths_b}
-        tgt_vecs = {b: self._vectors(self.T, self.T_w, self.tgt_runs, ends[b], b) for b in widths_b}
-        # similarity of each target span with the source sentences just outside the source span
-        src_after = self.S[i] if i < n else None
-        for a, b in self.types:
-            if i - a < 0:
-                continue
-            if b == 0:
-                out[(a, b)] = np.full(len(cols), p.skip)
-                continue
+        a_values = [a for a in self.a_values if i - a >= 0]
+        src_vecs = np.stack([self._vectors(self.S, self.S_w, self.src_runs, np.array([i]), a)[0] for a in a_values])
+        # similarities of each source run with the target sentences around the band (neighbours included)
+        t0 = max(0, int(cols[0]) - max(self.b_values) - 1)
+        t1 = min(m, int(cols[-1]) + 1)
+        near_t = src_vecs @ self.T[t0:t1].T
+        # the source sentences just outside each source run: before it, and after (row i itself)
+        before = np.array([i - a - 1 for a in a_values])
+        s_idx = np.append(np.maximum(before, 0), min(i, n - 1))
+        s_ok = np.append(before >= 0, i < n).astype(np.float32)
+        out: dict = {}
+        for b in self.b_values:
             if b > m:
-                out[(a, b)] = np.full(len(cols), -np.inf)
                 continue
-            src_vec = self._vectors(self.S, self.S_w, self.src_runs, np.array([i]), a)[0]
-            tv = tgt_vecs[b]
-            sim = tv @ src_vec
-            if p.margin == "neighbour":
-                # Bertalign's margin: how much better the bead is than shifting it by one sentence.
-                e = ends[b]
-                left_t = np.where(e - b - 1 >= 0, self.T[np.maximum(e - b - 1, 0)] @ src_vec, np.nan)
-                right_t = np.where(e < m, self.T[np.minimum(e, m - 1)] @ src_vec, np.nan)
-                left_s = tv @ self.S[i - a - 1] if i - a - 1 >= 0 else np.full(len(cols), np.nan)
-                right_s = tv @ src_after if src_after is not None else np.full(len(cols), np.nan)
-                hub = 0.5 * (_nanmean2(left_t, right_t) + _nanmean2(left_s, right_s))
-            else:
-                hub = 0.5 * ((self.hub_s_cum[i] - self.hub_s_cum[i - a]) / a
-                             + (self.hub_t_cum[ends[b]] - self.hub_t_cum[ends[b] - b]) / b)
-            margin = sim - hub
-            src_len = self.src_cum[i] - self.src_cum[i - a]
-            tgt_len = (self.tgt_cum[ends[b]] - self.tgt_cum[ends[b] - b]) / self.ratio
-            if p.length_mode == "mult":
-                score = margin * np.log2(1 + np.minimum(src_len, tgt_len) / np.maximum(src_len, tgt_len))
-            else:
-                score = margin - p.length_weight * length_penalty(src_len, tgt_len * self.ratio, self.ratio)
-            score = score - p.merge_penalty * (a + b - 2)
-            score[cols < b] = -np.inf
-            out[(a, b)] = score
+            # spans that would start before the document are clipped here and masked out below
+            ends = np.clip(cols, b, m)
+            tv = self._vectors(self.T, self.T_w, self.tgt_runs, ends, b)
+            sims = tv @ src_vecs.T                        # (cols, runs)
+            near_s = (tv @ self.S[s_idx].T) * s_ok        # (cols, runs + 1)
+            left_ok = (ends - b - 1 >= 0).astype(np.float32)
+            right_ok = (ends < m).astype(np.float32)
+            left_t = near_t[:, np.clip(ends - b - 1 - t0, 0, near_t.shape[1] - 1)].T * left_ok[:, None]
+            right_t = near_t[:, np.clip(ends - t0, 0, near_t.shape[1] - 1)].T * right_ok[:, None]
+            tgt_nb = (left_t + right_t) / np.maximum(left_ok + right_ok, 1)[:, None]
+            src_nb = (near_s[:, :-1] + near_s[:, -1:]) / np.maximum(s_ok[:-1] + s_ok[-1], 1)
+            margins = sims - 0.5 * (tgt_nb + src_nb)
+            tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
+            for k, a in enumerate(a_values):
+                if (a, b) not in self._type_set:
+                    continue
+                src_len = self.src_cum[i] - self.src_cum[i - a]
+                if p.length_mode == "mult":
+                    score = margins[:, k] * np.log2(1 + np.minimum(src_len, tgt_len) / np.maximum(src_len, tgt_len))
+                else:
+                    score = margins[:, k] - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
+                score = score - p.merge_penalty * (a + b - 2)
+                score[cols < b] = -np.inf
+                out[(a, b)] = score
+        for a in a_values:
+            if (a, 0) in self._type_set:
+                out[(a, 0)] = np.full(len(cols), p.skip)
         return out
-
-
-def _nanmean2(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Mean of two arrays where NaN marks a missing value (0 when both are missing)."""
-    both = np.stack([x, y])
-    count = np.sum(~np.isnan(both), axis=0)
-    return np.where(count > 0, np.nansum(both, axis=0) / np.maximum(count, 1), 0.0)
 
 
 # ---------------------------------------------------------------- coarse to fine
@@ -281,7 +244,7 @@ def coarse_path(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.n
         T2, lt2 = _blocks(T, tgt_len, DOWNSAMPLE)
         rough = coarse_path(S2, T2, ls2, lt2, params)
         lo, hi = band_around(rough, n, m, 2 * DOWNSAMPLE, (DOWNSAMPLE, DOWNSAMPLE))
-    scorer = BandScorer(S, T, src_len, tgt_len, lo, hi, COARSE_TYPES, params)
+    scorer = BandScorer(S, T, src_len, tgt_len, COARSE_TYPES, params)
     return banded_dp(n, m, lo, hi, COARSE_TYPES, scorer, params.skip)
 
 
@@ -297,16 +260,15 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     tgt_runs: dict = {}
     if params.overlaps == "all":
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.max_bead), src_runs, tgt_runs)
-    scorer = BandScorer(S, T, src_lengths, tgt_lengths, lo, hi, types, params, src_runs, tgt_runs)
+    scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs)
     path = banded_dp(n, m, lo, hi, types, scorer, params.skip)
     if params.overlaps == "lazy":
-        tau = scorer.tau
         for _ in range(2):
             wanted = _spans_near(path, n, m, params.max_bead)
             if not _embed_runs(src, tgt, wanted, src_runs, tgt_runs):
                 break
             lo2, hi2 = band_around(path, n, m, 3)
-            scorer = BandScorer(S, T, src_lengths, tgt_lengths, lo2, hi2, types, params, src_runs, tgt_runs, tau=tau)
+            scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs)
             path = banded_dp(n, m, lo2, hi2, types, scorer, params.skip)
     return path
 

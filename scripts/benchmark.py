@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Accuracy benchmark: align every gold set (presplit) and write the tables of docs/benchmarks.md.
+
+Sets: Text+Berg test (de-fr), the Bible (en-zh, verse-merged scoring), ParIce (en-is) from ../shared/corpora,
+and the project's own zh-en documents in corpora/zh-en. Each table carries the run's signature and the
+published figures. ``--ablations`` also measures each idea of the search against the defaults.
+
+    python scripts/benchmark.py                       # default encoder, all sets
+    python scripts/benchmark.py --sets textberg,own --encoder e5-small --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from docsection import update_section  # noqa: E402
+
+from aligner.api import align  # noqa: E402
+from aligner.encoders import encoder_signature, get_encoder  # noqa: E402
+from aligner.evaluate import evaluate, merge_by_verse, read_beads  # noqa: E402
+from aligner.signature import format_signature, make_signature  # noqa: E402
+from aligner.search import SearchParams  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "corpora"
+
+PUBLISHED = {
+    "textberg": "Bertalign + LaBSE 0.936–0.940; Vecalign + LASER 0.902; Bertalign's algorithm + USE 0.914",
+    "bible": "Vecalign + LaBSE 0.978 (verse-merged); Bertalign's algorithm + USE 0.944",
+    "parice": "Bertalign's algorithm + USE about 0.69 (USE does not know Icelandic)",
+    "own": "no published figure (our own documents)",
+}
+
+# Each idea the search uses, and the parameters that switch it off.
+ABLATIONS = {
+    "runs embedded lazily near the path (vs approximated only)": {"overlaps": "none"},
+    "runs embedded lazily (vs every run in the band, as Bertalign)": {"overlaps": "all"},
+    "neighbour margin (vs k-nearest-neighbour hub correction)": {"margin": "knn"},
+    "length factor log2(1+min/max) (vs additive log-ratio penalty)": {"length_mode": "add"},
+}
+
+
+@dataclass
+class GoldSet:
+    name: str
+    title: str
+    src_lang: str
+    tgt_lang: str
+    docs: list  # (src sentences, tgt sentences, gold beads, label)
+    verses: tuple | None = None
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_sets(names: list[str]) -> list[GoldSet]:
+    sets = []
+    if "textberg" in names and (SHARED / "textberg-de-fr").is_dir():
+        d = SHARED / "textberg-de-fr"
+        docs = [(_lines(d / f"test{k}.de"), _lines(d / f"test{k}.fr"), read_beads(d / f"test{k}.defr"), f"test{k}")
+                for k in range(7)]
+        sets.append(GoldSet("textberg", "Text+Berg test (de → fr, 7 documents)", "de", "fr", docs))
+    if "bible" in names and (SHARED / "bible-en-zh").is_dir():
+        d = SHARED / "bible-en-zh"
+        docs = [(_lines(d / "en" / "001"), _lines(d / "zh" / "001"), read_beads(d / "gold" / "001.align"), "001")]
+        sets.append(GoldSet("bible", "Bible (en → zh, verse-merged scoring)", "en", "zh", docs,
+                            (_lines(d / "en.verse"), _lines(d / "zh.verse"))))
+    if "parice" in names and (SHARED / "parice-en-is").is_dir():
+        d = SHARED / "parice-en-is"
+        docs = [(_lines(d / "eng" / f.name), _lines(d / "isl" / f.name), read_beads(f), f.stem)
+                for f in sorted((d / "gold").iterdir())]
+        sets.append(GoldSet("parice", "ParIce (en → is, 10 documents; reported, not targeted)", "en", "is", docs))
+    if "own" in names:
+        docs = [(_lines(p.with_suffix(".zh")), _lines(p.with_suffix(".en")), read_beads(p), p.stem)
+                for p in sorted((ROOT / "corpora" / "zh-en").glob("*.beads"))]
+        if docs:
+            sets.append(GoldSet("own", "Our zh → en documents (corpora/zh-en)", "zh", "en", docs))
+    return sets
+
+
+def run_set(gold: GoldSet, encoder, **options) -> dict:
+    start = time.perf_counter()
+    tests = []
+    for src, tgt, _, _ in gold.docs:
+        alignment = align(src, tgt, encoder=encoder, src_lang=gold.src_lang, tgt_lang=gold.tgt_lang, **options)
+        beads = [(b.zh, b.en) for b in alignment.beads]
+        tests.append(merge_by_verse(beads, *gold.verses) if gold.verses else beads)
+    scores = evaluate([g for _, _, g, _ in gold.docs], tests)
+    scores["seconds"] = time.perf_counter() - start
+    return scores
+
+
+def _f(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def table(gold: GoldSet, scores: dict, signature: str) -> str:
+    s, lax, null = scores["strict"], scores["lax"], scores["null"] or {}
+    n_src = sum(len(d[0]) for d in gold.docs)
+    n_tgt = sum(len(d[1]) for d in gold.docs)
+    rows = [
+        f"### {gold.title}", "",
+        f"{n_src} × {n_tgt} sentences. Published (strict F1): {PUBLISHED[gold.name]}.", "",
+        "| metric | precision | recall | F1 |", "|---|---|---|---|",
+        f"| strict | {_f(s['precision'])} | {_f(s['recall'])} | **{_f(s['f1'])}** |",
+        f"| lax | {_f(lax['precision'])} | {_f(lax['recall'])} | {_f(lax['f1'])} |",
+        f"| null beads (omissions) | {_f(null.get('precision'))} | {_f(null.get('recall'))} | {_f(null.get('f1'))} |",
+        "", f"Time: {scores['seconds']:.1f} s (embedding included; cache off).  ",
+        f"Signature: `{signature}`", "",
+    ]
+    by_type = scores.get("by_type") or {}
+    if by_type:
+        rows += ["| bead type | gold | strict F1 |", "|---|---|---|"]
+        for kind, v in by_type.items():
+            rows.append(f"| {kind} | {v.get('gold', '')} | {_f(v.get('f1'))} |")
+        rows.append("")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", default="textberg,bible,parice,own")
+    parser.add_argument("--encoder", default="use")
+    parser.add_argument("--ablations", action="store_true", help="also measure each idea against the defaults")
+    parser.add_argument("--no-write", action="store_true", help="print, do not update docs/benchmarks.md")
+    args = parser.parse_args()
+    if not SHARED.is_dir():
+        print(f"note: {SHARED} not found; only our own corpora are measured", file=sys.stderr)
+    encoder = get_encoder(args.encoder, cache=False)
+    sets = load_sets(args.sets.split(","))
+    sig = format_signature(make_signature(encoder_signature(encoder), SearchParams().as_dict()))
+    parts = [f"Encoder `{args.encoder}`; every sentence list aligned as given (`--presplit`), scored with "
+             "`aligner eval` (Vecalign's strict and lax metric, plus null-bead P/R/F1).", ""]
+    summary = {}
+    for gold in sets:
+        scores = run_set(gold, encoder)
+        summary[gold.name] = scores["strict"]["f1"]
+        print(f"{gold.name}: strict F1 {scores['strict']['f1']:.4f} ({scores['seconds']:.1f} s)", flush=True)
+        parts.append(table(gold, scores, sig))
+    if not args.no_write:
+        update_section(f"accuracy-{args.encoder}", "\n".join([f"## Accuracy: encoder {args.encoder}", "", *parts]))
+    if args.ablations:
+        rows = ["## What each idea gained", "",
+                "Strict F1 with the defaults, and with one idea switched off (encoder `use`).", "",
+                "| idea | " + " | ".join(g.name for g in sets) + " |", "|---|" + "---|" * len(sets),
+                "| defaults | " + " | ".join(f"{summary[g.name]:.3f}" for g in sets) + " |"]
+        for idea, options in ABLATIONS.items():
+            cells = []
+            for gold in sets:
+                f1 = run_set(gold, encoder, **options)["strict"]["f1"]
+                cells.append(f"{f1:.3f} ({f1 - summary[gold.name]:+.3f})")
+                print(f"{idea} / {gold.name}: {f1:.4f}", flush=True)
+            rows.append(f"| without: {idea} | " + " | ".join(cells) + " |")
+        if not args.no_write:
+            update_section("ablations", "\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
