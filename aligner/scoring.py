@@ -23,3 +23,4 @@ def length_penalty(src_len: np.ndarray, tgt_len: np.ndarray, ratio: float) -> np
     """Squared log of how far a bead's length ratio is from the document's, capped at 1 (loose translation)."""
     deviation = np.log((tgt_len + 10.0) / (ratio * src_len + 10.0))
     return np.minimum(deviation * deviation, 1.0)
+

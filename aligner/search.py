@@ -24,9 +24,11 @@ COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
 class SearchParams:
     max_bead: int = 4            # most sentences on one side of a bead
     band: int = 10               # sentences either side of the coarse path searched at full resolution
-    merge_penalty: float = 0.0  # per sentence beyond 1-1
+    merge_penalty: float = 0.02 # per sentence beyond 1-1
     length_weight: float = 0.05
     overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
+    lazy_reach: int = 0          # lazy: also embed runs that differ from the path's by this many sentences
+    lazy_rounds: int = 2         # lazy: re-searches with newly embedded runs
     length_mode: str = "mult"    # length agreement: mult (log2(1 + min/max)) or add (log-ratio penalty)
     skip: float = -0.1           # score of a 1-0 or 0-1 bead
 
@@ -162,7 +164,8 @@ class BandScorer:
         self.a_values = sorted({a for a, _ in self.types})
         self.b_values = sorted({b for _, b in self.types if b >= 1})
         self.p = params
-        self.src_runs, self.tgt_runs = src_runs or {}, tgt_runs or {}
+        self.src_runs = _run_table(src_runs or {}, len(S))
+        self.tgt_runs = _run_table(tgt_runs or {}, len(T))
         self.ratio = float(tgt_len.sum() / max(1.0, src_len.sum()))
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
@@ -171,11 +174,11 @@ class BandScorer:
         if width == 1:
             return base[ends - 1]
         vecs = normalise(span_sums(weighted, ends, width))
-        if runs:
-            for k, e in enumerate(ends.tolist()):
-                v = runs.get((e - width, e))
-                if v is not None:
-                    vecs[k] = v
+        if width in runs:
+            index, table = runs[width]
+            rows = index[ends]
+            known = rows >= 0
+            vecs[known] = table[rows[known]]
         return vecs
 
     def __call__(self, i: int, cols: np.ndarray) -> dict:
@@ -225,6 +228,17 @@ class BandScorer:
         return out
 
 
+def _run_table(runs: dict, n: int) -> dict:
+    """{width: (row of the run ending at each position or -1, stacked run vectors)} for vectorised lookup."""
+    table = {}
+    for width in {e - s for s, e in runs}:
+        spans = [(s, e) for s, e in runs if e - s == width]
+        index = np.full(n + 1, -1, dtype=np.int64)
+        index[[e for _, e in spans]] = np.arange(len(spans))
+        table[width] = (index, np.stack([runs[span] for span in spans]))
+    return table
+
+
 # ---------------------------------------------------------------- coarse to fine
 
 def _blocks(vectors: np.ndarray, lengths: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -263,8 +277,8 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs)
     path = banded_dp(n, m, lo, hi, types, scorer, params.skip)
     if params.overlaps == "lazy":
-        for _ in range(2):
-            wanted = _spans_near(path, n, m, params.max_bead)
+        for _ in range(params.lazy_rounds):
+            wanted = _spans_near(path, n, m, params.max_bead, params.lazy_reach)
             if not _embed_runs(src, tgt, wanted, src_runs, tgt_runs):
                 break
             lo2, hi2 = band_around(path, n, m, 3)
@@ -287,15 +301,15 @@ def _spans_in_band(lo, hi, width):
     return src_spans, tgt_spans
 
 
-def _spans_near(path: list[PathBead], n: int, m: int, width: int):
-    """Runs worth embedding for real: those the path merges, and their one-sentence variations."""
+def _spans_near(path: list[PathBead], n: int, m: int, width: int, reach: int):
+    """Runs worth embedding for real: those the path merges, and their variations by ``reach`` sentences."""
     src_spans, tgt_spans = set(), set()
     for k, bead in enumerate(path):
         if len(bead.src) <= 1 and len(bead.tgt) <= 1:
             continue
         for spans, r, limit in ((src_spans, bead.src, n), (tgt_spans, bead.tgt, m)):
-            for d0 in (-1, 0, 1):
-                for d1 in (-1, 0, 1):
+            for d0 in range(-reach, reach + 1):
+                for d1 in range(-reach, reach + 1):
                     s, e = r.start + d0, r.stop + d1
                     if 0 <= s and e <= limit and 2 <= e - s <= width:
                         spans.add((s, e))
