@@ -62,57 +62,59 @@ class SpanSource(Protocol):
 
 # ---------------------------------------------------------------- the banded DP engine
 
-RowScorer = Callable[[int, np.ndarray], dict]
+RowScorer = Callable[[int, np.ndarray], np.ndarray]
+_CHUNK = 2048  # positions per block of run embeddings held at once
 
 
 def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, row_scores: RowScorer,
-              null_score: float = 0.0) -> list[PathBead]:
-    """Best monotone bead path from (0, 0) to (n, m) inside the band.
+              null_score: float = 0.0, start: tuple[int, int] = (0, 0)) -> list[PathBead]:
+    """Best monotone bead path from ``start`` to (n, m) inside the band (rows indexed absolutely).
 
-    ``row_scores(i, cols)`` returns {(a, b): scores of beads of that type ending at (i, cols)} for
-    types with a >= 1; 0-1 beads (target sentences left unaligned) score ``null_score``.
+    ``row_scores(i, cols)`` returns the scores of beads ending at (i, cols), one row per type with
+    a >= 1 in the order of ``types``; 0-1 beads (target sentences left unaligned) score ``null_score``.
     """
     steps = [t for t in types if t[0] >= 1]
     null_t = len(steps)  # backpointer code of a 0-1 step
-    D: list[np.ndarray] = []
+    max_a = max(a for a, _ in steps)
+    max_b = max(b for _, b in steps)
+    i0, j0 = start
+    D: list[np.ndarray] = []  # D[i - i0]: best score of each band cell of row i
     BP: list[np.ndarray] = []
-    for i in range(n + 1):
-        cols = np.arange(lo[i], hi[i] + 1)
-        best = np.full(len(cols), -np.inf)
-        bp = np.full(len(cols), -1, dtype=np.int8)
-        if i == 0:
-            best[0] = 0.0
+    for i in range(i0, n + 1):
+        width = int(hi[i] - lo[i] + 1)
+        if i == i0:
+            best = np.full(width, -np.inf)
+            best[j0 - lo[i]] = 0.0
+            bp = np.full(width, null_t, dtype=np.int8)
         else:
-            scores = row_scores(i, cols)
-            for t, (a, b) in enumerate(steps):
-                if i - a < 0:
-                    continue
-                idx = cols - b - lo[i - a]
-                ok = (idx >= 0) & (idx < len(D[i - a]))
-                if not ok.any():
-                    continue
-                cand = np.full(len(cols), -np.inf)
-                cand[ok] = D[i - a][idx[ok]] + scores[(a, b)][ok]
-                better = cand > best
-                best[better] = cand[better]
-                bp[better] = t
+            # previous rows laid out on this row's columns shifted left by max_b, -inf outside their bands
+            base = int(lo[i]) - max_b
+            prev = np.full((max_a + 1, width + max_b), -np.inf)
+            for a in range(1, min(max_a, i - i0) + 1):
+                row, r_lo = D[i - a - i0], int(lo[i - a])
+                c0, c1 = max(r_lo, base), min(r_lo + len(row), base + width + max_b)
+                if c1 > c0:
+                    prev[a, c0 - base: c1 - base] = row[c0 - r_lo: c1 - r_lo]
+            cand = np.stack([prev[a, max_b - b: max_b - b + width] for a, b in steps]) + row_scores(i, np.arange(lo[i], hi[i] + 1))
+            bp = np.argmax(cand, axis=0).astype(np.int8)
+            best = np.take_along_axis(cand, bp[None, :].astype(np.intp), axis=0)[0]
         if (0, 1) in types:
             # chains of 0-1 steps along the row: best[j] = max_k best[k] + null_score * (j - k)
-            steps_ = np.arange(len(best)) * null_score
-            running = np.maximum.accumulate(best - steps_) + steps_
+            offsets = np.arange(len(best)) * null_score
+            running = np.maximum.accumulate(best - offsets) + offsets
             from_left = running > best + 1e-12
             best = np.maximum(running, best)
             bp[from_left] = null_t
         D.append(best)
         BP.append(bp)
-    if hi[n] != m or not np.isfinite(D[n][m - lo[n]]):
+    if hi[n] != m or not np.isfinite(D[n - i0][m - lo[n]]):
         raise RuntimeError("the search band does not reach the end of both documents")
     path = []
     i, j = n, m
-    while i > 0 or j > 0:
-        t = BP[i][j - lo[i]]
+    while i > i0 or j > j0:
+        t = BP[i - i0][j - lo[i]]
         a, b = (0, 1) if t == null_t else steps[t]
-        score = D[i][j - lo[i]] - D[i - a][j - b - lo[i - a]]
+        score = D[i - i0][j - lo[i]] - D[i - a - i0][j - b - lo[i - a]]
         path.append(PathBead(range(i - a, i), range(j - b, j), float(score)))
         i, j = i - a, j - b
     path.reverse()
@@ -164,6 +166,7 @@ class BandScorer:
         self.a_values = sorted({a for a, _ in self.types})
         self.b_values = sorted({b for _, b in self.types if b >= 1})
         self.p = params
+        self._chunks: dict = {}
         self.src_runs = _run_table(src_runs or {}, len(S))
         self.tgt_runs = _run_table(tgt_runs or {}, len(T))
         self.ratio = float(tgt_len.sum() / max(1.0, src_len.sum()))
@@ -171,60 +174,83 @@ class BandScorer:
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
 
     def _vectors(self, base: np.ndarray, weighted: np.ndarray, runs: dict, ends: np.ndarray, width: int) -> np.ndarray:
+        """Embeddings of the runs ``[e - width, e)``: real where embedded, else approximated.
+
+        Rows are visited in order, so runs are built a chunk of positions at a time and old chunks dropped:
+        memory stays bounded on book-length documents.
+        """
         if width == 1:
             return base[ends - 1]
-        vecs = normalise(span_sums(weighted, ends, width))
-        if width in runs:
-            index, table = runs[width]
-            rows = index[ends]
-            known = rows >= 0
-            vecs[known] = table[rows[known]]
-        return vecs
+        first, last = int(ends[0]) // _CHUNK, int(ends[-1]) // _CHUNK
+        blocks = [self._run_chunk(base, weighted, runs, width, c) for c in range(first, last + 1)]
+        block = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+        return block[ends - first * _CHUNK]
 
-    def __call__(self, i: int, cols: np.ndarray) -> dict:
+    def _run_chunk(self, base: np.ndarray, weighted: np.ndarray, runs: dict, width: int, chunk: int) -> np.ndarray:
+        key = (id(base), width, chunk)
+        block = self._chunks.get(key)
+        if block is None:
+            for old in [k for k in self._chunks if k[:2] == key[:2] and k[2] < chunk - 1]:
+                del self._chunks[old]
+            ends = np.arange(chunk * _CHUNK, min((chunk + 1) * _CHUNK, len(base) + 1))
+            block = normalise(span_sums(weighted, ends, width))
+            if width in runs:
+                index, table = runs[width]
+                rows = index[ends]
+                known = rows >= 0
+                block[known] = table[rows[known]]
+            self._chunks[key] = block
+        return block
+
+    def __call__(self, i: int, cols: np.ndarray) -> np.ndarray:
+        """Scores of beads ending at (i, cols), one row per step type (a >= 1) in ``self.types`` order."""
         p = self.p
         n, m = len(self.S), len(self.T)
+        width = len(cols)
+        out = np.full((len(self.types), width), -np.inf)
         a_values = [a for a in self.a_values if i - a >= 0]
+        b_values = [b for b in self.b_values if b <= m]
+        if not a_values:
+            return out
         src_vecs = np.stack([self._vectors(self.S, self.S_w, self.src_runs, np.array([i]), a)[0] for a in a_values])
-        # similarities of each source run with the target sentences around the band (neighbours included)
-        t0 = max(0, int(cols[0]) - max(self.b_values) - 1)
-        t1 = min(m, int(cols[-1]) + 1)
-        near_t = src_vecs @ self.T[t0:t1].T
-        # the source sentences just outside each source run: before it, and after (row i itself)
-        before = np.array([i - a - 1 for a in a_values])
-        s_idx = np.append(np.maximum(before, 0), min(i, n - 1))
-        s_ok = np.append(before >= 0, i < n).astype(np.float32)
-        out: dict = {}
-        for b in self.b_values:
-            if b > m:
-                continue
-            # spans that would start before the document are clipped here and masked out below
-            ends = np.clip(cols, b, m)
-            tv = self._vectors(self.T, self.T_w, self.tgt_runs, ends, b)
-            sims = tv @ src_vecs.T                        # (cols, runs)
-            near_s = (tv @ self.S[s_idx].T) * s_ok        # (cols, runs + 1)
-            left_ok = (ends - b - 1 >= 0).astype(np.float32)
-            right_ok = (ends < m).astype(np.float32)
-            left_t = near_t[:, np.clip(ends - b - 1 - t0, 0, near_t.shape[1] - 1)].T * left_ok[:, None]
-            right_t = near_t[:, np.clip(ends - t0, 0, near_t.shape[1] - 1)].T * right_ok[:, None]
-            tgt_nb = (left_t + right_t) / np.maximum(left_ok + right_ok, 1)[:, None]
-            src_nb = (near_s[:, :-1] + near_s[:, -1:]) / np.maximum(s_ok[:-1] + s_ok[-1], 1)
-            margins = sims - 0.5 * (tgt_nb + src_nb)
-            tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
-            for k, a in enumerate(a_values):
-                if (a, b) not in self._type_set:
-                    continue
-                src_len = self.src_cum[i] - self.src_cum[i - a]
-                if p.length_mode == "mult":
-                    score = margins[:, k] * np.log2(1 + np.minimum(src_len, tgt_len) / np.maximum(src_len, tgt_len))
-                else:
-                    score = margins[:, k] - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
-                score = score - p.merge_penalty * (a + b - 2)
-                score[cols < b] = -np.inf
-                out[(a, b)] = score
-        for a in a_values:
-            if (a, 0) in self._type_set:
-                out[(a, 0)] = np.full(len(cols), p.skip)
+        b_arr = np.array(b_values)[:, None]
+        # spans that would start before the document are clipped here and masked out below
+        ends = np.minimum(np.maximum(cols[None, :], b_arr), m)                       # (B, W)
+        tv = np.stack([self._vectors(self.T, self.T_w, self.tgt_runs, ends[k], b) for k, b in enumerate(b_values)])
+        sims = tv @ src_vecs.T                                                       # (B, W, A)
+        # neighbour margin, target side: each source run against the target sentences around its bead
+        t0 = max(0, int(cols[0]) - b_values[-1] - 1)
+        near_t = src_vecs @ self.T[t0: min(m, int(cols[-1]) + 1)].T
+        near_t = np.concatenate([near_t, np.zeros((len(a_values), 1), dtype=near_t.dtype)], axis=1)
+        missing = near_t.shape[1] - 1  # index of the zero column, for neighbours outside the document
+        left = ends - b_arr - 1
+        left_ok, right_ok = left >= 0, ends < m
+        left_t = near_t[:, np.where(left_ok, left - t0, missing)]                    # (A, B, W)
+        right_t = near_t[:, np.where(right_ok, ends - t0, missing)]
+        tgt_nb = np.moveaxis(left_t + right_t, 0, -1) / np.maximum(left_ok.astype(np.float32) + right_ok, 1)[..., None]
+        # source side: each target run against the source sentences before and after each source run
+        before = np.array(a_values)
+        s_ok = np.append(i - before - 1 >= 0, i < n).astype(np.float32)
+        s_idx = np.append(np.maximum(i - before - 1, 0), min(i, n - 1))
+        near_s = (tv @ self.S[s_idx].T) * s_ok                                       # (B, W, A + 1)
+        src_nb = (near_s[..., :-1] + near_s[..., -1:]) / np.maximum(s_ok[:-1] + s_ok[-1], 1)
+        margins = sims - 0.5 * (tgt_nb + src_nb)
+        src_len = self.src_cum[i] - self.src_cum[i - before]                         # (A,)
+        tgt_len = (self.tgt_cum[ends] - self.tgt_cum[ends - b_arr])[..., None]       # (B, W, 1)
+        if p.length_mode == "mult":
+            scores = margins * np.log2(1 + np.minimum(src_len, tgt_len) / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
+        else:
+            scores = margins - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
+        scores = scores - p.merge_penalty * (before + b_arr[..., None] - 2)
+        scores[np.broadcast_to((cols[None, :] < b_arr)[..., None], scores.shape)] = -np.inf
+        a_pos = {a: k for k, a in enumerate(a_values)}
+        b_pos = {b: k for k, b in enumerate(b_values)}
+        for t, (a, b) in enumerate(self.types):
+            if a in a_pos:
+                if b == 0:
+                    out[t] = p.skip
+                elif b in b_pos:
+                    out[t] = scores[b_pos[b], :, a_pos[a]]
         return out
 
 
@@ -248,18 +274,18 @@ def _blocks(vectors: np.ndarray, lengths: np.ndarray, size: int) -> tuple[np.nda
     return normalise(sums).astype(np.float32), np.add.reduceat(lengths, starts)
 
 
-def coarse_path(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray, params: SearchParams) -> list[PathBead]:
-    """A rough sentence-level path with simple beads, searched on block averages first when large."""
+def search_band(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray, params: SearchParams,
+                width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The band to search: all of it when small, else ``width`` around the path found on block averages."""
     n, m = len(S), len(T)
     if n * m <= FULL_SEARCH_CELLS or min(n, m) < 4 * DOWNSAMPLE:
-        lo, hi = full_band(n, m)
-    else:
-        S2, ls2 = _blocks(S, src_len, DOWNSAMPLE)
-        T2, lt2 = _blocks(T, tgt_len, DOWNSAMPLE)
-        rough = coarse_path(S2, T2, ls2, lt2, params)
-        lo, hi = band_around(rough, n, m, 2 * DOWNSAMPLE, (DOWNSAMPLE, DOWNSAMPLE))
-    scorer = BandScorer(S, T, src_len, tgt_len, COARSE_TYPES, params)
-    return banded_dp(n, m, lo, hi, COARSE_TYPES, scorer, params.skip)
+        return full_band(n, m)
+    S2, ls2 = _blocks(S, src_len, DOWNSAMPLE)
+    T2, lt2 = _blocks(T, tgt_len, DOWNSAMPLE)
+    lo2, hi2 = search_band(S2, T2, ls2, lt2, params, 2 * DOWNSAMPLE)
+    scorer = BandScorer(S2, T2, ls2, lt2, COARSE_TYPES, params)
+    rough = banded_dp(len(S2), len(T2), lo2, hi2, COARSE_TYPES, scorer, params.skip)
+    return band_around(rough, n, m, width, (DOWNSAMPLE, DOWNSAMPLE))
 
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
@@ -268,8 +294,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     n, m = len(S), len(T)
     types = params.bead_types()
-    rough = coarse_path(S, T, src_lengths, tgt_lengths, params)
-    lo, hi = band_around(rough, n, m, params.band)
+    lo, hi = search_band(S, T, src_lengths, tgt_lengths, params, params.band)
     src_runs: dict = {}
     tgt_runs: dict = {}
     if params.overlaps == "all":
@@ -279,12 +304,37 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     if params.overlaps == "lazy":
         for _ in range(params.lazy_rounds):
             wanted = _spans_near(path, n, m, params.max_bead, params.lazy_reach)
-            if not _embed_runs(src, tgt, wanted, src_runs, tgt_runs):
+            new = _embed_runs(src, tgt, wanted, src_runs, tgt_runs)
+            if not any(new):
                 break
-            lo2, hi2 = band_around(path, n, m, 3)
+            changed = [k for k, bead in enumerate(path)
+                       if (bead.src.start, bead.src.stop) in new[0] or (bead.tgt.start, bead.tgt.stop) in new[1]]
             scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs)
-            path = banded_dp(n, m, lo2, hi2, types, scorer, params.skip)
+            path = _realign_windows(path, changed, scorer, types, params)
     return path
+
+
+def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,
+                     params: SearchParams, reach: int = 2) -> list[PathBead]:
+    """Search again only around the beads whose scores changed, keeping the rest of the path."""
+    windows: list[list[int]] = []
+    for k in changed:
+        k0, k1 = max(0, k - reach), min(len(path) - 1, k + reach)
+        if windows and k0 <= windows[-1][1] + 1:
+            windows[-1][1] = k1
+        else:
+            windows.append([k0, k1])
+    n = path[-1].src.stop
+    out: list[PathBead] = []
+    done = 0
+    for k0, k1 in windows:
+        out.extend(path[done:k0])
+        i0, j0, i1, j1 = path[k0].src.start, path[k0].tgt.start, path[k1].src.stop, path[k1].tgt.stop
+        lo, hi = np.full(n + 1, j0, dtype=np.int64), np.full(n + 1, j1, dtype=np.int64)
+        out.extend(banded_dp(i1, j1, lo, hi, types, scorer, params.skip, start=(i0, j0)))
+        done = k1 + 1
+    out.extend(path[done:])
+    return out
 
 
 def _spans_in_band(lo, hi, width):
@@ -316,13 +366,13 @@ def _spans_near(path: list[PathBead], n: int, m: int, width: int, reach: int):
     return src_spans, tgt_spans
 
 
-def _embed_runs(src: SpanSource, tgt: SpanSource, wanted, src_runs: dict, tgt_runs: dict) -> bool:
-    """Embed the wanted runs not yet known; True if anything new was embedded."""
-    new = False
-    for source, spans, store in ((src, wanted[0], src_runs), (tgt, wanted[1], tgt_runs)):
+def _embed_runs(src: SpanSource, tgt: SpanSource, wanted, src_runs: dict, tgt_runs: dict) -> tuple[set, set]:
+    """Embed the wanted runs not yet known; returns the spans newly embedded on each side."""
+    new: tuple[set, set] = (set(), set())
+    for side, (source, spans, store) in enumerate(((src, wanted[0], src_runs), (tgt, wanted[1], tgt_runs))):
         missing = sorted(s for s in spans if s not in store)
         if missing:
-            new = True
+            new[side].update(missing)
             for span, vec in zip(missing, source.runs(missing)):
                 store[span] = vec
     return new

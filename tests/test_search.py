@@ -55,11 +55,8 @@ def test_banded_dp_prefers_the_diagonal():
     lo, hi = full_band(n, m)
 
     def scores(i, cols):
-        out = {}
-        for a, b in SearchParams().bead_types():
-            if a >= 1:
-                out[(a, b)] = np.where((cols == i) & (a == 1) & (b == 1), 1.0, -1.0) if b else np.full(len(cols), -0.5)
-        return out
+        return np.stack([np.where((cols == i) & (a == 1) & (b == 1), 1.0, -1.0) if b else np.full(len(cols), -0.5)
+                         for a, b in SearchParams().bead_types() if a >= 1])
 
     path = banded_dp(n, m, lo, hi, SearchParams().bead_types(), scores, -0.5)
     assert [(list(b.src), list(b.tgt)) for b in path] == [([k], [k]) for k in range(n)]
@@ -67,7 +64,7 @@ def test_banded_dp_prefers_the_diagonal():
 
 def test_band_is_monotone_and_reaches_both_ends():
     path = banded_dp(4, 4, *full_band(4, 4), ((1, 1), (1, 0), (0, 1)),
-                     lambda i, cols: {(1, 1): np.zeros(len(cols)), (1, 0): np.full(len(cols), -1.0)}, -1.0)
+                     lambda i, cols: np.stack([np.zeros(len(cols)), np.full(len(cols), -1.0)]), -1.0)
     lo, hi = band_around(path, 40, 44, 3, (10, 11))
     assert lo[0] == 0 and hi[-1] == 44
     assert np.all(np.diff(lo) >= 0) and np.all(np.diff(hi) >= 0) and np.all(lo <= hi)
