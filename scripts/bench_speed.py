@@ -62,7 +62,7 @@ class SyntheticEncoder:
 
 
 def synthetic_pair(n: int, seed: int = 0):
-    """n source sentences; each is translated 1-1 (75%), split in two (20%) or left out (5%)."""
+    """n source sentences; each is translated 1-1 (70%), split in two (25%) or left out (5%)."""
     rng = np.random.default_rng(seed)
     dim = 64
     vectors, src, tgt = {}, [], []
@@ -71,7 +71,7 @@ def synthetic_pair(n: int, seed: int = 0):
         vectors[f"s{k}"] = v
         src.append(f"s{k}")
         r = rng.random()
-        pieces = 0 if r < 0.05 else 2 if r < 0.25 else 1
+        pieces = 0 if r < 0.05 else 2 if r < 0.30 else 1
         for _ in range(pieces):
             name = f"t{len(tgt)}"
             vectors[name] = v / pieces + rng.normal(scale=0.6, size=dim)
