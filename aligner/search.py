@@ -29,8 +29,9 @@ class SearchParams:
     overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
     lazy_reach: int = 0          # lazy: also embed runs that differ from the path's by this many sentences
     lazy_rounds: int = 2         # lazy: re-searches with newly embedded runs
+    neighbour_weight: float = 0.9  # how much of the neighbours' similarity is subtracted
     length_mode: str = "mult"    # length agreement: mult (log2(1 + min/max)) or add (log-ratio penalty)
-    skip: float = -0.1           # score of a 1-0 or 0-1 bead
+    skip: float = -0.09          # score of a 1-0 or 0-1 bead
 
     def __post_init__(self):
         if not 1 <= self.max_bead <= 8:
@@ -234,7 +235,7 @@ class BandScorer:
         s_idx = np.append(np.maximum(i - before - 1, 0), min(i, n - 1))
         near_s = (tv @ self.S[s_idx].T) * s_ok                                       # (B, W, A + 1)
         src_nb = (near_s[..., :-1] + near_s[..., -1:]) / np.maximum(s_ok[:-1] + s_ok[-1], 1)
-        margins = sims - 0.5 * (tgt_nb + src_nb)
+        margins = sims - 0.5 * p.neighbour_weight * (tgt_nb + src_nb)
         src_len = self.src_cum[i] - self.src_cum[i - before]                         # (A,)
         tgt_len = (self.tgt_cum[ends] - self.tgt_cum[ends - b_arr])[..., None]       # (B, W, 1)
         if p.length_mode == "mult":
