@@ -213,7 +213,9 @@ class BandScorer:
         b_values = [b for b in self.b_values if b <= m]
         if not a_values:
             return out
-        src_vecs = np.stack([self._vectors(self.S, self.S_w, self.src_runs, np.array([i]), a)[0] for a in a_values])
+        src_vecs = np.stack([self.S[i - 1] if a == 1 else
+                             self._run_chunk(self.S, self.S_w, self.src_runs, a, i // _CHUNK)[i % _CHUNK]
+                             for a in a_values])
         b_arr = np.array(b_values)[:, None]
         # spans that would start before the document are clipped here and masked out below
         ends = np.minimum(np.maximum(cols[None, :], b_arr), m)                       # (B, W)

@@ -195,9 +195,9 @@ def test_default_encoder_is_use():
 
 
 def test_unknown_encoder_lists_the_known_ones():
-    with pytest.raises(EncoderError, match=r"unknown encoder 'labse' \(known: use, e5-small, st:MODEL\)"):
+    with pytest.raises(EncoderError, match=r"unknown encoder 'labse' \(known: use, e5-small, hash, st:MODEL\)"):
         get_encoder("labse")
-    assert known_encoders() == ["use", "e5-small", "st:MODEL"]
+    assert known_encoders() == ["use", "e5-small", "hash", "st:MODEL"]
 
 
 def test_cpu_only_encoders_refuse_a_device():
@@ -223,7 +223,7 @@ def test_encoders_command():
     assert lines[0].split() == ["name", "installed", "dim", "signature"]
     assert any(line.startswith("e5-small") and "384" in line for line in lines)
     as_json = CliRunner().invoke(main, ["encoders", "--json"])
-    assert [row["name"] for row in json.loads(as_json.output)] == ["use", "e5-small", "st:MODEL"]
+    assert [row["name"] for row in json.loads(as_json.output)] == ["use", "e5-small", "hash", "st:MODEL"]
 
 
 # --- sentence-transformers -------------------------------------------------------------------
