@@ -7,7 +7,9 @@ import numpy as np
 
 from ..encoders import Encoder, get_encoder
 from ..model import Alignment
-from .detect import FLAG_AT, _positions, all_units, calibrate_pairs, clause_flags, score_units, sentence_flags
+from . import sentences
+from .detect import (FLAG_AT, _positions, all_units, calibrate_pairs, clause_flags, score_units, sentence_flags,
+                     sentence_omissions)
 from .embed import Embedder
 from .model import KINDS, Flag, ParagraphReport, Review
 from .paragraphs import paragraph_flags, paragraph_reports
@@ -28,7 +30,12 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     src_pos, _ = _positions(alignment)
     cal = calibrate_pairs(sim, alignment, src_pos)
     flags, moved, candidates = sentence_flags(alignment, sim, cal)
-    flags += clause_flags(alignment, score_units(alignment, all_units(alignment, candidates), embedder))
+    scored = sentences.score(alignment, sentences.candidates(alignment, candidates), embedder, sim,
+                             cal.aligned, cal.near_miss)
+    whole = sentence_omissions(alignment, scored)
+    flags += whole
+    flags += clause_flags(alignment, score_units(alignment, all_units(alignment, []), embedder),
+                          skip={f.zh_sentence for f in whole})
     flags = [f for f in flags if f.confidence >= FLAG_AT or f.kind == "boilerplate"]
     reports = paragraph_reports(alignment, flags)
     flags += paragraph_flags(alignment, reports)

@@ -292,8 +292,32 @@ SENTENCE_SCORE_AT = 2.0
 UNALIGNED_SCORE_AT = 1.0
 
 
-def clause_flags(alignment: Alignment, units: list[Unit]) -> list[Flag]:
-    """Units whose cover is unusually low and whose removal makes the bead match its English better."""
+def sentence_omissions(alignment: Alignment, scored: list) -> list[Flag]:
+    """Flags for the whole sentences :mod:`aligner.omissions.sentences` judged missing."""
+    flags = []
+    for c in scored:
+        if c.confidence < FLAG_AT:
+            continue
+        s = alignment.zh[c.sentence]
+        f = c.features
+        where = "left unaligned by the search; " if c.unaligned else ""
+        reason = (f"no English counterpart: {where}the nearby English matches the Chinese "
+                  f"{f['gain']:+.2f} calibration units better without it, and its best English match is "
+                  f"{f['cover']:.2f} of the way from a near miss to a typical aligned pair")
+        en_par = _nearest_en_paragraph(alignment, c.bead) if c.unaligned else \
+            alignment.en[alignment.beads[c.bead].en[0]].paragraph
+        flags.append(Flag("sentence", round(c.confidence, 3), reason, zh=s.text, zh_sentence=c.sentence,
+                          zh_paragraph=s.paragraph, en_paragraph=en_par, span=(0, len(s.text)), bead=c.bead))
+    return flags
+
+
+def clause_flags(alignment: Alignment, units: list[Unit], skip: set[int] = frozenset()) -> list[Flag]:
+    """Units whose cover is unusually low and whose removal makes the bead match its English better.
+
+    Whole sentences are judged by :mod:`aligner.omissions.sentences`; here only clauses (and boilerplate
+    sentences inside many-sentence beads) are decided. ``skip``: sentences already flagged whole.
+    """
+    units = [u for u in units if u.kind == "clause" or u.boilerplate is not None]
     real = [u for u in units if u.boilerplate is None and u.kind != "unaligned"]
     if len(real) < 3:  # too little to calibrate on: fall back on the unaligned sentences themselves
         real = [u for u in units if u.boilerplate is None]
@@ -314,7 +338,7 @@ def clause_flags(alignment: Alignment, units: list[Unit]) -> list[Flag]:
             best[u.sentence] = u
     units = [u for u in units if u.kind != "unaligned"] + list(best.values())
     flags = []
-    sentence_flagged: set[int] = set()
+    sentence_flagged: set[int] = set(skip)
     for u in sorted(units, key=lambda u: u.kind == "clause"):
         if u.sentence in sentence_flagged:
             continue
