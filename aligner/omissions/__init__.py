@@ -34,6 +34,8 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
                              cal.aligned, cal.near_miss)
     whole = sentence_omissions(alignment, scored)
     flags += whole
+    flagged = {f.zh_sentence for f in whole}
+    moved = [m for m in moved if not (m["side"] == "zh" and m["sentence"] in flagged)]
     flags += clause_flags(alignment, score_units(alignment, all_units(alignment, []), embedder),
                           skip={f.zh_sentence for f in whole})
     flags = [f for f in flags if f.confidence >= FLAG_AT or f.kind == "boilerplate"]

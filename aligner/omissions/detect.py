@@ -124,7 +124,9 @@ def _unaligned(alignment: Alignment, k: int, side: str, index: int, row: np.ndar
     other = offset + best
     if carried >= CARRIED_AT:
         moved.append({"side": side, "sentence": index, "matches": other, "carried": round(carried, 3)})
-        return None
+        if side == "en":
+            return None
+        # a Chinese sentence still goes to the sentence model, whose cover features weigh the match
     confidence = sigmoid(6.0 * (CARRIED_AT - carried))
     if side == "zh":
         return Flag("sentence", round(confidence, 3),
