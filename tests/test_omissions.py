@@ -217,3 +217,11 @@ def test_seed_article():
     assert omissions, "the English leaves out whole sentences and clauses"
     assert len(omissions) <= 15, "a reviewer should not be buried in false alarms"
     assert result.summary["coverage"] < 0.97
+
+
+def test_repeated_caption_core_ignores_photo_credit():
+    from aligner.omissions.sentences import _core
+
+    body = "12月3日，甲在北京同乙举行会谈。"
+    assert _core(body + " 新华社记者 张三 摄") == _core(body)
+    assert _core(body) != _core("乙表示，双方友谊历久弥坚。")
