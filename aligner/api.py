@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Sequence
 
 import numpy as np
@@ -17,6 +18,7 @@ from .signature import make_signature
 
 # The encoder never needs more than this; longer inputs only cost time.
 MAX_ENCODER_CHARS = 2000
+_PROGRESS_BATCH = 1000  # sentences embedded between progress updates
 
 
 def align(
@@ -61,11 +63,10 @@ def align_sentences(
     if not isinstance(encoder, Encoder):
         encoder = get_encoder(encoder)
     params = SearchParams(**options)
-    src_embed = EmbeddingSource(encoder, [s.text for s in src], src_lang)
-    tgt_embed = EmbeddingSource(encoder, [s.text for s in tgt], tgt_lang)
+    src_embed = EmbeddingSource(encoder, [s.text for s in src], src_lang, progress)
+    tgt_embed = EmbeddingSource(encoder, [s.text for s in tgt], tgt_lang, progress)
     path = align_embeddings(src_embed, tgt_embed, params,
-                            src_lengths=_lengths(src, src_lang), tgt_lengths=_lengths(tgt, tgt_lang),
-                            progress=progress)
+                            src_lengths=_lengths(src, src_lang), tgt_lengths=_lengths(tgt, tgt_lang))
     beads = [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path]
     return Alignment(
         zh=src, en=tgt, beads=beads, src_lang=src_lang, tgt_lang=tgt_lang,
@@ -82,8 +83,9 @@ class EmbeddingSource:
     Runs are embedded lazily and remembered, so the search pays only for the candidates it looks at.
     """
 
-    def __init__(self, encoder: Encoder, texts: list[str], lang: str):
+    def __init__(self, encoder: Encoder, texts: list[str], lang: str, progress: bool = False):
         self.encoder = encoder
+        self.progress = progress
         self.lang = lang
         self.texts = texts
         self._joiner = "" if lang in ("zh", "ja") else " "
@@ -101,7 +103,19 @@ class EmbeddingSource:
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         self.strings_embedded += len(texts)
-        vectors = np.asarray(self.encoder.encode([self._prepare(t) for t in texts]), dtype=np.float32)
+        prepared = [self._prepare(t) for t in texts]
+        if self.progress and len(prepared) > _PROGRESS_BATCH:
+            from tqdm import tqdm
+
+            parts = []
+            with tqdm(total=len(prepared), desc=f"embedding ({self.lang})", unit="sent", file=sys.stderr,
+                      leave=False) as bar:
+                for k in range(0, len(prepared), _PROGRESS_BATCH):
+                    parts.append(np.asarray(self.encoder.encode(prepared[k:k + _PROGRESS_BATCH]), dtype=np.float32))
+                    bar.update(len(parts[-1]))
+            vectors = np.concatenate(parts)
+        else:
+            vectors = np.asarray(self.encoder.encode(prepared), dtype=np.float32)
         if vectors.shape[0] != len(texts):
             raise ValueError(f"encoder {self.encoder.name} returned {vectors.shape[0]} rows for {len(texts)} texts")
         return vectors

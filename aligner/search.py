@@ -292,7 +292,7 @@ def search_band(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.n
 
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
-                     src_lengths: np.ndarray, tgt_lengths: np.ndarray, progress: bool = False) -> list[PathBead]:
+                     src_lengths: np.ndarray, tgt_lengths: np.ndarray) -> list[PathBead]:
     """Align two documents given their embedding sources (sentences now, sentence runs on demand)."""
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     n, m = len(S), len(T)

@@ -1,0 +1,5 @@
+"""``python -m aligner`` is the ``aligner`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,63 @@
+"""The Python API does what the CLI does: texts or sentence lists in, an Alignment out."""
+
+import numpy as np
+import pytest
+
+import aligner
+from aligner.encoders.hashing import HashingEncoder
+from aligner.errors import InputError
+
+ZH = "今天天气很好。我们去公园散步。\n公园里有很多人。"
+EN = "The weather is nice today. We went for a walk in the park.\nThe park was crowded."
+
+
+def test_texts_are_segmented_and_languages_detected(use_encoder):
+    alignment = aligner.align(ZH, EN, encoder=use_encoder)
+    assert (alignment.src_lang, alignment.tgt_lang) == ("zh", "en")
+    assert [s.paragraph for s in alignment.zh] == [0, 0, 1]
+    assert [(b.zh, b.en) for b in alignment.beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    assert alignment.src_locale == "zh-CN"
+    assert [zh for _, zh, _ in alignment.pairs()][0] == "今天天气很好。"
+
+
+def test_paragraphs_of_sentences_keep_their_paragraphs():
+    alignment = aligner.align([["a b c", "d e f"], ["g h i"]], ["a b c", "d e f", "g h i"], encoder=HashingEncoder(),
+                              src_lang="en", tgt_lang="de")
+    assert [s.paragraph for s in alignment.zh] == [0, 0, 1]
+    assert [s.paragraph for s in alignment.en] == [0, 0, 0]
+
+
+class Precomputed:
+    """Users can bring their own embeddings: any object with a name and encode()."""
+
+    name = "precomputed"
+
+    def __init__(self, table):
+        self.table = table
+
+    def encode(self, texts):
+        return np.stack([self.table.get(t, np.ones(3) / np.sqrt(3)) for t in texts])
+
+
+def test_any_encoder_object_is_accepted():
+    table = {"甲。": np.array([1.0, 0, 0]), "乙。": np.array([0, 1.0, 0]),
+             "A.": np.array([1.0, 0, 0]), "B.": np.array([0, 1.0, 0])}
+    alignment = aligner.align(["甲。", "乙。"], ["A.", "B."], encoder=Precomputed(table), src_lang="zh", tgt_lang="en")
+    assert [(b.zh, b.en) for b in alignment.beads] == [((0,), (0,)), ((1,), (1,))]
+    assert alignment.signature["encoder"] == "precomputed"
+
+
+def test_bad_arguments():
+    with pytest.raises(TypeError):
+        aligner.align([1, 2], ["a"], encoder=HashingEncoder())
+    with pytest.raises(InputError):
+        aligner.align([], ["a"], encoder=HashingEncoder(), src_lang="en", tgt_lang="de")
+    with pytest.raises(ValueError):
+        aligner.align(["a"], ["a"], encoder=HashingEncoder(), src_lang="en", tgt_lang="de", max_bead=0)
+
+
+def test_align_files(tmp_path, use_encoder):
+    (tmp_path / "z.txt").write_text(ZH, encoding="utf-8")
+    (tmp_path / "e.txt").write_text(EN, encoding="utf-8")
+    alignment = aligner.align_files(str(tmp_path / "z.txt"), str(tmp_path / "e.txt"), encoder=use_encoder)
+    assert len(alignment.beads) == 3
