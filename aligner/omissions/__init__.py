@@ -10,6 +10,7 @@ from ..model import Alignment
 from . import sentences
 from .detect import (FLAG_AT, _positions, all_units, calibrate_pairs, clause_flags, score_units, sentence_flags,
                      sentence_omissions)
+from .calibrate import pair_scale
 from .embed import Embedder
 from .model import KINDS, Flag, ParagraphReport, Review
 from .paragraphs import paragraph_flags, paragraph_reports
@@ -36,8 +37,9 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     flags += whole
     flagged = {f.zh_sentence for f in whole}
     moved = [m for m in moved if not (m["side"] == "zh" and m["sentence"] in flagged)]
+    scale, near = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
     flags += clause_flags(alignment, score_units(alignment, all_units(alignment, []), embedder),
-                          skip={f.zh_sentence for f in whole})
+                          skip={f.zh_sentence for f in whole}, scale=scale, near_miss=near)
     flags = [f for f in flags if f.confidence >= FLAG_AT or f.kind == "boilerplate"]
     reports = paragraph_reports(alignment, flags)
     flags += paragraph_flags(alignment, reports)

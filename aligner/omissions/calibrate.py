@@ -36,3 +36,16 @@ def between(value: float, low: float, high: float) -> float:
     if high - low < 1e-6:
         return 0.5
     return (value - low) / (high - low)
+
+
+# The unit of a document's calibrated features is the gap between a typical aligned pair and a typical near
+# miss, but at least this share of the gap to a typical unrelated pair: in a short, repetitive document
+# (every sentence about the same two countries, a caption repeated) near misses come close to aligned pairs
+# and the unit would shrink to noise.
+MIN_SCALE_SHARE = 0.35
+
+
+def pair_scale(aligned: float, near_miss: float, unrelated: float) -> tuple[float, float]:
+    """The document's calibration unit and the near-miss level it is measured from."""
+    scale = max(aligned - near_miss, MIN_SCALE_SHARE * (aligned - unrelated), 0.02)
+    return scale, aligned - scale

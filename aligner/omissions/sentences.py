@@ -29,7 +29,7 @@ import numpy as np
 
 from ..model import Alignment, join_sentences
 from . import boilerplate
-from .calibrate import sigmoid
+from .calibrate import pair_scale, sigmoid
 from .clauses import zh_size
 from .embed import Embedder
 
@@ -40,7 +40,6 @@ BIAS = -0.15
 COVER_REACH = 2  # English sentences either side of the host searched for the sentence as a whole
 PIECE_REACH = 1  # … and for a clause (or pair of clauses) carrying it
 MIN_CHARS = 2
-MIN_SCALE_SHARE = 0.35
 
 
 @dataclass
@@ -65,7 +64,10 @@ def candidates(alignment: Alignment, unaligned: list[tuple[int, int]]) -> list[C
     aligned = [k for k, b in enumerate(alignment.beads) if b.zh and b.en]
     # A sentence repeated word for word (a photo caption repeating the lead) needs translating once: a
     # copy is not missing when another copy sits in a bead with English.
-    translated = {_core(alignment.zh[i].text) for k in aligned for i in alignment.beads[k].zh}
+    translated: dict[str, set[int]] = {}  # core -> the aligned beads holding a copy
+    for k in aligned:
+        for i in alignment.beads[k].zh:
+            translated.setdefault(_core(alignment.zh[i].text), set()).add(k)
     seen: dict[str, int] = {}
     for k in aligned:
         for i in alignment.beads[k].zh:
@@ -76,7 +78,7 @@ def candidates(alignment: Alignment, unaligned: list[tuple[int, int]]) -> list[C
                 if _eligible(alignment, i) and not _repeat(alignment, i, bead.zh, seen):
                     out.append(Candidate(i, k, k, False, bead.zh, tuple(x for x in bead.zh if x != i)))
     for k, i in unaligned:
-        if not _eligible(alignment, i) or _core(alignment.zh[i].text) in translated:
+        if not _eligible(alignment, i) or translated.get(_core(alignment.zh[i].text), set()) - {k}:
             continue
         before = [n for n in aligned if n < k][-1:]
         after = [n for n in aligned if n > k][:1]
@@ -138,12 +140,7 @@ def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim:
     def unit(v: np.ndarray) -> np.ndarray:
         return v / max(1e-9, float(np.linalg.norm(v)))
 
-    # The unit: typical aligned pair minus typical near miss, but at least a share of the gap to a typical
-    # unrelated pair; in a short, repetitive document (every sentence about the same two countries, a
-    # caption repeated) near misses come close to aligned pairs and the unit would shrink to noise.
-    unrelated = float(np.median(sim))
-    scale = max(aligned - near_miss, MIN_SCALE_SHARE * (aligned - unrelated), 0.02)
-    near_miss = aligned - scale
+    scale, near_miss = pair_scale(aligned, near_miss, float(np.median(sim)))
     median_len = float(np.median([len(s.text) for s in alignment.zh])) or 1.0
     best: dict[int, Candidate] = {}
     for c in cands:
