@@ -24,7 +24,7 @@ COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
 class SearchParams:
     max_bead: int = 4            # most sentences on one side of a bead
     band: int = 10               # sentences either side of the coarse path searched at full resolution
-    merge_penalty: float = 0.02 # per sentence beyond 1-1
+    merge_penalty: float = 0.01 # per sentence beyond 1-1
     length_weight: float = 0.05
     overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
     lazy_reach: int = 0          # lazy: also embed runs that differ from the path's by this many sentences

@@ -42,7 +42,8 @@ PUBLISHED = {
 ABLATIONS = {
     "runs embedded lazily near the path (vs approximated only)": {"overlaps": "none"},
     "runs embedded lazily (vs every run in the band, as Bertalign)": {"overlaps": "all"},
-    "neighbour margin (vs k-nearest-neighbour hub correction)": {"margin": "knn"},
+    "neighbour margin (vs plain cosine)": {"neighbour_weight": 0.0},
+    "merge penalty 0.01 per extra sentence (vs none)": {"merge_penalty": 0.0},
     "length factor log2(1+min/max) (vs additive log-ratio penalty)": {"length_mode": "add"},
 }
 
