@@ -29,6 +29,7 @@ class SearchParams:
     overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
     lazy_reach: int = 0          # lazy: also embed runs that differ from the path's by this many sentences
     lazy_rounds: int = 2         # lazy: re-searches with newly embedded runs
+    lexical_weight: float = 0.0  # weight of the lexical (dictionary) similarity, when vectors are given
     neighbour_weight: float = 0.9  # how much of the neighbours' similarity is subtracted
     length_mode: str = "mult"    # length agreement: mult (log2(1 + min/max)) or add (log-ratio penalty)
     skip: float = -0.09          # score of a 1-0 or 0-1 bead
@@ -156,8 +157,11 @@ class BandScorer:
     """
 
     def __init__(self, S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
-                 types: tuple, params: SearchParams, src_runs: dict | None = None, tgt_runs: dict | None = None):
+                 types: tuple, params: SearchParams, src_runs: dict | None = None, tgt_runs: dict | None = None,
+                 lexical: tuple[np.ndarray, np.ndarray] | None = None):
         self.S, self.T = S, T
+        # bag-of-translations count vectors per sentence (see aligner.lexicon); runs are sums
+        self.lexical = lexical if lexical is not None and params.lexical_weight else None
         # A run's embedding is approximated by its sentences' embeddings weighted by length^0.75,
         # which is closer to the encoder's embedding of the concatenation than a plain mean.
         self.S_w = S * (src_len[:, None] ** 0.75).astype(np.float32)
@@ -238,6 +242,8 @@ class BandScorer:
         near_s = (tv @ self.S[s_idx].T) * s_ok                                       # (B, W, A + 1)
         src_nb = (near_s[..., :-1] + near_s[..., -1:]) / np.maximum(s_ok[:-1] + s_ok[-1], 1)
         margins = sims - 0.5 * p.neighbour_weight * (tgt_nb + src_nb)
+        if self.lexical is not None:
+            margins = margins + p.lexical_weight * self._lexical(i, a_values, ends, b_values)
         src_len = self.src_cum[i] - self.src_cum[i - before]                         # (A,)
         tgt_len = (self.tgt_cum[ends] - self.tgt_cum[ends - b_arr])[..., None]       # (B, W, 1)
         if p.length_mode == "mult":
@@ -255,6 +261,15 @@ class BandScorer:
                 elif b in b_pos:
                     out[t] = scores[b_pos[b], :, a_pos[a]]
         return out
+
+
+    def _lexical(self, i: int, a_values: list[int], ends: np.ndarray, b_values: list[int]) -> np.ndarray:
+        """Dice overlap of the two sides' bags of translations, (B, W, A) like the similarities."""
+        src_lex, tgt_lex = self.lexical
+        src = np.stack([span_sums(src_lex, np.array([i]), a)[0] for a in a_values])               # (A, L)
+        tgt = np.stack([span_sums(tgt_lex, ends[k], b) for k, b in enumerate(b_values)])          # (B, W, L)
+        sizes = tgt.sum(axis=-1)[..., None] + src.sum(axis=-1)
+        return 2 * (tgt @ src.T) / np.maximum(sizes, 1)
 
 
 def _run_table(runs: dict, n: int) -> dict:
@@ -292,8 +307,13 @@ def search_band(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.n
 
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
-                     src_lengths: np.ndarray, tgt_lengths: np.ndarray) -> list[PathBead]:
-    """Align two documents given their embedding sources (sentences now, sentence runs on demand)."""
+                     src_lengths: np.ndarray, tgt_lengths: np.ndarray,
+                     lexical: tuple[np.ndarray, np.ndarray] | None = None) -> list[PathBead]:
+    """Align two documents given their embedding sources (sentences now, sentence runs on demand).
+
+    ``lexical``: optional per-sentence count vectors of each side (same columns on both sides) whose
+    overlap is added to the score with ``params.lexical_weight``.
+    """
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     n, m = len(S), len(T)
     types = params.bead_types()
@@ -302,7 +322,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     tgt_runs: dict = {}
     if params.overlaps == "all":
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.max_bead), src_runs, tgt_runs)
-    scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs)
+    scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
     path = banded_dp(n, m, lo, hi, types, scorer, params.skip)
     if params.overlaps == "lazy":
         for _ in range(params.lazy_rounds):
@@ -312,7 +332,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 break
             changed = [k for k, bead in enumerate(path)
                        if (bead.src.start, bead.src.stop) in new[0] or (bead.tgt.start, bead.tgt.stop) in new[1]]
-            scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs)
+            scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
             path = _realign_windows(path, changed, scorer, types, params)
     return path
 
