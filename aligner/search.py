@@ -29,7 +29,7 @@ class SearchParams:
     overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
     lazy_reach: int = 0          # lazy: also embed runs that differ from the path's by this many sentences
     lazy_rounds: int = 2         # lazy: re-searches with newly embedded runs
-    lexical_weight: float = 0.0  # weight of the lexical (dictionary) similarity, when vectors are given
+    lexical_weight: float = 0.35  # CC-CEDICT overlap weight (aligner.lexicon; zh-en only); 0.35 measured
     neighbour_weight: float = 0.9  # how much of the neighbours' similarity is subtracted
     length_mode: str = "mult"    # length agreement: mult (log2(1 + min/max)) or add (log-ratio penalty)
     skip: float = -0.09          # score of a 1-0 or 0-1 bead
@@ -162,10 +162,10 @@ class BandScorer:
         self.S, self.T = S, T
         # bag-of-translations count vectors per sentence (see aligner.lexicon); runs are sums
         self.lexical = lexical if lexical is not None and params.lexical_weight else None
-        # A run's embedding is approximated by its sentences' embeddings weighted by length^0.75,
+        # A run's embedding is approximated by its sentences' embeddings weighted by their lengths,
         # which is closer to the encoder's embedding of the concatenation than a plain mean.
-        self.S_w = S * (src_len[:, None] ** 0.75).astype(np.float32)
-        self.T_w = T * (tgt_len[:, None] ** 0.75).astype(np.float32)
+        self.S_w = S * src_len[:, None].astype(np.float32)
+        self.T_w = T * tgt_len[:, None].astype(np.float32)
         self.types = [t for t in types if t[0] >= 1]
         self._type_set = set(self.types)
         self.a_values = sorted({a for a, _ in self.types})
@@ -377,15 +377,15 @@ def _spans_in_band(lo, hi, width):
 def _spans_near(path: list[PathBead], n: int, m: int, width: int, reach: int):
     """Runs worth embedding for real: those the path merges, and their variations by ``reach`` sentences."""
     src_spans, tgt_spans = set(), set()
-    for k, bead in enumerate(path):
+    for bead in path:
         if len(bead.src) <= 1 and len(bead.tgt) <= 1:
             continue
         for spans, r, limit in ((src_spans, bead.src, n), (tgt_spans, bead.tgt, m)):
-            for d0 in range(-reach, reach + 1):
-                for d1 in range(-reach, reach + 1):
-                    s, e = r.start + d0, r.stop + d1
-                    if 0 <= s and e <= limit and 2 <= e - s <= width:
-                        spans.add((s, e))
+            # one boundary moved at a time: the alternatives a search in the window will weigh
+            for d0, d1 in {(d, 0) for d in range(-reach, reach + 1)} | {(0, d) for d in range(-reach, reach + 1)}:
+                s, e = r.start + d0, r.stop + d1
+                if 0 <= s and e <= limit and 2 <= e - s <= width:
+                    spans.add((s, e))
     return src_spans, tgt_spans
 
 
