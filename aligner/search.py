@@ -162,6 +162,9 @@ class BandScorer:
         self.S, self.T = S, T
         # bag-of-translations count vectors per sentence (see aligner.lexicon); runs are sums
         self.lexical = lexical if lexical is not None and params.lexical_weight else None
+        if self.lexical is not None:
+            self.src_lex_size = lexical[0].sum(axis=1, dtype=np.float64)
+            self.tgt_lex_cum = np.concatenate([[0.0], np.cumsum(lexical[1].sum(axis=1, dtype=np.float64))])
         # A run's embedding is approximated by its sentences' embeddings weighted by their lengths,
         # which is closer to the encoder's embedding of the concatenation than a plain mean.
         self.S_w = S * src_len[:, None].astype(np.float32)
@@ -264,12 +267,23 @@ class BandScorer:
 
 
     def _lexical(self, i: int, a_values: list[int], ends: np.ndarray, b_values: list[int]) -> np.ndarray:
-        """Dice overlap of the two sides' bags of translations, (B, W, A) like the similarities."""
+        """Dice overlap of the two sides' bags of translations, (B, W, A) like the similarities.
+
+        The overlap of two runs is the sum of their sentences' pairwise overlaps, so one small product per
+        row and prefix sums give every bead type at once.
+        """
         src_lex, tgt_lex = self.lexical
-        src = np.stack([span_sums(src_lex, np.array([i]), a)[0] for a in a_values])               # (A, L)
-        tgt = np.stack([span_sums(tgt_lex, ends[k], b) for k, b in enumerate(b_values)])          # (B, W, L)
-        sizes = tgt.sum(axis=-1)[..., None] + src.sum(axis=-1)
-        return 2 * (tgt @ src.T) / np.maximum(sizes, 1)
+        t0 = max(0, int(ends.min()) - b_values[-1])
+        t1 = int(ends.max())
+        pair = src_lex[[i - a for a in a_values]].astype(np.float32) @ tgt_lex[t0:t1].astype(np.float32).T
+        runs = np.cumsum(pair, axis=0)                          # run of a source sentences × each target sentence
+        cum = np.concatenate([np.zeros((len(a_values), 1)), np.cumsum(runs, axis=1)], axis=1)
+        b_arr = np.array(b_values)[:, None]
+        overlap = cum[:, ends - t0] - cum[:, ends - b_arr - t0]  # (A, B, W)
+        src_size = np.cumsum(self.src_lex_size[[i - a for a in a_values]])
+        tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b_arr]
+        dice = 2 * np.moveaxis(overlap, 0, -1) / np.maximum(tgt_size[..., None] + src_size, 1)
+        return dice
 
 
 def _run_table(runs: dict, n: int) -> dict:

@@ -1,6 +1,7 @@
 """The alignment search: invariants that must hold whatever the input."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,3 +83,24 @@ def test_signature_records_encoder_and_parameters():
     alignment = api.align(["a b c"], ["a b c"], encoder=ENC, src_lang="en", tgt_lang="de", max_bead=3)
     assert alignment.signature["encoder"] == "hash:64x3gram"
     assert alignment.signature["params"]["max_bead"] == 3
+
+
+def test_lexical_overlap_of_runs_matches_a_direct_count():
+    from aligner.search import BandScorer
+
+    rng = np.random.default_rng(1)
+    n, m, dim = 9, 11, 16
+    src_lex = rng.integers(0, 3, (n, dim)).astype(np.uint8)
+    tgt_lex = rng.integers(0, 3, (m, dim)).astype(np.uint8)
+    params = SearchParams(lexical_weight=1.0)
+    vecs = lambda k: np.eye(k, 4, dtype=np.float32)  # noqa: E731
+    scorer = BandScorer(vecs(n), vecs(m), np.ones(n), np.ones(m), params.bead_types(), params,
+                        lexical=(src_lex, tgt_lex))
+    i, a_values, b_values = 6, [1, 2, 3], [1, 2]
+    ends = np.array([[4, 5, 7], [4, 5, 7]])
+    dice = scorer._lexical(i, a_values, ends, b_values)
+    for bk, b in enumerate(b_values):
+        for w, e in enumerate(ends[bk]):
+            for ak, a in enumerate(a_values):
+                s, t = src_lex[i - a:i].sum(0).astype(float), tgt_lex[e - b:e].sum(0).astype(float)
+                assert dice[bk, w, ak] == pytest.approx(2 * s @ t / max(s.sum() + t.sum(), 1))
