@@ -165,10 +165,10 @@ class BandScorer:
         if self.lexical is not None:
             self.src_lex_size = lexical[0].sum(axis=1, dtype=np.float64)
             self.tgt_lex_cum = np.concatenate([[0.0], np.cumsum(lexical[1].sum(axis=1, dtype=np.float64))])
-        # A run's embedding is approximated by its sentences' embeddings weighted by their lengths,
+        # A run's embedding is approximated by its sentences' embeddings weighted by length^0.75,
         # which is closer to the encoder's embedding of the concatenation than a plain mean.
-        self.S_w = S * src_len[:, None].astype(np.float32)
-        self.T_w = T * tgt_len[:, None].astype(np.float32)
+        self.S_w = S * (src_len[:, None] ** 0.75).astype(np.float32)
+        self.T_w = T * (tgt_len[:, None] ** 0.75).astype(np.float32)
         self.types = [t for t in types if t[0] >= 1]
         self._type_set = set(self.types)
         self.a_values = sorted({a for a, _ in self.types})
