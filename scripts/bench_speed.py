@@ -79,13 +79,25 @@ def synthetic_pair(n: int, seed: int = 0):
     return src, tgt, SyntheticEncoder(vectors)
 
 
+def peak_mib() -> float:
+    """This process's peak resident memory. (ru_maxrss would be wrong in the child processes: Linux keeps
+    the parent's high-water mark across exec; VmHWM belongs to the new address space.)"""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def scaling_child(n: int) -> dict:
     src, tgt, encoder = synthetic_pair(n)
     start = time.perf_counter()
     alignment = align(src, tgt, encoder=encoder, src_lang="xx", tgt_lang="yy")
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {"n": len(src), "m": len(tgt), "seconds": seconds, "peak_mib": peak, "beads": len(alignment.beads)}
+    return {"n": len(src), "m": len(tgt), "seconds": seconds, "peak_mib": peak_mib(), "beads": len(alignment.beads)}
 
 
 def run_scaling(sizes: list[int]) -> list[dict]:
@@ -112,7 +124,7 @@ def run_document(src_path: Path, tgt_path: Path, encoder_name: str) -> dict:
     total = time.perf_counter() - start
     return {"n": len(src), "m": len(tgt), "limit": limit, "total": total, "ratio": total / limit,
             "strings_per_sentence": encoder.strings / (len(src) + len(tgt)),
-            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_mib": peak_mib(),
             "signature": format_signature(alignment.signature)}
 
 
