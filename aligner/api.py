@@ -13,6 +13,7 @@ from .language import chinese_locale, detect_language
 from .model import Alignment, Bead, Sentence
 from .segment import presegmented, segment
 from .segment.chinese import to_simplified
+from .result_cache import ResultStore, result_key
 from .search import SearchParams, align_embeddings
 from .signature import make_signature
 
@@ -63,24 +64,35 @@ def align_sentences(
     if not isinstance(encoder, Encoder):
         encoder = get_encoder(encoder)
     params = SearchParams(**options)
+    signature = make_signature(encoder_signature(encoder),
+                               {**params.as_dict(), "src_lang": src_lang, "tgt_lang": tgt_lang})
     src_embed = EmbeddingSource(encoder, [s.text for s in src], src_lang, progress)
     tgt_embed = EmbeddingSource(encoder, [s.text for s in tgt], tgt_lang, progress)
-    lexical = None
-    if params.lexical_weight > 0 and {src_lang, tgt_lang} == {"zh", "en"}:
-        from .lexicon import lexical_vectors  # loads CC-CEDICT; only zh-en has a dictionary
-
-        lexical = (lexical_vectors(src_embed.texts, src_lang), lexical_vectors(tgt_embed.texts, tgt_lang))
-    path = align_embeddings(src_embed, tgt_embed, params,
-                            src_lengths=_lengths(src, src_lang), tgt_lengths=_lengths(tgt, tgt_lang),
-                            lexical=lexical)
-    beads = [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path]
+    store = ResultStore.beside(encoder)
+    key = result_key(signature, src, tgt) if store else ""
+    beads = store.get(key) if store else None
+    if beads is None:
+        beads = _search(src, tgt, src_embed, tgt_embed, params)
+        if store:
+            store.put(key, beads)
     return Alignment(
         zh=src, en=tgt, beads=beads, src_lang=src_lang, tgt_lang=tgt_lang,
         src_locale=src_locale or _locale(src, src_lang), tgt_locale=_locale(tgt, tgt_lang),
-        signature=make_signature(encoder_signature(encoder), {**params.as_dict(),
-                                                              "src_lang": src_lang, "tgt_lang": tgt_lang}),
-        src_vectors=src_embed.sentence_vectors(), tgt_vectors=tgt_embed.sentence_vectors(),
+        signature=signature, src_vectors=src_embed.sentence_vectors(), tgt_vectors=tgt_embed.sentence_vectors(),
     )
+
+
+def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSource", tgt_embed: "EmbeddingSource",
+            params: SearchParams) -> list[Bead]:
+    lexical = None
+    if params.lexical_weight > 0 and {src_embed.lang, tgt_embed.lang} == {"zh", "en"}:
+        from .lexicon import lexical_vectors  # loads CC-CEDICT; only zh-en has a dictionary
+
+        lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
+    path = align_embeddings(src_embed, tgt_embed, params,
+                            src_lengths=_lengths(src, src_embed.lang), tgt_lengths=_lengths(tgt, tgt_embed.lang),
+                            lexical=lexical)
+    return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path]
 
 
 class EmbeddingSource:

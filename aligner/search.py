@@ -352,7 +352,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
 
 
 def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,
-                     params: SearchParams, reach: int = 2) -> list[PathBead]:
+                     params: SearchParams, reach: int = 1) -> list[PathBead]:
     """Search again only around the beads whose scores changed, keeping the rest of the path."""
     windows: list[list[int]] = []
     for k in changed:

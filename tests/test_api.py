@@ -61,3 +61,19 @@ def test_align_files(tmp_path, use_encoder):
     (tmp_path / "e.txt").write_text(EN, encoding="utf-8")
     alignment = aligner.align_files(str(tmp_path / "z.txt"), str(tmp_path / "e.txt"), encoder=use_encoder)
     assert len(alignment.beads) == 3
+
+
+def test_a_second_run_reuses_the_cached_alignment(tmp_path, monkeypatch):
+    from aligner import api
+    from aligner.encoders.cache import CachedEncoder
+
+    encoder = CachedEncoder(HashingEncoder(), tmp_path)
+    src, tgt = ["a b c d", "e f g h", "i j k l"], ["a b c d", "e f g h", "i j k l"]
+    first = aligner.align(src, tgt, encoder=encoder, src_lang="en", tgt_lang="de")
+    monkeypatch.setattr(api, "_search", lambda *a, **k: pytest.fail("searched again"))
+    again = aligner.align(src, tgt, encoder=encoder, src_lang="en", tgt_lang="de")
+    assert again.beads == first.beads and again.signature == first.signature
+    # other parameters are another result
+    monkeypatch.undo()
+    other = aligner.align(src, tgt, encoder=encoder, src_lang="en", tgt_lang="de", max_bead=2)
+    assert other.signature != first.signature

@@ -1,0 +1,60 @@
+"""Alignments remembered on disk beside the embedding cache, so re-running the same job is instant.
+
+The key covers everything the search result depends on: package version, encoder signature, search
+parameters, languages and every sentence with its paragraph. Only the beads are stored; the rest of an
+Alignment is rebuilt from the input. Like the embedding cache, it is an optimisation only: any problem
+reading or writing it means computing the alignment again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .model import Bead, Sentence
+
+MAX_FILES = 200  # alignments kept; the oldest go first
+
+
+def result_key(signature: dict, src: list[Sentence], tgt: list[Sentence]) -> str:
+    payload = json.dumps([signature, [(s.text, s.paragraph) for s in src], [(s.text, s.paragraph) for s in tgt]],
+                         ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ResultStore:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    @classmethod
+    def beside(cls, encoder: object) -> "ResultStore | None":
+        """The store next to a cached encoder's database; None for an encoder without a cache."""
+        from .encoders.cache import CachedEncoder
+
+        if not isinstance(encoder, CachedEncoder):
+            return None
+        return cls(Path(encoder.path).parent / "alignments")
+
+    def get(self, key: str) -> list[Bead] | None:
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            return [Bead(tuple(zh), tuple(en), float(score)) for zh, en, score in data["beads"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, beads: list[Bead]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            data = json.dumps({"beads": [[list(b.zh), list(b.en), b.score] for b in beads]})
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+            os.replace(tmp, self.folder / f"{key}.json")
+            files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+            for old in files[:-MAX_FILES]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass
