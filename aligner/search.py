@@ -7,7 +7,7 @@ a coarser copy of the documents (blocks of sentences averaged), so time and memo
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Callable, Protocol
 
 import numpy as np
@@ -18,6 +18,8 @@ from .scoring import length_penalty, normalise, span_sums
 FULL_SEARCH_CELLS = 400_000
 DOWNSAMPLE = 4
 COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
+# The typical best 1-1 score for which skip and merge_penalty were tuned (USE on our documents).
+REFERENCE_SCORE = 0.41
 
 
 @dataclass
@@ -26,6 +28,7 @@ class SearchParams:
     band: int = 10               # sentences either side of the coarse path searched at full resolution
     merge_penalty: float = 0.01 # per sentence beyond 1-1
     length_weight: float = 0.05
+    calibrate: bool = True       # scale skip and merge penalty to the document's typical 1-1 score
     overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
     lazy_reach: int = 0          # lazy: also embed runs that differ from the path's by this many sentences
     lazy_rounds: int = 2         # lazy: re-searches with newly embedded runs
@@ -337,6 +340,9 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     if params.overlaps == "all":
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.max_bead), src_runs, tgt_runs)
     scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
+    if params.calibrate:
+        params = calibrated(params, typical_score(scorer, lo, hi))
+        scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
     path = banded_dp(n, m, lo, hi, types, scorer, params.skip)
     if params.overlaps == "lazy":
         for _ in range(params.lazy_rounds):
@@ -349,6 +355,29 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
             scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
             path = _realign_windows(path, changed, scorer, types, params)
     return path
+
+
+def typical_score(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, sample: int = 400) -> float:
+    """Median over (a sample of) source sentences of their best 1-1 score in the band: what a
+    translation pair scores with this encoder and this document."""
+    n = len(lo) - 1
+    t11 = scorer.types.index((1, 1))
+    best = []
+    for i in np.unique(np.linspace(1, n, min(n, sample)).astype(int)):
+        row = scorer(int(i), np.arange(lo[i], hi[i] + 1))[t11]
+        if np.isfinite(row).any():
+            best.append(row[np.isfinite(row)].max())
+    return float(np.median(best)) if best else REFERENCE_SCORE
+
+
+def calibrated(params: SearchParams, typical: float) -> SearchParams:
+    """Skip score and merge penalty scaled to the document's own score level, so that an encoder that
+    puts everything at similar cosines (e5) is not held to thresholds set for another (USE)."""
+    scale = typical / REFERENCE_SCORE
+    if 0.75 <= scale <= 1.33:  # the spread of documents under the encoder the defaults were tuned with
+        return replace(params, calibrate=False)
+    scale = float(np.clip(scale, 0.5, 2.0))
+    return replace(params, skip=params.skip * scale, merge_penalty=params.merge_penalty * scale, calibrate=False)
 
 
 def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,

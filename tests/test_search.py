@@ -104,3 +104,14 @@ def test_lexical_overlap_of_runs_matches_a_direct_count():
             for ak, a in enumerate(a_values):
                 s, t = src_lex[i - a:i].sum(0).astype(float), tgt_lex[e - b:e].sum(0).astype(float)
                 assert dice[bk, w, ak] == pytest.approx(2 * s @ t / max(s.sum() + t.sum(), 1))
+
+
+def test_thresholds_follow_the_encoders_score_level():
+    from aligner.search import REFERENCE_SCORE, calibrated
+
+    params = SearchParams()
+    same = calibrated(params, REFERENCE_SCORE * 1.1)  # within the spread the defaults were tuned on
+    assert (same.skip, same.merge_penalty) == (params.skip, params.merge_penalty)
+    low = calibrated(params, REFERENCE_SCORE * 0.5)  # an encoder that scores translations half as high
+    assert low.skip == pytest.approx(params.skip * 0.5) and low.merge_penalty == pytest.approx(params.merge_penalty * 0.5)
+    assert not low.calibrate
