@@ -139,3 +139,11 @@ def test_seed_article(shared, tmp_path):
     n, m = len(doc["source"]["sentences"]), len(doc["target"]["sentences"])
     assert covers_all(read_beads(tmp_path / "seed.beads"), n, m)
     assert len((tmp_path / "seed.tsv").read_text(encoding="utf-8").splitlines()) == len(doc["beads"])
+
+
+def test_review_command_end_to_end(pair, tmp_path):
+    result = CliRunner().invoke(main, ["review", *map(str, pair), "-o", str(tmp_path / "r"), "-q"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.review.json").read_text(encoding="utf-8"))
+    assert {"signature", "summary", "flags"} <= set(report)
+    assert (tmp_path / "r.review.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")

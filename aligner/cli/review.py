@@ -31,7 +31,6 @@ def review_command(zh_file, en_file, prefix, presplit, encoder, max_bead, src_la
                    quiet, fail_on_omission):
     """Align ZH_FILE with EN_FILE and report what the English leaves out."""
     from ..api import align_sentences, read_pair
-    from ..encoders import get_encoder
     from ..export import review_provider, write_outputs
 
     prefix = default_prefix(zh_file, prefix)
@@ -39,7 +38,7 @@ def review_command(zh_file, en_file, prefix, presplit, encoder, max_bead, src_la
     if not quiet:
         for note in notes:
             click.echo(f"aligner: {note}", err=True)
-    model = get_encoder(encoder)  # one encoder for the alignment and the clauses
+    model = encoder  # built by pair_options: one encoder for the alignment and the clauses
     options = {"max_bead": max_bead} if max_bead else {}
     alignment = align_sentences(src, tgt, encoder=model, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
                                 progress=not quiet and sys.stderr.isatty(), **options)
