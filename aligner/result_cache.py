@@ -1,7 +1,7 @@
 """Alignments remembered on disk beside the embedding cache, so re-running the same job is instant.
 
-The key covers everything the search result depends on: package version, encoder signature, search
-parameters, languages and every sentence with its paragraph. Only the beads are stored; the rest of an
+The key covers everything the search result depends on: package version and a fingerprint of the search
+code, encoder signature, search parameters, languages and every sentence with its paragraph. Only the beads are stored; the rest of an
 Alignment is rebuilt from the input. Like the embedding cache, it is an optimisation only: any problem
 reading or writing it means computing the alignment again.
 """
@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from .model import Bead, Sentence
@@ -19,9 +20,18 @@ from .model import Bead, Sentence
 MAX_FILES = 200  # alignments kept; the oldest go first
 
 
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """The search code itself, so that an edited checkout never gets a result computed by older code."""
+    digest = hashlib.sha256()
+    for name in ("api.py", "search.py", "scoring.py", "lexicon.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def result_key(signature: dict, src: list[Sentence], tgt: list[Sentence]) -> str:
-    payload = json.dumps([signature, [(s.text, s.paragraph) for s in src], [(s.text, s.paragraph) for s in tgt]],
-                         ensure_ascii=False, sort_keys=True)
+    payload = json.dumps([_code_fingerprint(), signature, [(s.text, s.paragraph) for s in src],
+                          [(s.text, s.paragraph) for s in tgt]], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -376,7 +376,7 @@ def calibrated(params: SearchParams, typical: float) -> SearchParams:
     scale = typical / REFERENCE_SCORE
     if 0.75 <= scale <= 1.33:  # the spread of documents under the encoder the defaults were tuned with
         return replace(params, calibrate=False)
-    scale = float(np.clip(scale, 0.5, 2.0))
+    scale = float(np.clip(scale, 0.25, 2.0))
     return replace(params, skip=params.skip * scale, merge_penalty=params.merge_penalty * scale, calibrate=False)
 
 
