@@ -233,7 +233,7 @@ class BandScorer:
         sims = tv @ src_vecs.T                                                       # (B, W, A)
         # neighbour margin, target side: each source run against the target sentences around its bead
         t0 = max(0, int(cols[0]) - b_values[-1] - 1)
-        near_t = src_vecs @ self.T[t0: min(m, int(cols[-1]) + 1)].T
+        near_t = src_vecs @ self.T[t0: min(m, max(int(cols[-1]), b_values[-1]) + 1)].T
         near_t = np.concatenate([near_t, np.zeros((len(a_values), 1), dtype=near_t.dtype)], axis=1)
         missing = near_t.shape[1] - 1  # index of the zero column, for neighbours outside the document
         left = ends - b_arr - 1
