@@ -26,8 +26,8 @@ REFERENCE_SCORE = 0.41
 class SearchParams:
     max_bead: int = 4            # most sentences on one side of a bead
     band: int = 10               # sentences either side of the coarse path searched at full resolution
-    merge_penalty: float = 0.01 # per sentence beyond 1-1
-    length_weight: float = 0.05
+    merge_penalty: float = 0.01  # per sentence beyond 1-1
+    length_weight: float = 0.05  # with length_mode add: weight of the squared log length ratio
     calibrate: bool = True       # scale skip and merge penalty to the document's typical 1-1 score
     overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
     lazy_reach: int = 0          # lazy: also embed runs that differ from the path's by this many sentences
@@ -341,8 +341,10 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.max_bead), src_runs, tgt_runs)
     scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
     if params.calibrate:
-        params = calibrated(params, typical_score(scorer, lo, hi))
-        scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
+        tuned = calibrated(params, typical_score(scorer, lo, hi))
+        if (tuned.skip, tuned.merge_penalty) != (params.skip, params.merge_penalty):
+            scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical)
+        params = tuned
     path = banded_dp(n, m, lo, hi, types, scorer, params.skip)
     if params.overlaps == "lazy":
         for _ in range(params.lazy_rounds):
