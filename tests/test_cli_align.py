@@ -147,3 +147,13 @@ def test_review_command_end_to_end(pair, tmp_path):
     report = json.loads((tmp_path / "r.review.json").read_text(encoding="utf-8"))
     assert {"signature", "summary", "flags"} <= set(report)
     assert (tmp_path / "r.review.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_search_parameters_from_the_command_line(pair, tmp_path):
+    code, out = run(*pair, "-o", tmp_path / "p", "--formats", "json", "-q", "--param", "skip=-0.2", "--param", "max-bead=3")
+    assert code == 0, out
+    params = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))["signature"]["params"]
+    assert params["skip"] == -0.2 and params["max_bead"] == 3
+    for bad in ("nope=1", "skip=abc", "max_bead=0"):
+        code, out = run(*pair, "-o", tmp_path / "p", "--param", bad)
+        assert code != 0 and len(out.strip().splitlines()) == 1 and out.startswith("aligner: error: --param"), out

@@ -19,7 +19,7 @@ from .review import expand_review
               help="Comma-separated: tmx,tsv,beads,json,review-json,review-html (review: both) "
                    "(default: tmx,tsv,beads,json).")
 @click.option("--tsv-header", is_flag=True, help="Write a header line in the TSV.")
-def align_command(zh_file, en_file, prefix, presplit, encoder, max_bead, src_lang, tgt_lang, src_locale,
+def align_command(zh_file, en_file, prefix, presplit, encoder, options, src_lang, tgt_lang, src_locale,
                   quiet, formats, tsv_header):
     """Align ZH_FILE with its translation EN_FILE."""
     formats = expand_review(parse_formats(formats, known=(*ALL_FORMATS, "review"))) if formats else list(EXPORTERS)
@@ -28,7 +28,6 @@ def align_command(zh_file, en_file, prefix, presplit, encoder, max_bead, src_lan
     if not quiet:
         for note in notes:
             click.echo(f"aligner: {note}", err=True)
-    options = {"max_bead": max_bead} if max_bead else {}
     alignment = align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
                                 progress=not quiet and sys.stderr.isatty(), **options)
     written = write_outputs(alignment, prefix, formats, tsv_header=tsv_header, encoder=encoder)

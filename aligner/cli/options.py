@@ -7,6 +7,7 @@ import os
 
 import click
 
+from ..errors import InputError
 from ..export import EXPORTERS
 
 
@@ -32,12 +33,15 @@ def pair_options(func):
                      help="Embedding cache folder (default: the platform's user cache folder)."),
         click.option("--device", default=None, help="Device for st: encoders (cuda, cpu; default: auto)."),
         click.option("--batch-size", type=click.IntRange(1), default=None, help="Batch size for st: encoders."),
+        click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+                     help="A search parameter (see docs/algorithm.md), e.g. --param skip=-0.05; repeatable."),
     ]
 
     @functools.wraps(func)
-    def with_encoder(*args, no_cache, cache_dir, device, batch_size, **kwargs):
+    def with_encoder(*args, no_cache, cache_dir, device, batch_size, max_bead, params, **kwargs):
         from ..encoders import get_encoder
 
+        kwargs["options"] = search_options(params, max_bead)
         kwargs["encoder"] = get_encoder(kwargs.get("encoder"), cache=not no_cache, cache_dir=cache_dir,
                                         device=device, batch_size=batch_size)
         return func(*args, **kwargs)
@@ -45,6 +49,31 @@ def pair_options(func):
     for option in reversed(options):
         with_encoder = option(with_encoder)
     return with_encoder
+
+
+def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
+    """``--param KEY=VALUE`` pairs as SearchParams keyword arguments, typed like the defaults."""
+    from dataclasses import fields
+
+    from ..search import SearchParams
+
+    known = {f.name: f for f in fields(SearchParams)}
+    options: dict = {"max_bead": max_bead} if max_bead else {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in known:
+            raise InputError(f"--param {item!r}: expected KEY=VALUE with KEY one of {', '.join(known)}")
+        kind = type(known[key].default)
+        try:
+            options[key] = value.strip().lower() in ("1", "true", "yes") if kind is bool else kind(value)
+        except ValueError:
+            raise InputError(f"--param {item!r}: {key} takes a {kind.__name__}") from None
+    try:
+        SearchParams(**options)
+    except ValueError as exc:
+        raise InputError(f"--param: {exc}") from None
+    return options
 
 
 def default_prefix(zh_file: str, prefix: str | None) -> str:
@@ -64,6 +93,5 @@ def parse_formats(value: str | None, known=tuple(EXPORTERS)) -> list[str]:
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
     unknown = [f for f in formats if f not in known]
     if unknown:
-        raise click.BadParameter(f"unknown format {unknown[0]!r} (known: {', '.join(known)})",
-                                 param_hint="--formats")
+        raise InputError(f"--formats: unknown format {unknown[0]!r} (known: {', '.join(known)})")
     return formats

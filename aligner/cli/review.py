@@ -27,7 +27,7 @@ def expand_review(formats: list[str]) -> list[str]:
 @pair_options
 @click.option("--fail-on-omission", is_flag=True,
               help=f"Exit with status {OMISSION_EXIT} when any omission or addition (not boilerplate) is flagged.")
-def review_command(zh_file, en_file, prefix, presplit, encoder, max_bead, src_lang, tgt_lang, src_locale,
+def review_command(zh_file, en_file, prefix, presplit, encoder, options, src_lang, tgt_lang, src_locale,
                    quiet, fail_on_omission):
     """Align ZH_FILE with EN_FILE and report what the English leaves out."""
     from ..api import align_sentences, read_pair
@@ -39,7 +39,6 @@ def review_command(zh_file, en_file, prefix, presplit, encoder, max_bead, src_la
         for note in notes:
             click.echo(f"aligner: {note}", err=True)
     model = encoder  # built by pair_options: one encoder for the alignment and the clauses
-    options = {"max_bead": max_bead} if max_bead else {}
     alignment = align_sentences(src, tgt, encoder=model, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
                                 progress=not quiet and sys.stderr.isatty(), **options)
     provider = review_provider(model)
