@@ -292,6 +292,55 @@ def fit_clauses(docs: list[GoldDoc], encoder, seeds: tuple[int, int], names: lis
                   f"R {tp / max(1, y[s].sum()):.2f} ({int(y[s].sum())} positives, {len(y[s])} clauses)")
 
 
+def sentence_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
+    """(features, label) of every whole sentence the sentence model judges in a sentence-deletion case
+    (label 1: its English was deleted); sentences the gold leaves unaligned are left out."""
+    import numpy as np
+
+    from aligner.omissions import detect, sentences
+    from aligner.omissions.embed import Embedder
+
+    alignment = align(_groups(doc.zh, doc.zh_par), _groups(case.en, doc.en_par), encoder=encoder,
+                      src_lang="zh", tgt_lang="en")
+    S, T = np.asarray(alignment.src_vectors), np.asarray(alignment.tgt_vectors)
+    sim = S @ T.T
+    cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
+    _, _, cands = detect.sentence_flags(alignment, sim, cal)
+    scored = sentences.score(alignment, sentences.candidates(alignment, cands), Embedder(encoder, "zh", "en"),
+                             sim, cal.aligned, cal.near_miss)
+    gold_null = {i for z, e in doc.beads if not e for i in z}
+    return [(c.features, int(c.sentence in case.sentences)) for c in scored if c.sentence not in gold_null]
+
+
+def fit_sentences(docs: list[GoldDoc], encoder, fit_seeds: list[int], check_seeds: list[int],
+                  names: list[str]) -> None:
+    """Fit the sentence model on some seeds' deletions (2%, 5%, 10%), report it on others (printed)."""
+    import numpy as np
+
+    def rows(seed):
+        out = []
+        for rate in (0.02, 0.05, 0.1):
+            for n, doc in enumerate(docs):
+                case = make_case(doc, rate, "sentence", seed=seed * 7919 + int(rate * 1000) + n)
+                out += [(f, y, doc.name) for f, y in sentence_rows(doc, case, encoder)]
+        return out
+
+    fit = [r for s in fit_seeds for r in rows(s)]
+    check = [r for s in check_seeds for r in rows(s)]
+    X = lambda r: np.array([[f[k] for k in names] for f, _, _ in r])
+    Y = lambda r: np.array([y for _, y, _ in r], dtype=np.float64)
+    w = _logistic(X(fit), Y(fit))
+    print("weights", {k: round(float(v), 2) for k, v in zip(names, w)}, "bias", round(float(w[-1]), 2))
+    for label, r in (("in-sample", fit), ("held-out", check)):
+        x, y = X(r), Y(r)
+        p = 1.0 / (1.0 + np.exp(-(x @ w[:-1] + w[-1])))
+        for at in (0.3, 0.35, 0.4, 0.5, 0.6):
+            pred = p >= at
+            tp = int((pred & (y == 1)).sum())
+            print(f"{label} at {at}: P {tp / max(1, pred.sum()):.3f} R {tp / max(1, y.sum()):.3f} "
+                  f"({int(y.sum())} positives, {len(y)} candidates)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bible", type=int, default=1500, help="Bible sentences used (0: none)")
@@ -299,6 +348,8 @@ def main() -> None:
     parser.add_argument("--encoder", default="use")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--fit-clauses", default="", help="fit the clause model: SEED_A,SEED_B[,feature,...]")
+    parser.add_argument("--fit-sentences", default="",
+                        help="fit the sentence model: FIT_SEEDS;CHECK_SEEDS[;feature,...] (seeds comma-separated)")
     args = parser.parse_args()
     from aligner.encoders import get_encoder
 
@@ -307,6 +358,13 @@ def main() -> None:
     bible = load_bible(args.bible) if args.bible else None
     if bible:
         docs.append(bible)
+    if args.fit_sentences:
+        a, b, *names = args.fit_sentences.split(";")
+        from aligner.omissions.sentences import WEIGHTS
+
+        fit_sentences(docs, encoder, [int(x) for x in a.split(",")], [int(x) for x in b.split(",")],
+                      names[0].split(",") if names else list(WEIGHTS))
+        return
     if args.fit_clauses:
         parts = args.fit_clauses.split(",")
         from aligner.omissions.detect import CLAUSE_WEIGHTS
@@ -359,6 +417,12 @@ def main() -> None:
                  "seed 2's; the table above uses other seeds): precision / recall at the operating point 0.67 / 0.48 "
                  "in-sample, 0.67 / 0.52 held-out. Clause gold keeps only deletions whose Chinese clause is clearly "
                  f"the most similar (cosine margin {GOLD_MARGIN}); by eye, smaller margins were mostly wrong answers.")
+    lines.append("")
+    lines.append("Sentence model (`--fit-sentences \"1,2,4,5;3,6,7\"`: fitted on seeds 1, 2, 4 and 5 of sentence deletions "
+                 "at 2%, 5% and 10%, checked on seeds 3, 6 and 7; the table above uses other seeds): nine features (gain, "
+                 "cover, clause cover, unaligned, length, the host's number of Chinese sentences and the sentence's share "
+                 "of its characters, and cover and length of unaligned sentences separately); at the operating point "
+                 "(model probability 0.35) precision / recall over the candidates 0.898 / 0.838 in-sample, 0.887 / 0.833 held-out (the five-feature model refitted the same way: 0.866 / 0.817 held-out at probability 0.4).")
     lines.append("")
     lines.append(f"Run time {elapsed:.0f} s on this machine (embedding cache warm or cold as found).")
     markdown = "\n".join(lines)

@@ -141,6 +141,23 @@ def test_sentence_omissions_found(toy_review):
     assert sentences == dropped
 
 
+def test_sentence_model_features_cover_its_weights():
+    import numpy as np
+
+    from aligner.omissions import detect, sentences
+    from aligner.omissions.embed import Embedder
+
+    zh_doc, en_doc, dropped, _ = _toy_case()
+    alignment = align(zh_doc, en_doc, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
+    sim = np.asarray(alignment.src_vectors) @ np.asarray(alignment.tgt_vectors).T
+    cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
+    _, _, cands = detect.sentence_flags(alignment, sim, cal)
+    scored = sentences.score(alignment, sentences.candidates(alignment, cands), Embedder(ToyEncoder(), "zh", "en"),
+                             sim, cal.aligned, cal.near_miss)
+    assert scored and all(set(sentences.WEIGHTS) <= set(c.features) for c in scored)
+    assert all(0.0 < c.features["share"] <= 1.0 for c in scored)
+
+
 def test_clause_omission_found(toy_review):
     result, _, clause_sentence = toy_review
     clauses = [f for f in result.flags if f.kind == "clause"]
