@@ -39,10 +39,8 @@ def align(
     list of sentences used as they are. A list of lists is taken as paragraphs of sentences.
     ``options`` are the search parameters of :class:`aligner.search.SearchParams` (``max_bead`` …).
     """
-    src = _sentences(zh, src_lang)
-    tgt = _sentences(en, tgt_lang)
-    src_lang = src_lang or detect_language(" ".join(s.text for s in src[:400]))
-    tgt_lang = tgt_lang or detect_language(" ".join(s.text for s in tgt[:400]))
+    src, src_lang = _sentences(zh, src_lang)
+    tgt, tgt_lang = _sentences(en, tgt_lang)
     return align_sentences(src, tgt, encoder=encoder, src_lang=src_lang, tgt_lang=tgt_lang,
                            src_locale=src_locale, progress=progress, **options)
 
@@ -90,7 +88,7 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSourc
 
         lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
     path = align_embeddings(src_embed, tgt_embed, params,
-                            src_lengths=_lengths(src, src_embed.lang), tgt_lengths=_lengths(tgt, tgt_embed.lang),
+                            src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                             lexical=lexical)
     return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path]
 
@@ -110,7 +108,6 @@ class EmbeddingSource:
         self._simplify = lang == "zh"
         self._runs: dict[tuple[int, int], np.ndarray] = {}
         self._sentences: np.ndarray | None = None
-        self.strings_embedded = 0
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -120,7 +117,6 @@ class EmbeddingSource:
         return to_simplified(text) if self._simplify else text
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        self.strings_embedded += len(texts)
         prepared = [self._prepare(t) for t in texts]
         if self.progress and len(prepared) > _PROGRESS_BATCH:
             from tqdm import tqdm
@@ -155,20 +151,22 @@ class EmbeddingSource:
             else np.zeros((0, sentences.shape[1]), dtype=np.float32)
 
 
-def _sentences(doc: str | Sequence, lang: str | None) -> list[Sentence]:
+def _sentences(doc: str | Sequence, lang: str | None) -> tuple[list[Sentence], str]:
+    """A document as sentences, and its language (``lang``, or detected once here)."""
     if isinstance(doc, str):
-        paragraphs = [line.strip() for line in doc.splitlines() if line.strip()]
         lang = lang or detect_language(doc)
-        return segment(paragraphs, lang)
+        return segment([line.strip() for line in doc.splitlines() if line.strip()], lang), lang
     items = list(doc)
     if items and all(isinstance(p, (list, tuple)) for p in items):
-        return presegmented([[str(s) for s in p] for p in items])
-    if not all(isinstance(s, str) for s in items):
+        sentences = presegmented([[str(s) for s in p] for p in items])
+    elif all(isinstance(s, str) for s in items):
+        sentences = presegmented([items])
+    else:
         raise TypeError("align() takes a text, a list of sentences, or a list of paragraphs of sentences")
-    return presegmented([items])
+    return sentences, lang or detect_language(" ".join(s.text for s in sentences[:400]))
 
 
-def _lengths(sentences: list[Sentence], lang: str) -> np.ndarray:
+def _lengths(sentences: list[Sentence]) -> np.ndarray:
     return np.array([max(1, len(s.text)) for s in sentences], dtype=np.float64)
 
 

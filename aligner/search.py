@@ -44,9 +44,9 @@ class SearchParams:
             raise ValueError("overlaps must be lazy, all or none")
 
     def bead_types(self) -> tuple[tuple[int, int], ...]:
-        limit = self.max_bead + 1  # m-n with m, n <= max_bead and m + n <= max_bead + 1: 1-4 and 2-3 at 4
+        # 1-0, 0-1 and m-n with m, n <= max_bead and m + n <= max_bead + 1 (1-4 and 2-3 at 4)
         return tuple((a, b) for a in range(self.max_bead + 1) for b in range(self.max_bead + 1)
-                     if (a, b) in ((1, 0), (0, 1)) or (a >= 1 and b >= 1 and a + b <= max(2, limit)))
+                     if (a, b) in ((1, 0), (0, 1)) or (a >= 1 and b >= 1 and a + b <= self.max_bead + 1))
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -12,24 +12,23 @@ from .base import Exporter, encode_text
 ReviewProvider = Callable[[Alignment], object]  # alignment -> Review, computed once for both files
 
 
-class ReviewJsonExporter(Exporter):
-    name = "review-json"
-    extension = "review.json"
-
+class _ReviewExporter(Exporter):
     def __init__(self, provider: ReviewProvider):
         self.provider = provider
+
+
+class ReviewJsonExporter(_ReviewExporter):
+    name = "review-json"
+    extension = "review.json"
 
     def render(self, alignment: Alignment) -> bytes:
         data = self.provider(alignment).to_dict()
         return encode_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
-class ReviewHtmlExporter(Exporter):
+class ReviewHtmlExporter(_ReviewExporter):
     name = "review-html"
     extension = "review.html"
-
-    def __init__(self, provider: ReviewProvider):
-        self.provider = provider
 
     def render(self, alignment: Alignment) -> bytes:
         from ..report import render_html
