@@ -152,23 +152,24 @@ def _word_keys(word: str) -> tuple[str, ...]:
     return tuple(keys[:KEYS_PER_WORD])
 
 
-def chinese_keys(text: str) -> list[str]:
-    """Dictionary-translation keys of a Chinese text (Traditional or Simplified).
+def chinese_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The words of a Chinese text (Traditional or Simplified) with their dictionary-translation keys.
 
-    Greedy longest match against the headwords; each matched word contributes each of its keys once.
-    Latin words and numbers inside the text count as English words; characters the dictionary lacks add
-    nothing.
+    Greedy longest match against the headwords. Latin words and numbers inside the text are words of
+    their own whose key is themselves; function words and characters the dictionary lacks come with no
+    keys. Words are given in the Simplified form.
     """
     table, longest = _dictionary()
     text = to_simplified(text)
-    keys: list[str] = []
+    words: list[tuple[str, tuple[str, ...]]] = []
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch.isascii():
             run = _ASCII_RUN.match(text, i)
             if run:
-                keys.extend(english_keys(run.group()))
+                words.extend((w, (k,)) for w in _WORD.findall(run.group().lower())
+                             if (k := english_key(w)) is not None)
                 i = run.end()
             else:
                 i += 1
@@ -176,10 +177,22 @@ def chinese_keys(text: str) -> list[str]:
         size = min(longest.get(ch, 0), n - i)
         while size > 1 and text[i:i + size] not in table:
             size -= 1
-        if size >= 1 and text[i:i + size] in table:
-            keys.extend(_word_keys(text[i:i + size]))
+        word = text[i:i + max(size, 1)]
+        words.append((word, _word_keys(word) if word in table else ()))
         i += max(size, 1)
-    return keys
+    return words
+
+
+def chinese_keys(text: str) -> list[str]:
+    """Dictionary-translation keys of a Chinese text: each word's keys once (see :func:`chinese_words`)."""
+    return [key for _, keys in chinese_words(text) for key in keys]
+
+
+def coverage(zh: str, en_keys: set[str]) -> tuple[int, int]:
+    """How many of the Chinese text's dictionary words have a translation among ``en_keys`` (the keys of
+    an English text, :func:`english_keys`), and how many dictionary words it has."""
+    words = [keys for _, keys in chinese_words(zh) if keys]
+    return sum(1 for keys in words if not en_keys.isdisjoint(keys)), len(words)
 
 
 def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> np.ndarray:
