@@ -4,7 +4,7 @@ import numpy as np
 
 from aligner import api
 from aligner.encoders.hashing import HashingEncoder
-from aligner.lexicon import chinese_keys, english_keys, lexical_vectors
+from aligner.lexicon import chinese_keys, chinese_words, coverage, english_keys, lexical_vectors
 
 ZH = ["我的父亲是一位老师。", "他每天早上骑自行车去学校。", "冬天的河水很冷。", "市场上有很多新鲜的水果。",
       "火车站离我们的村子很远。", "医生说她需要休息。"]
@@ -50,3 +50,17 @@ def test_lexical_weight_aligns_a_pair_with_exact_cover():
         assert [j for b in alignment.beads for j in b.en] == list(range(len(EN)))
         found[weight] = len(diagonal & {(b.zh, b.en) for b in alignment.beads})
     assert found[1.0] >= 4 > found[0.0]
+
+
+def test_chinese_words_segment_longest_first_and_keep_latin_words():
+    words = chinese_words("火车站在2019年见到Obama。")
+    assert [w for w, _ in words] == ["火车站", "在", "2019", "年", "见到", "obama", "。"]
+    assert dict(words)["火车站"] and not dict(words)["在"] and dict(words)["2019"] == ("2019",)
+
+
+def test_coverage_counts_dictionary_words_with_a_translation_in_the_english():
+    en = set(english_keys("My father is a teacher."))
+    covered, total = coverage("我的父亲是一位老师。", en)
+    assert covered == 2 and total >= covered  # father, teacher
+    covered, total = coverage("冬天的河水很冷。", en)
+    assert covered == 0 and total >= 2
