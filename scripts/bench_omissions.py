@@ -8,10 +8,12 @@ with gold beads grouped six to a paragraph.
 Sentence deletions: an English sentence in a gold 1-1 bead is removed; its Chinese sentence is the expected
 ``sentence`` flag. Clause deletions (an approximation, there is no clause-level gold): in a gold 1-1 bead
 whose Chinese and English sentences split into the same number (2 or more) of clauses, a random English
-clause is cut out and the Chinese clause most similar to it (by the encoder) is taken as the expected
-omission, provided it beats the second most similar by ``GOLD_MARGIN`` (otherwise another bead is tried); a flag counts as a hit when it overlaps
-that clause by at least half of the shorter of the two. Paragraph level: an English paragraph is expected
-to be flagged when one of its sentences was deleted.
+clause is cut out (its punctuation tidied) and the Chinese clauses that lose their English are expected
+(:func:`_expected_clauses`: the one most similar to it by the encoder, if clearly the most similar, if the
+deleted clause is in turn its best English match and if the CC-CEDICT lexicon agrees; plus any other Chinese
+clause whose best match was the deleted one; otherwise another bead is tried). A flag counts as a hit when
+it overlaps an expected clause by at least half of the shorter of the two. Paragraph level: an English
+paragraph is expected to be flagged when one of its sentences was deleted.
 
 Flags on Chinese sentences the gold itself leaves unaligned are real omissions and are not counted as
 false alarms, nor is a flag on the paragraph holding one (the gold gives both sides the same paragraph ids). Run: ``python scripts/bench_omissions.py [--bible N] [--rates 0.02,0.05,0.1] [--no-write]``.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import ast
 import random
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -32,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from aligner.api import align  # noqa: E402
+from aligner.lexicon import coverage, english_keys  # noqa: E402
 from aligner.omissions import review  # noqa: E402
 from aligner.omissions.clauses import split_clauses  # noqa: E402
 
@@ -42,6 +46,11 @@ PARAGRAPH_BEADS = 6
 # this cosine margin. Inspecting 25 random cases by eye, the most similar clause was the right one in all
 # cases with a margin above 0.07 and wrong in 4 of the 5 below it (translations reorder clauses; short
 # clauses such as "又一道，再一道" match anything), so ambiguous cases are left out of the clause benchmark.
+# The margin alone still let through wrong or half-right answers: of 26 cases where the lexicon preferred
+# another clause, by eye 13 had the encoder right, 6 the lexicon, 7 were split over two clauses; and a
+# deleted speaker tag ("And he said") picked the Chinese clause its tag was merged into. The mutual-match
+# and lexicon checks of :func:`_expected_clauses` drop about one deletion in eight (28 of 30 kept ones
+# checked by eye were right, 2 half right).
 GOLD_MARGIN = 0.1
 
 
@@ -118,7 +127,8 @@ def load_corpora() -> list[GoldDoc]:
 class Case:
     en: list[str | None]  # None: sentence deleted
     sentences: set[int] = field(default_factory=set)  # zh sentences expected as sentence omissions
-    clauses: dict[int, tuple[int, int]] = field(default_factory=dict)  # zh sentence -> expected span
+    # zh sentence -> spans of the Chinese clauses that lost their English (a flag on any of them is a hit)
+    clauses: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     paragraphs: set[int] = field(default_factory=set)  # en paragraphs expected flagged
 
 
@@ -143,20 +153,50 @@ def make_case(doc: GoldDoc, rate: float, mode: str, seed: int, encoder=None) -> 
             if len(case.clauses) >= n:
                 break
             k = rng.randrange(len(ec))
-            # The Chinese clause carrying the deleted English one: the most similar clause of the sentence
-            # (clause order differs between translations, so position alone is often wrong).
-            zv = encoder.encode([c.text for c in zc])
-            ev = encoder.encode([ec[k].text])[0]
-            sims = zv @ ev
-            best = int(sims.argmax())
-            if sorted(sims)[-1] - sorted(sims)[-2] < GOLD_MARGIN:
-                continue  # no clearly best Chinese clause: the expected answer would be a guess
-
-            text = doc.en[j]
-            cut = text[: ec[k].start] + text[ec[k].end:]
-            case.en[j] = " ".join(cut.replace(" ,", ",").split()).strip(" ,;:") or None
-            case.clauses[i] = (zc[best].start, zc[best].end)
+            expected = _expected_clauses(zc, ec, k, encoder)
+            if not expected:
+                continue  # no clearly corresponding Chinese clause: the expected answer would be a guess
+            case.en[j] = _cut(doc.en[j], ec[k].start, ec[k].end) or None
+            case.clauses[i] = [(zc[c].start, zc[c].end) for c in expected]
     return case
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    """The sentence without ``text[start:end]``, its punctuation tidied as a translator leaving the clause
+    out would have it ("A, C." rather than "A, , C." or "A, .")."""
+    cut = " ".join((text[:start] + text[end:]).split())
+    cut = re.sub(r"\s*[,;:](?=\s*[,;:.!?]|\s*$)", "", cut)
+    return re.sub(r"\s+([,;:.!?])", r"\1", cut).strip(" ,;:")
+
+
+def _expected_clauses(zc: list, ec: list, k: int, encoder) -> list[int]:
+    """The Chinese clauses that lose their English when English clause ``k`` is cut; none when ambiguous.
+
+    The most similar Chinese clause by the encoder (translations reorder clauses, so position alone is often
+    wrong), kept only when it beats the runner-up by ``GOLD_MARGIN``, when English clause ``k`` is in turn
+    its most similar English clause (a speaker tag "And he said" otherwise picks the Chinese clause its tag
+    was merged into, whose content the English keeps), and when no other English clause covers more of
+    its dictionary words (CC-CEDICT: two clauses both the encoder finds close, like "he dug another well"
+    against "they quarrelled over this well", are told apart by their words). Other Chinese clauses whose
+    most similar English clause is ``k`` are expected too: one English clause often renders two Chinese
+    ones ("My punishment is greater than I can bear"), and both are then missing.
+    """
+    zv = encoder.encode([c.text for c in zc])
+    ev = encoder.encode([c.text for c in ec])
+    sims = zv @ ev.T
+    ranked = sorted(sims[:, k])
+    best = int(sims[:, k].argmax())
+    if ranked[-1] - ranked[-2] < GOLD_MARGIN or int(sims[best].argmax()) != k:
+        return []
+    cover = [_cover_share(zc[best].text, c.text) for c in ec]
+    if cover[k] < max(cover):
+        return []
+    return [best] + [c for c in range(len(zc)) if c != best and int(sims[c].argmax()) == k]
+
+
+def _cover_share(zh: str, en: str) -> float:
+    covered, total = coverage(zh, set(english_keys(en)))
+    return covered / total if total else 0.0
 
 
 def _groups(texts: list[str | None], pars: list[int]) -> list[list[str]]:
@@ -204,8 +244,7 @@ def evaluate(doc: GoldDoc, case: Case, encoder) -> dict[str, Counts]:
             elif f.zh_sentence not in gold_null and f.zh_sentence not in case.clauses:
                 out["sentence"].fp += 1
         elif f.kind == "clause" and case.clauses is not None:
-            exp = case.clauses.get(f.zh_sentence)
-            if exp and _overlap(exp, tuple(f.span)):
+            if any(_overlap(exp, tuple(f.span)) for exp in case.clauses.get(f.zh_sentence, [])):
                 found_c.add(f.zh_sentence)
             elif f.zh_sentence not in case.sentences and f.zh_sentence not in gold_null:
                 out["clause"].fp += 1
@@ -246,8 +285,8 @@ def clause_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
     for u, f in zip(units, detect.clause_features(units, scale, near)):
         if u.sentence in gold_null:
             continue
-        exp = case.clauses.get(u.sentence)
-        rows.append((f, int(bool(exp) and _overlap(exp, (u.clause.start, u.clause.end)))))
+        expected = case.clauses.get(u.sentence, [])
+        rows.append((f, int(any(_overlap(exp, (u.clause.start, u.clause.end)) for exp in expected))))
     return rows
 
 
@@ -268,13 +307,13 @@ def _logistic(X, y, l2: float = 1.0, steps: int = 50):
 
 
 def fit_clauses(docs: list[GoldDoc], encoder, seeds: tuple[int, int], names: list[str]) -> None:
-    """Fit the clause model on one seed's deletions, report it on the other's (printed, not written)."""
+    """Fit the clause model on one seed's deletions (2%, 5%, 10%), report it on the other's (printed, not written)."""
     import numpy as np
 
     data = {}
     for seed in seeds:
         rows = []
-        for rate in (0.05, 0.1):
+        for rate in (0.02, 0.05, 0.1):
             for n, doc in enumerate(docs):
                 case = make_case(doc, rate, "clause", seed=seed * 7919 + int(rate * 1000) + n, encoder=encoder)
                 rows += [(f, y, doc.name) for f, y in clause_rows(doc, case, encoder)]
@@ -285,7 +324,7 @@ def fit_clauses(docs: list[GoldDoc], encoder, seeds: tuple[int, int], names: lis
     print("weights", {k: round(float(v), 2) for k, v in zip(names, w)}, "bias", round(float(w[-1]), 2))
     for s in seeds:
         p = 1.0 / (1.0 + np.exp(-(X[s] @ w[:-1] + w[-1])))
-        for at in (0.3, 0.4, 0.5, 0.6, 0.7):
+        for at in (0.3, 0.35, 0.4, 0.5, 0.6):
             pred = p >= at
             tp = int((pred & (y[s] == 1)).sum())
             print(f"seed {s} ({'in-sample' if s == seeds[0] else 'held-out'}) at {at}: P {tp / max(1, pred.sum()):.2f} "
@@ -401,7 +440,8 @@ def main() -> None:
              "(in gold 1-1 beads) or comma-separated clauses deleted at random; documents: "
              + ", ".join(f"{d.name} ({len(d.zh)} zh sentences)" for d in docs)
              + f". Bible: Chinese as source. Clause gold is approximate (sentences with equally many clauses on "
-             "both sides; the expected Chinese clause is the one most similar to the deleted English clause). Sentence and clause deletions are separate runs.", "",
+             "both sides; the expected Chinese clauses are those whose best English match was the deleted clause, "
+             "checked with the lexicon). Sentence and clause deletions are separate runs.", "",
              "Expected omissions are exactly the Chinese of the gold 1-1 beads whose English was deleted; flags on "
              "Chinese sentences the gold leaves unaligned are not counted as false alarms. The Bible's gold, "
              "derived from verses, pairs 2-3 short Chinese sentences with one English sentence, so it also measures "
@@ -413,10 +453,14 @@ def main() -> None:
         lines.append(f"| {rate:.0%} | {name} | {sp:.3f} | {sr:.3f} | {cp:.3f} | {cr:.3f} | {pp:.3f} | {pr:.3f} | "
                      f"{t['sentence'].tp + t['sentence'].fn} / {t['clause'].tp + t['clause'].fn} |")
     lines.append("")
-    lines.append("Clause model (`--fit-clauses 1,2`: fitted on seed 1's clause deletions at 5% and 10%, checked on "
-                 "seed 2's; the table above uses other seeds): precision / recall at the operating point 0.67 / 0.48 "
-                 "in-sample, 0.67 / 0.52 held-out. Clause gold keeps only deletions whose Chinese clause is clearly "
-                 f"the most similar (cosine margin {GOLD_MARGIN}); by eye, smaller margins were mostly wrong answers.")
+    lines.append("Clause model (`--fit-clauses 1,2`: fitted on seed 1's clause deletions at 2%, 5% and 10%, checked "
+                 "on seed 2's; the table above uses other seeds): embedding gain and cover, clause length, CC-CEDICT "
+                 "cover of the clause by the bead's English against the document's and the sentence's other clauses, "
+                 "numbers and Latin names the English lacks, and the bead's English length against the document's "
+                 "usual; precision / recall over the clauses at the operating point (model probability 0.35) 0.74 / "
+                 "0.62 in-sample, 0.73 / 0.61 held-out (the earlier embedding-only model refitted the same way: 0.69 / "
+                 "0.51 held-out). Clause gold keeps only deletions whose Chinese clause is clearly the most similar "
+                 f"(cosine margin {GOLD_MARGIN}), matches back and is not contradicted by the lexicon.")
     lines.append("")
     lines.append("Sentence model (`--fit-sentences \"1,2,4,5;3,6,7\"`: fitted on seeds 1, 2, 4 and 5 of sentence deletions "
                  "at 2%, 5% and 10%, checked on seeds 3, 6 and 7; the table above uses other seeds): nine features (gain, "

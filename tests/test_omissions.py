@@ -166,6 +166,26 @@ def test_clause_omission_found(toy_review):
     assert text[slice(*clauses[0].span)] == clauses[0].zh and clauses[0].zh in text
 
 
+def test_clause_lexical_cover_and_neutral_without_lexicon():
+    from aligner.omissions import detect
+
+    zh = ["工程于2019年开工，全长186公里，沿线有12座水库。"]
+    en = ["Construction began in 2019, and the line is 186 kilometres long."]
+    alignment = Alignment([Sentence(zh[0], 0)], [Sentence(en[0], 0)], [Bead((0,), (0,), 0.5)])
+    units = [u for u in detect.bead_units(alignment, 0, alignment.beads[0]) if u.kind == "clause"]
+    detect.lexical_cover(alignment, units)
+    reservoirs = units[-1]
+    assert reservoirs.anchors == 1 and reservoirs.lex[0] < reservoirs.lex[1]  # "12" and the reservoirs are missing
+    assert units[0].anchors == -1  # the year is there
+    features = detect.clause_features(units, 0.1, 0.0)
+    assert features[-1]["sib_lex"] < 0 < features[0]["sib_lex"]
+
+    other = Alignment(alignment.zh, alignment.en, alignment.beads, src_lang="de", tgt_lang="fr")
+    units = [u for u in detect.bead_units(other, 0, other.beads[0]) if u.kind == "clause"]
+    detect.lexical_cover(other, units)
+    assert all(u.lex is None and u.anchors == 0 for u in units)
+    assert all(f[k] == 0.0 for f in detect.clause_features(units, 0.1, 0.0) for k in ("zlex", "sib_lex", "short_lex"))
+
 def test_boilerplate_separate_and_flag_fields(toy_review):
     result, _, _ = toy_review
     kinds = [f.kind for f in result.flags]
