@@ -185,6 +185,8 @@ def test_clause_lexical_cover_and_neutral_without_lexicon():
     detect.lexical_cover(other, units)
     assert all(u.lex is None and u.anchors == 0 for u in units)
     assert all(f[k] == 0.0 for f in detect.clause_features(units, 0.1, 0.0) for k in ("zlex", "sib_lex", "short_lex"))
+    detect.clause_flags(other, units)  # judged by the weights without the dictionary
+    assert all(0.0 < u.confidence < 1.0 and set(detect.CLAUSE_EMBEDDING_WEIGHTS) <= set(u.features) for u in units)
 
 def test_boilerplate_separate_and_flag_fields(toy_review):
     result, _, _ = toy_review
