@@ -158,6 +158,24 @@ def test_sentence_model_features_cover_its_weights():
     assert all(0.0 < c.features["share"] <= 1.0 for c in scored)
 
 
+def test_sentence_dictionary_evidence_and_credit_only_english():
+    from aligner.omissions import sentences
+
+    zh = ["工程于2019年开工。", "全长186公里。", "沿线有12座水库。"]
+    en = ["Construction began in 2019, and it is 186 km long.", "(Xinhua/Li Ming)"]
+    alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en],
+                          [Bead((0, 1), (0,), 0.5), Bead((2,), (1,), 0.1)])
+    cands = sentences.candidates(alignment, [])
+    # a photo credit translates nothing: the sentence paired with it is judged as unaligned
+    assert {(c.sentence, c.unaligned) for c in cands} == {(0, False), (1, False), (2, True)}
+    words = sentences.DictionaryWords.of(alignment)
+    features = {c.sentence: words.features(alignment, c) for c in cands}
+    assert features[2]["dict_gain"] == 0.0 < features[1]["dict_gain"]  # only sentence 1 gives the 186
+    assert features[2]["dict_rest"] > features[1]["dict_rest"]  # the rest explains more of the English
+    other = Alignment(alignment.zh, alignment.en, alignment.beads, src_lang="de", tgt_lang="fr")
+    assert sentences.DictionaryWords.of(other) is None  # judged by EMBEDDING_WEIGHTS
+
+
 def test_clause_omission_found(toy_review):
     result, _, clause_sentence = toy_review
     clauses = [f for f in result.flags if f.kind == "clause"]
