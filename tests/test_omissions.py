@@ -176,6 +176,18 @@ def test_sentence_dictionary_evidence_and_credit_only_english():
     assert sentences.DictionaryWords.of(other) is None  # judged by EMBEDDING_WEIGHTS
 
 
+def test_sentence_paired_with_a_repeated_caption_counts_as_unaligned():
+    from aligner.omissions import sentences
+
+    caption = "The minister meets the visiting delegation at the state guesthouse in the capital on Tuesday."
+    zh = ["部长周二在首都国宾馆会见来访代表团。", "双方签署了合作协议。", "多位官员参加会见。"]
+    en = [caption, "The two sides signed a cooperation agreement.", caption + " (Xinhua/Li Ming)"]
+    alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en],
+                          [Bead((0,), (0,), 0.5), Bead((1,), (1,), 0.5), Bead((2,), (2,), 0.4)])
+    assert sentences._repeated_english(alignment) == {2}
+    assert [(c.sentence, c.host) for c in sentences.candidates(alignment, [])] == [(2, 1)]
+
+
 def test_clause_omission_found(toy_review):
     result, _, clause_sentence = toy_review
     clauses = [f for f in result.flags if f.kind == "clause"]
