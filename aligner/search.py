@@ -36,12 +36,17 @@ class SearchParams:
     neighbour_weight: float = 0.9  # how much of the neighbours' similarity is subtracted
     length_mode: str = "mult"    # length agreement: mult (log2(1 + min/max)) or add (log-ratio penalty)
     skip: float = -0.09          # score of a 1-0 or 0-1 bead
+    skip_run: float = -0.05      # score of a 1-0 or 0-1 bead that continues a run of them on the same side
 
     def __post_init__(self):
         if not 1 <= self.max_bead <= 8:
             raise ValueError("max_bead must be between 1 and 8")
         if self.overlaps not in ("lazy", "all", "none"):
             raise ValueError("overlaps must be lazy, all or none")
+
+    def null_extend(self) -> float | None:
+        """What banded_dp needs for runs of null beads: None when they cost the same as single ones."""
+        return None if self.skip_run == self.skip else self.skip_run
 
     def bead_types(self) -> tuple[tuple[int, int], ...]:
         # 1-0, 0-1 and m-n with m, n <= max_bead and m + n <= max_bead + 1 (1-4 and 2-3 at 4)
@@ -72,25 +77,38 @@ _CHUNK = 2048  # positions per block of run embeddings held at once
 
 
 def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, row_scores: RowScorer,
-              null_score: float = 0.0, start: tuple[int, int] = (0, 0)) -> list[PathBead]:
+              null_score: float = 0.0, start: tuple[int, int] = (0, 0),
+              null_extend: float | None = None) -> list[PathBead]:
     """Best monotone bead path from ``start`` to (n, m) inside the band (rows indexed absolutely).
 
     ``row_scores(i, cols)`` returns the scores of beads ending at (i, cols), one row per type with
     a >= 1 in the order of ``types``; 0-1 beads (target sentences left unaligned) score ``null_score``.
+    With ``null_extend``, a 1-0 or 0-1 bead that continues a run of such beads on the same side scores
+    ``null_extend`` instead (affine gaps: a block left out costs less per sentence than scattered ones);
+    a 1-0 bead's first score is what ``row_scores`` gives it.
     """
     steps = [t for t in types if t[0] >= 1]
     null_t = len(steps)  # backpointer code of a 0-1 step
+    gap_t = null_t + 1   # backpointer code of a 1-0 step that continues a run of them
+    t10 = steps.index((1, 0)) if null_extend is not None and (1, 0) in steps else None
+    extend = null_score if null_extend is None else null_extend
     max_a = max(a for a, _ in steps)
     max_b = max(b for _, b in steps)
     i0, j0 = start
     D: list[np.ndarray] = []  # D[i - i0]: best score of each band cell of row i
     BP: list[np.ndarray] = []
+    G: list[np.ndarray] = []  # best score of each cell reached by a 1-0 bead (when runs are cheaper)
+    G_open: list[np.ndarray] = []  # whether that 1-0 bead starts its run
+    chain: list[np.ndarray] = []  # where the run of 0-1 beads ending at each cell starts (absolute column)
     for i in range(i0, n + 1):
         width = int(hi[i] - lo[i] + 1)
         if i == i0:
             best = np.full(width, -np.inf)
             best[j0 - lo[i]] = 0.0
             bp = np.full(width, null_t, dtype=np.int8)
+            if t10 is not None:
+                G.append(np.full(width, -np.inf))
+                G_open.append(np.ones(width, dtype=bool))
         else:
             # previous rows laid out on this row's columns shifted left by max_b, -inf outside their bands
             base = int(lo[i]) - max_b
@@ -101,29 +119,68 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, row_
                 if c1 > c0:
                     prev[a, c0 - base: c1 - base] = row[c0 - r_lo: c1 - r_lo]
             cand = np.stack([prev[a, max_b - b: max_b - b + width] for a, b in steps]) + row_scores(i, np.arange(lo[i], hi[i] + 1))
+            if t10 is not None:
+                cont = _shifted(G[-1], int(lo[i - 1]), int(lo[i]), width) + null_extend
+                G_open.append(cand[t10] >= cont)
+                G.append(np.maximum(cand[t10], cont))
+                cand = np.concatenate([cand, np.full((gap_t - len(steps), width), -np.inf), cont[None]])
             bp = np.argmax(cand, axis=0).astype(np.int8)
             best = np.take_along_axis(cand, bp[None, :].astype(np.intp), axis=0)[0]
+        starts = np.zeros(0, dtype=np.int64)
         if (0, 1) in types:
-            # chains of 0-1 steps along the row: best[j] = max_k best[k] + null_score * (j - k)
-            offsets = np.arange(len(best)) * null_score
-            running = np.maximum.accumulate(best - offsets) + offsets
+            # runs of 0-1 steps along the row: best[j] = max_k best[k] + null_score + extend * (j - k - 1)
+            offsets = np.arange(width) * extend
+            lead = best - offsets
+            top = np.maximum.accumulate(lead)
+            first = np.maximum.accumulate(np.where(lead >= top, np.arange(width), 0))  # where each running max is set
+            running = np.full(width, -np.inf)
+            running[1:] = top[:-1] + offsets[1:] + null_score - extend
             from_left = running > best + 1e-12
+            starts = np.full(width, -1, dtype=np.int64)
+            starts[1:] = first[:-1] + int(lo[i])
             best = np.maximum(running, best)
             bp[from_left] = null_t
         D.append(best)
         BP.append(bp)
+        chain.append(starts)
     if hi[n] != m or not np.isfinite(D[n - i0][m - lo[n]]):
         raise RuntimeError("the search band does not reach the end of both documents")
     path = []
-    i, j = n, m
+    i, j, in_gap = n, m, False
     while i > i0 or j > j0:
-        t = BP[i - i0][j - lo[i]]
-        a, b = (0, 1) if t == null_t else steps[t]
-        score = D[i - i0][j - lo[i]] - D[i - a - i0][j - b - lo[i - a]]
+        r = i - i0
+        if in_gap:  # inside a run of 1-0 beads
+            opens = G_open[r][j - lo[i]]
+            before = D[r - 1] if opens else G[r - 1]
+            path.append(PathBead(range(i - 1, i), range(j, j), float(G[r][j - lo[i]] - before[j - lo[i - 1]])))
+            i, in_gap = i - 1, not opens
+            continue
+        t = BP[r][j - lo[i]]
+        if t == null_t:
+            k = int(chain[r][j - lo[i]])
+            for jj in range(j - 1, k - 1, -1):
+                path.append(PathBead(range(i, i), range(jj, jj + 1), float(null_score if jj == k else extend)))
+            j = k
+            continue
+        if t == gap_t:
+            path.append(PathBead(range(i - 1, i), range(j, j), float(null_extend)))
+            i, in_gap = i - 1, True
+            continue
+        a, b = steps[t]
+        score = D[r][j - lo[i]] - D[r - a][j - b - lo[i - a]]
         path.append(PathBead(range(i - a, i), range(j - b, j), float(score)))
         i, j = i - a, j - b
     path.reverse()
     return path
+
+
+def _shifted(row: np.ndarray, row_lo: int, lo: int, width: int) -> np.ndarray:
+    """A previous row's values laid out on this row's columns (-inf where that row has no cell)."""
+    out = np.full(width, -np.inf)
+    c0, c1 = max(row_lo, lo), min(row_lo + len(row), lo + width)
+    if c1 > c0:
+        out[c0 - lo: c1 - lo] = row[c0 - row_lo: c1 - row_lo]
+    return out
 
 
 def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -319,7 +376,7 @@ def search_band(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.n
     T2, lt2 = _blocks(T, tgt_len, DOWNSAMPLE)
     lo2, hi2 = search_band(S2, T2, ls2, lt2, params, 2 * DOWNSAMPLE)
     scorer = BandScorer(S2, T2, ls2, lt2, COARSE_TYPES, params)
-    rough = banded_dp(len(S2), len(T2), lo2, hi2, COARSE_TYPES, scorer, params.skip)
+    rough = banded_dp(len(S2), len(T2), lo2, hi2, COARSE_TYPES, scorer, params.skip, null_extend=params.null_extend())
     return band_around(rough, n, m, width, (DOWNSAMPLE, DOWNSAMPLE))
 
 
@@ -345,7 +402,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         if (tuned.skip, tuned.merge_penalty) != (params.skip, params.merge_penalty):
             scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical)
         params = tuned
-    path = banded_dp(n, m, lo, hi, types, scorer, params.skip)
+    path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend())
     if params.overlaps == "lazy":
         for _ in range(params.lazy_rounds):
             wanted = _spans_near(path, n, m, params.max_bead, params.lazy_reach)
@@ -379,7 +436,8 @@ def calibrated(params: SearchParams, typical: float) -> SearchParams:
     if 0.75 <= scale <= 1.33:  # the spread of documents under the encoder the defaults were tuned with
         return replace(params, calibrate=False)
     scale = float(np.clip(scale, 0.25, 2.0))
-    return replace(params, skip=params.skip * scale, merge_penalty=params.merge_penalty * scale, calibrate=False)
+    return replace(params, skip=params.skip * scale, skip_run=params.skip_run * scale,
+                   merge_penalty=params.merge_penalty * scale, calibrate=False)
 
 
 def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,
@@ -399,7 +457,8 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
         out.extend(path[done:k0])
         i0, j0, i1, j1 = path[k0].src.start, path[k0].tgt.start, path[k1].src.stop, path[k1].tgt.stop
         lo, hi = np.full(n + 1, j0, dtype=np.int64), np.full(n + 1, j1, dtype=np.int64)
-        out.extend(banded_dp(i1, j1, lo, hi, types, scorer, params.skip, start=(i0, j0)))
+        out.extend(banded_dp(i1, j1, lo, hi, types, scorer, params.skip, start=(i0, j0),
+                             null_extend=params.null_extend()))
         done = k1 + 1
     out.extend(path[done:])
     return out

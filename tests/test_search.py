@@ -115,3 +115,46 @@ def test_thresholds_follow_the_encoders_score_level():
     low = calibrated(params, REFERENCE_SCORE * 0.5)  # an encoder that scores translations half as high
     assert low.skip == pytest.approx(params.skip * 0.5) and low.merge_penalty == pytest.approx(params.merge_penalty * 0.5)
     assert not low.calibrate
+
+
+def _best_total(n, m, types, score, null_score, null_extend):
+    """Exhaustive search: the best total over every monotone path, a run of null beads on one side
+    paying ``null_extend`` after its first bead."""
+    from functools import lru_cache
+
+    @lru_cache(maxsize=None)
+    def best(i, j, last):
+        if (i, j) == (n, m):
+            return 0.0
+        options = []
+        for a, b in types:
+            if i + a <= n and j + b <= m:
+                if (a, b) == (0, 1):
+                    s = null_extend if last == (0, 1) else null_score
+                elif (a, b) == (1, 0):
+                    s = null_extend if last == (1, 0) else score(i + 1, j + 1, a, b)
+                else:
+                    s = score(i + a, j + b, a, b)
+                options.append(s + best(i + a, j + b, (a, b)))
+        return max(options) if options else -np.inf
+
+    return best(0, 0, None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 10_000), st.sampled_from([None, -0.3, -0.1, -0.5]))
+def test_banded_dp_finds_the_best_path_with_cheaper_null_runs(n, m, seed, null_extend):
+    types = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2))
+    steps = [t for t in types if t[0] >= 1]
+    table = np.random.default_rng(seed).normal(0, 1, (n + 1, m + 1, 3, 3)).round(2)
+
+    def score(i, j, a, b):
+        return -0.5 if b == 0 else float(table[i, j, a, b])
+
+    def rows(i, cols):
+        return np.stack([[score(i, int(j), a, b) if j >= b else -np.inf for j in cols] for a, b in steps])
+
+    path = banded_dp(n, m, *full_band(n, m), types, rows, -0.5, null_extend=null_extend)
+    expected = _best_total(n, m, types, score, -0.5, -0.5 if null_extend is None else null_extend)
+    assert sum(b.score for b in path) == pytest.approx(expected)
+    assert [i for b in path for i in b.src] == list(range(n)) and [j for b in path for j in b.tgt] == list(range(m))
