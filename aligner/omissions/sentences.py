@@ -237,8 +237,8 @@ def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim:
 
 
 class LengthFit:
-    """The document's log length ratio (English words over Chinese characters) of aligned 1-1 pairs: its
-    median and robust spread."""
+    """The document's log length ratio (target size over source size: words, or characters for Chinese and
+    Japanese) of aligned 1-1 pairs: its median and robust spread."""
 
     def __init__(self, alignment: Alignment):
         ratios = [_log_ratio(alignment, b.zh, b.en) for b in alignment.beads if len(b.zh) == 1 and len(b.en) == 1]
@@ -253,8 +253,13 @@ class LengthFit:
 
 
 def _log_ratio(alignment: Alignment, zh: tuple[int, ...], en: tuple[int, ...]) -> float:
-    return math.log((sum(en_size(alignment.en[j].text) for j in en) + 1) /
-                    (sum(zh_size(alignment.zh[i].text) for i in zh) + 1))
+    return math.log((sum(_size(alignment.en[j].text, alignment.tgt_lang) for j in en) + 1) /
+                    (sum(_size(alignment.zh[i].text, alignment.src_lang) for i in zh) + 1))
+
+
+def _size(text: str, lang: str) -> int:
+    """Characters for languages written without spaces, words for the others."""
+    return zh_size(text) if lang in ("zh", "ja") else en_size(text)
 
 
 @dataclass
