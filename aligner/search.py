@@ -32,6 +32,7 @@ class SearchParams:
     overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
     lazy_reach: int = 0          # lazy: also embed runs that differ from the path's by this many sentences
     lazy_rounds: int = 2         # lazy: re-searches with newly embedded runs
+    lazy_nulls: bool = True      # lazy: also embed the merges that would absorb each null bead into a neighbour
     lexical_weight: float = 0.35  # CC-CEDICT overlap weight (aligner.lexicon; zh-en only); 0.35 measured
     neighbour_weight: float = 0.9  # how much of the neighbours' similarity is subtracted
     length_mode: str = "mult"    # length agreement: mult (log2(1 + min/max)) or add (log-ratio penalty)
@@ -406,11 +407,13 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     if params.overlaps == "lazy":
         for _ in range(params.lazy_rounds):
             wanted = _spans_near(path, n, m, params.max_bead, params.lazy_reach)
+            if params.lazy_nulls:
+                _add_null_merges(path, params.max_bead, wanted)
             new = _embed_runs(src, tgt, wanted, src_runs, tgt_runs)
             if not any(new):
                 break
             changed = [k for k, bead in enumerate(path)
-                       if (bead.src.start, bead.src.stop) in new[0] or (bead.tgt.start, bead.tgt.stop) in new[1]]
+                       if any(_overlaps(bead.src, span) for span in new[0]) or any(_overlaps(bead.tgt, span) for span in new[1])]
             scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
             path = _realign_windows(path, changed, scorer, types, params)
     return path
@@ -491,6 +494,24 @@ def _spans_near(path: list[PathBead], n: int, m: int, width: int, reach: int):
                 if 0 <= s and e <= limit and 2 <= e - s <= width:
                     spans.add((s, e))
     return src_spans, tgt_spans
+
+
+def _add_null_merges(path: list[PathBead], width: int, wanted: tuple[set, set]) -> None:
+    """Add to ``wanted`` the runs that merge each null bead into the bead before or after it: the
+    approximation of a run can be low enough that a sentence is left out where a merge was right."""
+    for k, bead in enumerate(path):
+        side = 0 if bead.src else 1
+        if bead.src and bead.tgt:
+            continue
+        mine = (bead.src, bead.tgt)[side]
+        for other in path[max(0, k - 1): k] + path[k + 1: k + 2]:
+            theirs = (other.src, other.tgt)[side]
+            if other.src and other.tgt and len(theirs) + len(mine) <= width:
+                wanted[side].add((min(theirs.start, mine.start), max(theirs.stop, mine.stop)))
+
+
+def _overlaps(r: range, span: tuple[int, int]) -> bool:
+    return r.start < span[1] and span[0] < r.stop
 
 
 def _embed_runs(src: SpanSource, tgt: SpanSource, wanted, src_runs: dict, tgt_runs: dict) -> tuple[set, set]:

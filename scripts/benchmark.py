@@ -44,6 +44,7 @@ PUBLISHED = {
 ABLATIONS = {
     "runs embedded lazily near the path (vs approximated only)": {"overlaps": "none"},
     "runs embedded lazily (vs every run in the band, as Bertalign)": {"overlaps": "all"},
+    "lazily embedded: merges that would absorb a null bead (vs the path's runs only)": {"lazy_nulls": False},
     "CC-CEDICT dictionary overlap, zh-en only (vs none)": {"lexical_weight": 0.0},
     "neighbour margin (vs plain cosine)": {"neighbour_weight": 0.0},
     "merge penalty 0.01 per extra sentence (vs none)": {"merge_penalty": 0.0},
