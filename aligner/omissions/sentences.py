@@ -286,6 +286,7 @@ class DictionaryWords:
         return cls(zh, en, max(float(np.median(shares)) if shares else 0.0, MIN_EXPLAINED))
 
     def features(self, alignment: Alignment, c: Candidate) -> dict[str, float]:
+        """``dict_cover``, ``dict_rest`` and ``dict_gain`` of a candidate (see the module docstring)."""
         en = alignment.beads[c.host].en
         host = set().union(*(self.en[j] for j in en))
         near = set().union(*(self.en[j] for j in _span(alignment, en, DICT_REACH)))
@@ -295,6 +296,7 @@ class DictionaryWords:
         rest = host & _keys(self.zh, c.zh_without)
         own = (host & _keys(self.zh, (c.sentence,))) - rest
         size = len(host) + DICT_PRIOR
+        # a sentence none of whose words has a translation nearby gives no evidence either way (1)
         return {"dict_cover": (covered + 1) / (anywhere + 1),
                 "dict_rest": (len(rest) + DICT_PRIOR * self.explained) / size / self.explained - 1,
                 "dict_gain": len(own) / size / self.explained}
