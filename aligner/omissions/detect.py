@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -228,13 +229,16 @@ def _sentence_pieces(text: str) -> list[tuple[Clause, str | None]]:
 
 def en_pieces(sentences: list[str]) -> list[str]:
     """What a Chinese clause may be compared with: each English sentence, clause and pair of clauses."""
-    pieces = list(sentences)
-    for s in sentences:
-        clauses = [c.text for c in split_clauses(s, "en")]
-        if len(clauses) > 1:
-            pieces += clauses
-            pieces += [s[a.start:b.end] for a, b in zip(split_clauses(s, "en"), split_clauses(s, "en")[1:])]
-    return pieces
+    return [p for s in sentences for p in _en_sentence_pieces(s)]
+
+
+@lru_cache(maxsize=65536)
+def _en_sentence_pieces(sentence: str) -> tuple[str, ...]:
+    # every unit asks for the pieces of the English around it: a book's review splits each sentence once
+    clauses = split_clauses(sentence, "en")
+    if len(clauses) < 2:
+        return (sentence,)
+    return (sentence, *(c.text for c in clauses), *(sentence[a.start:b.end] for a, b in zip(clauses, clauses[1:])))
 
 
 def unaligned_units(alignment: Alignment, candidates: list[tuple[int, int]]) -> list[Unit]:
