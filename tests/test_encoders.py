@@ -369,3 +369,23 @@ def test_st_without_its_packages_names_the_extra(monkeypatch):
 def test_st_needs_a_model_name():
     with pytest.raises(EncoderError, match="needs a model"):
         get_encoder("st:", cache=False)
+
+
+@pytest.mark.parametrize("load, expected", [(0.1, 4), (1.2, 3), (2.6, 1), (9.0, 1)])
+def test_free_cores_leave_out_the_cores_other_processes_keep_busy(monkeypatch, load, expected):
+    from aligner.encoders import base
+
+    monkeypatch.setattr(base, "available_cores", lambda: 4)
+    monkeypatch.setattr(base.os, "getloadavg", lambda: (load, load, load))
+    assert base.free_cores() == expected
+
+
+def test_free_cores_without_a_load_average(monkeypatch):
+    from aligner.encoders import base
+
+    def missing():
+        raise OSError("no load average")
+
+    monkeypatch.setattr(base, "available_cores", lambda: 2)
+    monkeypatch.setattr(base.os, "getloadavg", missing)
+    assert base.free_cores() == 2

