@@ -412,8 +412,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
             new = _embed_runs(src, tgt, wanted, src_runs, tgt_runs)
             if not any(new):
                 break
-            changed = [k for k, bead in enumerate(path)
-                       if any(_overlaps(bead.src, span) for span in new[0]) or any(_overlaps(bead.tgt, span) for span in new[1])]
+            changed = _touched(path, new, n, m)
             scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
             path = _realign_windows(path, changed, scorer, types, params)
     return path
@@ -510,8 +509,27 @@ def _add_null_merges(path: list[PathBead], width: int, wanted: tuple[set, set]) 
                 wanted[side].add((min(theirs.start, mine.start), max(theirs.stop, mine.stop)))
 
 
-def _overlaps(r: range, span: tuple[int, int]) -> bool:
-    return r.start < span[1] and span[0] < r.stop
+def _touched(path: list[PathBead], spans: tuple[set, set], n: int, m: int) -> list[int]:
+    """Indexes of the beads a newly embedded span overlaps on either side: a bead with sentences on that
+    side shares one with the span, an empty side lies strictly inside it. Linear in the path and the
+    spans (a book has thousands of each)."""
+    sides = []
+    for found, size in zip(spans, (n, m)):
+        cover = np.zeros(size + 1, dtype=np.int64)
+        inner = np.zeros(size + 1, dtype=np.int64)
+        for a, b in found:
+            cover[a] += 1
+            cover[b] -= 1
+            inner[a + 1] += 1
+            inner[b] -= 1
+        sides.append((np.concatenate([[0], np.cumsum(np.cumsum(cover) > 0)]), np.cumsum(inner) > 0))
+    out = []
+    for k, bead in enumerate(path):
+        for r, (covered, inside) in zip((bead.src, bead.tgt), sides):
+            if (covered[r.stop] > covered[r.start]) if len(r) else inside[r.start]:
+                out.append(k)
+                break
+    return out
 
 
 def _embed_runs(src: SpanSource, tgt: SpanSource, wanted, src_runs: dict, tgt_runs: dict) -> tuple[set, set]:

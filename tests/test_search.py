@@ -158,3 +158,25 @@ def test_banded_dp_finds_the_best_path_with_cheaper_null_runs(n, m, seed, null_e
     expected = _best_total(n, m, types, score, -0.5, -0.5 if null_extend is None else null_extend)
     assert sum(b.score for b in path) == pytest.approx(expected)
     assert [i for b in path for i in b.src] == list(range(n)) and [j for b in path for j in b.tgt] == list(range(m))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)]), min_size=1, max_size=30), st.data())
+def test_touched_beads_are_those_a_new_span_overlaps(shapes, data):
+    from aligner.search import PathBead, _touched
+
+    path, i, j = [], 0, 0
+    for a, b in shapes:
+        path.append(PathBead(range(i, i + a), range(j, j + b), 0.0))
+        i, j = i + a, j + b
+    spans = []
+    for size in (i, j):
+        starts = data.draw(st.lists(st.integers(0, max(0, size - 1)), max_size=4)) if size else []
+        spans.append({(s, min(size, s + data.draw(st.integers(1, 3)))) for s in starts})
+
+    def overlaps(r, span):  # the definition: a shared sentence, or an empty side strictly inside the span
+        return r.start < span[1] and span[0] < r.stop
+
+    expected = [k for k, bead in enumerate(path) if any(overlaps(bead.src, s) for s in spans[0])
+                or any(overlaps(bead.tgt, s) for s in spans[1])]
+    assert _touched(path, (spans[0], spans[1]), i, j) == expected
