@@ -160,7 +160,7 @@ def main() -> None:
     if args.ablations:
         rows = ["## What each idea gained", "",
                 "Strict F1 with the defaults, and with one idea switched off (encoder `use`).", "",
-                "| idea | " + " | ".join(g.name for g in sets) + " |", "|---|" + "---|" * len(sets),
+                "| idea | " + " | ".join(g.name for g in sets) + " |", "|:---|" + "---:|" * len(sets),
                 "| defaults | " + " | ".join(f"{summary[g.name]:.3f}" for g in sets) + " |"]
         for idea, options in ABLATIONS.items():
             cells = []
