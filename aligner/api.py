@@ -10,6 +10,7 @@ import numpy as np
 from .encoders import Encoder, encoder_signature, get_encoder
 from .errors import InputError
 from .language import chinese_locale, detect_language
+from .lexicon import lexical_vectors, translates
 from .model import Alignment, Bead, Sentence
 from .segment import presegmented, segment
 from .segment.chinese import to_simplified
@@ -83,9 +84,8 @@ def align_sentences(
 def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSource", tgt_embed: "EmbeddingSource",
             params: SearchParams) -> list[Bead]:
     lexical = None
-    if params.lexical_weight > 0 and {src_embed.lang, tgt_embed.lang} == {"zh", "en"}:
-        from .lexicon import lexical_vectors  # loads CC-CEDICT; only zh-en has a dictionary
-
+    if params.lexical_weight > 0 and (translates(src_embed.lang, tgt_embed.lang)
+                                      or translates(tgt_embed.lang, src_embed.lang)):
         lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
     path = align_embeddings(src_embed, tgt_embed, params,
                             src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),

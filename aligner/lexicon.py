@@ -229,6 +229,11 @@ def coverage(zh: str, en_keys: set[str]) -> tuple[int, int]:
     return sum(1 for keys in words if not en_keys.isdisjoint(keys)), len(words)
 
 
+def translates(src_lang: str, tgt_lang: str) -> bool:
+    """Whether the lexicon gives translations from ``src_lang`` into ``tgt_lang`` (Chinese into English)."""
+    return (src_lang, tgt_lang) == ("zh", "en")
+
+
 def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> np.ndarray:
     """Hashed counts of English translation keys per sentence, shape (len(texts), dim), uint8 (book-sized
     documents stay small; counts never get near 255 in a sentence).

@@ -115,10 +115,7 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, row_
             base = int(lo[i]) - max_b
             prev = np.full((max_a + 1, width + max_b), -np.inf)
             for a in range(1, min(max_a, i - i0) + 1):
-                row, r_lo = D[i - a - i0], int(lo[i - a])
-                c0, c1 = max(r_lo, base), min(r_lo + len(row), base + width + max_b)
-                if c1 > c0:
-                    prev[a, c0 - base: c1 - base] = row[c0 - r_lo: c1 - r_lo]
+                prev[a] = _shifted(D[i - a - i0], int(lo[i - a]), base, width + max_b)
             cand = np.stack([prev[a, max_b - b: max_b - b + width] for a, b in steps]) + row_scores(i, np.arange(lo[i], hi[i] + 1))
             if t10 is not None:
                 cont = _shifted(G[-1], int(lo[i - 1]), int(lo[i]), width) + null_extend

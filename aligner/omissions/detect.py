@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..encoders import Encoder
+from ..lexicon import coverage, english_keys, translates
 from ..model import Alignment, Bead, join_sentences
 from . import boilerplate
 from .calibrate import between, robust_scale, sigmoid
@@ -313,9 +314,8 @@ def lexical_cover(alignment: Alignment, units: list[Unit]) -> None:
     """Set ``lex`` and ``anchors`` of each unit from the CC-CEDICT lexicon: an evidence independent of the
     encoder that still works for a clause of a few words, where sentence embeddings are weak. Only
     Chinese–English has a lexicon; other pairs keep the neutral defaults."""
-    if alignment.src_lang != "zh" or alignment.tgt_lang != "en":
+    if not translates(alignment.src_lang, alignment.tgt_lang):
         return
-    from ..lexicon import coverage, english_keys  # loads CC-CEDICT on first use
 
     english: dict[tuple[int, ...], tuple[set[str], set[str]]] = {}
     for u in units:

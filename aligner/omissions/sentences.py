@@ -49,6 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..lexicon import chinese_words, english_keys, translates
 from ..model import Alignment, join_sentences
 from . import boilerplate
 from .calibrate import pair_scale, robust_scale, sigmoid
@@ -275,9 +276,8 @@ class DictionaryWords:
     @classmethod
     def of(cls, alignment: Alignment) -> "DictionaryWords | None":
         """None where the language pair has no lexicon (only Chinese to English has one)."""
-        if alignment.src_lang != "zh" or alignment.tgt_lang != "en":
+        if not translates(alignment.src_lang, alignment.tgt_lang):
             return None
-        from ..lexicon import chinese_words, english_keys  # loads CC-CEDICT on first use
 
         zh = [[frozenset(keys) for _, keys in chinese_words(s.text) if keys] for s in alignment.zh]
         en = [set(english_keys(s.text)) for s in alignment.en]
