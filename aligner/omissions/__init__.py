@@ -33,11 +33,13 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     flags, moved, candidates = sentence_flags(alignment, sim, cal)
     scored = sentences.score(alignment, sentences.candidates(alignment, candidates), embedder, sim,
                              cal.aligned, cal.near_miss)
+    scale, near = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
+    far = sentences.moved_elsewhere(alignment, scored, embedder, cal, scale, FLAG_AT)
     whole = sentence_omissions(alignment, scored)
     flags += whole
     flagged = {f.zh_sentence for f in whole}
-    moved = [m for m in moved if not (m["side"] == "zh" and m["sentence"] in flagged)]
-    scale, near = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
+    moved = [m for m in moved if not (m["side"] == "zh" and m["sentence"] in flagged | {f["sentence"] for f in far})]
+    moved += far
     flags += clause_flags(alignment, score_units(alignment, all_units(alignment, []), embedder),
                           skip={f.zh_sentence for f in whole}, scale=scale, near_miss=near)
     flags = [f for f in flags if f.confidence >= FLAG_AT or f.kind == "boilerplate"]

@@ -339,7 +339,7 @@ def sentence_omissions(alignment: Alignment, scored: list) -> list[Flag]:
     """Flags for the whole sentences :mod:`aligner.omissions.sentences` judged missing."""
     flags = []
     for c in scored:
-        if c.confidence < FLAG_AT:
+        if c.confidence < FLAG_AT or c.moved:
             continue
         s = alignment.zh[c.sentence]
         f = c.features

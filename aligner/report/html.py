@@ -106,4 +106,14 @@ def render_html(review: Review, *, heatmap: bool = True) -> str:
         zh_lang=_zh_lang(alignment), en_lang=alignment.tgt_locale or alignment.tgt_lang,
         heatmap=heatmap_png(alignment, review.similarity) if heatmap and review.similarity is not None
         and review.similarity.size else None,
-        flags=[f for f in review.flags if f.kind != "paragraph"])
+        flags=[f for f in review.flags if f.kind != "paragraph"], moved=_moved(review))
+
+
+def _moved(review: Review) -> list[dict]:
+    """The review's moved sentences with their text and the text that carries them (the piece, if known)."""
+    alignment = review.alignment
+    out = []
+    for m in review.moved:
+        own, other = (alignment.zh, alignment.en) if m["side"] == "zh" else (alignment.en, alignment.zh)
+        out.append({**m, "text": own[m["sentence"]].text, "there": m.get("en") or other[m["matches"]].text})
+    return out
