@@ -176,6 +176,26 @@ def test_sentence_dictionary_evidence_and_credit_only_english():
     assert sentences.DictionaryWords.of(other) is None  # judged by EMBEDDING_WEIGHTS
 
 
+def test_unaligned_sentence_found_nearby_is_recorded_as_moved_in_plain_json():
+    from aligner.omissions import detect
+
+    # twelve 1-1 pairs, then a Chinese sentence the search left out whose content the English before carries
+    # (deep enough into the document that the search window's offset is a numpy integer)
+    n = 12
+    zh = [f"第{k}句话讲了一件事情。" for k in range(n + 1)]
+    en = [f"Sentence {k} tells of one thing." for k in range(n)]
+    beads = [Bead((k,), (k,), 0.5) for k in range(n)] + [Bead((n,), (), -0.09)]
+    alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en], beads)
+    sim = np.full((n + 1, n), 0.1, dtype=np.float32)
+    sim[np.arange(n), np.arange(n)] = 0.9
+    sim[n, n - 1] = 0.85
+    cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
+    _, moved, candidates = detect.sentence_flags(alignment, sim, cal)
+    assert [(m["side"], m["sentence"], m["matches"]) for m in moved] == [("zh", n, n - 1)]
+    assert candidates == [(n, n)]  # still judged by the sentence model
+    json.dumps(moved)  # numpy integers would make the review's JSON output fail
+
+
 def test_sentence_paired_with_a_repeated_caption_counts_as_unaligned():
     from aligner.omissions import sentences
 

@@ -125,7 +125,7 @@ def _unaligned(alignment: Alignment, k: int, side: str, index: int, row: np.ndar
         return None
     best = int(np.argmax(row)) if len(row) else -1
     carried = cal.carried(float(row[best])) if best >= 0 else 0.0
-    other = offset + best
+    other = int(offset + best)  # plain ints: the record goes into the JSON output
     if carried >= CARRIED_AT:
         moved.append({"side": side, "sentence": index, "matches": other, "carried": round(carried, 3)})
         if side == "en":
