@@ -253,6 +253,29 @@ def test_boilerplate_separate_and_flag_fields(toy_review):
     assert 0 < data["summary"]["coverage"] < 1
 
 
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 10_000), st.lists(st.sampled_from(["drop", "move", "add", "keep"]), min_size=24, max_size=24))
+def test_review_outputs_are_plain_json_and_html_whatever_the_edits(seed, edits):
+    """Whatever the English drops, moves far away or adds, the review's JSON and HTML outputs are written."""
+    from aligner.report import render_html
+
+    zh = toy_doc(24, seed=seed)
+    en: list[str] = []
+    moved: list[str] = []
+    for sentence, edit in zip(zh, edits):
+        if edit == "move":
+            moved.append(toy_en(sentence))
+        elif edit != "drop":
+            en.append(toy_en(sentence) + (" x42 x43 x44." if edit == "add" else ""))
+    en = moved + en  # moved content lands at the top, as in a news lead
+    if not en:
+        return
+    result = review(align(zh, en, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en"), encoder=ToyEncoder())
+    data = json.loads(json.dumps(result.to_dict()))
+    assert all(0.0 <= f["confidence"] <= 1.0 for f in data["flags"])
+    assert "<html" in render_html(result, heatmap=False)
+
+
 def test_addition_flagged():
     zh = toy_doc(20, seed=5)
     en = [toy_en(s) for s in zh]
