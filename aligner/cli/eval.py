@@ -14,8 +14,9 @@ from ..signature import format_signature, make_signature
 
 
 @main.command("eval")
-@click.argument("gold", type=click.Path(path_type=Path))
-@click.argument("test", type=click.Path(path_type=Path))
+# readable=False: read_beads reports an unreadable file as one line; click printed its usage text.
+@click.argument("gold", type=click.Path(path_type=Path, readable=False))
+@click.argument("test", type=click.Path(path_type=Path, readable=False))
 @click.option("--verses", nargs=2, type=click.Path(path_type=Path), metavar="SRC_VERSES TGT_VERSES",
               help="Verse id of each source / target sentence, one per line: merge test beads within a "
                    "verse before scoring (Bible corpus).")
@@ -30,8 +31,8 @@ def eval_command(gold: Path, test: Path, verses: tuple[Path, Path] | None, patte
     a TEST folder has the same name or the same stem (test0.defr -> test0.beads).
     """
     pairs = _pair_files(gold, test, pattern)
-    gold_docs = [read_beads(g) for g, _ in pairs]
-    test_docs = [read_beads(t) for _, t in pairs]
+    gold_docs = [_read_nonempty(g) for g, _ in pairs]
+    test_docs = [_read_nonempty(t) for _, t in pairs]
     if verses:
         src_verses, tgt_verses = (_read_verses(p) for p in verses)
         test_docs = [merge_by_verse(doc, src_verses, tgt_verses) for doc in test_docs]
@@ -56,11 +57,25 @@ def _pair_files(gold: Path, test: Path, pattern: str) -> list[tuple[Path, Path]]
     if gold.is_dir():
         if not test.is_dir():
             raise InputError(f"{test}: gold {gold} is a folder, so the test must be a folder too")
-        gold_files = sorted(p for p in gold.glob(pattern) if p.is_file() and not p.name.startswith("."))
+        try:
+            gold_files = sorted(p for p in gold.glob(pattern) if p.is_file() and not p.name.startswith("."))
+        except (ValueError, NotImplementedError, IndexError) as exc:
+            # pathlib's own complaints about '', '.', '/abs/*': they were tracebacks
+            raise InputError(f"--glob {pattern!r}: not a usable file pattern inside {gold} ({exc or 'invalid'})") \
+                from None
         if not gold_files:
             raise InputError(f"{gold}: no gold files matching {pattern!r}")
         return [(g, _counterpart(g, test)) for g in gold_files]
     return [(gold, _counterpart(gold, test) if test.is_dir() else test)]
+
+
+def _read_nonempty(path: Path):
+    """A bead file's beads; an empty one is refused: the aligner never writes one, so it is a failed or
+    truncated run, and scoring it as 0.0 (or, as gold, scoring nothing) hid that."""
+    beads = read_beads(path)
+    if not beads:
+        raise InputError(f"{path}: no beads (empty bead file)")
+    return beads
 
 
 def _counterpart(gold_file: Path, test_dir: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 
 import click
@@ -14,8 +15,10 @@ from ..export import EXPORTERS
 def pair_options(func):
     """Input options: the same on ``align`` and ``review``."""
     options = [
-        click.argument("zh_file", type=click.Path(dir_okay=True)),
-        click.argument("en_file", type=click.Path(dir_okay=True)),
+        # readable=False: read_document reports an unreadable file as one "aligner: error:" line;
+        # click's check printed its usage text instead.
+        click.argument("zh_file", type=click.Path(dir_okay=True, readable=False)),
+        click.argument("en_file", type=click.Path(dir_okay=True, readable=False)),
         click.option("-o", "--output", "prefix", metavar="PREFIX",
                      help="Output path prefix (default: the Chinese file's name, next to it)."),
         click.option("--presplit", is_flag=True,
@@ -66,9 +69,9 @@ def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
             raise InputError(f"--param {item!r}: expected KEY=VALUE with KEY one of {', '.join(known)}")
         kind = type(known[key].default)
         try:
-            options[key] = value.strip().lower() in ("1", "true", "yes") if kind is bool else kind(value)
-        except ValueError:
-            raise InputError(f"--param {item!r}: {key} takes a {kind.__name__}") from None
+            options[key] = _param_value(kind, value)
+        except ValueError as exc:
+            raise InputError(f"--param {item!r}: {key} takes {exc}") from None
     try:
         SearchParams(**options)
     except ValueError as exc:
@@ -76,21 +79,56 @@ def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
     return options
 
 
+def _param_value(kind: type, value: str):
+    """``value`` as a ``kind``; ValueError says what the parameter takes."""
+    value = value.strip()
+    if kind is bool:
+        # Anything but a yes-word used to mean False, so a typo (calibrate=ture) silently turned it off.
+        word = value.lower()
+        if word not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ValueError("true or false")
+        return word in ("1", "true", "yes", "on")
+    if kind is float:
+        # nan and inf reached the search and crashed it ("the search band does not reach the end").
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError("a number") from None
+        if not math.isfinite(number):
+            raise ValueError("a finite number")
+        return number
+    if kind is int:
+        # Every integer parameter is a count or a width: a negative band made the search crawl
+        # (band=-1: 80 s instead of 3 s) or crash (band=-100).
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError("a whole number") from None
+        if number < 0:
+            raise ValueError("a whole number >= 0")
+        return number
+    return kind(value)
+
+
 def default_prefix(zh_file: str, prefix: str | None) -> str:
-    if prefix:
+    if prefix and os.path.basename(prefix) not in ("", ".", ".."):
         return prefix
+    # -o out/ (or -o .) names a folder: the outputs go in it, named as by default. Taken as a
+    # prefix it gave hidden files, out/.tmx (or ..tmx).
     base = os.path.basename(zh_file)
     for suffix in (".txt", ".zh", ".zho", ".chi"):
         if base.endswith(suffix):
             base = base[: -len(suffix)]
     base = base.removesuffix(".zh")
-    return os.path.join(os.path.dirname(zh_file), base)
+    return os.path.join(prefix if prefix else os.path.dirname(zh_file), base)
 
 
 def parse_formats(value: str | None, known=tuple(EXPORTERS)) -> list[str]:
     if not value:
         return list(known)
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    if not formats:  # "--formats ," wrote nothing and still succeeded
+        raise InputError(f"--formats {value!r}: no format given (known: {', '.join(known)})")
     unknown = [f for f in formats if f not in known]
     if unknown:
         raise InputError(f"--formats: unknown format {unknown[0]!r} (known: {', '.join(known)})")

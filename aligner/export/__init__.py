@@ -49,7 +49,13 @@ def write_outputs(alignment: Alignment, prefix: str, formats: Iterable[str], *,
     directory = os.path.dirname(prefix) or "."
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: output directory does not exist")
-    return atomic_write_many({
-        f"{prefix}.{exp.extension}": (lambda fh, exp=exp: exp.write(alignment, fh))
-        for exp in exporters
-    })
+    writers = {f"{prefix}.{exp.extension}": (lambda fh, exp=exp: exp.write(alignment, fh)) for exp in exporters}
+    # Checked before anything is written: os.replace onto a folder fails only after the outputs
+    # before it were moved into place, leaving a partial set (and a traceback).
+    for path in writers:
+        if os.path.isdir(path):
+            raise InputError(f"{path}: is a directory, cannot write the output there")
+    try:
+        return atomic_write_many(writers)
+    except OSError as exc:  # read-only folder, full disk: was a traceback
+        raise InputError(f"{directory}: cannot write the outputs ({exc.strerror or exc})") from None

@@ -26,9 +26,13 @@ class Document:
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     """Decode a file's bytes, returning ``(text, encoding)``; raise InputError naming ``name``."""
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", name), "utf-8-sig"
+        return _no_nul(_strict(data[3:], "utf-8", name), name), "utf-8-sig"
+    # UTF-32 first: its little-endian BOM begins with UTF-16's, and read as UTF-16 it gave garbage
+    # with a NUL between characters that was aligned without complaint.
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _no_nul(_strict(data, "utf-32", name), name), "utf-32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", name), "utf-16"
+        return _no_nul(_strict(data, "utf-16", name), name), "utf-16"
     if b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file (contains NUL bytes), not plain text")
     try:
@@ -42,6 +46,14 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         line = data[: utf8_error.start].count(b"\n") + 1
         raise InputError(f"{name}:{line}: cannot decode the text (not UTF-8, UTF-16, GB18030 or Big5)")
     return str(best), best.encoding
+
+
+def _no_nul(text: str, name: str) -> str:
+    # The NUL-byte test below cannot see NUL characters in a file with a byte-order mark (UTF-16 is
+    # full of NUL bytes), so they are looked for after decoding.
+    if "\x00" in text:
+        raise InputError(f"{name}: looks like a binary file (contains NUL characters), not plain text")
+    return text
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -73,6 +85,9 @@ def read_document(path: str, *, presplit: bool = False) -> Document:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     text, encoding = decode_bytes(data, path)
+    # U+FEFF inside the text is a byte-order mark left by concatenating files: invisible, it made a
+    # visually blank line a sentence (shifting --presplit indexes) and was copied into the outputs.
+    text = text.replace("\ufeff", "")
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     if not any(lines):
         raise InputError(f"{path}: the file is empty (no text to align)")
