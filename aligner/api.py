@@ -196,7 +196,7 @@ def read_pair(zh_path: str, en_path: str, *, presplit: bool = False, src_lang: s
     (src, sl, src_detected), (tgt, tl, tgt_detected) = sides
     if sl == tl or (src_detected == tgt_detected and not (src_lang and tgt_lang)):
         raise InputError(f"{zh_path} and {en_path}: both files look like the same language ({src_detected}); "
-                         "give the source text and its translation (or set --src-lang/--tgt-lang)")
+                         "give the source text and its translation (or set both --src-lang and --tgt-lang)")
     return src, tgt, sl, tl, notes
 
 

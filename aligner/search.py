@@ -18,6 +18,7 @@ from .scoring import length_penalty, normalise, span_sums
 FULL_SEARCH_CELLS = 400_000
 DOWNSAMPLE = 4
 COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
+MAX_PARAM = 1000.0  # largest weight or score a search parameter may have (a cosine is at most 1)
 # The typical best 1-1 score for which skip and merge_penalty were tuned (USE on our documents).
 REFERENCE_SCORE = 0.41
 
@@ -44,6 +45,12 @@ class SearchParams:
             raise ValueError("max_bead must be between 1 and 8")
         if self.overlaps not in ("lazy", "all", "none"):
             raise ValueError("overlaps must be lazy, all or none")
+        if self.length_mode not in ("mult", "add"):
+            raise ValueError("length_mode must be mult or add")
+        for name, value in asdict(self).items():
+            # scores are sums of these times cosines: beyond this they overflow into inf and nan
+            if isinstance(value, float) and not abs(value) <= MAX_PARAM:
+                raise ValueError(f"{name} must be a number between -{MAX_PARAM:g} and {MAX_PARAM:g}")
 
     def null_extend(self) -> float | None:
         """What banded_dp needs for runs of null beads: None when they cost the same as single ones."""

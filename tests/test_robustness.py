@@ -137,6 +137,9 @@ def test_formats_naming_nothing_is_an_error(tmp_path, pair, value):
     ("skip=nan", "finite"), ("skip=inf", "finite"), ("neighbour_weight=-inf", "finite"),
     ("band=-1", ">= 0"), ("band=-100", ">= 0"), ("lazy_rounds=-1", ">= 0"), ("lazy_reach=-2", ">= 0"),
     ("calibrate=maybe", "true or false"), ("band=1.5", "whole number"), ("skip=abc", "number"),
+    # a huge finite weight overflowed the scores into nan (the same RuntimeError); a misspelt length_mode
+    # silently meant "add"
+    ("neighbour_weight=1e308", "between"), ("lexical_weight=-1e308", "between"), ("length_mode=mul", "mult or add"),
 ])
 def test_bad_param_values_are_refused(tmp_path, pair, param, says):
     # nan/inf and band=-100 crashed the search with a RuntimeError traceback; band=-1 made it crawl;
