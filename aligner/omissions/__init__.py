@@ -37,9 +37,8 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     far = sentences.moved_elsewhere(alignment, scored, embedder, cal, scale, FLAG_AT)
     whole = sentence_omissions(alignment, scored)
     flags += whole
-    flagged = {f.zh_sentence for f in whole}
-    moved = [m for m in moved if not (m["side"] == "zh" and m["sentence"] in flagged | {f["sentence"] for f in far})]
-    moved += far
+    judged = {f.zh_sentence for f in whole} | {m["sentence"] for m in far}  # flagged, or found further away
+    moved = [m for m in moved if not (m["side"] == "zh" and m["sentence"] in judged)] + far
     flags += clause_flags(alignment, score_units(alignment, all_units(alignment, []), embedder),
                           skip={f.zh_sentence for f in whole}, scale=scale, near_miss=near)
     flags = [f for f in flags if f.confidence >= FLAG_AT or f.kind == "boilerplate"]

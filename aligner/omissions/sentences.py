@@ -54,6 +54,7 @@ from ..model import Alignment, join_sentences
 from . import boilerplate
 from .calibrate import pair_scale, robust_scale, sigmoid
 from .clauses import en_size, zh_size
+from .detect import PairCalibration, en_pieces
 from .embed import Embedder
 
 WEIGHTS = {"gain": 2.74, "cover": 1.97, "pieces": -1.98, "unaligned": 2.04, "length": 2.42, "share": -0.9,
@@ -192,8 +193,6 @@ def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim:
           aligned: float, near_miss: float) -> list[Candidate]:
     """Features and confidence of each candidate; an unaligned sentence keeps only its more welcoming
     host (the one where adding it lowers the match least)."""
-    from .detect import en_pieces
-
     if not cands:
         return []
     for c in cands:
@@ -246,18 +245,16 @@ def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim:
     return sorted(best.values(), key=lambda c: c.sentence)
 
 
-def moved_elsewhere(alignment: Alignment, cands: list[Candidate], embedder: Embedder, cal, scale: float,
-                    flag_at: float) -> list[dict]:
+def moved_elsewhere(alignment: Alignment, cands: list[Candidate], embedder: Embedder, cal: PairCalibration,
+                    scale: float, flag_at: float) -> list[dict]:
     """Of the candidates that would be flagged, those whose content the English carries further away: a
     sentence or clause beyond the host's neighbours (up to ``MOVED_REACH`` sentences) that matches the
     sentence better than it matches the Chinese of its own bead, by ``MOVED_MARGIN`` calibration units.
     Translators of news move content into the lead or a later paragraph; such a sentence is not missing.
-    Each found candidate gets ``moved``, and the same records are returned for the review's ``moved`` list
-    (``cal`` is the document's :class:`~aligner.omissions.detect.PairCalibration`)."""
-    from .detect import en_pieces
-
+    Each found candidate gets ``moved``, and the same records are returned for the review's ``moved`` list."""
     flagged = [c for c in cands if c.confidence >= flag_at]
-    far = {c.sentence: _far_sentences(alignment, c) for c in flagged}
+    with_zh = {j for b in alignment.beads if b.zh for j in b.en}
+    far = {c.sentence: _far_sentences(alignment, c, with_zh) for c in flagged}
     for c in flagged:
         for j in far[c.sentence]:
             for p in en_pieces([alignment.en[j].text]):
@@ -285,11 +282,11 @@ def moved_elsewhere(alignment: Alignment, cands: list[Candidate], embedder: Embe
     return found
 
 
-def _far_sentences(alignment: Alignment, c: Candidate) -> list[int]:
-    """English sentences within ``MOVED_REACH`` of the host but beyond ``COVER_REACH``, with Chinese."""
+def _far_sentences(alignment: Alignment, c: Candidate, with_zh: set[int]) -> list[int]:
+    """English sentences within ``MOVED_REACH`` of the host but beyond ``COVER_REACH``, among ``with_zh``
+    (those aligned with some Chinese)."""
     en = alignment.beads[c.host].en
     near = _span(alignment, en, COVER_REACH)
-    with_zh = {j for b in alignment.beads if b.zh for j in b.en}
     return [j for j in _span(alignment, en, MOVED_REACH) if j not in near and j in with_zh]
 
 
