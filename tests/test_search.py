@@ -30,9 +30,17 @@ sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(sentence, min_size=1, max_size=30), st.lists(sentence, min_size=1, max_size=30),
-       st.integers(1, 5))
-def test_every_sentence_in_exactly_one_bead(src, tgt, max_bead):
-    alignment = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de", max_bead=max_bead)
+       st.integers(1, 5), st.sampled_from(["lazy", "all", "none"]), st.booleans(),
+       st.sampled_from([-0.09, -0.05, -0.2]), st.sampled_from([0, 1, 10]))
+def test_every_sentence_in_exactly_one_bead(src, tgt, max_bead, overlaps, lazy_nulls, skip_run, band):
+    from unittest import mock
+
+    from aligner import search
+
+    # a tiny full-search limit sends these small documents through the coarse-to-fine band, as a book would go
+    with mock.patch.object(search, "FULL_SEARCH_CELLS", 40):
+        alignment = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de", max_bead=max_bead,
+                              overlaps=overlaps, lazy_nulls=lazy_nulls, skip_run=skip_run, band=band)
     check_exact_cover(alignment.beads, len(src), len(tgt))
     assert all(len(b.zh) <= max_bead and len(b.en) <= max_bead for b in alignment.beads)
 
