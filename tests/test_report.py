@@ -51,6 +51,10 @@ def test_html_is_escaped_and_self_contained(reviewed):
     assert 'id="only-flagged"' in page
     assert "Signature:" in page and "encoder:toy:1" in page
     assert 'class="sentence"' in page  # the missing sentence highlighted
+    # each flag links to its bead's row
+    for f in reviewed.flags:
+        if f.bead is not None and f.kind != "paragraph":
+            assert f'href="#bead-{f.bead}"' in page and f'id="bead-{f.bead}"' in page
 
 
 def test_moved_sentences_listed_with_their_carrier(reviewed):
