@@ -7,7 +7,7 @@ a coarser copy of the documents (blocks of sentences averaged), so time and memo
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Callable, Protocol
 
 import numpy as np
@@ -41,16 +41,14 @@ class SearchParams:
     skip_run: float = -0.05      # score of a 1-0 or 0-1 bead that continues a run of them on the same side
 
     def __post_init__(self):
+        for f in fields(self):
+            _check(f.name, getattr(self, f.name), f.default)
         if not 1 <= self.max_bead <= 8:
             raise ValueError("max_bead must be between 1 and 8")
         if self.overlaps not in ("lazy", "all", "none"):
             raise ValueError("overlaps must be lazy, all or none")
         if self.length_mode not in ("mult", "add"):
             raise ValueError("length_mode must be mult or add")
-        for name, value in asdict(self).items():
-            # scores are sums of these times cosines: beyond this they overflow into inf and nan
-            if isinstance(value, float) and not abs(value) <= MAX_PARAM:
-                raise ValueError(f"{name} must be a number between -{MAX_PARAM:g} and {MAX_PARAM:g}")
 
     def null_extend(self) -> float | None:
         """What banded_dp needs for runs of null beads: None when they cost the same as single ones."""
@@ -63,6 +61,21 @@ class SearchParams:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _check(name: str, value, default) -> None:
+    """A parameter has its default's kind and a usable value (API callers and --param alike)."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be true or false")
+    elif isinstance(default, int):
+        # counts and widths: a negative band made the search crawl (band=-1: 80 s for 800 lines) or crash
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name} must be a whole number >= 0")
+    elif isinstance(default, float):
+        # scores are sums of these times cosines: nan, inf or beyond this overflow and crash the search
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= MAX_PARAM:
+            raise ValueError(f"{name} must be a number between -{MAX_PARAM:g} and {MAX_PARAM:g}")
 
 
 @dataclass(frozen=True)

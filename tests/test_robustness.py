@@ -134,7 +134,7 @@ def test_formats_naming_nothing_is_an_error(tmp_path, pair, value):
 
 
 @pytest.mark.parametrize("param, says", [
-    ("skip=nan", "finite"), ("skip=inf", "finite"), ("neighbour_weight=-inf", "finite"),
+    ("skip=nan", "between"), ("skip=inf", "between"), ("neighbour_weight=-inf", "between"),
     ("band=-1", ">= 0"), ("band=-100", ">= 0"), ("lazy_rounds=-1", ">= 0"), ("lazy_reach=-2", ">= 0"),
     ("calibrate=maybe", "true or false"), ("band=1.5", "whole number"), ("skip=abc", "number"),
     # a huge finite weight overflowed the scores into nan (the same RuntimeError); a misspelt length_mode

@@ -188,3 +188,15 @@ def test_touched_beads_are_those_a_new_span_overlaps(shapes, data):
     expected = [k for k, bead in enumerate(path) if any(overlaps(bead.src, s) for s in spans[0])
                 or any(overlaps(bead.tgt, s) for s in spans[1])]
     assert _touched(path, (spans[0], spans[1]), i, j) == expected
+
+
+@pytest.mark.parametrize("bad", [{"max_bead": 5.0}, {"band": -1}, {"lazy_rounds": True}, {"calibrate": "yes"},
+                                 {"skip": float("nan")}, {"neighbour_weight": 1e308}, {"length_mode": "mul"},
+                                 {"max_bead": 9}])
+def test_search_params_refuse_wrong_kinds_and_ranges(bad):
+    with pytest.raises(ValueError):
+        SearchParams(**bad)
+
+
+def test_search_params_take_whole_numbers_for_scores():
+    assert SearchParams(skip=-1, merge_penalty=0).skip == -1
