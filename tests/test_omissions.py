@@ -342,3 +342,33 @@ def test_repeated_caption_core_ignores_photo_credit():
     body = "12月3日，甲在北京同乙举行会谈。"
     assert _core(body + " 新华社记者 张三 摄") == _core(body)
     assert _core(body) != _core("乙表示，双方友谊历久弥坚。")
+
+
+@pytest.mark.parametrize("english, carries", [
+    ([0.3, 0.95, 0.0], True),    # written for the sentence: matches it as a translation does, its own Chinese poorly
+    ([0.0, 0.4, 0.9], False),    # its own Chinese matches it worse, but it is no translation of the text either
+    ([0.9, 0.44, 0.0], False),   # a fair match, but it is its own bead's translation
+])
+def test_a_piece_carries_a_text_only_as_a_translation_and_better_than_its_own_chinese(english, carries):
+    from aligner.omissions.carriers import Carriers
+    from aligner.omissions.detect import PairCalibration
+    from aligner.omissions.embed import Embedder
+
+    piece = "The minister met the visiting delegation on Tuesday."
+
+    class Fixed:
+        name = "fixed"
+
+        def encode(self, texts):
+            v = np.array([english] * len(texts), dtype=np.float32)
+            return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    alignment = Alignment([Sentence("部长会见了代表团。", 0), Sentence("双方签署了协议。", 0)], [Sentence(piece, 0)],
+                          [Bead((0,), (0,), 0.5), Bead((1,), (), -0.09)])
+    alignment.src_vectors = np.eye(3, dtype=np.float32)[:2]  # the bead's own Chinese, and the text looked for
+    carriers = Carriers(alignment, Embedder(Fixed(), "zh", "en"))
+    carriers.want([0])
+    carriers.embedder.run()
+    best = carriers.best(alignment.src_vectors[1], [0])
+    assert best.sentence == 0 and best.piece == piece
+    assert best.carries(PairCalibration(aligned=0.6, near_miss=0.4), scale=0.2) is carries

@@ -8,6 +8,7 @@ import numpy as np
 from ..encoders import Encoder, get_encoder
 from ..model import Alignment
 from . import sentences
+from .carriers import clauses_moved
 from .detect import (FLAG_AT, _positions, all_units, calibrate_pairs, clause_flags, score_units, sentence_flags,
                      sentence_omissions)
 from .calibrate import pair_scale
@@ -39,8 +40,13 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     flags += whole
     judged = {f.zh_sentence for f in whole} | {m["sentence"] for m in far}  # flagged, or found further away
     moved = [m for m in moved if not (m["side"] == "zh" and m["sentence"] in judged)] + far
-    flags += clause_flags(alignment, score_units(alignment, all_units(alignment, []), embedder),
-                          skip={f.zh_sentence for f in whole}, scale=scale, near_miss=near)
+    clauses = [f for f in clause_flags(alignment, score_units(alignment, all_units(alignment, []), embedder),
+                                       skip={f.zh_sentence for f in whole}, scale=scale, near_miss=near)
+               if f.confidence >= FLAG_AT or f.kind == "boilerplate"]
+    elsewhere = clauses_moved(alignment, [f for f in clauses if f.kind == "clause"], embedder, cal, scale)
+    carried = {(m["sentence"], tuple(m["span"])) for m in elsewhere}
+    flags += [f for f in clauses if f.kind != "clause" or (f.zh_sentence, tuple(f.span)) not in carried]
+    moved += elsewhere
     flags = [f for f in flags if f.confidence >= FLAG_AT or f.kind == "boilerplate"]
     reports = paragraph_reports(alignment, flags)
     flags += paragraph_flags(alignment, reports)

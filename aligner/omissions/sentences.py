@@ -54,6 +54,7 @@ from ..model import Alignment, join_sentences
 from . import boilerplate
 from .calibrate import pair_scale, robust_scale, sigmoid
 from .clauses import en_size, zh_size
+from .carriers import Carriers
 from .detect import PairCalibration, en_pieces
 from .embed import Embedder
 
@@ -70,13 +71,6 @@ EMBEDDING_BIAS = 1.07
 COVER_REACH = 2  # English sentences either side of the host searched for the sentence as a whole
 PIECE_REACH = 1  # … and for a clause (or pair of clauses) carrying it
 MOVED_REACH = 20  # … and, beyond COVER_REACH, for a piece carrying it further away (content moved)
-# A piece further away carries a flagged sentence (moved, not missing) when it matches the sentence better
-# than it matches its own bead's Chinese by this many calibration units. Chosen on synthetic moves and
-# deletions of the fitting seeds (``scripts/bench_omissions.py``; English sentences moved 3-15 sentences away
-# into another sentence): at 1.25 the share of moved sentences flagged falls from 0.77 to 0.28 and the recall
-# of deleted ones from 0.850 to 0.839 (1.0: 0.22 and 0.830; 1.5: 0.36 and 0.845). Requiring the dictionary to
-# agree as well traded the same way.
-MOVED_MARGIN = 1.25
 DICT_REACH = 8  # … and for dictionary translations of its words (its translatability)
 # Dictionary shares are shrunk towards the document's typical share by this many words' worth, so that a
 # sentence or English of two or three dictionary words cannot look entirely covered or entirely missing.
@@ -248,46 +242,27 @@ def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim:
 def moved_elsewhere(alignment: Alignment, cands: list[Candidate], embedder: Embedder, cal: PairCalibration,
                     scale: float, flag_at: float) -> list[dict]:
     """Of the candidates that would be flagged, those whose content the English carries further away: a
-    sentence or clause beyond the host's neighbours (up to ``MOVED_REACH`` sentences) that matches the
-    sentence better than it matches the Chinese of its own bead, by ``MOVED_MARGIN`` calibration units.
+    sentence or clause beyond the host's neighbours (up to ``MOVED_REACH`` sentences) that carries it
+    (:meth:`~aligner.omissions.carriers.Carrier.carries`).
     Translators of news move content into the lead or a later paragraph; such a sentence is not missing.
     Each found candidate gets ``moved``, and the same records are returned for the review's ``moved`` list."""
     flagged = [c for c in cands if c.confidence >= flag_at]
-    with_zh = {j for b in alignment.beads if b.zh for j in b.en}
-    far = {c.sentence: _far_sentences(alignment, c, with_zh) for c in flagged}
+    carriers = Carriers(alignment, embedder)
+    far = {}
     for c in flagged:
-        for j in far[c.sentence]:
-            for p in en_pieces([alignment.en[j].text]):
-                embedder.want("tgt", p)
+        en = alignment.beads[c.host].en
+        near = _span(alignment, en, COVER_REACH)
+        far[c.sentence] = [j for j in _span(alignment, en, MOVED_REACH) if j not in near]
+        carriers.want(far[c.sentence])
     embedder.run()
     S = np.asarray(alignment.src_vectors)
-    bead_of = {j: k for k, b in enumerate(alignment.beads) for j in b.en}
     found = []
     for c in flagged:
-        best = None
-        for j in far[c.sentence]:
-            texts = en_pieces([alignment.en[j].text])
-            pieces = np.stack([embedder("tgt", p) for p in texts])
-            pieces /= np.maximum(np.linalg.norm(pieces, axis=1, keepdims=True), 1e-9)
-            cos = pieces @ S[c.sentence]
-            t = int(np.argmax(cos))
-            if best is None or cos[t] > best[0]:
-                own = alignment.beads[bead_of[j]].zh
-                rival = float((S[list(own)] @ pieces[t]).max()) if own else 0.0
-                best = (float(cos[t]), j, texts[t], float(cos[t]) - rival)
-        if best and best[3] >= MOVED_MARGIN * scale:
-            c.moved = {"side": "zh", "sentence": c.sentence, "matches": best[1],
-                       "carried": round(cal.carried(best[0]), 3), "en": best[2], "margin": round(best[3] / scale, 3)}
+        best = carriers.best(S[c.sentence], far[c.sentence])
+        if best and best.carries(cal, scale):
+            c.moved = best.record(c.sentence, cal, scale)
             found.append(c.moved)
     return found
-
-
-def _far_sentences(alignment: Alignment, c: Candidate, with_zh: set[int]) -> list[int]:
-    """English sentences within ``MOVED_REACH`` of the host but beyond ``COVER_REACH``, among ``with_zh``
-    (those aligned with some Chinese)."""
-    en = alignment.beads[c.host].en
-    near = _span(alignment, en, COVER_REACH)
-    return [j for j in _span(alignment, en, MOVED_REACH) if j not in near and j in with_zh]
 
 
 class LengthFit:

@@ -110,10 +110,12 @@ def render_html(review: Review, *, heatmap: bool = True) -> str:
 
 
 def _moved(review: Review) -> list[dict]:
-    """The review's moved sentences with their text and the text that carries them (the piece, if known)."""
+    """The review's moved sentences and clauses with their text and the text that carries them (the piece,
+    if known)."""
     alignment = review.alignment
     out = []
     for m in review.moved:
         own, other = (alignment.zh, alignment.en) if m["side"] == "zh" else (alignment.en, alignment.zh)
-        out.append({**m, "text": own[m["sentence"]].text, "there": m.get("en") or other[m["matches"]].text})
+        out.append({**m, "text": m.get("zh") or own[m["sentence"]].text,  # a clause, or the whole sentence
+                    "there": m.get("en") or other[m["matches"]].text})
     return out
