@@ -70,7 +70,7 @@ EMBEDDING_WEIGHTS = {"gain": 3.99, "cover": 1.99, "pieces": -2.19, "unaligned": 
 EMBEDDING_BIAS = 1.07
 COVER_REACH = 2  # English sentences either side of the host searched for the sentence as a whole
 PIECE_REACH = 1  # … and for a clause (or pair of clauses) carrying it
-MOVED_REACH = 20  # … and, beyond COVER_REACH, for a piece carrying it further away (content moved)
+MOVED_REACH = 20  # … and for a piece of another bead's English carrying it (content moved)
 DICT_REACH = 8  # … and for dictionary translations of its words (its translatability)
 # Dictionary shares are shrunk towards the document's typical share by this many words' worth, so that a
 # sentence or English of two or three dictionary words cannot look entirely covered or entirely missing.
@@ -241,8 +241,8 @@ def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim:
 
 def moved_elsewhere(alignment: Alignment, cands: list[Candidate], embedder: Embedder, cal: PairCalibration,
                     scale: float, flag_at: float) -> list[dict]:
-    """Of the candidates that would be flagged, those whose content the English carries further away: a
-    sentence or clause beyond the host's neighbours (up to ``MOVED_REACH`` sentences) that carries it
+    """Of the candidates that would be flagged, those whose content another bead's English carries: a
+    sentence or clause up to ``MOVED_REACH`` sentences from the host that carries it
     (:meth:`~aligner.omissions.carriers.Carrier.carries`).
     Translators of news move content into the lead or a later paragraph; such a sentence is not missing.
     Each found candidate gets ``moved``, and the same records are returned for the review's ``moved`` list."""
@@ -251,8 +251,7 @@ def moved_elsewhere(alignment: Alignment, cands: list[Candidate], embedder: Embe
     far = {}
     for c in flagged:
         en = alignment.beads[c.host].en
-        near = _span(alignment, en, COVER_REACH)
-        far[c.sentence] = [j for j in _span(alignment, en, MOVED_REACH) if j not in near]
+        far[c.sentence] = [j for j in _span(alignment, en, MOVED_REACH) if j not in en]
         carriers.want(far[c.sentence])
     embedder.run()
     S = np.asarray(alignment.src_vectors)
