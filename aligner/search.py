@@ -8,6 +8,7 @@ a coarser copy of the documents (blocks of sentences averaged), so time and memo
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
+from numbers import Integral, Real
 from typing import Callable, Protocol
 
 import numpy as np
@@ -70,11 +71,11 @@ def _check(name: str, value, default) -> None:
             raise ValueError(f"{name} must be true or false")
     elif isinstance(default, int):
         # counts and widths: a negative band made the search crawl (band=-1: 80 s for 800 lines) or crash
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
             raise ValueError(f"{name} must be a whole number >= 0")
     elif isinstance(default, float):
         # scores are sums of these times cosines: nan, inf or beyond this overflow and crash the search
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= MAX_PARAM:
+        if isinstance(value, bool) or not isinstance(value, Real) or not abs(value) <= MAX_PARAM:
             raise ValueError(f"{name} must be a number between -{MAX_PARAM:g} and {MAX_PARAM:g}")
 
 

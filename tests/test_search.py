@@ -198,5 +198,6 @@ def test_search_params_refuse_wrong_kinds_and_ranges(bad):
         SearchParams(**bad)
 
 
-def test_search_params_take_whole_numbers_for_scores():
+def test_search_params_take_whole_numbers_for_scores_and_numpy_numbers():
     assert SearchParams(skip=-1, merge_penalty=0).skip == -1
+    assert SearchParams(skip=np.float32(-0.1), max_bead=np.int64(3)).max_bead == 3
