@@ -41,7 +41,7 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     judged = {f.zh_sentence for f in whole} | {m["sentence"] for m in far}  # flagged, or found further away
     moved = [m for m in moved if not (m["side"] == "zh" and m["sentence"] in judged)] + far
     clauses = [f for f in clause_flags(alignment, score_units(alignment, all_units(alignment, []), embedder),
-                                       skip={f.zh_sentence for f in whole}, scale=scale, near_miss=near)
+                                       skip=judged, scale=scale, near_miss=near)
                if f.confidence >= FLAG_AT or f.kind == "boilerplate"]
     elsewhere = clauses_moved(alignment, [f for f in clauses if f.kind == "clause"], embedder, cal, scale)
     carried = {(m["sentence"], tuple(m["span"])) for m in elsewhere}
