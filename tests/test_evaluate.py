@@ -238,6 +238,14 @@ def test_cli_verses(tmp_path):
     assert data["strict"]["f1"] == 1.0 and data["signature"]["params"]["verses"] is True
 
 
+def test_cli_empty_verse_file_is_named(tmp_path):
+    gold = write_beads(tmp_path / "gold.align", [((0, 1), (0,))])
+    empty = tmp_path / "src.verse"
+    empty.write_text("\n", encoding="utf-8")
+    result = run_cli(gold, gold, "--verses", empty, empty)
+    assert result.exit_code == 2 and "src.verse: empty verse file" in result.output
+
+
 def test_cli_missing_counterpart(tmp_path):
     (tmp_path / "gold").mkdir()
     (tmp_path / "out").mkdir()

@@ -61,9 +61,10 @@ def test_nul_characters_behind_a_bom_are_refused(tmp_path, pair, bom, encoding):
 
 
 def test_byte_order_marks_inside_the_text_are_dropped(tmp_path, pair):
-    # Concatenated BOM files: a line holding only U+FEFF was a sentence, shifting --presplit indexes.
+    # Concatenated BOM files: a line holding only U+FEFF was a sentence, shifting --presplit indexes; so
+    # was a line holding only a zero-width space.
     zh = tmp_path / "cat.zh"
-    zh.write_text("今天天气很好。\n\ufeff\n\ufeff我们去公园散步。\n公园里有很多人。\n", encoding="utf-8")
+    zh.write_text("今天天气很好。\n\ufeff\n\ufeff我们去公园散步。\n\u200b\n公园里有很多人。\n", encoding="utf-8")
     code, out = align(zh, pair[1], "--presplit", "-o", tmp_path / "x", "--formats", "json")
     assert code == 0, out
     doc = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))

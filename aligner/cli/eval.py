@@ -95,9 +95,12 @@ def _counterpart(gold_file: Path, test_dir: Path) -> Path:
 
 def _read_verses(path: Path) -> list[str]:
     try:
-        return [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+        verses = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read verse file ({exc})") from None
+    if not any(verses):
+        raise InputError(f"{path}: empty verse file (one verse id per sentence expected)")
+    return verses
 
 
 def _fmt(value: float | None) -> str:

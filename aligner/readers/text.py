@@ -12,6 +12,8 @@ from ..errors import InputError
 # encodings are left out on purpose: they decode any bytes, so corrupt files would pass as text.
 _LEGACY = ["gb18030", "big5"]
 
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060"
+
 
 @dataclass
 class Document:
@@ -89,6 +91,8 @@ def read_document(path: str, *, presplit: bool = False) -> Document:
     # visually blank line a sentence (shifting --presplit indexes) and was copied into the outputs.
     text = text.replace("\ufeff", "")
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    # a line of only zero-width characters looks blank and is one (kept inside text: ZWJ joins emoji)
+    lines = [line if line.strip(_ZERO_WIDTH) else "" for line in lines]
     if not any(lines):
         raise InputError(f"{path}: the file is empty (no text to align)")
     doc = Document(path=path, encoding=encoding)
