@@ -66,6 +66,16 @@ class Carriers:
                 for p in en_pieces([self.alignment.en[j].text]):
                     self.embedder.want("tgt", p)
 
+    def find(self, jobs: list[tuple[np.ndarray, list[int]]], cal: PairCalibration, scale: float
+             ) -> list[Carrier | None]:
+        """For each ``(vector, sentences)``, a unit Chinese vector and the English sentences to search, the
+        piece that carries it (:meth:`Carrier.carries`), or None."""
+        for _, sentences in jobs:
+            self.want(sentences)
+        self.embedder.run()
+        found = [self.best(vector, sentences) for vector, sentences in jobs]
+        return [c if c and c.carries(cal, scale) else None for c in found]
+
     def best(self, vector: np.ndarray, sentences: list[int]) -> Carrier | None:
         """The piece of ``sentences`` most similar to ``vector`` (a unit Chinese vector), with its margin."""
         best = None
@@ -88,22 +98,15 @@ def clauses_moved(alignment: Alignment, flags: list[Flag], embedder: Embedder, c
                   scale: float) -> list[dict]:
     """Of the clause flags, those whose clause an English piece of the sentences just outside the bead
     (``CLAUSE_REACH``) carries: content the search or the translator put in the neighbouring sentence.
-    Their records (the clause as ``zh``, with its ``span``) are returned; the caller drops those flags."""
-    near = {}
-    carriers = Carriers(alignment, embedder)
+    Their records (the clause as ``zh``, with its ``span``) are returned; the caller drops those flags.
+    The clauses were embedded when they were scored (:func:`~aligner.omissions.detect.score_units`)."""
+    flags = [f for f in flags if alignment.beads[f.bead].en]
+    jobs = []
     for f in flags:
         en = alignment.beads[f.bead].en
-        if en:
-            lo, hi = max(0, min(en) - CLAUSE_REACH), min(len(alignment.en), max(en) + CLAUSE_REACH + 1)
-            near[id(f)] = [j for j in range(lo, hi) if j not in en]
-            carriers.want(near[id(f)])
-            embedder.want("src", f.zh)
-    embedder.run()
-    found = []
-    for f in flags:
-        if id(f) in near:
-            v = embedder("src", f.zh)
-            best = carriers.best(v / max(1e-9, float(np.linalg.norm(v))), near[id(f)])
-            if best and best.carries(cal, scale):
-                found.append({**best.record(f.zh_sentence, cal, scale), "zh": f.zh, "span": list(f.span)})
-    return found
+        lo, hi = max(0, min(en) - CLAUSE_REACH), min(len(alignment.en), max(en) + CLAUSE_REACH + 1)
+        v = embedder("src", f.zh)
+        jobs.append((v / max(1e-9, float(np.linalg.norm(v))), [j for j in range(lo, hi) if j not in en]))
+    found = Carriers(alignment, embedder).find(jobs, cal, scale)
+    return [{**c.record(f.zh_sentence, cal, scale), "zh": f.zh, "span": list(f.span)}
+            for f, c in zip(flags, found) if c]

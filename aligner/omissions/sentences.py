@@ -247,21 +247,15 @@ def moved_elsewhere(alignment: Alignment, cands: list[Candidate], embedder: Embe
     Translators of news move content into the lead or a later paragraph; such a sentence is not missing.
     Each found candidate gets ``moved``, and the same records are returned for the review's ``moved`` list."""
     flagged = [c for c in cands if c.confidence >= flag_at]
-    carriers = Carriers(alignment, embedder)
-    far = {}
+    S = np.asarray(alignment.src_vectors)
+    jobs = []
     for c in flagged:
         en = alignment.beads[c.host].en
-        far[c.sentence] = [j for j in _span(alignment, en, MOVED_REACH) if j not in en]
-        carriers.want(far[c.sentence])
-    embedder.run()
-    S = np.asarray(alignment.src_vectors)
-    found = []
-    for c in flagged:
-        best = carriers.best(S[c.sentence], far[c.sentence])
-        if best and best.carries(cal, scale):
-            c.moved = best.record(c.sentence, cal, scale)
-            found.append(c.moved)
-    return found
+        jobs.append((S[c.sentence], [j for j in _span(alignment, en, MOVED_REACH) if j not in en]))
+    for c, carrier in zip(flagged, Carriers(alignment, embedder).find(jobs, cal, scale)):
+        if carrier:
+            c.moved = carrier.record(c.sentence, cal, scale)
+    return [c.moved for c in flagged if c.moved]
 
 
 class LengthFit:
