@@ -379,6 +379,7 @@ def sentence_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
     import numpy as np
 
     from aligner.omissions import detect, sentences
+    from aligner.omissions.calibrate import pair_scale
     from aligner.omissions.embed import Embedder
 
     alignment = align(_groups(doc.zh, doc.zh_par), _groups(case.en, doc.en_par), encoder=encoder,
@@ -387,7 +388,9 @@ def sentence_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
     sim = S @ T.T
     cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
     _, _, cands = detect.sentence_flags(alignment, sim, cal)
-    scored = sentences.score(alignment, sentences.candidates(alignment, cands), Embedder(encoder, "zh", "en"),
+    scale, _ = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
+    displaced = sentences.displaced_beads(alignment, sim, scale)
+    scored = sentences.score(alignment, sentences.candidates(alignment, cands, displaced), Embedder(encoder, "zh", "en"),
                              sim, cal.aligned, cal.near_miss)
     gold_null = {i for z, e in doc.beads if not e for i in z}
     return [(c.features, int(c.sentence in case.sentences)) for c in scored if c.sentence not in gold_null]

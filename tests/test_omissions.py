@@ -208,6 +208,36 @@ def test_sentence_paired_with_a_repeated_caption_counts_as_unaligned():
     assert [(c.sentence, c.host) for c in sentences.candidates(alignment, [])] == [(2, 1)]
 
 
+def test_pair_whose_english_belongs_to_a_neighbour_counts_as_unaligned():
+    """An orphaned Chinese sentence that the search paired with the neighbour's second English sentence (the
+    pair scoring below its shifted neighbours) is judged as unaligned; a weak pair whose English matches no
+    neighbour better, or a pair scoring above its shifted neighbours, is not."""
+    from aligner.omissions import sentences
+
+    zh = ["三个月没人上发条。", "墙上挂满了钟。", "它们都在走。"]
+    en = ["Nobody had wound them.", "How could they still be going?", "They were all going."]
+    sim = np.array([[0.6, 0.5, 0.1], [0.1, 0.0, 0.1], [0.1, 0.1, 0.6]])
+    beads = [Bead((0,), (0,), 0.4), Bead((1,), (1,), -0.05), Bead((2,), (2,), 0.4)]
+    alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en], beads)
+    assert sentences.displaced_beads(alignment, sim, scale=0.2) == {1}
+    assert sentences.displaced_beads(alignment, sim, scale=2.0) == set()  # better, but not by half a unit
+    scored_above = Alignment(alignment.zh, alignment.en, [beads[0], Bead((1,), (1,), 0.05), beads[2]])
+    assert sentences.displaced_beads(scored_above, sim, scale=0.2) == set()
+    cands = sentences.candidates(alignment, [], {1})
+    assert {(c.sentence, c.host, c.unaligned) for c in cands} == {(1, 0, True), (1, 2, True)}
+
+
+def test_sentence_numbers_the_host_english_lacks():
+    from aligner.omissions import sentences
+
+    zh = ["9 数据加密", "所有备份数据都使用AES-256加密。"]
+    en = ["All backup data is encrypted with AES-256."]
+    alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en], [Bead((0, 1), (0,), 0.5)])
+    anchors = {c.sentence: sentences._anchors(alignment, c) for c in sentences.candidates(alignment, [])}
+    assert anchors[0] == 1.0  # the heading's number is not in the English
+    assert anchors[1] == -2.0  # 256 and "aes" are both there: evidence that it is carried
+
+
 def test_clause_omission_found(toy_review):
     result, _, clause_sentence = toy_review
     clauses = [f for f in result.flags if f.kind == "clause"]

@@ -32,9 +32,10 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     src_pos, _ = _positions(alignment)
     cal = calibrate_pairs(sim, alignment, src_pos)
     flags, moved, candidates = sentence_flags(alignment, sim, cal)
-    scored = sentences.score(alignment, sentences.candidates(alignment, candidates), embedder, sim,
-                             cal.aligned, cal.near_miss)
     scale, near = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
+    displaced = sentences.displaced_beads(alignment, sim, scale)
+    scored = sentences.score(alignment, sentences.candidates(alignment, candidates, displaced), embedder, sim,
+                             cal.aligned, cal.near_miss)
     far = sentences.moved_elsewhere(alignment, scored, embedder, cal, scale, FLAG_AT)
     whole = sentence_omissions(alignment, scored)
     flags += whole

@@ -305,7 +305,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
-def _anchors(text: str) -> set[str]:
+def anchor_words(text: str) -> set[str]:
     """Numbers (thousands separators dropped) and Latin words: they read the same in both languages."""
     return {n.replace(",", "") for n in _NUMBER.findall(text)} | {w.lower() for w in _LATIN.findall(text)}
 
@@ -321,10 +321,10 @@ def lexical_cover(alignment: Alignment, units: list[Unit]) -> None:
     for u in units:
         if u.en not in english:
             text = join_sentences([alignment.en[j].text for j in u.en], alignment.tgt_lang)
-            english[u.en] = set(english_keys(text)), _anchors(text)
+            english[u.en] = set(english_keys(text)), anchor_words(text)
         keys, anchors = english[u.en]
         u.lex = coverage(u.clause.text, keys)
-        own = _anchors(u.clause.text)
+        own = anchor_words(u.clause.text)
         u.anchors = len(own - anchors) - len(own & anchors)
 
 
