@@ -69,11 +69,14 @@ def align_sentences(
     tgt_embed = EmbeddingSource(encoder, [s.text for s in tgt], tgt_lang, progress)
     store = ResultStore.beside(encoder)
     key = result_key(signature, src, tgt) if store else ""
-    beads = store.get(key) if store else None
-    if beads is None:
-        beads = _search(src, tgt, src_embed, tgt_embed, params)
+    found = store.get(key) if store else None
+    if found is None:
+        found = _search(src, tgt, src_embed, tgt_embed, params)
         if store:
-            store.put(key, beads)
+            store.put(key, *found)
+    beads, calibrated = found
+    if calibrated:
+        signature["calibrated"] = calibrated
     return Alignment(
         zh=src, en=tgt, beads=beads, src_lang=src_lang, tgt_lang=tgt_lang,
         src_locale=src_locale or _locale(src, src_lang), tgt_locale=_locale(tgt, tgt_lang),
@@ -82,15 +85,18 @@ def align_sentences(
 
 
 def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSource", tgt_embed: "EmbeddingSource",
-            params: SearchParams) -> list[Bead]:
+            params: SearchParams) -> tuple[list[Bead], dict[str, float]]:
+    """The beads, and the parameters calibration changed (skip, skip_run, merge_penalty) with their values."""
     lexical = None
     if params.lexical_weight > 0 and (translates(src_embed.lang, tgt_embed.lang)
                                       or translates(tgt_embed.lang, src_embed.lang)):
         lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
-    path = align_embeddings(src_embed, tgt_embed, params,
-                            src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
-                            lexical=lexical)
-    return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path]
+    path, used = align_embeddings(src_embed, tgt_embed, params,
+                                  src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
+                                  lexical=lexical)
+    calibrated = {k: round(getattr(used, k), 6) for k in ("skip", "skip_run", "merge_penalty")
+                  if getattr(used, k) != getattr(params, k)}
+    return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path], calibrated
 
 
 class EmbeddingSource:

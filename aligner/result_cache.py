@@ -48,17 +48,19 @@ class ResultStore:
             return None
         return cls(Path(encoder.path).parent / "alignments")
 
-    def get(self, key: str) -> list[Bead] | None:
+    def get(self, key: str) -> tuple[list[Bead], dict[str, float]] | None:
+        """The beads and the calibrated search parameters stored under ``key``, or None."""
         try:
             data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            return [Bead(tuple(zh), tuple(en), float(score)) for zh, en, score in data["beads"]]
-        except (OSError, ValueError, KeyError, TypeError):
+            beads = [Bead(tuple(zh), tuple(en), float(score)) for zh, en, score in data["beads"]]
+            return beads, {str(k): float(v) for k, v in data["calibrated"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def put(self, key: str, beads: list[Bead]) -> None:
+    def put(self, key: str, beads: list[Bead], calibrated: dict[str, float]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            data = json.dumps({"beads": [[list(b.zh), list(b.en), b.score] for b in beads]})
+            data = json.dumps({"beads": [[list(b.zh), list(b.en), b.score] for b in beads], "calibrated": calibrated})
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(data)

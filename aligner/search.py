@@ -401,8 +401,10 @@ def search_band(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.n
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                      src_lengths: np.ndarray, tgt_lengths: np.ndarray,
-                     lexical: tuple[np.ndarray, np.ndarray] | None = None) -> list[PathBead]:
-    """Align two documents given their embedding sources (sentences now, sentence runs on demand).
+                     lexical: tuple[np.ndarray, np.ndarray] | None = None
+                     ) -> tuple[list[PathBead], SearchParams]:
+    """Align two documents given their embedding sources (sentences now, sentence runs on demand): the path,
+    and the parameters it was searched with (``params`` with skip and merge penalty calibrated).
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides) whose
     overlap is added to the score with ``params.lexical_weight``.
@@ -433,7 +435,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
             changed = _touched(path, new, n, m)
             scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
             path = _realign_windows(path, changed, scorer, types, params)
-    return path
+    return path, params
 
 
 def typical_score(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, sample: int = 400) -> float:

@@ -17,7 +17,10 @@ def make_signature(encoder: str, params: dict) -> dict:
 
 
 def format_signature(sig: dict) -> str:
-    """One line, e.g. ``aligner:0.1.0|encoder:use-m3:0.2.1|max_bead:4``."""
+    """One line, e.g. ``aligner:0.1.0|encoder:use-m3:0.2.1|max_bead:4``; parameters the search calibrated to
+    the document follow as ``calibrated:skip=-0.045,…``."""
     parts = [f"aligner:{sig.get('aligner', '?')}", f"encoder:{sig.get('encoder', '?')}"]
     parts += [f"{k}:{v}" for k, v in sig.get("params", {}).items()]
+    if sig.get("calibrated"):
+        parts.append("calibrated:" + ",".join(f"{k}={v}" for k, v in sorted(sig["calibrated"].items())))
     return "|".join(parts)

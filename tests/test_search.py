@@ -201,3 +201,36 @@ def test_search_params_refuse_wrong_kinds_and_ranges(bad):
 def test_search_params_take_whole_numbers_for_scores_and_numpy_numbers():
     assert SearchParams(skip=-1, merge_penalty=0).skip == -1
     assert SearchParams(skip=np.float32(-0.1), max_bead=np.int64(3)).max_bead == 3
+
+
+def test_signature_records_the_calibrated_parameters(tmp_path, monkeypatch):
+    """An encoder that scores translations far below USE's level makes the search scale skip and merge
+    penalty; the signature records the values used, and a cached result keeps them."""
+    from aligner.encoders.cache import CachedEncoder
+    from aligner.signature import format_signature
+
+    class Flat:
+        """Every pair of sentences at a similar, low cosine (as e5 puts everything close together)."""
+        name = "flat"
+        signature = "flat:1"
+        dim = 8
+
+        def encode(self, texts):
+            rng = np.random.default_rng(0)
+            base = np.ones((len(texts), self.dim), dtype=np.float32)
+            v = base + 0.05 * rng.standard_normal((len(texts), self.dim)).astype(np.float32)
+            return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    zh = [f"第{i}句话在这里。" for i in range(12)]
+    en = [f"Sentence {i} is here." for i in range(12)]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    encoder = CachedEncoder(Flat(), tmp_path / "cache")
+    first = api.align(zh, en, encoder=encoder, src_lang="zh", tgt_lang="en")
+    calibrated = first.signature["calibrated"]
+    assert set(calibrated) == {"skip", "skip_run", "merge_penalty"}
+    assert calibrated["skip"] != first.signature["params"]["skip"]
+    assert "|calibrated:merge_penalty=" in format_signature(first.signature)
+    again = api.align(zh, en, encoder=encoder, src_lang="zh", tgt_lang="en")  # from the result cache
+    assert again.signature["calibrated"] == calibrated and again.beads == first.beads
+    plain = api.align(zh, en, encoder=encoder, src_lang="zh", tgt_lang="en", calibrate=False)
+    assert "calibrated" not in plain.signature
