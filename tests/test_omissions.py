@@ -402,3 +402,21 @@ def test_a_piece_carries_a_text_only_as_a_translation_and_better_than_its_own_ch
     best = carriers.best(alignment.src_vectors[1], [0])
     assert best.sentence == 0 and best.piece == piece
     assert best.carries(PairCalibration(aligned=0.6, near_miss=0.4), scale=0.2) is carries
+
+
+def test_document_word_model_learns_the_documents_own_senses():
+    """Model 1 over the document's confident pairs learns what CC-CEDICT does not say (后裔 is the KJV's
+    "seed"), and scores a clause by how well its bead's English explains its words."""
+    from aligner.omissions.wordmodel import WordModel, chinese_tokens, english_tokens
+
+    zh = ["他的后裔必得地土。", "后裔要像星那样多。", "你的后裔必蒙福。", "我要赐福给你。", "地土都归你。"]
+    en = ["His seed shall possess the land.", "Thy seed shall be as the stars.", "Thy seed shall be blessed.",
+          "I will bless thee.", "All the land is thine."]
+    alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en],
+                          [Bead((i,), (i,), 0.5) for i in range(5)])
+    model = WordModel.of(alignment)
+    best = max((p for k, p in model.table.items() if k[0] == "后裔"), default=0.0)
+    assert model.table.get(("后裔", "se"), 0.0) == best > 0.3  # "seed" -> key "se"
+    carried = model.units(chinese_tokens("后裔必得地土"), english_tokens("His seed shall possess the land."))
+    missing = model.units(chinese_tokens("后裔必得地土"), english_tokens("I will bless thee."))
+    assert carried > missing

@@ -1,0 +1,98 @@
+"""A word translation model learnt from the document itself: IBM Model 1 over its confident 1-1 pairs.
+
+CC-CEDICT knows the common senses of words; a document has its own: the Bible's 后裔 is "seed", a report's
+工程 is "the line" or "the project", a novel's names recur on every page. Five rounds of EM over the
+document's better half of 1-1 pairs (by bead score) learn t(Chinese word | English key), and a clause is
+scored by how well the English of its bead explains its words, against how well aligned pairs explain
+theirs. Chinese–English only, like the dictionary it builds on (its Chinese words are CC-CEDICT's).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from functools import lru_cache
+
+import numpy as np
+
+from ..lexicon import CHINESE_STOPWORDS, chinese_words, english_keys
+from ..model import Alignment
+from .calibrate import robust_scale
+
+ROUNDS = 5
+NULL = ""  # the empty English word, which Chinese words with no translation attach to
+FLOOR = 1e-6  # probability of a pair never seen together
+SPREAD_FLOOR = 0.1  # least spread of the document's pair scores (mean log-probabilities per word)
+
+
+@lru_cache(maxsize=65536)
+def chinese_tokens(text: str) -> tuple[str, ...]:
+    """Content words: dictionary segmentation, function words and punctuation left out."""
+    return tuple(w for w, _ in chinese_words(text) if w not in CHINESE_STOPWORDS and any(c.isalnum() for c in w))
+
+
+@lru_cache(maxsize=65536)
+def english_tokens(text: str) -> tuple[str, ...]:
+    return tuple(english_keys(text))
+
+
+class WordModel:
+    """t(Chinese word | English key), and the document's typical score of an aligned pair."""
+
+    def __init__(self, table: dict[tuple[str, str], float], mid: float, spread: float):
+        self.table = table
+        self.mid = mid
+        self.spread = spread
+
+    @classmethod
+    def of(cls, alignment: Alignment) -> "WordModel":
+        ones = [b for b in alignment.beads if len(b.zh) == 1 and len(b.en) == 1]
+        pairs = [(chinese_tokens(alignment.zh[b.zh[0]].text), english_tokens(alignment.en[b.en[0]].text))
+                 for b in ones]
+        median = float(np.median([b.score for b in ones])) if ones else 0.0
+        confident = [p for p, b in zip(pairs, ones) if b.score >= median and p[0] and p[1]]
+        model = cls(_train(confident), 0.0, 1.0)
+        scores = np.array([model.explain(z, e) for z, e in pairs if z])
+        model.mid, model.spread = robust_scale(scores, SPREAD_FLOOR)
+        return model
+
+    def explain(self, zh: tuple[str, ...], en: tuple[str, ...]) -> float:
+        """Mean log-probability of the Chinese words given the English (Model 1, NULL included)."""
+        if not zh:
+            return 0.0
+        words = en + (NULL,)
+        return float(np.mean([math.log(sum(self.table.get((w, e), FLOOR) for e in words) / len(words))
+                              for w in zh]))
+
+    def units(self, zh: tuple[str, ...], en: tuple[str, ...]) -> float:
+        """:meth:`explain` in robust deviations from the document's typical aligned pair."""
+        return (self.explain(zh, en) - self.mid) / self.spread
+
+
+def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[tuple[str, str], float]:
+    """EM over every (Chinese word, English word) cell of every pair at once: a cell's share of its Chinese
+    word's probability mass (E step), then each pair type's share of its English word's counts (M step)."""
+    index: dict[tuple[str, str], int] = {}
+    cell_type: list[int] = []
+    cell_word: list[int] = []  # which Chinese word occurrence (of all pairs) a cell belongs to
+    occurrence = 0
+    for zh, en in pairs:
+        words = en + (NULL,)
+        for w in zh:
+            for e in words:
+                cell_type.append(index.setdefault((w, e), len(index)))
+                cell_word.append(occurrence)
+            occurrence += 1
+    if not index:
+        return {}
+    types = np.array(cell_type)
+    groups = np.array(cell_word)
+    english = {e: n for n, e in enumerate({e for _, e in index})}
+    type_en = np.array([english[e] for _, e in index])
+    table = np.ones(len(index))
+    for _ in range(ROUNDS):
+        values = table[types]
+        shares = values / np.bincount(groups, values)[groups]
+        counts = np.bincount(types, shares, minlength=len(index))
+        table = counts / np.bincount(type_en, counts)[type_en]
+    return dict(zip(index, table.tolist()))
