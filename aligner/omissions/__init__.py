@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..encoders import Encoder, get_encoder
+from ..lexicon import translates
 from ..model import Alignment
 from . import sentences
 from .carriers import clauses_moved
@@ -16,6 +17,7 @@ from .embed import Embedder
 from .model import KINDS, Flag, ParagraphReport, Review
 from .paragraphs import paragraph_flags, paragraph_reports
 from .summary import summarise
+from .wordmodel import WordModel
 
 
 def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review:
@@ -34,14 +36,15 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     flags, moved, candidates = sentence_flags(alignment, sim, cal)
     scale, near = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
     displaced = sentences.displaced_beads(alignment, sim, scale)
+    words = WordModel.of(alignment) if translates(alignment.src_lang, alignment.tgt_lang) else None
     scored = sentences.score(alignment, sentences.candidates(alignment, candidates, displaced), embedder, sim,
-                             cal.aligned, cal.near_miss)
+                             cal.aligned, cal.near_miss, words)
     far = sentences.moved_elsewhere(alignment, scored, embedder, cal, scale, FLAG_AT)
     whole = sentence_omissions(alignment, scored)
     flags += whole
     judged = {f.zh_sentence for f in whole} | {m["sentence"] for m in far}  # flagged, or found further away
     moved = [m for m in moved if not (m["side"] == "zh" and m["sentence"] in judged)] + far
-    clauses = [f for f in clause_flags(alignment, score_units(alignment, all_units(alignment, []), embedder),
+    clauses = [f for f in clause_flags(alignment, score_units(alignment, all_units(alignment, []), embedder, words),
                                        skip=judged, scale=scale, near_miss=near)
                if f.confidence >= FLAG_AT or f.kind == "boilerplate"]
     elsewhere = clauses_moved(alignment, [f for f in clauses if f.kind == "clause"], embedder, cal, scale)

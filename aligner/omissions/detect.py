@@ -273,7 +273,8 @@ def _reach(alignment: Alignment, en: tuple[int, ...]) -> list[str]:
     return [alignment.en[j].text for j in range(lo, hi)]
 
 
-def score_units(alignment: Alignment, units: list[Unit], embedder: Embedder) -> list[Unit]:
+def score_units(alignment: Alignment, units: list[Unit], embedder: Embedder,
+                model: WordModel | None = None) -> list[Unit]:
     """Compute ``cover`` (best cosine of the unit with a piece of the English around it) and ``gain``
     (how much the Chinese matches its English better without the unit: positive when the English lacks it)."""
     for u in units:
@@ -299,7 +300,7 @@ def score_units(alignment: Alignment, units: list[Unit], embedder: Embedder) -> 
         u.gain = (_cos(embedder("src", u.rest), e) - full) if u.rest.strip() else -full
         u.share = zh_size(u.clause.text) / max(1, zh_size(u.zh_text))
         u.ratio = math.log((en_size(" ".join(en_sents)) + 1) / (zh_size(u.zh_text) + 1))
-    lexical_cover(alignment, units)
+    lexical_cover(alignment, units, model)
     return units
 
 
@@ -312,15 +313,15 @@ def anchor_words(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)} | {w.lower() for w in _LATIN.findall(text)}
 
 
-def lexical_cover(alignment: Alignment, units: list[Unit]) -> None:
+def lexical_cover(alignment: Alignment, units: list[Unit], model: WordModel | None = None) -> None:
     """Set ``lex``, ``anchors`` and ``word`` of each unit from the CC-CEDICT lexicon and the document's own
     word model (:mod:`~aligner.omissions.wordmodel`): evidence independent of the encoder that still works
     for a clause of a few words, where sentence embeddings are weak. Only Chinese–English has a lexicon;
-    other pairs keep the neutral defaults."""
+    other pairs keep the neutral defaults. ``model``: the document's word model, when the caller has it."""
     if not translates(alignment.src_lang, alignment.tgt_lang):
         return
 
-    words = WordModel.of(alignment)
+    words = model or WordModel.of(alignment)
     english: dict[tuple[int, ...], tuple[set[str], set[str], tuple[str, ...]]] = {}
     for u in units:
         if u.en not in english:
