@@ -172,6 +172,8 @@ def test_sentence_dictionary_evidence_and_credit_only_english():
     features = {c.sentence: words.features(alignment, c) for c in cands}
     assert features[2]["dict_gain"] == 0.0 < features[1]["dict_gain"]  # only sentence 1 gives the 186
     assert features[2]["dict_rest"] > features[1]["dict_rest"]  # the rest explains more of the English
+    # of the words only it has, the English translates 186 for sentence 1 and nothing for sentence 2
+    assert features[2]["dict_distinct"] < features[1]["dict_distinct"]
     other = Alignment(alignment.zh, alignment.en, alignment.beads, src_lang="de", tgt_lang="fr")
     assert sentences.DictionaryWords.of(other) is None  # judged by EMBEDDING_WEIGHTS
 
