@@ -166,11 +166,13 @@ def _word_keys(word: str) -> tuple[str, ...]:
     return tuple(keys[:KEYS_PER_WORD])
 
 
-def chinese_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+@lru_cache(maxsize=65536)
+def chinese_words(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The words of a Chinese text (Traditional or Simplified) with their dictionary-translation keys.
 
     Latin words and numbers inside the text are words of their own whose key is themselves; function
     words and characters the dictionary lacks come with no keys. Words are given in the Simplified form.
+    Remembered: the review segments each sentence and clause for several of its measures.
     """
     table = _dictionary()[0]
     words: list[tuple[str, tuple[str, ...]]] = []
@@ -179,7 +181,7 @@ def chinese_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
             words.extend((w, (k,)) for w in _WORD.findall(run.group(1).lower()) if (k := english_key(w)) is not None)
         elif run.group(2):
             words.extend((w, _word_keys(w) if w in table else ()) for w in _segment(run.group(2)))
-    return words
+    return tuple(words)
 
 
 _SCRIPT_RUN = re.compile(r"([A-Za-z0-9]+)|([^\x00-\x7f]+)")

@@ -10,7 +10,7 @@ theirs. Chinese–English only, like the dictionary it builds on (its Chinese wo
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 
 import numpy as np
@@ -43,6 +43,9 @@ class WordModel:
         self.table = table
         self.mid = mid
         self.spread = spread
+        self._by_word: dict[str, dict[str, float]] = defaultdict(dict)  # w -> {e: t(w | e)}
+        for (w, e), p in table.items():
+            self._by_word[w][e] = p
 
     @classmethod
     def of(cls, alignment: Alignment) -> "WordModel":
@@ -60,13 +63,30 @@ class WordModel:
         """Mean log-probability of the Chinese words given the English (Model 1, NULL included)."""
         if not zh:
             return 0.0
-        words = en + (NULL,)
-        return float(np.mean([math.log(sum(self.table.get((w, e), FLOOR) for e in words) / len(words))
-                              for w in zh]))
+        counts = _counts(en)
+        size = len(en) + 1
+        total = 0.0
+        for w in zh:
+            known = self._by_word.get(w, {})
+            if len(known) < len(counts):
+                found = [(p, counts[e]) for e, p in known.items() if e in counts]
+            else:
+                found = [(known[e], n) for e, n in counts.items() if e in known]
+            matched = sum(n for _, n in found)
+            total += math.log((sum(p * n for p, n in found) + FLOOR * (size - matched)) / size)
+        return total / len(zh)
 
     def units(self, zh: tuple[str, ...], en: tuple[str, ...]) -> float:
         """:meth:`explain` in robust deviations from the document's typical aligned pair."""
         return (self.explain(zh, en) - self.mid) / self.spread
+
+
+@lru_cache(maxsize=65536)
+def _counts(en: tuple[str, ...]) -> Counter:
+    """English words with their counts, NULL once (shared: the review asks about each sentence often)."""
+    counts = Counter(en)
+    counts[NULL] += 1
+    return counts
 
 
 def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[tuple[str, str], float]:
