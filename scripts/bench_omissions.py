@@ -389,9 +389,7 @@ def sentence_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
     cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
     _, _, cands = detect.sentence_flags(alignment, sim, cal)
     scale, _ = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
-    displaced = sentences.displaced_beads(alignment, sim, scale)
-    scored = sentences.score(alignment, sentences.candidates(alignment, cands, displaced), Embedder(encoder, "zh", "en"),
-                             sim, cal.aligned, cal.near_miss)
+    scored = sentences.judge(alignment, cands, Embedder(encoder, "zh", "en"), sim, cal, scale)
     gold_null = {i for z, e in doc.beads if not e for i in z}
     return [(c.features, int(c.sentence in case.sentences)) for c in scored if c.sentence not in gold_null]
 

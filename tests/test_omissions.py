@@ -417,8 +417,8 @@ def test_document_word_model_learns_the_documents_own_senses():
     alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en],
                           [Bead((i,), (i,), 0.5) for i in range(5)])
     model = WordModel.of(alignment)
-    best = max((p for k, p in model.table.items() if k[0] == "后裔"), default=0.0)
-    assert model.table.get(("后裔", "se"), 0.0) == best > 0.3  # "seed" -> key "se"
+    best = max(model.table.get("后裔", {}).values(), default=0.0)
+    assert model.prob("后裔", "se") == best > 0.3  # "seed" -> key "se"
     carried = model.units(chinese_tokens("后裔必得地土"), english_tokens("His seed shall possess the land."))
     missing = model.units(chinese_tokens("后裔必得地土"), english_tokens("I will bless thee."))
     assert carried > missing

@@ -35,10 +35,8 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     cal = calibrate_pairs(sim, alignment, src_pos)
     flags, moved, candidates = sentence_flags(alignment, sim, cal)
     scale, near = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
-    displaced = sentences.displaced_beads(alignment, sim, scale)
     words = WordModel.of(alignment) if translates(alignment.src_lang, alignment.tgt_lang) else None
-    scored = sentences.score(alignment, sentences.candidates(alignment, candidates, displaced), embedder, sim,
-                             cal.aligned, cal.near_miss, words)
+    scored = sentences.judge(alignment, candidates, embedder, sim, cal, scale, words)
     far = sentences.moved_elsewhere(alignment, scored, embedder, cal, scale, FLAG_AT)
     whole = sentence_omissions(alignment, scored)
     flags += whole

@@ -313,6 +313,11 @@ def anchor_words(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)} | {w.lower() for w in _LATIN.findall(text)}
 
 
+def anchor_balance(own: set[str], english: set[str]) -> int:
+    """Anchors of a Chinese text its English lacks, less those it has."""
+    return len(own - english) - len(own & english)
+
+
 def lexical_cover(alignment: Alignment, units: list[Unit], model: WordModel | None = None) -> None:
     """Set ``lex``, ``anchors`` and ``word`` of each unit from the CC-CEDICT lexicon and the document's own
     word model (:mod:`~aligner.omissions.wordmodel`): evidence independent of the encoder that still works
@@ -329,8 +334,7 @@ def lexical_cover(alignment: Alignment, units: list[Unit], model: WordModel | No
             english[u.en] = set(english_keys(text)), anchor_words(text), english_tokens(text)
         keys, anchors, tokens = english[u.en]
         u.lex = coverage(u.clause.text, keys)
-        own = anchor_words(u.clause.text)
-        u.anchors = len(own - anchors) - len(own & anchors)
+        u.anchors = anchor_balance(anchor_words(u.clause.text), anchors)
         zh = chinese_tokens(u.clause.text)
         u.word = float(np.clip(words.units(zh, tokens), -Z_CLIP, Z_CLIP)) if zh else 0.0
 

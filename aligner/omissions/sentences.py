@@ -60,7 +60,7 @@ from . import boilerplate
 from .calibrate import pair_scale, robust_scale, sigmoid
 from .clauses import en_size, zh_size
 from .carriers import Carriers
-from .detect import ANCHOR_CLIP, PairCalibration, anchor_words, en_pieces
+from .detect import ANCHOR_CLIP, PairCalibration, anchor_balance, anchor_words, en_pieces
 from .embed import Embedder
 from .wordmodel import WordModel, chinese_tokens, english_tokens
 
@@ -156,6 +156,13 @@ def candidates(alignment: Alignment, unaligned: list[tuple[int, int]], displaced
             host = alignment.beads[n].zh
             out.append(Candidate(i, k, n, True, tuple(sorted(host + (i,))), host))
     return out
+
+
+def judge(alignment: Alignment, unaligned: list[tuple[int, int]], embedder: Embedder, sim: np.ndarray,
+          cal: PairCalibration, scale: float, model: WordModel | None = None) -> list[Candidate]:
+    """The candidates (:func:`candidates`, with the :func:`displaced_beads`), scored (:func:`score`)."""
+    found = candidates(alignment, unaligned, displaced_beads(alignment, sim, scale))
+    return score(alignment, found, embedder, sim, cal.aligned, cal.near_miss, model)
 
 
 def displaced_beads(alignment: Alignment, sim: np.ndarray, scale: float) -> set[int]:
@@ -304,7 +311,7 @@ def _anchors(alignment: Alignment, c: Candidate) -> float:
     own = anchor_words(alignment.zh[c.sentence].text).difference(
         *(anchor_words(alignment.zh[x].text) for x in c.zh_without))
     english = set().union(*(anchor_words(alignment.en[j].text) for j in alignment.beads[c.host].en))
-    return float(np.clip(len(own - english) - len(own & english), -ANCHOR_CLIP, ANCHOR_CLIP))
+    return float(np.clip(anchor_balance(own, english), -ANCHOR_CLIP, ANCHOR_CLIP))
 
 
 class LengthFit:
@@ -376,7 +383,7 @@ class DictionaryWords:
         siblings = set().union(*(chinese_tokens(alignment.zh[x].text) for x in c.zh_without))
         distinct = [w for w in dict.fromkeys(tokens) if w not in siblings]
         translated = sum(1 for w in distinct if not self.senses[c.sentence].get(w, frozenset()).isdisjoint(host)
-                         or any(self.model.table.get((w, e), 0.0) >= WORD_TRANSLATION_AT for e in host))
+                         or any(self.model.prob(w, e) >= WORD_TRANSLATION_AT for e in host))
         host_tokens = tuple(t for j in en for t in english_tokens(alignment.en[j].text))
         best = max(self.model.explain(tokens, english_tokens(alignment.en[j].text))
                    for j in _span(alignment, en, DICT_REACH))

@@ -39,13 +39,14 @@ def english_tokens(text: str) -> tuple[str, ...]:
 class WordModel:
     """t(Chinese word | English key), and the document's typical score of an aligned pair."""
 
-    def __init__(self, table: dict[tuple[str, str], float], mid: float, spread: float):
-        self.table = table
+    def __init__(self, table: dict[str, dict[str, float]], mid: float, spread: float):
+        self.table = table  # Chinese word -> {English key: t(word | key)}
         self.mid = mid
         self.spread = spread
-        self._by_word: dict[str, dict[str, float]] = defaultdict(dict)  # w -> {e: t(w | e)}
-        for (w, e), p in table.items():
-            self._by_word[w][e] = p
+
+    def prob(self, word: str, key: str) -> float:
+        """t(word | key); 0 for a pair never seen together."""
+        return self.table.get(word, {}).get(key, 0.0)
 
     @classmethod
     def of(cls, alignment: Alignment) -> "WordModel":
@@ -67,7 +68,7 @@ class WordModel:
         size = len(en) + 1
         total = 0.0
         for w in zh:
-            known = self._by_word.get(w, {})
+            known = self.table.get(w, {})
             if len(known) < len(counts):
                 found = [(p, counts[e]) for e, p in known.items() if e in counts]
             else:
@@ -89,7 +90,7 @@ def _counts(en: tuple[str, ...]) -> Counter:
     return counts
 
 
-def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[tuple[str, str], float]:
+def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, dict[str, float]]:
     """EM over every (Chinese word, English word) cell of every pair at once: a cell's share of its Chinese
     word's probability mass (E step), then each pair type's share of its English word's counts (M step)."""
     index: dict[tuple[str, str], int] = {}
@@ -115,4 +116,7 @@ def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[tuple[s
         shares = values / np.bincount(groups, values)[groups]
         counts = np.bincount(types, shares, minlength=len(index))
         table = counts / np.bincount(type_en, counts)[type_en]
-    return dict(zip(index, table.tolist()))
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for (w, e), p in zip(index, table.tolist()):
+        out[w][e] = p
+    return dict(out)
