@@ -69,7 +69,7 @@ def _detach_stdout() -> None:
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_version(), prog_name="aligner")
 def main():
-    """Align a Chinese text with its translation, sentence by sentence."""
+    """Align a Chinese text with its English translation, sentence by sentence."""
 
 
 def _register():

@@ -63,7 +63,7 @@ def plan_outputs(prefix: str, formats: Iterable[str], inputs: Sequence[str] = ()
             raise InputError(f"{path}: is a directory, cannot write the output there")
         for other in inputs:
             if _same_file(path, other):
-                raise InputError(f"{path}: is the input {other}; writing it would destroy the input, "
+                raise InputError(f"output {path} would overwrite the input {other} (the same file); "
                                  "give another -o PREFIX")
     for i, path in enumerate(paths):
         for other in paths[:i]:

@@ -183,7 +183,7 @@ def test_default_prefix_landing_on_the_english_input_is_refused(tmp_path):
     en.write_text(EN, encoding="utf-8")
     before = snapshot(tmp_path)
     code, out = align(zh, en)
-    assert code == 2 and one_error(out, "book.json", "is the input"), out
+    assert code == 2 and one_error(out, "book.json", "overwrite the input"), out
     assert snapshot(tmp_path) == before
 
 
@@ -193,7 +193,7 @@ def test_output_prefix_making_an_input_an_output_is_refused(tmp_path):
     en.write_text(EN, encoding="utf-8")
     before = snapshot(tmp_path)
     code, out = align(zh, en, "-o", tmp_path / "chap")
-    assert code == 2 and one_error(out, "chap.tsv", "is the input"), out
+    assert code == 2 and one_error(out, "chap.tsv", "overwrite the input"), out
     assert snapshot(tmp_path) == before
 
 
@@ -203,7 +203,7 @@ def test_output_linked_to_an_input_is_refused(tmp_path, pair, link):
     link(pair[1], tmp_path / "x.tsv")
     before = snapshot(tmp_path)
     code, out = align(*pair, "-o", tmp_path / "x")
-    assert code == 2 and one_error(out, "x.tsv", "is the input"), out
+    assert code == 2 and one_error(out, "x.tsv", "overwrite the input"), out
     assert snapshot(tmp_path) == before
 
 
@@ -223,7 +223,7 @@ def test_outputs_are_checked_before_the_inputs_are_read(tmp_path):
     zh.write_text(ZH, encoding="utf-8")
     en.write_bytes(b"\x00\x01binary")
     code, out = align(zh, en)
-    assert code == 2 and one_error(out, "is the input"), out
+    assert code == 2 and one_error(out, "overwrite the input"), out
 
 
 def test_unwritable_output_folder_is_refused_up_front(tmp_path, pair, monkeypatch):
