@@ -40,7 +40,8 @@ def _terminate_as_exit():
         raise SystemExit(128 + signum)
 
     previous = signal.signal(signal.SIGTERM, terminate)
-    return lambda: signal.signal(signal.SIGTERM, previous)
+    # None: the previous handler was not set from Python; the default is the closest
+    return lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def emit(line: str) -> None:
