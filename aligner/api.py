@@ -9,9 +9,10 @@ import numpy as np
 
 from .encoders import Encoder, encoder_signature, get_encoder
 from .errors import InputError
-from .language import chinese_locale, detect_language
+from .language import chinese_locale, detect_language, has_detectable_text, language_tag
 from .lexicon import lexical_vectors, translates
 from .model import Alignment, Bead, Sentence
+from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
 from .segment.chinese import to_simplified
 from .result_cache import ResultStore, result_key
@@ -183,26 +184,46 @@ def _locale(sentences: list[Sentence], lang: str) -> str:
 
 
 def read_pair(zh_path: str, en_path: str, *, presplit: bool = False, src_lang: str | None = None,
-              tgt_lang: str | None = None) -> tuple[list[Sentence], list[Sentence], str, str, list[str]]:
-    """Read and segment two files; returns the sentences, the languages, and notes for the user."""
+              tgt_lang: str | None = None, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+              ) -> tuple[list[Sentence], list[Sentence], str, str, list[str]]:
+    """Read and segment two files (either may be ``-``, standard input, but not both); returns the
+    sentences, the languages, and notes for the user. Each file is refused above ``max_bytes``."""
     from .readers import read_document
+    from .readers.source import STDIN, display_name
 
+    for lang, what in ((src_lang, "src_lang"), (tgt_lang, "tgt_lang")):
+        if lang is not None:
+            language_tag(lang, what)
+    if zh_path == en_path == STDIN:
+        raise InputError("both inputs are '-': standard input can be only one of them")
     notes = []
     sides = []
     for path, lang in ((zh_path, src_lang), (en_path, tgt_lang)):
-        doc = read_document(path, presplit=presplit)
+        doc = read_document(path, presplit=presplit, max_bytes=max_bytes)
+        name = display_name(path)
         if doc.encoding not in ("utf-8", "utf-8-sig"):
-            notes.append(f"{path}: read as {doc.encoding}")
-        detected = detect_language("\n".join(doc.paragraphs[:200]))
+            notes.append(f"{name}: read as {doc.encoding}")
+        text = "\n".join(doc.paragraphs[:200])
+        # Without letters (digits, punctuation, emoji) or in a script detection cannot tell apart
+        # (Arabic), detection said "en" and the error blamed "the same language".
+        if not (has_detectable_text(text) if lang is None else any(ch.isalpha() for ch in text)):
+            raise InputError(f"{name}: no text in a language we can align (only digits, punctuation, symbols"
+                             + (" or an unsupported script; give its language with --src-lang/--tgt-lang if it "
+                                "is text)" if lang is None else ")"))
+        detected = detect_language(text)
         lang = lang or detected
         sentences = presegmented(doc.presplit) if doc.presplit is not None else segment(doc.paragraphs, lang)
         if not sentences:
-            raise InputError(f"{path}: no sentences found")
+            raise InputError(f"{name}: no sentences found")
         sides.append((sentences, lang, detected))
     (src, sl, src_detected), (tgt, tl, tgt_detected) = sides
-    if sl == tl or (src_detected == tgt_detected and not (src_lang and tgt_lang)):
-        raise InputError(f"{zh_path} and {en_path}: both files look like the same language ({src_detected}); "
+    names = f"{display_name(zh_path)} and {display_name(en_path)}"
+    if src_detected == tgt_detected and not (src_lang and tgt_lang):
+        raise InputError(f"{names}: both files look like the same language ({src_detected}); "
                          "give the source text and its translation (or set both --src-lang and --tgt-lang)")
+    if sl == tl:  # set so by --src-lang/--tgt-lang: advising to set them, as above, is no help
+        raise InputError(f"{names}: source and target are both {sl}; give a text and its translation "
+                         "in two languages")
     return src, tgt, sl, tl, notes
 
 

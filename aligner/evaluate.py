@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .errors import InputError
+from .readers.source import DEFAULT_MAX_INPUT_BYTES, read_input
 
 Indexes = tuple[int, ...]
 BeadPair = tuple[Indexes, Indexes]
@@ -40,18 +41,21 @@ def _parse_indexes(field: str) -> Indexes:
     return tuple(int(x) for x in inner.split(",")) if inner.strip() else ()
 
 
-def read_beads(path: str | Path) -> list[BeadPair]:
+def read_text_lines(path: str | Path, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> list[str]:
+    """A UTF-8 file's lines (a byte-order mark is allowed), read through :func:`read_input`'s checks."""
+    data = read_input(str(path), max_bytes)
+    try:
+        return data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def read_beads(path: str | Path, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> list[BeadPair]:
     """Read a bead file: one ``[src]:[tgt]`` (optionally ``:score``) per line, blank lines skipped.
 
     The order of indexes inside a bead is kept as written (Vecalign compares them as tuples).
     """
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    lines = read_text_lines(path, max_bytes)
 
     beads: list[BeadPair] = []
     for lineno, line in enumerate(lines, start=1):

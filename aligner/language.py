@@ -9,6 +9,12 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W\d_]+")
+# Letters of the scripts we detect and segment: Han, kana, Hangul, Latin, Greek, Cyrillic.
+_SEGMENTED_LETTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+                               r"A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff]")
+# BCP 47's shape, enough to keep junk (control characters, spaces, "x<y") out of TMX attributes and
+# segmenter names: a 2-3 letter primary language, then hyphenated subtags (zh-Hant-TW, en-GB, de-1996).
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 # A few hundred of the commonest words would be overkill: these separate the languages we segment.
 _STOPWORDS = {
@@ -22,6 +28,19 @@ _STOPWORDS = {
     "is": "og að í á er ekki sem við til það var með hann um en af".split(),
     "sv": "och att det som en på är av för med till den har inte om".split(),
 }
+
+
+def language_tag(value: str, what: str) -> str:
+    """``value`` if it is shaped like a language tag (``zh``, ``en-GB``, ``zh-Hant-TW``), else ValueError naming ``what``."""
+    if not isinstance(value, str) or not _LANGUAGE_TAG.fullmatch(value):
+        raise ValueError(f"{what} {value!r}: not a language tag (e.g. zh, en, zh-TW: letters, digits and hyphens)")
+    return value
+
+
+def has_detectable_text(text: str) -> bool:
+    """True when ``text`` has letters of a script :func:`detect_language` tells apart (not only digits,
+    punctuation, emoji, or a script such as Arabic that it would call English)."""
+    return _SEGMENTED_LETTER.search(text) is not None
 
 
 def detect_language(text: str) -> str:

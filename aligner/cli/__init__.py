@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 
 import click
 
-from ..errors import AlignerError
+from ..errors import AlignerError, InputError
 from ..signature import package_version
 
 
@@ -36,6 +39,7 @@ class _Group(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx):
+        restore = _terminate_as_exit()
         try:
             return super().invoke(ctx)
         except AlignerError as exc:
@@ -44,6 +48,45 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("aligner: interrupted", err=True)
             sys.exit(130)
+        finally:
+            restore()
+
+
+def _terminate_as_exit():
+    """Make SIGTERM raise SystemExit, so ``finally`` blocks run (removing temporary files) as for Ctrl-C;
+    returns the function that puts the previous handler back."""
+    if threading.current_thread() is not threading.main_thread():  # signal handlers: main thread only
+        return lambda: None
+
+    def terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    # None: the previous handler was not set from Python; the default is the closest
+    return lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def emit(line: str) -> None:
+    """Print a result line on stdout. A reader that went away (``| head``) ends the run quietly; a
+    stdout that cannot be written (``> /dev/full``) is one error line: the output files are complete."""
+    try:
+        click.echo(line)
+    except BrokenPipeError:
+        _detach_stdout()
+        sys.exit(0)
+    except OSError as exc:
+        _detach_stdout()
+        raise InputError(f"cannot write to standard output ({exc.strerror or exc})") from None
+
+
+def _detach_stdout() -> None:
+    # Python flushes stdout again at exit and would print a second error: point it at /dev/null.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests' captured stdout)
+        pass
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,8 +7,8 @@ import sys
 import click
 
 from ..api import align_sentences, read_pair
-from ..export import ALL_FORMATS, EXPORTERS, write_outputs
-from . import main
+from ..export import ALL_FORMATS, EXPORTERS, plan_outputs, write_outputs
+from . import emit, main
 from .options import default_prefix, pair_options, parse_formats
 from .review import expand_review
 
@@ -20,11 +20,13 @@ from .review import expand_review
                    "(default: tmx,tsv,beads,json).")
 @click.option("--tsv-header", is_flag=True, help="Write a header line in the TSV.")
 def align_command(zh_file, en_file, prefix, presplit, encoder, options, src_lang, tgt_lang, src_locale,
-                  quiet, formats, tsv_header):
+                  quiet, max_bytes, formats, tsv_header):
     """Align ZH_FILE with its translation EN_FILE."""
     formats = expand_review(parse_formats(formats, known=(*ALL_FORMATS, "review"))) if formats else list(EXPORTERS)
     prefix = default_prefix(zh_file, prefix)
-    src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang)
+    plan_outputs(prefix, formats, inputs=(zh_file, en_file))  # before the work: refused outputs cost nothing
+    src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang,
+                                          max_bytes=max_bytes)
     if not quiet:
         for note in notes:
             click.echo(f"aligner: {note}", err=True)
@@ -38,4 +40,4 @@ def align_command(zh_file, en_file, prefix, presplit, encoder, options, src_lang
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
         click.echo(f"aligner: {len(src)} × {len(tgt)} sentences, {len(alignment.beads)} beads ({summary})", err=True)
         for path in written:
-            click.echo(path)
+            emit(path)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from . import main
+from . import emit, main
 from ..encoders import list_encoders
 
 
@@ -17,7 +17,7 @@ def encoders_command(as_json: bool) -> None:
     dimension and its signature (what the cache and the output signature record)."""
     rows = list_encoders()
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        emit(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = [("name", "installed", "dim", "signature")]
     for row in rows:
@@ -25,4 +25,4 @@ def encoders_command(as_json: bool) -> None:
         table.append((row["name"], installed, str(row["dim"]), row["signature"] or "-"))
     widths = [max(len(line[col]) for line in table) for col in range(len(table[0]) - 1)]
     for line in table:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths)) + "  " + line[-1])
+        emit("  ".join(cell.ljust(width) for cell, width in zip(line, widths)) + "  " + line[-1])

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
+from pathlib import Path, PurePath
 
 import click
 
-from . import main
+from . import emit, main
 from ..errors import InputError
-from ..evaluate import evaluate, merge_by_verse, read_beads
+from ..evaluate import evaluate, merge_by_verse, read_beads, read_text_lines
+from .options import max_input_size_option
 from ..signature import format_signature, make_signature
 
 
@@ -23,7 +25,9 @@ from ..signature import format_signature, make_signature
 @click.option("--glob", "pattern", default="*", show_default=True,
               help="Which files of a GOLD folder are gold bead files.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
-def eval_command(gold: Path, test: Path, verses: tuple[Path, Path] | None, pattern: str, as_json: bool) -> None:
+@max_input_size_option
+def eval_command(gold: Path, test: Path, verses: tuple[Path, Path] | None, pattern: str, as_json: bool,
+                 max_bytes: int) -> None:
     """Score the alignment(s) TEST against GOLD: strict/lax precision, recall and F1 (Vecalign's
     definition, micro-averaged over documents), unaligned-sentence scores and strict F1 per bead type.
 
@@ -31,10 +35,10 @@ def eval_command(gold: Path, test: Path, verses: tuple[Path, Path] | None, patte
     a TEST folder has the same name or the same stem (test0.defr -> test0.beads).
     """
     pairs = _pair_files(gold, test, pattern)
-    gold_docs = [_read_nonempty(g) for g, _ in pairs]
-    test_docs = [_read_nonempty(t) for _, t in pairs]
+    gold_docs = [_read_nonempty(g, max_bytes) for g, _ in pairs]
+    test_docs = [_read_nonempty(t, max_bytes) for _, t in pairs]
     if verses:
-        src_verses, tgt_verses = (_read_verses(p) for p in verses)
+        src_verses, tgt_verses = (_read_verses(p, max_bytes) for p in verses)
         test_docs = [merge_by_verse(doc, src_verses, tgt_verses) for doc in test_docs]
 
     result = evaluate(gold_docs, test_docs)
@@ -43,10 +47,10 @@ def eval_command(gold: Path, test: Path, verses: tuple[Path, Path] | None, patte
         result["files"] = [[str(g), str(t)] for g, t in pairs]
         result["signature"] = signature
         result["signature_line"] = format_signature(signature)
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        emit(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        click.echo(_table(result))
-        click.echo(format_signature(signature))
+        emit(_table(result))
+        emit(format_signature(signature))
 
 
 def _pair_files(gold: Path, test: Path, pattern: str) -> list[tuple[Path, Path]]:
@@ -57,24 +61,45 @@ def _pair_files(gold: Path, test: Path, pattern: str) -> list[tuple[Path, Path]]
     if gold.is_dir():
         if not test.is_dir():
             raise InputError(f"{test}: gold {gold} is a folder, so the test must be a folder too")
+        for folder in (gold, test):
+            _check_listable(folder)
+        # Only files inside GOLD: '../*' or '/etc/*' would score (or, as test counterparts, pick) files
+        # from anywhere.
+        if PurePath(pattern).is_absolute() or ".." in PurePath(pattern).parts:
+            raise InputError(f"--glob {pattern!r}: must name files inside {gold} (no '..', no absolute path)")
         try:
             gold_files = sorted(p for p in gold.glob(pattern) if p.is_file() and not p.name.startswith("."))
         except (ValueError, NotImplementedError, IndexError) as exc:
-            # pathlib's own complaints about '', '.', '/abs/*': they were tracebacks
+            # pathlib's own complaints about '', '.': they were tracebacks
             raise InputError(f"--glob {pattern!r}: not a usable file pattern inside {gold} ({exc or 'invalid'})") \
                 from None
         if not gold_files:
             raise InputError(f"{gold}: no gold files matching {pattern!r}")
+        root = gold.resolve()
+        for path in gold_files:  # a symlinked folder inside GOLD can still lead out of it
+            if not path.parent.resolve().is_relative_to(root):
+                raise InputError(f"--glob {pattern!r}: matches {path}, in a folder outside {gold}")
         return [(g, _counterpart(g, test)) for g in gold_files]
     return [(gold, _counterpart(gold, test) if test.is_dir() else test)]
 
 
-def _read_nonempty(path: Path):
+def _check_listable(folder: Path) -> None:
+    # glob() and iterdir() on an unreadable folder said "no gold files" or raised PermissionError
+    try:
+        os.listdir(folder)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot read the folder ({exc.strerror or exc})") from None
+
+
+def _read_nonempty(path: Path, max_bytes: int):
     """A bead file's beads; an empty one is refused: the aligner never writes one, so it is a failed or
-    truncated run, and scoring it as 0.0 (or, as gold, scoring nothing) hid that."""
-    beads = read_beads(path)
+    truncated run, and scoring it as 0.0 (or, as gold, scoring nothing) hid that. So is one whose beads
+    are all ``[]:[]``: scoring ignores those, so it scored as an empty file."""
+    beads = read_beads(path, max_bytes)
     if not beads:
         raise InputError(f"{path}: no beads (empty bead file)")
+    if not any(src or tgt for src, tgt in beads):
+        raise InputError(f"{path}: no sentence in any bead (only []:[]), nothing to score")
     return beads
 
 
@@ -93,11 +118,8 @@ def _counterpart(gold_file: Path, test_dir: Path) -> Path:
     raise InputError(f"{gold_file}: several test files could be its counterpart in {test_dir}: {names}")
 
 
-def _read_verses(path: Path) -> list[str]:
-    try:
-        verses = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read verse file ({exc})") from None
+def _read_verses(path: Path, max_bytes: int) -> list[str]:
+    verses = [line.strip() for line in read_text_lines(path, max_bytes)]
     if not any(verses):
         raise InputError(f"{path}: empty verse file (one verse id per sentence expected)")
     return verses

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 
 import click
 
 from ..errors import InputError
 from ..export import EXPORTERS
+from ..language import language_tag
+from ..readers.source import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, format_size, parse_size
 
 
 def pair_options(func):
@@ -30,6 +33,7 @@ def pair_options(func):
         click.option("--src-locale", default=None, metavar="TAG",
                      help="Language tag for the source in TMX (default: zh-CN or zh-TW by script)."),
         click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr."),
+        max_input_size_option,
         click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
         click.option("--cache-dir", default=None, type=click.Path(file_okay=False),
                      help="Embedding cache folder (default: the platform's user cache folder)."),
@@ -43,6 +47,12 @@ def pair_options(func):
     def with_encoder(*args, no_cache, cache_dir, device, batch_size, max_bead, params, **kwargs):
         from ..encoders import get_encoder
 
+        for key, option in (("src_lang", "--src-lang"), ("tgt_lang", "--tgt-lang"), ("src_locale", "--src-locale")):
+            if kwargs[key] is not None:
+                try:
+                    language_tag(kwargs[key], option)
+                except ValueError as exc:
+                    raise InputError(str(exc)) from None
         kwargs["options"] = search_options(params, max_bead)
         kwargs["encoder"] = get_encoder(kwargs.get("encoder"), cache=not no_cache, cache_dir=cache_dir,
                                         device=device, batch_size=batch_size)
@@ -53,6 +63,18 @@ def pair_options(func):
     return with_encoder
 
 
+def _max_input_size(ctx, param, value: str) -> int:
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise InputError(f"--max-input-size: {exc}") from None
+
+
+max_input_size_option = click.option(
+    "--max-input-size", "max_bytes", default=format_size(DEFAULT_MAX_INPUT_BYTES), metavar="SIZE",
+    callback=_max_input_size, show_default=True, help="Refuse an input file larger than this (e.g. 200M, 1G, bytes).")
+
+
 def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
     """``--param KEY=VALUE`` pairs as SearchParams keyword arguments, typed like the defaults."""
     from dataclasses import fields
@@ -61,6 +83,7 @@ def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
 
     known = {f.name: f for f in fields(SearchParams)}
     options: dict = {"max_bead": max_bead} if max_bead else {}
+    given = {"max_bead": f"--max-bead {max_bead}"} if max_bead else {}
     for item in params:
         key, sep, value = item.partition("=")
         key = key.strip().replace("-", "_")
@@ -68,9 +91,14 @@ def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
             raise InputError(f"--param {item!r}: expected KEY=VALUE with KEY one of {', '.join(known)}")
         kind = type(known[key].default)
         try:
-            options[key] = _param_value(kind, value)
+            parsed = _param_value(kind, value)
         except ValueError as exc:
             raise InputError(f"--param {item!r}: {key} takes {exc}") from None
+        # Two different values for one parameter: the last one silently won.
+        if key in options and options[key] != parsed:
+            raise InputError(f"--param {item!r} conflicts with {given[key]}: give {key} once")
+        options[key] = parsed
+        given[key] = f"--param {item!r}"
     try:
         SearchParams(**options)
     except ValueError as exc:
@@ -96,6 +124,9 @@ def _param_value(kind: type, value: str):
 def default_prefix(zh_file: str, prefix: str | None) -> str:
     if prefix and os.path.basename(prefix) not in ("", ".", ".."):
         return prefix
+    # Standard input or a pipe (<(cmd) is /dev/fd/63) has no folder of its own to write next to.
+    if zh_file == STDIN or _is_pipe(zh_file):
+        raise InputError(f"{display_name(zh_file)}: not a file the outputs can be written next to; give -o PREFIX")
     # -o out/ (or -o .) names a folder: the outputs go in it, named as by default. Taken as a
     # prefix it gave hidden files, out/.tmx (or ..tmx).
     base = os.path.basename(zh_file)
@@ -104,6 +135,13 @@ def default_prefix(zh_file: str, prefix: str | None) -> str:
             base = base[: -len(suffix)]
     base = base.removesuffix(".zh")
     return os.path.join(prefix if prefix else os.path.dirname(zh_file), base)
+
+
+def _is_pipe(path: str) -> bool:
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:  # missing or unreadable: reading it says so
+        return False
 
 
 def parse_formats(value: str | None, known=tuple(EXPORTERS)) -> list[str]:

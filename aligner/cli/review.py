@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import main
+from . import emit, main
 from .options import default_prefix, pair_options
 
 # Exit status of --fail-on-omission when something other than boilerplate is flagged: distinct from
@@ -28,13 +28,15 @@ def expand_review(formats: list[str]) -> list[str]:
 @click.option("--fail-on-omission", is_flag=True,
               help=f"Exit with status {OMISSION_EXIT} when any omission or addition (not boilerplate) is flagged.")
 def review_command(zh_file, en_file, prefix, presplit, encoder, options, src_lang, tgt_lang, src_locale,
-                   quiet, fail_on_omission):
+                   quiet, max_bytes, fail_on_omission):
     """Align ZH_FILE with EN_FILE and report what the English leaves out."""
     from ..api import align_sentences, read_pair
-    from ..export import review_provider, write_outputs
+    from ..export import plan_outputs, review_provider, write_outputs
 
     prefix = default_prefix(zh_file, prefix)
-    src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang)
+    plan_outputs(prefix, REVIEW_FORMATS, inputs=(zh_file, en_file))  # before the work: refused outputs cost nothing
+    src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang,
+                                          max_bytes=max_bytes)
     if not quiet:
         for note in notes:
             click.echo(f"aligner: {note}", err=True)
@@ -50,6 +52,6 @@ def review_command(zh_file, en_file, prefix, presplit, encoder, options, src_lan
         click.echo(f"aligner: coverage {s['coverage']:.1%}, {s['omissions']} flagged"
                    + (f" ({kinds})" if kinds else ""), err=True)
         for path in written:
-            click.echo(path)
+            emit(path)
     if fail_on_omission and result.omissions:
         sys.exit(OMISSION_EXIT)

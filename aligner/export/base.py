@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import time
 from abc import ABC, abstractmethod
 from typing import BinaryIO, Callable, ClassVar, Mapping
 
 from ..model import Alignment
 
 Writer = Callable[[BinaryIO], None]
+
+_TEMP_PREFIX = ".aligner-"
+_TEMP = re.compile(r"\.aligner-(\d+)-[0-9a-f]{12}\.tmp")
+# A temporary file older than this is a leftover even if its pid is alive again (reused).
+STALE_TEMP_SECONDS = 3600
 
 
 class Exporter(ABC):
@@ -37,12 +44,16 @@ def atomic_write_many(writers: Mapping[str, Writer]) -> list[str]:
 
     Every file is first written to a temporary file in its target directory (so the final
     ``os.replace`` is a rename on one filesystem, hence atomic); only when all have been
-    written are they moved into place. On any error the temporary files are removed.
+    written are they moved into place. On any error, Ctrl-C or SIGTERM (which the CLI turns into
+    SystemExit) the temporary files are removed; those a SIGKILL left behind are removed by the next
+    run writing to the same folder.
     """
+    for directory in {os.path.dirname(path) or "." for path in writers}:
+        remove_stale_temps(directory)
     staged: list[tuple[str, str]] = []
     try:
         for path, writer in writers.items():
-            tmp = _temp_name(path)
+            tmp = temp_name(os.path.dirname(path))
             # os.open with 0o666 lets the umask decide the final permissions, as for a plain
             # open(); tempfile would leave the outputs private (0o600).
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -63,12 +74,42 @@ def atomic_write_many(writers: Mapping[str, Writer]) -> list[str]:
     return [path for _, path in staged]
 
 
-def atomic_write(path: str, writer: Writer) -> str:
-    """Write one file atomically: readers see the old content or the complete new one."""
-    return atomic_write_many({path: writer})[0]
+def temp_name(directory: str) -> str:
+    """A fresh temporary name in ``directory``: a dot-file (a glob for PREFIX.* never sees a half-written
+    output), short whatever the output's name (no name-length limit to hit), carrying our pid so a later
+    run can tell a killed run's leftovers from a live run's files."""
+    return os.path.join(directory, f"{_TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.tmp")
 
 
-def _temp_name(path: str) -> str:
-    directory, base = os.path.split(path)
-    # A dot-file, so a glob for PREFIX.* in the directory never sees a half-written output.
-    return os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
+def remove_stale_temps(directory: str) -> list[str]:
+    """Remove the temporary files of runs that were killed (SIGKILL, power cut): those whose process is
+    gone, or older than STALE_TEMP_SECONDS (the pid may have been reused). Returns the paths removed."""
+    removed = []
+    try:
+        names = [name for name in os.listdir(directory) if name.startswith(_TEMP_PREFIX)]
+    except OSError:
+        return removed  # an unreadable folder: the write that follows reports it
+    for name in names:
+        match = _TEMP.fullmatch(name)
+        path = os.path.join(directory, name)
+        try:
+            if match and (not _alive(int(match.group(1)))
+                          or time.time() - os.lstat(path).st_mtime > STALE_TEMP_SECONDS):
+                os.unlink(path)
+                removed.append(path)
+        except OSError:  # removed meanwhile by its own run, or not ours to remove
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    # On Windows os.kill(pid, 0) terminates the process: there, leftovers go by age only.
+    if pid == os.getpid() or os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except PermissionError:  # another user's live process
+        return True
+    except (ProcessLookupError, OverflowError):  # gone, or not a pid at all
+        return False
+    return True

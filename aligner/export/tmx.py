@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
+from ..errors import InputError
 from ..model import Alignment, Bead
 from ..signature import format_signature, package_version
 from .base import Exporter
@@ -31,11 +32,23 @@ def tmx_date(when: datetime) -> str:
 
 
 def creation_time() -> datetime:
-    # SOURCE_DATE_EPOCH (reproducible-builds.org) makes the output byte-for-byte reproducible.
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    return datetime.now(timezone.utc)
+    """Now, or SOURCE_DATE_EPOCH (reproducible-builds.org: the output then is byte-for-byte reproducible).
+
+    A set but malformed or out-of-range value is an error, as that specification asks: ignoring it
+    would silently break the reproducibility it was set for.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.now(timezone.utc)
+    try:
+        if not epoch.isdecimal():
+            raise ValueError
+        when = datetime.fromtimestamp(int(epoch), timezone.utc)
+        tmx_date(when)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(f"SOURCE_DATE_EPOCH={epoch[:40]!r}: not a time (seconds since 1970, up to year 9999)") \
+            from None
+    return when
 
 
 class TmxExporter(Exporter):

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import codecs
-import os
+import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from .source import DEFAULT_MAX_INPUT_BYTES, display_name, read_input
 
-# Encodings we accept when a file is not UTF-8; charset-normalizer chooses among them. Single-byte
-# encodings are left out on purpose: they decode any bytes, so corrupt files would pass as text.
-_LEGACY = ["gb18030", "big5"]
+# Encodings we accept when a file is not UTF-8. Single-byte encodings are left out on purpose: they
+# decode any bytes, so corrupt files would pass as text. Listed in order of preference on a tie: most
+# GBK bytes are valid Big5 too (and the reverse), and mainland text is the commoner.
+_LEGACY = ("gb18030", "big5")
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060"
+_CJK_PUNCTUATION = re.compile("[\u3000-\u303f\uff00-\uffef]")
 
 
 @dataclass
@@ -41,13 +45,44 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=_LEGACY).best()
-    if best is None or _looks_binary(str(best).encode("utf-8")):
+    readings = []
+    for encoding in _LEGACY:
+        try:
+            readings.append((data.decode(encoding), encoding))
+        except UnicodeDecodeError:
+            pass
+    # max keeps the first (GB18030) on a tie
+    best = max(readings, key=lambda reading: common_share(reading[0])) if readings else None
+    if best is None or _looks_binary(best[0].encode("utf-8")):
         line = data[: utf8_error.start].count(b"\n") + 1
         raise InputError(f"{name}:{line}: cannot decode the text (not UTF-8, UTF-16, GB18030 or Big5)")
-    return str(best), best.encoding
+    return best
+
+
+@lru_cache(maxsize=1)
+def _common_han() -> frozenset[str]:
+    """The commonest Han characters: GB2312's level 1 (3755, Simplified) and Big5's level 1 (5401, Traditional)."""
+    codes = [("gb2312", bytes((lead, trail))) for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)]
+    codes += [("big5", bytes((lead, trail))) for lead in range(0xA4, 0xC7) for trail in (*range(0x40, 0x7F),
+              *range(0xA1, 0xFF)) if (lead, trail) <= (0xC6, 0x7E)]
+    chars = set()
+    for encoding, code in codes:
+        try:
+            chars.add(code.decode(encoding))
+        except UnicodeDecodeError:  # the few unassigned codes at the end of a level
+            pass
+    return frozenset(chars)
+
+
+def common_share(text: str) -> float:
+    """Share of the non-ASCII characters (CJK punctuation aside) that are common Han characters.
+
+    Text read with the wrong one of GB18030 and Big5 turns into rare characters, symbols and kana
+    ("中文" in GBK read as Big5 is "笢恅"), so the right reading scores near 1 and the wrong one far lower.
+    """
+    common = _common_han()
+    chars = [ch for ch in text if ord(ch) > 0x7F and not _CJK_PUNCTUATION.match(ch)]
+    return sum(ch in common for ch in chars) / len(chars) if chars else 0.0
 
 
 def _no_nul(text: str, name: str) -> str:
@@ -72,21 +107,13 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
-def read_document(path: str, *, presplit: bool = False) -> Document:
-    """Read a plain-text file: each non-empty line is a paragraph.
+def read_document(path: str, *, presplit: bool = False, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Document:
+    """Read a plain-text file (or ``-``, standard input): each non-empty line is a paragraph.
 
     With ``presplit`` each non-empty line is one sentence and blank lines separate paragraphs.
     """
-    if not os.path.exists(path):
-        raise InputError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory, not a text file")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    text, encoding = decode_bytes(data, path)
+    name = display_name(path)
+    text, encoding = decode_bytes(read_input(path, max_bytes), name)
     # U+FEFF inside the text is a byte-order mark left by concatenating files: invisible, it made a
     # visually blank line a sentence (shifting --presplit indexes) and was copied into the outputs.
     text = text.replace("\ufeff", "")
@@ -94,7 +121,7 @@ def read_document(path: str, *, presplit: bool = False) -> Document:
     # a line of only zero-width characters looks blank and is one (kept inside text: ZWJ joins emoji)
     lines = [line if line.strip(_ZERO_WIDTH) else "" for line in lines]
     if not any(lines):
-        raise InputError(f"{path}: the file is empty (no text to align)")
+        raise InputError(f"{name}: the file is empty (no text to align)")
     doc = Document(path=path, encoding=encoding)
     if presplit:
         doc.presplit = []
