@@ -21,8 +21,8 @@ DOWNSAMPLE = 4
 COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
 MAX_PARAM = 1000.0  # largest weight or score a search parameter may have (a cosine is at most 1)
 # The range of each whole-number parameter, chosen so that the largest still finishes in reasonable time
-# (docs/algorithm.md, Parameters). lazy_reach beyond max_bead adds no run; band 100 searches 201 of every
-# row's cells, about 10x the default's time; lazy rounds stop anyway once no new run is wanted.
+# (docs/algorithm.md, Parameters: the largest together took 6x the defaults). lazy_reach beyond max_bead adds
+# no run; lazy rounds stop anyway once no new run is wanted.
 INT_RANGES = {"max_bead": (1, 8), "band": (0, 100), "lazy_reach": (0, 8), "lazy_rounds": (0, 10)}
 # The typical best 1-1 score for which skip and merge_penalty were tuned (USE on our documents).
 REFERENCE_SCORE = 0.41
