@@ -14,7 +14,7 @@ from .encoders.base import CheckedEncoder, check_vectors
 from .errors import InputError
 from .language import chinese_locale, detect_language
 from .lexicon import lexical_vectors, translates
-from .model import Alignment, Bead, Sentence, check_alignment
+from .model import Alignment, Bead, Sentence, check_alignment, check_beads
 from .segment import presegmented, segment
 from .segment.chinese import to_simplified
 from .result_cache import ResultStore, result_key
@@ -81,18 +81,17 @@ def align_sentences(
     found = store.get(key, len(src), len(tgt)) if store else None
     if found is None:
         found = _search(src, tgt, src_embed, tgt_embed, params)
+        check_beads(found[0], len(src), len(tgt))  # the last guard: no output covers less than the input
         if store:
             store.put(key, *found)
     beads, calibrated = found
     if calibrated:
         signature["calibrated"] = calibrated
-    alignment = Alignment(
+    return Alignment(
         zh=src, en=tgt, beads=beads, src_lang=src_lang, tgt_lang=tgt_lang,
         src_locale=src_locale or _locale(src, src_lang), tgt_locale=_locale(tgt, tgt_lang),
         signature=signature, src_vectors=src_embed.sentence_vectors(), tgt_vectors=tgt_embed.sentence_vectors(),
     )
-    check_alignment(alignment)  # the last guard: no output covers less than the input
-    return alignment
 
 
 def review_encoder(alignment: Alignment, encoder: Encoder | str | None,
@@ -134,6 +133,7 @@ class EmbeddingSource:
     """Embeddings of one side's sentences and of runs of consecutive sentences, computed on demand.
 
     Runs are embedded lazily and remembered, so the search pays only for the candidates it looks at.
+    ``encoder`` is the CheckedEncoder both sides share: the search trusts the vectors it gives.
     """
 
     def __init__(self, encoder: CheckedEncoder, texts: list[str], lang: str, progress: bool = False):

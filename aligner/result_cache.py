@@ -88,8 +88,7 @@ class ResultStore:
         tmp = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            data = json.dumps({"beads": [[list(b.zh), list(b.en), b.score] for b in beads], "calibrated": calibrated},
-                              allow_nan=False)
+            data = json.dumps({"beads": [[list(b.zh), list(b.en), b.score] for b in beads], "calibrated": calibrated})
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(data)

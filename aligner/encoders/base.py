@@ -75,7 +75,8 @@ def vectors_problem(vectors: np.ndarray, n_rows: int, dim: int | None = None) ->
     if n_rows and vectors.shape[1] == 0:
         return "rows of width 0"
     if dim is not None and n_rows and vectors.shape[1] != dim:
-        return f"{vectors.shape[1]}-wide rows where earlier ones were {dim} wide"
+        return (f"rows {vectors.shape[1]} wide where the vectors before them (this encoder's, or an "
+                f"alignment's) were {dim}")
     finite = np.isfinite(vectors).all(axis=1)
     if not finite.all():
         return f"NaN or infinity in row {int(np.argmin(finite))}"

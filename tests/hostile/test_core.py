@@ -223,7 +223,7 @@ def test_an_encoder_that_changes_width_between_calls(hash_encoder):
         calls.append(1)
         return unit(len(texts), 8 if len(calls) == 1 else 16)
 
-    with pytest.raises(EncoderError, match="16-wide rows where earlier ones were 8 wide"):
+    with pytest.raises(EncoderError, match="rows 16 wide where the vectors before them .* were 8"):
         align(SRC, TGT, encoder=Returns(varying), src_lang="en", tgt_lang="fr")
 
 
@@ -236,13 +236,13 @@ def test_the_cached_encoder_keeps_one_width(tmp_path):
 
     cached = CachedEncoder(Returns(varying, name="varying"), tmp_path)
     cached.encode(["a"])
-    with pytest.raises(EncoderError, match="earlier ones were 8 wide"):
+    with pytest.raises(EncoderError, match="rows 16 wide where .* were 8"):
         cached.encode(["b"])
 
 
 def test_review_with_an_encoder_of_another_width(hash_encoder):
     a = align(SRC, TGT, encoder=hash_encoder, src_lang="en", tgt_lang="fr")
-    with pytest.raises(EncoderError, match="earlier ones were 64 wide"):
+    with pytest.raises(EncoderError, match="rows 32 wide where .* were 64"):
         review(a, encoder=HashingEncoder(dim=32))
 
 
@@ -409,13 +409,18 @@ def test_review_refuses_a_bad_encoder(hash_encoder):
         review(_alignment(hash_encoder), encoder=5)
 
 
-def test_the_search_result_is_checked(monkeypatch, hash_encoder):
+@pytest.mark.parametrize("spoil, says", [
+    (lambda beads: beads[:-1], "each sentence must be in exactly one bead"),
+    (lambda beads: [replace(beads[0], score=float("nan"))] + beads[1:], "a score must be a finite number"),
+])
+def test_the_search_result_is_checked_before_it_is_stored(tmp_path, monkeypatch, spoil, says):
     import aligner.api as api
 
     real = api._search
-    monkeypatch.setattr(api, "_search", lambda *args: (real(*args)[0][:-1], {}))
-    with pytest.raises(InputError, match="each sentence must be in exactly one bead"):
-        align(SRC, TGT, encoder=hash_encoder, src_lang="en", tgt_lang="fr")
+    monkeypatch.setattr(api, "_search", lambda *args: (spoil(real(*args)[0]), {}))
+    with pytest.raises(InputError, match=says):
+        align(SRC, TGT, encoder=cached_hash(tmp_path), src_lang="en", tgt_lang="fr")
+    assert not list(tmp_path.glob("alignments/*"))
 
 
 # ---------------------------------------------------------------- 5. temporary files
