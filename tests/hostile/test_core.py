@@ -398,6 +398,20 @@ def test_review_refuses_an_unsound_alignment(hash_encoder, kind):
     assert one_line(err.value)
 
 
+@pytest.mark.parametrize("kind", ["missing bead", "bead twice", "nan score"])
+def test_load_alignment_uses_the_same_check(tmp_path, hash_encoder, kind):
+    from aligner.export import load_alignment
+    from aligner.export.json import alignment_to_dict
+
+    a = _alignment(hash_encoder)
+    BROKEN[kind](a)
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(alignment_to_dict(a)), encoding="utf-8")
+    with pytest.raises(InputError, match=f"^{re.escape(str(path))}: not an aligner alignment: bead") as err:
+        load_alignment(str(path))
+    assert one_line(err.value)
+
+
 @pytest.mark.parametrize("value", [None, "text", 5, [Bead((0,), (0,))]])
 def test_review_of_something_else(value):
     with pytest.raises(TypeError, match="expected an Alignment"):
