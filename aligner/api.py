@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
-from typing import Callable, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Callable
 
 import numpy as np
 

@@ -67,10 +67,11 @@ class ResultStore:
         ``n_tgt`` target sentences, or None (nothing stored, or an entry that fails the checks)."""
         path = self.folder / f"{key}.json"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = path.read_bytes()
+        except OSError:  # none stored
             return None
         try:
+            data = json.loads(raw.decode("utf-8"))
             beads = [Bead(tuple(zh), tuple(en), score) for zh, en, score in data["beads"]]
             check_beads(beads, n_src, n_tgt)
             calibrated = data["calibrated"]
@@ -104,7 +105,8 @@ class ResultStore:
                 Path(tmp).unlink(missing_ok=True)
 
     def remove_stale(self) -> None:
-        """Delete the temporary files of runs that were killed while writing."""
+        """Delete the temporary files of runs that were killed while writing. (A writer whose pid this process
+        cannot see, in another container, only loses that one entry: its os.replace fails and is ignored.)"""
         try:
             for path in self.folder.glob(f"{TEMP_PREFIX}*.tmp"):
                 pid = path.name[len(TEMP_PREFIX):].split("-", 1)[0]

@@ -86,9 +86,7 @@ def _checked(name: str, value, default):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not abs(value) <= MAX_PARAM:
             raise ValueError(f"{name} must be a number between -{MAX_PARAM:g} and {MAX_PARAM:g}")
         return float(value)
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string")
-    return str(value)
+    return str(value) if isinstance(value, str) else value  # choices: __post_init__ names them
 
 
 @dataclass(frozen=True)

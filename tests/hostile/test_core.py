@@ -337,12 +337,15 @@ CORRUPT_RESULTS = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(CORRUPT_RESULTS))
+@pytest.mark.parametrize("kind", sorted(CORRUPT_RESULTS) + ["not JSON", "not UTF-8"])
 def test_corrupt_result_cache_entries_are_recomputed(tmp_path, capsys, kind):
     good = align(SRC, TGT, encoder=cached_hash(tmp_path), src_lang="en", tgt_lang="fr")
     entry = _stored(tmp_path)
     stored = entry.read_text(encoding="utf-8")
-    _edit(entry, CORRUPT_RESULTS[kind])
+    if kind in CORRUPT_RESULTS:
+        _edit(entry, CORRUPT_RESULTS[kind])
+    else:
+        entry.write_bytes(stored.encode()[:40] if kind == "not JSON" else b"\xff" + stored.encode())
     again = align(SRC, TGT, encoder=cached_hash(tmp_path), src_lang="en", tgt_lang="fr")
     err = capsys.readouterr().err
     assert err.count("was corrupt") == 1 and "recomputed" in err, err
