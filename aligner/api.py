@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import re
 import sys
-from typing import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Callable
 
 import numpy as np
 
-from .encoders import Encoder, encoder_signature, get_encoder
+from .encoders import Encoder, encoder_signature, resolve_encoder
+from .encoders.base import CheckedEncoder, check_vectors
 from .errors import InputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_tag
 from .lexicon import lexical_vectors, translates
-from .model import Alignment, Bead, Sentence
+from .model import Alignment, Bead, Sentence, check_alignment, check_beads
 from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
 from .segment.chinese import to_simplified
 from .result_cache import ResultStore, result_key
-from .search import SearchParams, align_embeddings
+from .search import CALIBRATED, SearchParams, align_embeddings
 from .signature import make_signature
 
 # The encoder never needs more than this; longer inputs only cost time.
 MAX_ENCODER_CHARS = 2000
 _PROGRESS_BATCH = 1000  # sentences embedded between progress updates
+# Lone surrogates cannot be encoded (OpenCC, the encoders, every export): refused where text comes in.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TEXT_ARG = ("a text (str), a list of sentences (str) or a list of paragraphs (lists of str)")
 
 
 def align(
@@ -41,8 +47,11 @@ def align(
     list of sentences used as they are. A list of lists is taken as paragraphs of sentences.
     ``options`` are the search parameters of :class:`aligner.search.SearchParams` (``max_bead`` …).
     """
-    src, src_lang = _sentences(zh, src_lang)
-    tgt, tgt_lang = _sentences(en, tgt_lang)
+    for name, value in (("src_lang", src_lang), ("tgt_lang", tgt_lang), ("src_locale", src_locale)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} must be a language code such as 'zh' or 'en', or None; got {value!r}")
+    src, src_lang = _sentences(zh, src_lang, "zh")
+    tgt, tgt_lang = _sentences(en, tgt_lang, "en")
     return align_sentences(src, tgt, encoder=encoder, src_lang=src_lang, tgt_lang=tgt_lang,
                            src_locale=src_locale, progress=progress, **options)
 
@@ -61,18 +70,19 @@ def align_sentences(
     """Align two already segmented documents."""
     if not src or not tgt:
         raise InputError("nothing to align: one side has no sentences")
-    if not isinstance(encoder, Encoder):
-        encoder = get_encoder(encoder)
+    encoder = resolve_encoder(encoder)
     params = SearchParams(**options)
     signature = make_signature(encoder_signature(encoder),
                                {**params.as_dict(), "src_lang": src_lang, "tgt_lang": tgt_lang})
-    src_embed = EmbeddingSource(encoder, [s.text for s in src], src_lang, progress)
-    tgt_embed = EmbeddingSource(encoder, [s.text for s in tgt], tgt_lang, progress)
+    checked = CheckedEncoder(encoder)  # one for both sides, so both have the same width
+    src_embed = EmbeddingSource(checked, [s.text for s in src], src_lang, progress)
+    tgt_embed = EmbeddingSource(checked, [s.text for s in tgt], tgt_lang, progress)
     store = ResultStore.beside(encoder)
     key = result_key(signature, src, tgt) if store else ""
-    found = store.get(key) if store else None
+    found = store.get(key, len(src), len(tgt)) if store else None
     if found is None:
         found = _search(src, tgt, src_embed, tgt_embed, params)
+        check_beads(found[0], len(src), len(tgt))  # the last guard: no output covers less than the input
         if store:
             store.put(key, *found)
     beads, calibrated = found
@@ -85,6 +95,27 @@ def align_sentences(
     )
 
 
+def review_encoder(alignment: Alignment, encoder: Encoder | str | None,
+                   recorded: Callable[[Alignment], str | None]) -> Encoder:
+    """Check what :func:`aligner.review` was given and return the encoder to review with: ``encoder`` (by
+    default ``recorded(alignment)``, the one the alignment names), its outputs checked to have the width of
+    the alignment's sentence vectors, which are checked too (and normalised in place)."""
+    check_alignment(alignment)
+    for side, sentences in (("zh", alignment.zh), ("en", alignment.en)):
+        _refuse_surrogates([s.text for s in sentences], f"alignment.{side}", lambda k: f"[{k}].text")
+    if encoder is None or (isinstance(encoder, str) and not encoder):
+        encoder = recorded(alignment)
+    encoder = resolve_encoder(encoder)
+    dim = None
+    for attr, sentences in (("src_vectors", alignment.zh), ("tgt_vectors", alignment.en)):
+        vectors = getattr(alignment, attr)
+        if vectors is not None:
+            vectors = check_vectors(vectors, len(sentences), f"{encoder.name} (alignment.{attr})", dim)
+            dim = vectors.shape[1]
+            setattr(alignment, attr, vectors)
+    return CheckedEncoder(encoder, dim)
+
+
 def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSource", tgt_embed: "EmbeddingSource",
             params: SearchParams) -> tuple[list[Bead], dict[str, float]]:
     """The beads, and the parameters calibration changed (skip, skip_run, merge_penalty) with their values."""
@@ -95,8 +126,7 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSourc
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                                   lexical=lexical)
-    calibrated = {k: round(getattr(used, k), 6) for k in ("skip", "skip_run", "merge_penalty")
-                  if getattr(used, k) != getattr(params, k)}
+    calibrated = {k: round(getattr(used, k), 6) for k in CALIBRATED if getattr(used, k) != getattr(params, k)}
     return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path], calibrated
 
 
@@ -104,9 +134,10 @@ class EmbeddingSource:
     """Embeddings of one side's sentences and of runs of consecutive sentences, computed on demand.
 
     Runs are embedded lazily and remembered, so the search pays only for the candidates it looks at.
+    ``encoder`` is the CheckedEncoder both sides share: the search trusts the vectors it gives.
     """
 
-    def __init__(self, encoder: Encoder, texts: list[str], lang: str, progress: bool = False):
+    def __init__(self, encoder: CheckedEncoder, texts: list[str], lang: str, progress: bool = False):
         self.encoder = encoder
         self.progress = progress
         self.lang = lang
@@ -132,14 +163,10 @@ class EmbeddingSource:
             with tqdm(total=len(prepared), desc=f"embedding ({self.lang})", unit="sent", file=sys.stderr,
                       leave=False) as bar:
                 for k in range(0, len(prepared), _PROGRESS_BATCH):
-                    parts.append(np.asarray(self.encoder.encode(prepared[k:k + _PROGRESS_BATCH]), dtype=np.float32))
+                    parts.append(self.encoder.encode(prepared[k:k + _PROGRESS_BATCH]))
                     bar.update(len(parts[-1]))
-            vectors = np.concatenate(parts)
-        else:
-            vectors = np.asarray(self.encoder.encode(prepared), dtype=np.float32)
-        if vectors.shape[0] != len(texts):
-            raise ValueError(f"encoder {self.encoder.name} returned {vectors.shape[0]} rows for {len(texts)} texts")
-        return vectors
+            return np.concatenate(parts)
+        return self.encoder.encode(prepared)
 
     def sentence_vectors(self) -> np.ndarray:
         if self._sentences is None:
@@ -158,19 +185,38 @@ class EmbeddingSource:
             else np.zeros((0, sentences.shape[1]), dtype=np.float32)
 
 
-def _sentences(doc: str | Sequence, lang: str | None) -> tuple[list[Sentence], str]:
-    """A document as sentences, and its language (``lang``, or detected once here)."""
+def _sentences(doc: object, lang: str | None, arg: str) -> tuple[list[Sentence], str]:
+    """A document (the argument ``arg`` of align) as sentences, and its language (``lang``, or detected here)."""
     if isinstance(doc, str):
+        _refuse_surrogates(doc.splitlines(), arg, lambda k: f" line {k + 1}")
         lang = lang or detect_language(doc)
         return segment([line.strip() for line in doc.splitlines() if line.strip()], lang), lang
+    if not isinstance(doc, Sequence) or isinstance(doc, (bytes, bytearray, Mapping)):
+        raise TypeError(f"align() takes for {arg} {_TEXT_ARG}; got {type(doc).__name__}")
     items = list(doc)
-    if items and all(isinstance(p, (list, tuple)) for p in items):
-        sentences = presegmented([[str(s) for s in p] for p in items])
-    elif all(isinstance(s, str) for s in items):
-        sentences = presegmented([items])
-    else:
-        raise TypeError("align() takes a text, a list of sentences, or a list of paragraphs of sentences")
+    if not items:
+        raise InputError(f"{arg}: nothing to align (an empty list); pass {_TEXT_ARG}")
+    nested = all(isinstance(p, (list, tuple)) for p in items)
+    paragraphs = [list(p) for p in items] if nested else [items]
+    for p, para in enumerate(paragraphs):
+        for k, s in enumerate(para):
+            if not isinstance(s, str):
+                where = f"{arg}[{p}][{k}]" if nested else f"{arg}[{k}]"
+                raise TypeError(f"align() takes for {arg} {_TEXT_ARG}; {where} is a {type(s).__name__}")
+        _refuse_surrogates(para, arg, (lambda k, p=p: f"[{p}][{k}]") if nested else (lambda k: f"[{k}]"))
+    sentences = presegmented(paragraphs)
+    if not sentences:
+        raise InputError(f"{arg}: nothing to align (only empty paragraphs); pass {_TEXT_ARG}")
     return sentences, lang or detect_language(" ".join(s.text for s in sentences[:400]))
+
+
+def _refuse_surrogates(texts: list[str], arg: str, where) -> None:
+    """InputError naming the first text (``arg`` + ``where(index)``) holding a lone surrogate."""
+    for k, text in enumerate(texts):
+        found = _SURROGATE.search(text)
+        if found:
+            raise InputError(f"{arg}{where(k)} holds a lone surrogate (U+{ord(found.group()):04X}) at character "
+                             f"{found.start()}, which is not valid Unicode; pass text decoded from real UTF-8")
 
 
 def _lengths(sentences: list[Sentence]) -> np.ndarray:

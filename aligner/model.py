@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 from typing import Any, Iterator
+
+from .errors import InputError
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,46 @@ class Alignment:
         """The paragraph of the bead's first source and first target sentence (None when that side is empty)."""
         return (self.zh[bead.zh[0]].paragraph if bead.zh else None,
                 self.en[bead.en[0]].paragraph if bead.en else None)
+
+
+def check_alignment(alignment: object) -> None:
+    """TypeError unless ``alignment`` is an Alignment of sentences; InputError unless its beads are sound
+    (:func:`check_beads`). One rule for the search's result, the result cache and an alignment to review."""
+    if not isinstance(alignment, Alignment):
+        raise TypeError(f"expected an Alignment (from aligner.align() or aligner.load_alignment()), "
+                        f"got {type(alignment).__name__}")
+    for side, sentences in (("source", alignment.zh), ("target", alignment.en)):
+        if not isinstance(sentences, list) or not all(isinstance(s, Sentence) and isinstance(s.text, str)
+                                                      for s in sentences):
+            raise TypeError(f"the alignment's {side} sentences must be a list of Sentence(text, paragraph)")
+    if not isinstance(alignment.beads, list) or not all(isinstance(b, Bead) for b in alignment.beads):
+        raise TypeError("the alignment's beads must be a list of Bead(zh, en, score)")
+    if not isinstance(alignment.signature, dict):
+        raise TypeError("the alignment's signature must be a dict")
+    check_beads(alignment.beads, len(alignment.zh), len(alignment.en))
+
+
+def check_beads(beads: list[Bead], n_src: int, n_tgt: int) -> None:
+    """InputError unless the beads take each of ``n_src`` source and ``n_tgt`` target sentences exactly once,
+    in order, and every bead has a sentence and a finite score."""
+    for k, bead in enumerate(beads):
+        if not isinstance(bead.zh, (tuple, list)) or not isinstance(bead.en, (tuple, list)):
+            raise InputError(f"bead {k}: its sentences must be tuples of indexes")
+        if not bead.zh and not bead.en:
+            raise InputError(f"bead {k} has no sentence on either side")
+        if isinstance(bead.score, bool) or not isinstance(bead.score, Real) or not math.isfinite(bead.score):
+            raise InputError(f"bead {k} has score {bead.score!r}; a score must be a finite number")
+    for side, n, indexes in (("source", n_src, [(k, i) for k, b in enumerate(beads) for i in b.zh]),
+                             ("target", n_tgt, [(k, i) for k, b in enumerate(beads) for i in b.en])):
+        for due, (k, i) in enumerate(indexes):
+            if isinstance(i, bool) or not isinstance(i, Integral) or not 0 <= i < n:
+                raise InputError(f"bead {k} has {side} sentence {i!r}; the {side} side has sentences 0 to {n - 1}")
+            if i != due:
+                raise InputError(f"bead {k} has {side} sentence {i} where {due} is due: "
+                                 "each sentence must be in exactly one bead, in order")
+        if len(indexes) != n:
+            raise InputError(f"the beads take {len(indexes)} of the {n} {side} sentences: "
+                             "each sentence must be in exactly one bead")
 
 
 def join_sentences(sentences: list[str], lang: str) -> str:

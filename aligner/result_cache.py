@@ -3,21 +3,32 @@
 The key covers everything the search result depends on: package version and a fingerprint of the search
 code, encoder signature, search parameters, languages and every sentence with its paragraph. Only the beads are stored; the rest of an
 Alignment is rebuilt from the input. Like the embedding cache, it is an optimisation only: any problem
-reading or writing it means computing the alignment again.
+reading or writing it means computing the alignment again, and an entry that fails the checks an
+alignment must pass (damaged or edited by hand) is recomputed and overwritten, with one warning.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+import sys
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Bead, Sentence
+from .errors import InputError
+from .model import Bead, Sentence, check_beads
+from .search import CALIBRATED
 
 MAX_FILES = 200  # alignments kept; the oldest go first
+# Files being written are named after their process, so that those a killed run left can be told from
+# those of a run still writing: they go when their process is gone, or after this long whatever the pid.
+TEMP_PREFIX = ".aligner-"
+STALE_SECONDS = 3600
+_warned: set[str] = set()
 
 
 @lru_cache(maxsize=1)
@@ -41,32 +52,78 @@ class ResultStore:
 
     @classmethod
     def beside(cls, encoder: object) -> "ResultStore | None":
-        """The store next to a cached encoder's database; None for an encoder without a cache."""
+        """The store next to a cached encoder's database (cleared of what killed runs left); None for an
+        encoder without a cache."""
         from .encoders.cache import CachedEncoder
 
         if not isinstance(encoder, CachedEncoder):
             return None
-        return cls(Path(encoder.path).parent / "alignments")
+        store = cls(Path(encoder.path).parent / "alignments")
+        store.remove_stale()
+        return store
 
-    def get(self, key: str) -> tuple[list[Bead], dict[str, float]] | None:
-        """The beads and the calibrated search parameters stored under ``key``, or None."""
+    def get(self, key: str, n_src: int, n_tgt: int) -> tuple[list[Bead], dict[str, float]] | None:
+        """The beads and the calibrated search parameters stored under ``key`` for ``n_src`` source and
+        ``n_tgt`` target sentences, or None (nothing stored, or an entry that fails the checks)."""
+        path = self.folder / f"{key}.json"
         try:
-            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            beads = [Bead(tuple(zh), tuple(en), float(score)) for zh, en, score in data["beads"]]
-            return beads, {str(k): float(v) for k, v in data["calibrated"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            raw = path.read_bytes()
+        except OSError:  # none stored
             return None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            beads = [Bead(tuple(zh), tuple(en), score) for zh, en, score in data["beads"]]
+            check_beads(beads, n_src, n_tgt)
+            calibrated = data["calibrated"]
+            if not isinstance(calibrated, dict) or not all(
+                    k in CALIBRATED and isinstance(v, float) and math.isfinite(v) for k, v in calibrated.items()):
+                raise InputError(f"calibrated parameters {calibrated!r} are not finite values of {CALIBRATED}")
+        except (InputError, KeyError, TypeError, ValueError) as exc:
+            if str(self.folder) not in _warned:
+                _warned.add(str(self.folder))
+                print(f"aligner: warning: stored alignment {path} was corrupt ({exc}); recomputed", file=sys.stderr)
+            return None
+        return beads, calibrated
 
     def put(self, key: str, beads: list[Bead], calibrated: dict[str, float]) -> None:
+        tmp = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             data = json.dumps({"beads": [[list(b.zh), list(b.en), b.score] for b in beads], "calibrated": calibrated})
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(data)
             os.replace(tmp, self.folder / f"{key}.json")
+            tmp = None
             files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
             for old in files[:-MAX_FILES]:
                 old.unlink(missing_ok=True)
         except OSError:
             pass
+        finally:
+            if tmp is not None:  # interrupted, or the disk was full
+                Path(tmp).unlink(missing_ok=True)
+
+    def remove_stale(self) -> None:
+        """Delete the temporary files of runs that were killed while writing. (A writer whose pid this process
+        cannot see, in another container, only loses that one entry: its os.replace fails and is ignored.)"""
+        try:
+            for path in self.folder.glob(f"{TEMP_PREFIX}*.tmp"):
+                pid = path.name[len(TEMP_PREFIX):].split("-", 1)[0]
+                if not (pid.isdigit() and _running(int(pid))) or time.time() - path.stat().st_mtime > STALE_SECONDS:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's counts)."""
+    if os.name != "posix" or pid <= 0:  # elsewhere os.kill(pid, 0) signals rather than probes
+        return pid > 0
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True
+    except (OSError, OverflowError):  # no such process
+        return False
+    return True

@@ -20,8 +20,13 @@ FULL_SEARCH_CELLS = 400_000
 DOWNSAMPLE = 4
 COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
 MAX_PARAM = 1000.0  # largest weight or score a search parameter may have (a cosine is at most 1)
+# The range of each whole-number parameter, chosen so that the largest still finishes in reasonable time
+# (docs/algorithm.md, Parameters: the largest together took 6x the defaults). lazy_reach beyond max_bead adds
+# no run; lazy rounds stop anyway once no new run is wanted.
+INT_RANGES = {"max_bead": (1, 8), "band": (0, 100), "lazy_reach": (0, 8), "lazy_rounds": (0, 10)}
 # The typical best 1-1 score for which skip and merge_penalty were tuned (USE on our documents).
 REFERENCE_SCORE = 0.41
+CALIBRATED = ("skip", "skip_run", "merge_penalty")  # the parameters calibration scales
 
 
 @dataclass
@@ -43,9 +48,8 @@ class SearchParams:
 
     def __post_init__(self):
         for f in fields(self):
-            _check(f.name, getattr(self, f.name), f.default)
-        if not 1 <= self.max_bead <= 8:
-            raise ValueError("max_bead must be between 1 and 8")
+            # plain Python values (numpy scalars too), so that the signature and cache key are JSON
+            setattr(self, f.name, _checked(f.name, getattr(self, f.name), f.default))
         if self.overlaps not in ("lazy", "all", "none"):
             raise ValueError("overlaps must be lazy, all or none")
         if self.length_mode not in ("mult", "add"):
@@ -64,19 +68,25 @@ class SearchParams:
         return asdict(self)
 
 
-def _check(name: str, value, default) -> None:
-    """A parameter has its default's kind and a usable value (API callers and --param alike)."""
+def _checked(name: str, value, default):
+    """``value`` as a plain value of its default's kind, within its range (API callers and --param alike)."""
     if isinstance(default, bool):
-        if not isinstance(value, bool):
+        if not isinstance(value, (bool, np.bool_)):
             raise ValueError(f"{name} must be true or false")
-    elif isinstance(default, int):
-        # counts and widths: a negative band made the search crawl (band=-1: 80 s for 800 lines) or crash
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0")
-    elif isinstance(default, float):
+        return bool(value)
+    if isinstance(default, int):
+        # counts and widths: a negative band made the search crawl (band=-1: 80 s for 800 lines) or crash,
+        # a huge lazy_reach never finished
+        low, high = INT_RANGES[name]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral) or not low <= value <= high:
+            raise ValueError(f"{name} must be a whole number >= {low} and <= {high}")
+        return int(value)
+    if isinstance(default, float):
         # scores are sums of these times cosines: nan, inf or beyond this overflow and crash the search
-        if isinstance(value, bool) or not isinstance(value, Real) or not abs(value) <= MAX_PARAM:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not abs(value) <= MAX_PARAM:
             raise ValueError(f"{name} must be a number between -{MAX_PARAM:g} and {MAX_PARAM:g}")
+        return float(value)
+    return str(value) if isinstance(value, str) else value  # choices: __post_init__ names them
 
 
 @dataclass(frozen=True)
@@ -458,8 +468,7 @@ def calibrated(params: SearchParams, typical: float) -> SearchParams:
     if 0.75 <= scale <= 1.33:  # the spread of documents under the encoder the defaults were tuned with
         return replace(params, calibrate=False)
     scale = float(np.clip(scale, 0.25, 2.0))
-    return replace(params, skip=params.skip * scale, skip_run=params.skip_run * scale,
-                   merge_penalty=params.merge_penalty * scale, calibrate=False)
+    return replace(params, **{k: getattr(params, k) * scale for k in CALIBRATED}, calibrate=False)
 
 
 def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,

@@ -116,12 +116,10 @@ def test_cli_review_and_fail_on_omission(tmp_path, monkeypatch):
     zh_file, en_file = tmp_path / "a.zh.txt", tmp_path / "a.en.txt"
     zh_file.write_text("\n".join(zh) + "\n", encoding="utf-8")
     en_file.write_text("\n".join(en) + "\n", encoding="utf-8")
-    import aligner.api
     import aligner.encoders
-    import aligner.omissions
 
-    for module in (aligner.api, aligner.encoders, aligner.omissions):  # the toy encoder everywhere
-        monkeypatch.setattr(module, "get_encoder", lambda name=None, **kw: ToyEncoder())
+    # the toy encoder everywhere: the CLI, align and review all build encoders through this one function
+    monkeypatch.setattr(aligner.encoders, "get_encoder", lambda name=None, **kw: ToyEncoder())
     runner = CliRunner()
     args = ["review", str(zh_file), str(en_file), "-o", str(tmp_path / "out"), "--presplit",
             "--src-lang", "zh", "--tgt-lang", "en", "-q"]

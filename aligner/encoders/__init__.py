@@ -92,6 +92,17 @@ def get_encoder(name: str | None = None, *, cache: bool = True,
     return CachedEncoder(encoder, cache_dir, max_cache_bytes) if cache else encoder
 
 
+def resolve_encoder(encoder: object) -> Encoder:
+    """The encoder an API caller means: a name for :func:`get_encoder` (None: the default), or an object with
+    a ``name`` and an ``encode`` method, used as it is."""
+    if encoder is None or isinstance(encoder, str):
+        return get_encoder(encoder)
+    if isinstance(getattr(encoder, "name", None), str) and callable(getattr(encoder, "encode", None)):
+        return encoder  # type: ignore[return-value]
+    raise TypeError(f"encoder must be a name ({', '.join(known_encoders())}), None for the default, or an "
+                    f"object with a str name and an encode(list[str]) method; got {type(encoder).__name__}")
+
+
 def list_encoders() -> list[dict]:
     """One dict per known encoder: name, installed, dim, signature (None unless installed), description,
     and extra (the ``pip install 'aligner[EXTRA]'`` that installs it, None when bundled)."""
@@ -125,4 +136,4 @@ def _signature(entry: _Entry) -> str | None:
 
 
 __all__ = ["DEFAULT_ENCODER", "CachedEncoder", "Encoder", "encoder_signature", "get_encoder",
-           "known_encoders", "list_encoders"]
+           "known_encoders", "list_encoders", "resolve_encoder"]

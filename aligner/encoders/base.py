@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+from ..errors import EncoderError
 
 
 @runtime_checkable
@@ -49,3 +52,83 @@ def normalise_rows(vectors: np.ndarray) -> np.ndarray:
         raise ValueError(f"an encoder must return a 2-D array, got shape {vectors.shape}")
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
+
+
+# How far a row's length may be from 1 before it counts as not normalised (float32 rounding is ~1e-7).
+UNIT_TOLERANCE = 1e-3
+_REQUIREMENT = ("an encoder must return a 2-D array of finite real numbers, one non-zero row per text, "
+                "all rows the same width")
+_warned_unnormalised: set[str] = set()
+
+
+def vectors_problem(vectors: np.ndarray, n_rows: int, dim: int | None = None) -> str | None:
+    """What is wrong with ``vectors`` as ``n_rows`` sentence embeddings (``dim`` wide when given), or None.
+
+    Lengths other than 1 are not a problem here (see :func:`check_vectors`); a zero row is, as it has
+    no direction to compare."""
+    if vectors.dtype.kind not in "fiu":
+        return f"an array of {vectors.dtype}"
+    if vectors.ndim != 2:
+        return f"shape {vectors.shape}"
+    if vectors.shape[0] != n_rows:
+        return f"{vectors.shape[0]} rows for {n_rows} texts"
+    if n_rows and vectors.shape[1] == 0:
+        return "rows of width 0"
+    if dim is not None and n_rows and vectors.shape[1] != dim:
+        return (f"rows {vectors.shape[1]} wide where the vectors before them (this encoder's, or an "
+                f"alignment's) were {dim}")
+    finite = np.isfinite(vectors).all(axis=1)
+    if not finite.all():
+        return f"NaN or infinity in row {int(np.argmin(finite))}"
+    zero = ~vectors.any(axis=1)
+    if zero.any():
+        return f"an all-zero row ({int(np.argmax(zero))})"
+    return None
+
+
+def check_vectors(vectors: object, n_texts: int, name: str, dim: int | None = None) -> np.ndarray:
+    """An encoder's output for ``n_texts`` texts as unit-length float32 rows, or EncoderError saying why not.
+
+    Rows that are not unit length are normalised, with one warning per encoder name: cosines are only
+    dot products of unit vectors, and an encoder that forgets to normalise is still usable.
+    """
+    try:
+        array = np.asarray(vectors)
+    except (TypeError, ValueError) as exc:  # ragged lists and the like
+        raise EncoderError(f"encoder {name!r} returned something that is not an array ({exc}); "
+                           f"{_REQUIREMENT}") from None
+    problem = vectors_problem(array, n_texts, dim)
+    if problem:
+        raise EncoderError(f"encoder {name!r} returned {problem}; {_REQUIREMENT}")
+    wide = array.astype(np.float64)
+    norms = np.linalg.norm(wide, axis=1, keepdims=True)
+    if not np.isfinite(norms).all():  # finite values whose squares overflow
+        wide /= np.abs(wide).max(axis=1, keepdims=True)
+        norms = np.linalg.norm(wide, axis=1, keepdims=True)
+    out = array.astype(np.float32)  # unit rows are kept bit for bit
+    off = np.abs(norms[:, 0] - 1) > UNIT_TOLERANCE
+    if off.any():
+        if name not in _warned_unnormalised:
+            _warned_unnormalised.add(name)
+            print(f"aligner: warning: encoder {name!r} returned vectors that are not unit length; "
+                  "normalising them", file=sys.stderr)
+        out[off] = wide[off] / norms[off]
+    return out
+
+
+class CheckedEncoder:
+    """``inner`` with every output checked by :func:`check_vectors`, all of one width: the first call's,
+    or ``dim`` when given (the width of vectors already computed elsewhere)."""
+
+    def __init__(self, inner: Encoder, dim: int | None = None):
+        self.inner = inner
+        self.name = inner.name
+        self.signature = encoder_signature(inner)
+        self.dim = dim
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        vectors = check_vectors(self.inner.encode(texts), len(texts), self.name, self.dim)
+        if texts:
+            self.dim = vectors.shape[1]
+        return vectors

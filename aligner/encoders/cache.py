@@ -21,7 +21,7 @@ from typing import Callable, Iterator, TypeVar
 import numpy as np
 from filelock import FileLock, Timeout
 
-from .base import Encoder, encoder_signature
+from .base import UNIT_TOLERANCE, Encoder, check_vectors, encoder_signature, vectors_problem
 
 DEFAULT_MAX_BYTES = 1 << 30
 # Rough per-row cost beyond the vector itself (key, LRU index entry, page slack), so that
@@ -82,6 +82,7 @@ class CachedEncoder:
         self._pid = 0
         self._disabled = False
         self._lock = threading.Lock()
+        self._width: int | None = None  # of every vector this encoder has given, once known
 
     @property
     def dim(self) -> int | None:
@@ -93,16 +94,21 @@ class CachedEncoder:
         if not texts:
             return self.inner.encode(texts)  # the inner encoder owns the empty shape
         keys = [cache_key(self.signature, text) for text in texts]
-        found: dict[bytes, np.ndarray] = self._with_store(lambda s: s.get(set(keys)), {})
+        found, damaged = self._with_store(lambda s: s.get(set(keys)), ({}, 0))
+        if damaged and f"{self.path}#entry" not in _warned:
+            _warned.add(f"{self.path}#entry")
+            print(f"aligner: warning: embedding cache entry for {damaged} text(s) in {self.path} was corrupt; "
+                  "recomputed", file=sys.stderr)
+        if found:
+            self._width = len(next(iter(found.values())))
         missing: dict[bytes, str] = {}  # each distinct missing text once, in first-seen order
         for key, text in zip(keys, texts):
             if key not in found:
                 missing.setdefault(key, text)
         if missing:
-            vectors = np.asarray(self.inner.encode(list(missing.values())), dtype=np.float32)
-            if vectors.ndim != 2 or vectors.shape[0] != len(missing):
-                raise ValueError(f"encoder {self.name} returned shape {vectors.shape} "
-                                 f"for {len(missing)} texts")
+            vectors = check_vectors(self.inner.encode(list(missing.values())), len(missing), self.name,
+                                    self._width)
+            self._width = vectors.shape[1]
             fresh = dict(zip(missing, vectors))
             self._with_store(lambda s: s.put(fresh, self.max_bytes), None)
             found.update(fresh)
@@ -186,7 +192,9 @@ class _Store:
         self.db.execute("UPDATE meta SET value = value + 1 WHERE name = 'clock'")
         return int(self.db.execute("SELECT value FROM meta WHERE name = 'clock'").fetchone()[0])
 
-    def get(self, keys: set[bytes]) -> dict[bytes, np.ndarray]:
+    def get(self, keys: set[bytes]) -> tuple[dict[bytes, np.ndarray], int]:
+        """The sound vectors stored under ``keys``, and how many damaged ones were found (and deleted, so
+        that fresh vectors can take their place): wrong byte length, NaN, infinity, zero or not unit length."""
         found: dict[bytes, np.ndarray] = {}
         damaged: list[tuple[bytes]] = []
         width = self.db.execute("SELECT value FROM meta WHERE name = 'width'").fetchone()
@@ -196,17 +204,18 @@ class _Store:
             rows = self.db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({','.join('?' * len(chunk))})",
                                    chunk).fetchall()
             for key, blob in rows:
-                if width and len(blob) == width[0]:
-                    found[key] = np.frombuffer(blob, dtype=np.float32)
-                else:  # a damaged row is a miss, and goes so that the fresh vector can be stored
+                vec = _sound_vector(blob, width[0] if width else None)
+                if vec is None:
                     damaged.append((key,))
+                else:
+                    found[key] = vec
         if found or damaged:
             with self._write():
                 tick = self._tick()
                 self.db.executemany("UPDATE vectors SET used = ? WHERE key = ?",
                                     [(tick, key) for key in found])
                 self.db.executemany("DELETE FROM vectors WHERE key = ?", damaged)
-        return found
+        return found, len(damaged)
 
     def put(self, vectors: dict[bytes, np.ndarray], max_bytes: int) -> None:
         with self._write():
@@ -215,8 +224,9 @@ class _Store:
             for key, vec in vectors.items():
                 blob = np.ascontiguousarray(vec, dtype=np.float32).tobytes()
                 rows.append((key, blob, len(blob) + _ROW_OVERHEAD, tick))
-            # Every vector of one signature has the same size; recorded once to check reads by.
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('width', ?)", (len(rows[0][1]),))
+            # Every vector of one signature has the same size, recorded to check reads by; the fresh
+            # vectors were checked, so their size also replaces a damaged record.
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('width', ?)", (len(rows[0][1]),))
             # OR IGNORE: another run may have stored the same text meanwhile; the vector is the same.
             self.db.executemany("INSERT OR IGNORE INTO vectors (key, vec, size, used) VALUES (?, ?, ?, ?)",
                                 rows)
@@ -239,3 +249,13 @@ class _Store:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _sound_vector(blob: object, width: object) -> np.ndarray | None:
+    """A stored vector, or None when it is damaged (a cache is only as good as what it gives back)."""
+    if not isinstance(blob, bytes) or not isinstance(width, int) or len(blob) != width or width % 4:
+        return None
+    vec = np.frombuffer(blob, dtype=np.float32)
+    if vectors_problem(vec[None], 1) or abs(float(np.linalg.norm(vec)) - 1) > UNIT_TOLERANCE:
+        return None
+    return vec

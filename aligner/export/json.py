@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..errors import InputError
-from ..model import Alignment, Bead, Sentence
+from ..model import Alignment, Bead, Sentence, check_alignment
 from .base import Exporter
 
 FORMAT_VERSION = 1
@@ -29,17 +29,20 @@ def alignment_to_dict(alignment: Alignment) -> dict[str, Any]:
 
 
 def alignment_from_dict(data: dict[str, Any]) -> Alignment:
-    """The inverse of :func:`alignment_to_dict`; raises KeyError/TypeError/ValueError on bad data."""
+    """The inverse of :func:`alignment_to_dict`; raises KeyError/TypeError/ValueError on bad data and
+    InputError on beads that do not take every sentence once (:func:`aligner.model.check_alignment`)."""
     zh = [Sentence(str(s["text"]), int(s["paragraph"])) for s in data["source"]["sentences"]]
     en = [Sentence(str(s["text"]), int(s["paragraph"])) for s in data["target"]["sentences"]]
-    beads = [Bead(_indexes(b["zh"], len(zh)), _indexes(b["en"], len(en)), float(b["score"]))
+    beads = [Bead(tuple(int(v) for v in b["zh"]), tuple(int(v) for v in b["en"]), float(b["score"]))
              for b in data["beads"]]
-    return Alignment(
+    alignment = Alignment(
         zh=zh, en=en, beads=beads,
         src_lang=data["src_lang"], tgt_lang=data["tgt_lang"],
         src_locale=data["src_locale"], tgt_locale=data["tgt_locale"],
         signature=dict(data.get("signature") or {}),
     )
+    check_alignment(alignment)
+    return alignment
 
 
 def load_alignment(path: str) -> Alignment:
@@ -63,7 +66,7 @@ def load_alignment(path: str) -> Alignment:
         return alignment_from_dict(data)
     except KeyError as e:
         raise InputError(f"{path}: not an aligner alignment: missing key {e}") from None
-    except (TypeError, ValueError, AttributeError) as e:
+    except (InputError, TypeError, ValueError, AttributeError) as e:
         raise InputError(f"{path}: not an aligner alignment: {e}") from None
 
 
@@ -80,10 +83,3 @@ class JsonExporter(Exporter):
 
 def _sentence(s: Sentence) -> dict[str, Any]:
     return {"text": s.text, "paragraph": s.paragraph}
-
-
-def _indexes(values: list[Any], n: int) -> tuple[int, ...]:
-    out = tuple(int(v) for v in values)
-    if any(not 0 <= i < n for i in out):
-        raise ValueError(f"sentence index out of range in bead {values}")
-    return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..encoders import Encoder, get_encoder
+from ..api import review_encoder
+from ..encoders import Encoder
 from ..lexicon import translates
 from ..model import Alignment
 from . import sentences
@@ -26,8 +27,7 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     ``encoder`` embeds clauses; it must be the encoder the alignment was made with (by default the one
     named in the alignment's signature) so that clause and sentence vectors are comparable.
     """
-    if not isinstance(encoder, Encoder):
-        encoder = get_encoder(encoder or _encoder_name(alignment))
+    encoder = review_encoder(alignment, encoder, _encoder_name)
     embedder = Embedder(encoder, alignment.src_lang, alignment.tgt_lang)
     S, T = _sentence_vectors(alignment, embedder)
     sim = S @ T.T
