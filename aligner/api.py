@@ -47,13 +47,18 @@ def align(
     list of sentences used as they are. A list of lists is taken as paragraphs of sentences.
     ``options`` are the search parameters of :class:`aligner.search.SearchParams` (``max_bead`` …).
     """
-    for name, value in (("src_lang", src_lang), ("tgt_lang", tgt_lang), ("src_locale", src_locale)):
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"{name} must be a language code such as 'zh' or 'en', or None; got {value!r}")
+    check_languages(src_lang=src_lang, tgt_lang=tgt_lang, src_locale=src_locale)
     src, src_lang = _sentences(zh, src_lang, "zh")
     tgt, tgt_lang = _sentences(en, tgt_lang, "en")
     return align_sentences(src, tgt, encoder=encoder, src_lang=src_lang, tgt_lang=tgt_lang,
                            src_locale=src_locale, progress=progress, **options)
+
+
+def check_languages(**tags: str | None) -> None:
+    """Each given tag (``src_lang="zh"``…) is shaped like a language tag; ValueError naming the argument."""
+    for what, value in tags.items():
+        if value is not None:
+            language_tag(value, what)
 
 
 def align_sentences(
@@ -68,6 +73,7 @@ def align_sentences(
     **options,
 ) -> Alignment:
     """Align two already segmented documents."""
+    check_languages(src_lang=src_lang, tgt_lang=tgt_lang, src_locale=src_locale)
     if not src or not tgt:
         raise InputError("nothing to align: one side has no sentences")
     encoder = resolve_encoder(encoder)
@@ -237,9 +243,7 @@ def read_pair(zh_path: str, en_path: str, *, presplit: bool = False, src_lang: s
     from .readers import read_document
     from .readers.source import STDIN, display_name
 
-    for lang, what in ((src_lang, "src_lang"), (tgt_lang, "tgt_lang")):
-        if lang is not None:
-            language_tag(lang, what)
+    check_languages(src_lang=src_lang, tgt_lang=tgt_lang)
     if zh_path == en_path == STDIN:
         raise InputError("both inputs are '-': standard input can be only one of them")
     notes = []

@@ -31,8 +31,11 @@ _STOPWORDS = {
 
 
 def language_tag(value: str, what: str) -> str:
-    """``value`` if it is shaped like a language tag (``zh``, ``en-GB``, ``zh-Hant-TW``), else ValueError naming ``what``."""
-    if not isinstance(value, str) or not _LANGUAGE_TAG.fullmatch(value):
+    """``value`` if it is shaped like a language tag (``zh``, ``en-GB``, ``zh-Hant-TW``), else ValueError (TypeError
+    for a non-string) naming ``what``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a language tag such as 'zh' or 'en', or None; got {value!r}")
+    if not _LANGUAGE_TAG.fullmatch(value):
         raise ValueError(f"{what} {value!r}: not a language tag (e.g. zh, en, zh-TW: letters, digits and hyphens)")
     return value
 

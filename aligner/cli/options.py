@@ -11,6 +11,7 @@ import click
 from ..errors import InputError
 from ..export import EXPORTERS
 from ..language import language_tag
+from ..search import INT_RANGES
 from ..readers.source import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, format_size, parse_size
 
 
@@ -26,7 +27,7 @@ def pair_options(func):
         click.option("--presplit", is_flag=True,
                      help="One sentence per non-empty line; blank lines separate paragraphs."),
         click.option("--encoder", default=None, metavar="NAME", help="Sentence encoder (default: use)."),
-        click.option("--max-bead", type=click.IntRange(1, 8), default=None,
+        click.option("--max-bead", type=click.IntRange(*INT_RANGES["max_bead"]), default=None,
                      help="Most sentences on one side of a bead."),
         click.option("--src-lang", default=None, metavar="L", help="Source language (default: detected)."),
         click.option("--tgt-lang", default=None, metavar="L", help="Target language (default: detected)."),

@@ -536,8 +536,10 @@ def test_bad_encoders(encoder):
 
 @pytest.mark.parametrize("arg", ["src_lang", "tgt_lang", "src_locale"])
 def test_bad_language_arguments(hash_encoder, arg):
-    with pytest.raises(TypeError, match=f"{arg} must be a language code"):
+    with pytest.raises(TypeError, match=f"{arg} must be a language tag"):
         align(SRC, TGT, encoder=hash_encoder, **{"src_lang": "en", "tgt_lang": "fr", arg: 5})
+    with pytest.raises(ValueError, match=f"{arg} .*: not a language tag"):
+        align(SRC, TGT, encoder=hash_encoder, **{"src_lang": "en", "tgt_lang": "fr", arg: "x\x01"})
 
 
 def test_unknown_search_option(hash_encoder):
