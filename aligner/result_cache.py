@@ -14,20 +14,15 @@ import json
 import math
 import os
 import sys
-import tempfile
-import time
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError
 from .model import Bead, Sentence, check_beads
 from .search import CALIBRATED
+from .tempfiles import remove_stale_temps, temp_name
 
 MAX_FILES = 200  # alignments kept; the oldest go first
-# Files being written are named after their process, so that those a killed run left can be told from
-# those of a run still writing: they go when their process is gone, or after this long whatever the pid.
-TEMP_PREFIX = ".aligner-"
-STALE_SECONDS = 3600
 _warned: set[str] = set()
 
 
@@ -90,7 +85,8 @@ class ResultStore:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             data = json.dumps({"beads": [[list(b.zh), list(b.en), b.score] for b in beads], "calibrated": calibrated})
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp")
+            tmp = temp_name(self.folder)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(data)
             os.replace(tmp, self.folder / f"{key}.json")
@@ -107,23 +103,4 @@ class ResultStore:
     def remove_stale(self) -> None:
         """Delete the temporary files of runs that were killed while writing. (A writer whose pid this process
         cannot see, in another container, only loses that one entry: its os.replace fails and is ignored.)"""
-        try:
-            for path in self.folder.glob(f"{TEMP_PREFIX}*.tmp"):
-                pid = path.name[len(TEMP_PREFIX):].split("-", 1)[0]
-                if not (pid.isdigit() and _running(int(pid))) or time.time() - path.stat().st_mtime > STALE_SECONDS:
-                    path.unlink(missing_ok=True)
-        except OSError:
-            pass
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists (another user's counts)."""
-    if os.name != "posix" or pid <= 0:  # elsewhere os.kill(pid, 0) signals rather than probes
-        return pid > 0
-    try:
-        os.kill(pid, 0)
-    except PermissionError:
-        return True
-    except (OSError, OverflowError):  # no such process
-        return False
-    return True
+        remove_stale_temps(self.folder)

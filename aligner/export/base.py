@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import os
-import re
-import secrets
-import time
 from abc import ABC, abstractmethod
 from typing import BinaryIO, Callable, ClassVar, Mapping
 
 from ..model import Alignment
+from ..tempfiles import remove_stale_temps, temp_name
 
 Writer = Callable[[BinaryIO], None]
 
-_TEMP_PREFIX = ".aligner-"
-_TEMP = re.compile(r"\.aligner-(\d+)-[0-9a-f]{12}\.tmp")
-# A temporary file older than this is a leftover even if its pid is alive again (reused).
-STALE_TEMP_SECONDS = 3600
 
 
 class Exporter(ABC):
@@ -72,44 +66,3 @@ def atomic_write_many(writers: Mapping[str, Writer]) -> list[str]:
                 pass
         raise
     return [path for _, path in staged]
-
-
-def temp_name(directory: str) -> str:
-    """A fresh temporary name in ``directory``: a dot-file (a glob for PREFIX.* never sees a half-written
-    output), short whatever the output's name (no name-length limit to hit), carrying our pid so a later
-    run can tell a killed run's leftovers from a live run's files."""
-    return os.path.join(directory, f"{_TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.tmp")
-
-
-def remove_stale_temps(directory: str) -> list[str]:
-    """Remove the temporary files of runs that were killed (SIGKILL, power cut): those whose process is
-    gone, or older than STALE_TEMP_SECONDS (the pid may have been reused). Returns the paths removed."""
-    removed = []
-    try:
-        names = [name for name in os.listdir(directory) if name.startswith(_TEMP_PREFIX)]
-    except OSError:
-        return removed  # an unreadable folder: the write that follows reports it
-    for name in names:
-        match = _TEMP.fullmatch(name)
-        path = os.path.join(directory, name)
-        try:
-            if match and (not _alive(int(match.group(1)))
-                          or time.time() - os.lstat(path).st_mtime > STALE_TEMP_SECONDS):
-                os.unlink(path)
-                removed.append(path)
-        except OSError:  # removed meanwhile by its own run, or not ours to remove
-            pass
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    # On Windows os.kill(pid, 0) terminates the process: there, leftovers go by age only.
-    if pid == os.getpid() or os.name == "nt":
-        return True
-    try:
-        os.kill(pid, 0)
-    except PermissionError:  # another user's live process
-        return True
-    except (ProcessLookupError, OverflowError):  # gone, or not a pid at all
-        return False
-    return True

@@ -30,7 +30,8 @@ from aligner.encoders.hashing import HashingEncoder
 from aligner.errors import AlignerError, EncoderError, InputError
 from aligner.model import Alignment, Bead, Sentence, check_alignment
 from aligner.omissions import review
-from aligner.result_cache import STALE_SECONDS, TEMP_PREFIX, ResultStore
+from aligner.result_cache import ResultStore
+from aligner.tempfiles import PREFIX as TEMP_PREFIX, STALE_SECONDS
 from aligner.search import INT_RANGES, SearchParams
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -454,23 +455,24 @@ def test_result_cache_temp_files_are_named_and_cleaned(tmp_path):
     store.put("k", [Bead((0,), (0,), 0.5)], {})
     assert [p.name for p in tmp_path.iterdir()] == ["k.json"]
     old = time.time() - STALE_SECONDS - 60
-    dead = tmp_path / f"{TEMP_PREFIX}{_dead_pid()}-abc.tmp"
-    mine = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-abc.tmp"
-    mine_old = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-old.tmp"
-    odd = tmp_path / f"{TEMP_PREFIX}x-abc.tmp"
+    dead = tmp_path / f"{TEMP_PREFIX}{_dead_pid()}-{'a' * 12}.tmp"
+    mine = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-{'b' * 12}.tmp"
+    mine_old = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-{'c' * 12}.tmp"
+    odd = tmp_path / f"{TEMP_PREFIX}x-{'d' * 12}.tmp"
     other = tmp_path / "notes.tmp"
     for p in (dead, mine, mine_old, odd, other):
         p.write_text("{")
     os.utime(mine_old, (old, old))
     store.remove_stale()
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["k.json", mine.name, other.name])
+    # a name not of our making is not ours to remove
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["k.json", mine.name, odd.name, other.name])
 
 
 def test_the_store_beside_an_encoder_sweeps_stale_files(tmp_path):
     encoder = cached_hash(tmp_path)
     folder = Path(encoder.path).parent / "alignments"
     folder.mkdir(parents=True)
-    stale = folder / f"{TEMP_PREFIX}{_dead_pid()}-abc.tmp"
+    stale = folder / f"{TEMP_PREFIX}{_dead_pid()}-{'e' * 12}.tmp"
     stale.write_text("{")
     align(SRC, TGT, encoder=encoder, src_lang="en", tgt_lang="fr")
     assert not stale.exists() and len(list(folder.glob("*.json"))) == 1

@@ -19,7 +19,8 @@ from aligner.cli import main
 from aligner.errors import InputError
 from aligner.evaluate import read_beads
 from aligner.export import write_outputs
-from aligner.export.base import STALE_TEMP_SECONDS, atomic_write_many, remove_stale_temps
+from aligner.export.base import atomic_write_many
+from aligner.tempfiles import STALE_SECONDS as STALE_TEMP_SECONDS, remove_stale_temps
 from aligner.language import language_tag
 from aligner.readers.source import parse_size, read_input
 from aligner.readers.text import decode_bytes
