@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from ..api import align_sentences, read_pair
-from ..export import ALL_FORMATS, EXPORTERS, plan_outputs, write_outputs
+from ..export import ALL_FORMATS, EXPORTERS, write_outputs
 from . import emit, main
-from .options import default_prefix, pair_options, parse_formats
+from .options import align_pair, pair_options, parse_formats
 from .review import expand_review
 
 
@@ -23,21 +20,15 @@ def align_command(zh_file, en_file, prefix, presplit, encoder, options, src_lang
                   quiet, max_bytes, formats, tsv_header):
     """Align ZH_FILE with its translation EN_FILE."""
     formats = expand_review(parse_formats(formats, known=(*ALL_FORMATS, "review"))) if formats else list(EXPORTERS)
-    prefix = default_prefix(zh_file, prefix)
-    plan_outputs(prefix, formats, inputs=(zh_file, en_file))  # before the work: refused outputs cost nothing
-    src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang,
-                                          max_bytes=max_bytes)
-    if not quiet:
-        for note in notes:
-            click.echo(f"aligner: {note}", err=True)
-    alignment = align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
-                                progress=not quiet and sys.stderr.isatty(), **options)
+    alignment, prefix = align_pair(zh_file, en_file, prefix, formats, presplit=presplit, encoder=encoder,
+                                   options=options, src_lang=src_lang, tgt_lang=tgt_lang, src_locale=src_locale,
+                                   quiet=quiet, max_bytes=max_bytes)
     written = write_outputs(alignment, prefix, formats, tsv_header=tsv_header, encoder=encoder)
     if not quiet:
         counts = {}
         for bead in alignment.beads:
             counts[bead.type] = counts.get(bead.type, 0) + 1
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
-        click.echo(f"aligner: {len(src)} × {len(tgt)} sentences, {len(alignment.beads)} beads ({summary})", err=True)
+        click.echo(f"aligner: {len(alignment.zh)} × {len(alignment.en)} sentences, {len(alignment.beads)} beads ({summary})", err=True)
         for path in written:
             emit(path)

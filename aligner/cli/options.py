@@ -155,3 +155,24 @@ def parse_formats(value: str | None, known=tuple(EXPORTERS)) -> list[str]:
     if unknown:
         raise InputError(f"--formats: unknown format {unknown[0]!r} (known: {', '.join(known)})")
     return formats
+
+
+def align_pair(zh_file: str, en_file: str, prefix: str | None, formats, *, presplit: bool, encoder, options: dict,
+               src_lang: str | None, tgt_lang: str | None, src_locale: str | None, quiet: bool, max_bytes: int):
+    """What ``align`` and ``review`` share: plan the outputs (before any work: refused outputs cost nothing),
+    read and align the pair. Returns the alignment and the output prefix."""
+    import sys
+
+    from ..api import align_sentences, read_pair
+    from ..export import plan_outputs
+
+    prefix = default_prefix(zh_file, prefix)
+    plan_outputs(prefix, formats, inputs=(zh_file, en_file))
+    src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang,
+                                          max_bytes=max_bytes)
+    if not quiet:
+        for note in notes:
+            click.echo(f"aligner: {note}", err=True)
+    alignment = align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
+                                progress=not quiet and sys.stderr.isatty(), **options)
+    return alignment, prefix

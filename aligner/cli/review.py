@@ -7,7 +7,7 @@ import sys
 import click
 
 from . import emit, main
-from .options import default_prefix, pair_options
+from .options import align_pair, pair_options
 
 # Exit status of --fail-on-omission when something other than boilerplate is flagged: distinct from
 # the error codes (2 input, 3 encoder) so a QA pipeline can tell "omissions found" from "failed".
@@ -30,19 +30,12 @@ def expand_review(formats: list[str]) -> list[str]:
 def review_command(zh_file, en_file, prefix, presplit, encoder, options, src_lang, tgt_lang, src_locale,
                    quiet, max_bytes, fail_on_omission):
     """Align ZH_FILE with EN_FILE and report what the English leaves out."""
-    from ..api import align_sentences, read_pair
-    from ..export import plan_outputs, review_provider, write_outputs
+    from ..export import review_provider, write_outputs
 
-    prefix = default_prefix(zh_file, prefix)
-    plan_outputs(prefix, REVIEW_FORMATS, inputs=(zh_file, en_file))  # before the work: refused outputs cost nothing
-    src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang,
-                                          max_bytes=max_bytes)
-    if not quiet:
-        for note in notes:
-            click.echo(f"aligner: {note}", err=True)
     model = encoder  # built by pair_options: one encoder for the alignment and the clauses
-    alignment = align_sentences(src, tgt, encoder=model, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
-                                progress=not quiet and sys.stderr.isatty(), **options)
+    alignment, prefix = align_pair(zh_file, en_file, prefix, REVIEW_FORMATS, presplit=presplit, encoder=model,
+                                   options=options, src_lang=src_lang, tgt_lang=tgt_lang, src_locale=src_locale,
+                                   quiet=quiet, max_bytes=max_bytes)
     provider = review_provider(model)
     written = write_outputs(alignment, prefix, REVIEW_FORMATS, review=provider)
     result = provider(alignment)  # the review just written, not computed again
