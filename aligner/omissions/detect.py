@@ -22,6 +22,7 @@ from .calibrate import between, robust_scale, sigmoid
 from .clauses import Clause, en_size, split_clauses, without, zh_size
 from .embed import Embedder
 from .model import Flag
+from .similarity import Similarity
 from .wordmodel import WordModel, chinese_tokens, english_tokens
 
 FLAG_AT = 0.5  # a candidate becomes a flag at this confidence
@@ -69,25 +70,25 @@ def _window(center: int, size: int) -> slice:
     return slice(max(0, center - WINDOW), min(size, center + WINDOW + 1))
 
 
-def calibrate_pairs(sim: np.ndarray, alignment: Alignment, src_pos: np.ndarray) -> PairCalibration:
+def calibrate_pairs(sim: Similarity, alignment: Alignment, src_pos: np.ndarray) -> PairCalibration:
     aligned, near = [], []
     for bead in alignment.beads:
         if len(bead.zh) == 1 and len(bead.en) == 1:
             i, j = bead.zh[0], bead.en[0]
             aligned.append(sim[i, j])
-            row = sim[i, _window(src_pos[i], sim.shape[1])].copy()
+            row = sim[i, _window(src_pos[i], sim.shape[1])]
             start = max(0, src_pos[i] - WINDOW)
             if 0 <= j - start < len(row):
                 row[j - start] = -1.0
             if len(row) > 1:
                 near.append(row.max())
     if len(aligned) < 3:  # too few 1-1 beads to learn from: fall back on row maxima and medians
-        aligned = list(sim.max(axis=1))
-        near = list(np.median(sim, axis=1))
+        aligned = list(sim.row_max())
+        near = list(sim.row_median())
     return PairCalibration(float(np.median(aligned)), float(np.median(near)) if near else 0.0)
 
 
-def sentence_flags(alignment: Alignment, sim: np.ndarray, cal: PairCalibration
+def sentence_flags(alignment: Alignment, sim: Similarity, cal: PairCalibration
                    ) -> tuple[list[Flag], list[dict], list[tuple[int, int]]]:
     """Boilerplate and additions (0-1 beads) as flags; the Chinese sentences of 1-0 beads that are not
     found elsewhere nearby as candidates ``(bead, sentence)``, judged against their neighbours later."""
