@@ -17,6 +17,7 @@ import numpy as np
 from ..encoders import Encoder
 from ..lexicon import coverage, english_keys, translates
 from ..model import Alignment, Bead, join_sentences
+from ..segment import MAX_SENTENCE_CHARS
 from . import boilerplate
 from .calibrate import between, robust_scale, sigmoid
 from .clauses import Clause, en_size, split_clauses, without, zh_size
@@ -199,6 +200,8 @@ def bead_units(alignment: Alignment, k: int, bead: Bead) -> list[Unit]:
     units = []
     offset = 0
     sep = len(join_sentences(["", ""], alignment.src_lang))
+    # each clause unit copies the bead's text: none beside an overlong sentence (see split_clauses)
+    clauses = all(len(text) <= MAX_SENTENCE_CHARS for text in texts)
     for i, text in zip(bead.zh, texts):
         pieces = _sentence_pieces(text)
         whole = Clause(0, len(text), text)
@@ -206,7 +209,7 @@ def bead_units(alignment: Alignment, k: int, bead: Bead) -> list[Unit]:
             bp = boilerplate.whole_sentence(text)
             units.append(Unit(k, i, whole, "sentence", zh_text,
                               zh_text[:offset] + zh_text[offset + len(text) + sep:], bead.en, bp))
-        if len(pieces) > 1:
+        if clauses and len(pieces) > 1:
             for clause, bp in pieces:
                 rest = zh_text[:offset] + without(text, clause) + zh_text[offset + len(text):]
                 units.append(Unit(k, i, clause, "clause", zh_text, rest, bead.en, bp))

@@ -384,7 +384,7 @@ class DictionaryWords:
         siblings = set().union(*(chinese_tokens(alignment.zh[x].text) for x in c.zh_without))
         distinct = [w for w in dict.fromkeys(tokens) if w not in siblings]
         translated = sum(1 for w in distinct if not self.senses[c.sentence].get(w, frozenset()).isdisjoint(host)
-                         or any(self.model.prob(w, e) >= WORD_TRANSLATION_AT for e in host))
+                         or self.model.translated(w, host, WORD_TRANSLATION_AT))
         host_tokens = tuple(t for j in en for t in english_tokens(alignment.en[j].text))
         best = max(self.model.explain(tokens, english_tokens(alignment.en[j].text))
                    for j in _span(alignment, en, DICT_REACH))
