@@ -14,8 +14,13 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 BLOCK_CELLS = 1 << 22  # cells computed at once by a pass over the whole matrix (16 MB of float32)
-_DIGIT_BITS = 16  # the exact median is found 16 bits of its bit pattern a pass
-_SAMPLE = 1 << 16  # cells sampled to guess where the median lies
+# The median: cells sampled to bracket it (gathered ``_GATHER`` at a time), and the most cells kept from the
+# bracket (about 4 × cells / √sample are expected: 7 million for 30,000 × 30,000) before the slower exact
+# radix selection, ``_DIGIT_BITS`` a pass, takes over.
+_SAMPLE = 1 << 18
+_GATHER = 1 << 16
+_KEPT = 4 * BLOCK_CELLS
+_DIGIT_BITS = 16
 
 
 class Similarity:
@@ -48,73 +53,60 @@ class Similarity:
         return np.concatenate([statistic(block) for block in self.row_blocks()] or [np.zeros(0, self.dtype)])
 
     def median(self) -> float:
-        """The median of all cells, exactly ``np.median`` of the matrix, in memory linear in the document: the
-        one or two middle values are selected by radix passes over blocks (one pass, usually, for float32)."""
+        """The median of all cells, exactly ``np.median`` of the matrix, in memory linear in the document."""
         if self._median is None:
             size = self.shape[0] * self.shape[1]
             if not size:
                 return math.nan
-            patterns = self._select(sorted({(size - 1) // 2, size // 2}))
-            middle = np.array(patterns, dtype=f"u{self.dtype.itemsize}").view(self.dtype)
-            self._median = float(np.median(middle))  # the same arithmetic (and dtype) as on the whole matrix
+            ranks = sorted({(size - 1) // 2, size // 2})
+            middle = self._bracketed(ranks) or [self._radix(rank) for rank in ranks]
+            # np.median of the middle values: the same arithmetic (and dtype) as on the whole matrix
+            self._median = float(np.median(np.array(middle, dtype=self.dtype)))
         return self._median
 
-    def _select(self, ranks: list[int]) -> list[int]:
-        """The bit patterns of the cells of the given ranks (0: the smallest value).
-
-        Radix selection, a 16-bit digit of the patterns at a time (most significant first): the histogram of
-        the next digit over the cells sharing the digits found so far locates each rank; the floats' order is
-        read off it (:func:`_digit_order`). The pass for the first digit also histograms the second digit
-        under the first digits a sample of cells puts near the ranks, which for float32 usually finishes."""
-        digits = self.dtype.itemsize * 8 // _DIGIT_BITS
-        found = dict.fromkeys(ranks, ())  # rank -> the digits of its pattern found so far
-        left = dict(zip(ranks, ranks))  # rank -> its rank among the cells sharing those digits
-        histograms: dict[tuple[int, ...], np.ndarray] = {}
-        for level in range(digits):
-            wanted = {prefix for prefix in found.values() if prefix not in histograms}
-            if wanted:
-                histograms.update(self._histograms(wanted | (self._guesses(ranks) if not level else set())))
-            for rank, prefix in found.items():
-                order = _digit_order(prefix)
-                below = np.cumsum(histograms[prefix][order])
-                at = int(np.searchsorted(below, left[rank], side="right"))
-                left[rank] -= int(below[at - 1]) if at else 0
-                found[rank] = prefix + (int(order[at]),)
-        return [int.from_bytes(np.array(found[rank][::-1], dtype="<u2").tobytes(), "little") for rank in ranks]
-
-    def _histograms(self, prefixes: set[tuple[int, ...]]) -> dict[tuple[int, ...], np.ndarray]:
-        """For each prefix (digits, most significant first), the histogram of the next digit over the cells
-        whose patterns start with it: one pass over the matrix."""
-        out = {prefix: np.zeros(1 << _DIGIT_BITS, dtype=np.int64) for prefix in prefixes}
-        width = self.dtype.itemsize * 8 // _DIGIT_BITS
+    def _bracketed(self, ranks: list[int]) -> list[np.generic] | None:
+        """The values of the given ranks (0: the smallest), in one pass: a fixed sample of cells brackets
+        them, and the pass counts the cells below the bracket and keeps those inside it, among which the ranks
+        are selected. None when the bracket missed (rarely) or held more than ``_KEPT`` cells."""
+        size, m = self.shape[0] * self.shape[1], self.shape[1]
+        cells = np.random.default_rng(0).integers(size, size=min(size, _SAMPLE))
+        sample = np.sort(np.concatenate([np.einsum("ij,ij->i", self.S[c // m], self.T[c % m])
+                                         for c in np.array_split(cells, -(-len(cells) // _GATHER))]))
+        reach = 2 * math.sqrt(len(sample))  # four standard errors of a sample's median, in sample ranks
+        lo = sample[max(0, int(ranks[0] / size * len(sample) - reach))]
+        hi = sample[min(len(sample) - 1, int(ranks[-1] / size * len(sample) + reach) + 1)]
+        below, kept, count = 0, [], 0
         for block in self.row_blocks():
-            # the patterns as 16-bit words, most significant last (little-endian)
-            words = block.astype(self.dtype, copy=False).reshape(-1).view(f"<u{self.dtype.itemsize}").view("<u2")
-            words = words.reshape(-1, width)
-            for prefix, histogram in out.items():
-                chosen = np.ones(len(words), dtype=bool) if prefix else None
-                for k, digit in enumerate(prefix):
-                    chosen &= words[:, width - 1 - k] == digit
-                column = words[:, width - 1 - len(prefix)]
-                histogram += np.bincount(column if chosen is None else column[chosen], minlength=1 << _DIGIT_BITS)
-        return out
+            below += int(np.count_nonzero(block < lo))
+            kept.append(block[(block >= lo) & (block <= hi)])
+            count += kept[-1].size
+            if count > _KEPT:
+                return None
+        if not all(below <= rank < below + count for rank in ranks):
+            return None
+        inside = np.sort(np.concatenate(kept))
+        return [inside[rank - below] for rank in ranks]
 
-    def _guesses(self, ranks: list[int]) -> set[tuple[int, ...]]:
-        """First digits of the patterns that a fixed sample of cells puts at the ranks (within a few standard
-        errors): where the second digit's histogram is worth taking in the first pass."""
-        size = self.shape[0] * self.shape[1]
-        rng = np.random.default_rng(0)
-        cells = rng.integers(size, size=min(size, _SAMPLE))
-        values = np.sort(np.einsum("ij,ij->i", self.S[cells // self.shape[1]], self.T[cells % self.shape[1]])
-                         .astype(self.dtype))
-        reach = 4 * math.sqrt(len(values)) / 2 + 1  # four standard errors of a sample quantile near the median
-        picked = set()
-        for rank in ranks:
-            at = rank / size * len(values)
-            near = values[max(0, int(at - reach)):int(at + reach) + 1]
-            top = near.view(f"<u{self.dtype.itemsize}").view("<u2").reshape(len(near), -1)[:, -1]
-            picked |= {(int(d),) for d in top}
-        return picked
+    def _radix(self, rank: int) -> np.generic:
+        """The value of the given rank (0: the smallest), by radix selection over the values' sort keys,
+        ``_DIGIT_BITS`` bits a pass (two passes for float32): slower than :meth:`_bracketed`, never misses."""
+        bits = self.dtype.itemsize * 8
+        unsigned = np.dtype(f"u{self.dtype.itemsize}")
+        mask = (1 << _DIGIT_BITS) - 1
+        prefix = 0  # the top ``known`` bits of the key of the value sought
+        for known in range(0, bits, _DIGIT_BITS):
+            shift = bits - known - _DIGIT_BITS
+            counts = np.zeros(mask + 1, dtype=np.int64)
+            for block in self.row_blocks():
+                keys = _sort_keys(block.astype(self.dtype, copy=False).ravel(), unsigned)
+                if known:
+                    keys = keys[(keys >> (shift + _DIGIT_BITS)) == prefix]
+                counts += np.bincount(((keys >> shift) & mask).astype(np.intp), minlength=mask + 1)
+            below = np.cumsum(counts)
+            digit = int(np.searchsorted(below, rank, side="right"))
+            rank -= int(below[digit - 1]) if digit else 0
+            prefix = (prefix << _DIGIT_BITS) | digit
+        return _from_sort_key(np.array([prefix], dtype=unsigned), self.dtype)[0]
 
     def block_means(self, fi: int, fj: int) -> np.ndarray:
         """Mean cosine over blocks of ``fi`` rows by ``fj`` columns (the last ones smaller where the sides do
@@ -127,11 +119,15 @@ class Similarity:
         return (rows @ cols.T) / np.outer(sizes_i, sizes_j)
 
 
-def _digit_order(prefix: tuple[int, ...]) -> np.ndarray:
-    """The next digits after ``prefix`` in the order of their floats. The first digit holds the sign bit:
-    negatives (sign set) come first, counting down, and under a negative prefix the digits count down too."""
-    up = np.arange(1 << _DIGIT_BITS)
-    half = 1 << (_DIGIT_BITS - 1)
-    if not prefix:
-        return np.concatenate([up[:half - 1:-1], up[:half]])
-    return up[::-1] if prefix[0] >= half else up
+
+def _sort_keys(values: np.ndarray, unsigned: np.dtype) -> np.ndarray:
+    """Unsigned integers ordered as the floats are: the sign bit set on positives, all bits flipped on
+    negatives."""
+    bits = values.view(unsigned)
+    sign = unsigned.type(1 << (unsigned.itemsize * 8 - 1))
+    return np.where(bits & sign, ~bits, bits | sign)
+
+
+def _from_sort_key(keys: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    sign = keys.dtype.type(1 << (keys.dtype.itemsize * 8 - 1))
+    return np.where(keys & sign, keys & ~sign, ~keys).view(dtype)
