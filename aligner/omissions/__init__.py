@@ -15,8 +15,8 @@ from .detect import (FLAG_AT, _positions, all_units, calibrate_pairs, clause_fla
 from .calibrate import pair_scale
 from .embed import Embedder
 from .model import KINDS, Flag, ParagraphReport, Review
-from .similarity import Similarity
 from .paragraphs import paragraph_flags, paragraph_reports
+from .similarity import Similarity
 from .summary import summarise
 from .wordmodel import WordModel
 

@@ -18,7 +18,7 @@ BLOCK_CELLS = 1 << 22  # cells computed at once by a pass over the whole matrix 
 # bracket (about 4 × cells / √sample are expected: 7 million for 30,000 × 30,000) before the slower exact
 # radix selection, ``_DIGIT_BITS`` a pass, takes over.
 _SAMPLE = 1 << 18
-_GATHER = 1 << 16
+_GATHER = 1 << 12
 _KEPT = 4 * BLOCK_CELLS
 _DIGIT_BITS = 16
 

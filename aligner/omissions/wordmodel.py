@@ -84,12 +84,18 @@ class WordModel:
         total = 0.0
         for w in zh:
             known = self.table.get(w, {})
+            mass = matched = 0  # of the English words the model pairs with the word (the review's hot loop)
             if len(known) < len(counts):
-                found = [(p, counts[e]) for e, p in known.items() if e in counts]
+                for e, p in known.items():
+                    if (n := counts.get(e)) is not None:
+                        mass += p * n
+                        matched += n
             else:
-                found = [(known[e], n) for e, n in counts.items() if e in known]
-            matched = sum(n for _, n in found)
-            total += math.log((sum(p * n for p, n in found) + FLOOR * (size - matched)) / size)
+                for e, n in counts.items():
+                    if (p := known.get(e)) is not None:
+                        mass += p * n
+                        matched += n
+            total += math.log((mass + FLOOR * (size - matched)) / size)
         return total / len(zh)
 
     def units(self, zh: tuple[str, ...], en: tuple[str, ...]) -> float:
