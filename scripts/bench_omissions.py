@@ -38,6 +38,7 @@ from aligner.api import align  # noqa: E402
 from aligner.lexicon import coverage, english_keys  # noqa: E402
 from aligner.omissions import review  # noqa: E402
 from aligner.omissions.clauses import split_clauses  # noqa: E402
+from aligner.omissions.similarity import Similarity  # noqa: E402
 
 BIBLE = ROOT.parent / "shared" / "corpora" / "bible-en-zh"
 CORPORA = ROOT / "corpora" / "zh-en"
@@ -307,18 +308,15 @@ def evaluate(doc: GoldDoc, case: Case, encoder) -> dict[str, Counts]:
 def clause_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
     """(features, label) of every clause the review judges in a clause-deletion case: label 1 when it
     overlaps the expected Chinese clause. Clauses of sentences the gold leaves unaligned are left out."""
-    import numpy as np
-
     from aligner.omissions import detect
     from aligner.omissions.calibrate import pair_scale
     from aligner.omissions.embed import Embedder
 
     alignment = align(_groups(doc.zh, doc.zh_par), _groups(case.en, doc.en_par), encoder=encoder,
                       src_lang="zh", tgt_lang="en")
-    S, T = np.asarray(alignment.src_vectors), np.asarray(alignment.tgt_vectors)
-    sim = S @ T.T
+    sim = Similarity(alignment.src_vectors, alignment.tgt_vectors)
     cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
-    scale, near = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
+    scale, near = pair_scale(cal.aligned, cal.near_miss, sim.median())
     units = [u for u in detect.score_units(alignment, detect.all_units(alignment, []),
                                            Embedder(encoder, "zh", "en"))
              if u.kind == "clause" and u.boilerplate is None]
@@ -376,19 +374,16 @@ def fit_clauses(docs: list[GoldDoc], encoder, seeds: tuple[int, int], names: lis
 def sentence_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
     """(features, label) of every whole sentence the sentence model judges in a sentence-deletion case
     (label 1: its English was deleted); sentences the gold leaves unaligned are left out."""
-    import numpy as np
-
     from aligner.omissions import detect, sentences
     from aligner.omissions.calibrate import pair_scale
     from aligner.omissions.embed import Embedder
 
     alignment = align(_groups(doc.zh, doc.zh_par), _groups(case.en, doc.en_par), encoder=encoder,
                       src_lang="zh", tgt_lang="en")
-    S, T = np.asarray(alignment.src_vectors), np.asarray(alignment.tgt_vectors)
-    sim = S @ T.T
+    sim = Similarity(alignment.src_vectors, alignment.tgt_vectors)
     cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
     _, _, cands = detect.sentence_flags(alignment, sim, cal)
-    scale, _ = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
+    scale, _ = pair_scale(cal.aligned, cal.near_miss, sim.median())
     scored = sentences.judge(alignment, cands, Embedder(encoder, "zh", "en"), sim, cal, scale)
     gold_null = {i for z, e in doc.beads if not e for i in z}
     return [(c.features, int(c.sentence in case.sentences)) for c in scored if c.sentence not in gold_null]

@@ -22,6 +22,7 @@ from aligner.model import Alignment, Bead, Sentence
 from aligner.omissions import boilerplate
 from aligner.omissions.calibrate import robust_z
 from aligner.omissions.clauses import split_clauses
+from aligner.omissions.similarity import Similarity
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "seed"
 
@@ -149,7 +150,7 @@ def test_sentence_model_features_cover_its_weights():
 
     zh_doc, en_doc, dropped, _ = _toy_case()
     alignment = align(zh_doc, en_doc, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
-    sim = np.asarray(alignment.src_vectors) @ np.asarray(alignment.tgt_vectors).T
+    sim = Similarity(alignment.src_vectors, alignment.tgt_vectors)
     cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
     _, _, cands = detect.sentence_flags(alignment, sim, cal)
     scored = sentences.score(alignment, sentences.candidates(alignment, cands), Embedder(ToyEncoder(), "zh", "en"),
@@ -191,6 +192,7 @@ def test_unaligned_sentence_found_nearby_is_recorded_as_moved_in_plain_json():
     sim = np.full((n + 1, n), 0.1, dtype=np.float32)
     sim[np.arange(n), np.arange(n)] = 0.9
     sim[n, n - 1] = 0.85
+    sim = Similarity(sim, np.eye(n, dtype=np.float32))  # these cosines exactly, as rows of S against unit T
     cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
     _, moved, candidates = detect.sentence_flags(alignment, sim, cal)
     assert [(m["side"], m["sentence"], m["matches"]) for m in moved] == [("zh", n, n - 1)]
@@ -218,7 +220,7 @@ def test_pair_whose_english_belongs_to_a_neighbour_counts_as_unaligned():
 
     zh = ["三个月没人上发条。", "墙上挂满了钟。", "它们都在走。"]
     en = ["Nobody had wound them.", "How could they still be going?", "They were all going."]
-    sim = np.array([[0.6, 0.5, 0.1], [0.1, 0.0, 0.1], [0.1, 0.1, 0.6]])
+    sim = Similarity(np.array([[0.6, 0.5, 0.1], [0.1, 0.0, 0.1], [0.1, 0.1, 0.6]]), np.eye(3))
     beads = [Bead((0,), (0,), 0.4), Bead((1,), (1,), -0.05), Bead((2,), (2,), 0.4)]
     alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en], beads)
     assert sentences.displaced_beads(alignment, sim, scale=0.2) == {1}

@@ -20,6 +20,7 @@ from aligner.api import align
 from aligner.cli import main
 from aligner.export import write_outputs
 from aligner.report import render_html
+from aligner.omissions.similarity import Similarity
 from aligner.report.heatmap import _downsample
 from test_omissions import ToyEncoder, toy_doc, toy_en  # noqa: E402 (shared toy encoder)
 
@@ -70,7 +71,7 @@ def test_moved_sentences_listed_with_their_carrier(reviewed):
 
 
 def test_heatmap_downsampling():
-    small, fi, fj = _downsample(np.ones((1001, 10)), 400)
+    small, fi, fj = _downsample(Similarity(np.ones((1001, 10)), np.eye(10)), 400)
     assert small.shape == (334, 10) and (fi, fj) == (3, 1)
 
 

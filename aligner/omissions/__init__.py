@@ -17,6 +17,7 @@ from .calibrate import pair_scale
 from .embed import Embedder
 from .model import KINDS, Flag, ParagraphReport, Review
 from .paragraphs import paragraph_flags, paragraph_reports
+from .similarity import Similarity
 from .summary import summarise
 from .wordmodel import WordModel
 
@@ -30,11 +31,11 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None) -> Review
     encoder = review_encoder(alignment, encoder, _encoder_name)
     embedder = Embedder(encoder, alignment.src_lang, alignment.tgt_lang)
     S, T = _sentence_vectors(alignment, embedder)
-    sim = S @ T.T
+    sim = Similarity(S, T)
     src_pos, _ = _positions(alignment)
     cal = calibrate_pairs(sim, alignment, src_pos)
     flags, moved, candidates = sentence_flags(alignment, sim, cal)
-    scale, near = pair_scale(cal.aligned, cal.near_miss, float(np.median(sim)))
+    scale, near = pair_scale(cal.aligned, cal.near_miss, sim.median())
     words = WordModel.of(alignment) if translates(alignment.src_lang, alignment.tgt_lang) else None
     scored = sentences.judge(alignment, candidates, embedder, sim, cal, scale, words)
     far = sentences.moved_elsewhere(alignment, scored, embedder, cal, scale, FLAG_AT)

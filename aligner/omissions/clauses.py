@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..segment import MAX_SENTENCE_CHARS
+
 # Full-width and half-width clause punctuation. The half-width comma only splits when it is not between
 # digits (12,000), and 、 (enumeration comma) splits too: tiny pieces are merged back below.
 _ZH_BREAK = re.compile(r"[，；：、,;:](?!\d)|——|…{1,2}")
@@ -54,7 +56,15 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 def split_clauses(sentence: str, lang: str = "zh") -> list[Clause]:
-    """Clauses of one sentence, tiny pieces merged into a neighbour; empty pieces dropped."""
+    """Clauses of one sentence, tiny pieces merged into a neighbour; empty pieces dropped.
+
+    A sentence longer than the segmenter makes them (:data:`~aligner.segment.MAX_SENTENCE_CHARS`; only
+    presplit input or the API gives one) is one clause: the review compares each clause of a bead with the
+    rest of the bead, which would cost the square of the sentence's length.
+    """
+    if len(sentence) > MAX_SENTENCE_CHARS:
+        start, end = _trim(sentence, 0, len(sentence))
+        return [Clause(start, end, sentence[start:end])] if end > start else []
     pattern, size, minimum = (_ZH_BREAK, zh_size, MIN_ZH_CHARS) if lang in ("zh", "ja") \
         else (_EN_BREAK, en_size, MIN_EN_WORDS)
     spans = [(a, b) for a, b in (_trim(sentence, *s) for s in _pieces(sentence, pattern)) if b > a]

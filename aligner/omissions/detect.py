@@ -17,11 +17,13 @@ import numpy as np
 from ..encoders import Encoder
 from ..lexicon import coverage, english_keys, translates
 from ..model import Alignment, Bead, join_sentences
+from ..segment import MAX_SENTENCE_CHARS
 from . import boilerplate
 from .calibrate import between, robust_scale, sigmoid
 from .clauses import Clause, en_size, split_clauses, without, zh_size
 from .embed import Embedder
 from .model import Flag
+from .similarity import Similarity
 from .wordmodel import WordModel, chinese_tokens, english_tokens
 
 FLAG_AT = 0.5  # a candidate becomes a flag at this confidence
@@ -69,25 +71,25 @@ def _window(center: int, size: int) -> slice:
     return slice(max(0, center - WINDOW), min(size, center + WINDOW + 1))
 
 
-def calibrate_pairs(sim: np.ndarray, alignment: Alignment, src_pos: np.ndarray) -> PairCalibration:
+def calibrate_pairs(sim: Similarity, alignment: Alignment, src_pos: np.ndarray) -> PairCalibration:
     aligned, near = [], []
     for bead in alignment.beads:
         if len(bead.zh) == 1 and len(bead.en) == 1:
             i, j = bead.zh[0], bead.en[0]
             aligned.append(sim[i, j])
-            row = sim[i, _window(src_pos[i], sim.shape[1])].copy()
+            row = sim[i, _window(src_pos[i], sim.shape[1])]
             start = max(0, src_pos[i] - WINDOW)
             if 0 <= j - start < len(row):
                 row[j - start] = -1.0
             if len(row) > 1:
                 near.append(row.max())
     if len(aligned) < 3:  # too few 1-1 beads to learn from: fall back on row maxima and medians
-        aligned = list(sim.max(axis=1))
-        near = list(np.median(sim, axis=1))
+        aligned = list(sim.row_max())
+        near = list(sim.row_median())
     return PairCalibration(float(np.median(aligned)), float(np.median(near)) if near else 0.0)
 
 
-def sentence_flags(alignment: Alignment, sim: np.ndarray, cal: PairCalibration
+def sentence_flags(alignment: Alignment, sim: Similarity, cal: PairCalibration
                    ) -> tuple[list[Flag], list[dict], list[tuple[int, int]]]:
     """Boilerplate and additions (0-1 beads) as flags; the Chinese sentences of 1-0 beads that are not
     found elsewhere nearby as candidates ``(bead, sentence)``, judged against their neighbours later."""
@@ -198,6 +200,8 @@ def bead_units(alignment: Alignment, k: int, bead: Bead) -> list[Unit]:
     units = []
     offset = 0
     sep = len(join_sentences(["", ""], alignment.src_lang))
+    # each clause unit copies the bead's text: none beside an overlong sentence (see split_clauses)
+    clauses = all(len(text) <= MAX_SENTENCE_CHARS for text in texts)
     for i, text in zip(bead.zh, texts):
         pieces = _sentence_pieces(text)
         whole = Clause(0, len(text), text)
@@ -205,7 +209,7 @@ def bead_units(alignment: Alignment, k: int, bead: Bead) -> list[Unit]:
             bp = boilerplate.whole_sentence(text)
             units.append(Unit(k, i, whole, "sentence", zh_text,
                               zh_text[:offset] + zh_text[offset + len(text) + sep:], bead.en, bp))
-        if len(pieces) > 1:
+        if clauses and len(pieces) > 1:
             for clause, bp in pieces:
                 rest = zh_text[:offset] + without(text, clause) + zh_text[offset + len(text):]
                 units.append(Unit(k, i, clause, "clause", zh_text, rest, bead.en, bp))

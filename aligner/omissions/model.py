@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from ..model import Alignment
+from .similarity import Similarity
 
 KINDS = ("sentence", "clause", "addition", "paragraph", "boilerplate")
 
@@ -51,7 +51,7 @@ class Review:
     paragraphs: list[ParagraphReport]
     summary: dict
     moved: list[dict] = field(default_factory=list)  # unaligned sentences found elsewhere: not flagged
-    similarity: Any = field(default=None, repr=False)  # zh × en sentence cosines
+    similarity: Similarity | None = field(default=None, repr=False)  # zh × en sentence cosines, on demand
 
     @property
     def omissions(self) -> list[Flag]:

@@ -62,6 +62,7 @@ from .clauses import en_size, zh_size
 from .carriers import Carriers
 from .detect import ANCHOR_CLIP, PairCalibration, anchor_balance, anchor_words, en_pieces
 from .embed import Embedder
+from .similarity import Similarity
 from .wordmodel import WordModel, chinese_tokens, english_tokens
 
 WEIGHTS = {"gain": 2.52, "cover": 1.94, "pieces": -1.76, "unaligned": 1.75, "length": 2.66, "share": -1.7,
@@ -158,14 +159,14 @@ def candidates(alignment: Alignment, unaligned: list[tuple[int, int]], displaced
     return out
 
 
-def judge(alignment: Alignment, unaligned: list[tuple[int, int]], embedder: Embedder, sim: np.ndarray,
+def judge(alignment: Alignment, unaligned: list[tuple[int, int]], embedder: Embedder, sim: Similarity,
           cal: PairCalibration, scale: float, model: WordModel | None = None) -> list[Candidate]:
     """The candidates (:func:`candidates`, with the :func:`displaced_beads`), scored (:func:`score`)."""
     found = candidates(alignment, unaligned, displaced_beads(alignment, sim, scale))
     return score(alignment, found, embedder, sim, cal.aligned, cal.near_miss, model)
 
 
-def displaced_beads(alignment: Alignment, sim: np.ndarray, scale: float) -> set[int]:
+def displaced_beads(alignment: Alignment, sim: Similarity, scale: float) -> set[int]:
     """1-1 beads whose English is a neighbour's: the pair scores below the same pair shifted by a sentence
     (a bead score under 0, the neighbour margin being part of it) and the English matches a Chinese
     sentence of the bead before or after better than its own by ``DISPLACED_MARGIN`` calibration units
@@ -229,7 +230,7 @@ def _span(alignment: Alignment, en: tuple[int, ...], reach: int) -> range:
     return range(max(0, min(en) - reach), min(len(alignment.en), max(en) + reach + 1))
 
 
-def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim: np.ndarray,
+def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim: Similarity,
           aligned: float, near_miss: float, model: WordModel | None = None) -> list[Candidate]:
     """Features and confidence of each candidate; an unaligned sentence keeps only its more welcoming
     host (the one where adding it lowers the match least)."""
@@ -249,7 +250,7 @@ def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim:
     def unit(v: np.ndarray) -> np.ndarray:
         return v / max(1e-9, float(np.linalg.norm(v)))
 
-    scale, near_miss = pair_scale(aligned, near_miss, float(np.median(sim)))
+    scale, near_miss = pair_scale(aligned, near_miss, sim.median())
     median_len = float(np.median([len(s.text) for s in alignment.zh])) or 1.0
     best: dict[int, Candidate] = {}
     for c in cands:
@@ -383,7 +384,7 @@ class DictionaryWords:
         siblings = set().union(*(chinese_tokens(alignment.zh[x].text) for x in c.zh_without))
         distinct = [w for w in dict.fromkeys(tokens) if w not in siblings]
         translated = sum(1 for w in distinct if not self.senses[c.sentence].get(w, frozenset()).isdisjoint(host)
-                         or any(self.model.prob(w, e) >= WORD_TRANSLATION_AT for e in host))
+                         or self.model.translated(w, host, WORD_TRANSLATION_AT))
         host_tokens = tuple(t for j in en for t in english_tokens(alignment.en[j].text))
         best = max(self.model.explain(tokens, english_tokens(alignment.en[j].text))
                    for j in _span(alignment, en, DICT_REACH))

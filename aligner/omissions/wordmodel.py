@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 
@@ -23,17 +24,23 @@ ROUNDS = 5
 NULL = ""  # the empty English word, which Chinese words with no translation attach to
 FLOOR = 1e-6  # probability of a pair never seen together
 SPREAD_FLOOR = 0.1  # least spread of the document's pair scores (mean log-probabilities per word)
+# Words of a sentence (or clause) the model reads, the first ones: a pair costs the product of its two sides'
+# words to train and to score, so an overlong line must not cost the square of its length. Only presplit input
+# or the API gives one: the segmenter cuts sentences at 600 characters, fewer words than this on either side.
+MAX_WORDS = 400
 
 
 @lru_cache(maxsize=65536)
 def chinese_tokens(text: str) -> tuple[str, ...]:
-    """Content words: dictionary segmentation, function words and punctuation left out."""
-    return tuple(w for w, _ in chinese_words(text) if w not in CHINESE_STOPWORDS and any(c.isalnum() for c in w))
+    """Content words (at most ``MAX_WORDS``): dictionary segmentation, function words and punctuation left out."""
+    words = (w for w, _ in chinese_words(text) if w not in CHINESE_STOPWORDS and any(c.isalnum() for c in w))
+    return tuple(islice(words, MAX_WORDS))
 
 
 @lru_cache(maxsize=65536)
 def english_tokens(text: str) -> tuple[str, ...]:
-    return tuple(english_keys(text))
+    """Content-word keys (at most ``MAX_WORDS``)."""
+    return tuple(english_keys(text)[:MAX_WORDS])
 
 
 class WordModel:
@@ -47,6 +54,14 @@ class WordModel:
     def prob(self, word: str, key: str) -> float:
         """t(word | key); 0 for a pair never seen together."""
         return self.table.get(word, {}).get(key, 0.0)
+
+    def translated(self, word: str, keys: set[str], at: float) -> bool:
+        """Whether one of ``keys`` translates ``word`` with probability ``at`` or more (the smaller of the two
+        sets is read: a long English has many keys, a rare word few translations)."""
+        known = self.table.get(word, {})
+        if len(known) < len(keys):
+            return any(p >= at for e, p in known.items() if e in keys)
+        return any(known.get(e, 0.0) >= at for e in keys)
 
     @classmethod
     def of(cls, alignment: Alignment) -> "WordModel":
@@ -69,12 +84,18 @@ class WordModel:
         total = 0.0
         for w in zh:
             known = self.table.get(w, {})
+            mass = matched = 0  # of the English words the model pairs with the word (the review's hot loop)
             if len(known) < len(counts):
-                found = [(p, counts[e]) for e, p in known.items() if e in counts]
+                for e, p in known.items():
+                    if (n := counts.get(e)) is not None:
+                        mass += p * n
+                        matched += n
             else:
-                found = [(known[e], n) for e, n in counts.items() if e in known]
-            matched = sum(n for _, n in found)
-            total += math.log((sum(p * n for p, n in found) + FLOOR * (size - matched)) / size)
+                for e, n in counts.items():
+                    if (p := known.get(e)) is not None:
+                        mass += p * n
+                        matched += n
+            total += math.log((mass + FLOOR * (size - matched)) / size)
         return total / len(zh)
 
     def units(self, zh: tuple[str, ...], en: tuple[str, ...]) -> float:

@@ -8,29 +8,26 @@ import io
 import numpy as np
 
 from ..model import Alignment
+from ..omissions.similarity import Similarity
 
 MAX_CELLS = 400  # per side; larger matrices are averaged down in blocks so the PNG stays small
 
 
-def _downsample(sim: np.ndarray, limit: int) -> tuple[np.ndarray, int, int]:
+def _downsample(sim: Similarity, limit: int) -> tuple[np.ndarray, int, int]:
+    """Mean cosine over blocks of rows and columns, at most ``limit`` a side, and the block sizes."""
     fi = max(1, int(np.ceil(sim.shape[0] / limit)))
     fj = max(1, int(np.ceil(sim.shape[1] / limit)))
-    if fi == 1 and fj == 1:
-        return sim, 1, 1
-    n, m = -(-sim.shape[0] // fi) * fi, -(-sim.shape[1] // fj) * fj
-    padded = np.full((n, m), np.nan)
-    padded[: sim.shape[0], : sim.shape[1]] = sim
-    return np.nanmean(padded.reshape(n // fi, fi, m // fj, fj), axis=(1, 3)), fi, fj
+    return sim.block_means(fi, fj), fi, fj
 
 
-def heatmap_png(alignment: Alignment, sim: np.ndarray, limit: int = MAX_CELLS) -> str:
+def heatmap_png(alignment: Alignment, sim: Similarity, limit: int = MAX_CELLS) -> str:
     """Base64 PNG: cosine of every Chinese (rows) and English (columns) sentence, path drawn on top."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display, no GUI toolkit: works in CI and on servers
     import matplotlib.pyplot as plt
 
-    small, fi, fj = _downsample(np.asarray(sim, dtype=np.float64), limit)
+    small, fi, fj = _downsample(sim, limit)
     fig, ax = plt.subplots(figsize=(7, 7 * min(2.0, max(0.5, small.shape[0] / max(1, small.shape[1])))), dpi=100)
     try:
         image = ax.imshow(small, cmap="viridis", aspect="auto", interpolation="nearest",

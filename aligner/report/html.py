@@ -105,7 +105,7 @@ def render_html(review: Review, *, heatmap: bool = True) -> str:
         signature=format_signature(alignment.signature) if alignment.signature else "",
         zh_lang=_zh_lang(alignment), en_lang=alignment.tgt_locale or alignment.tgt_lang,
         heatmap=heatmap_png(alignment, review.similarity) if heatmap and review.similarity is not None
-        and review.similarity.size else None,
+        and min(review.similarity.shape) else None,
         flags=[f for f in review.flags if f.kind != "paragraph"], moved=_moved(review))
 
 

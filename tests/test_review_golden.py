@@ -1,0 +1,126 @@
+"""Golden tables: the review's flags and moved records at default settings, pinned on the project's own
+documents (one sentence a line) and the seed article, so that changes meant to keep its behaviour (memory,
+speed) are seen to keep it. Only indexes, spans, kinds and rounded numbers are stored, never text.
+
+Regenerate a table only for a change meant to alter the review, and say why in its commit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.api import align_sentences, read_pair
+from aligner.omissions import review
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "corpora" / "seed"
+
+# name: ((aligned-pair cosine, near-miss cosine, coverage),
+#        flags as (kind, zh sentence, en sentence, en paragraph, span, confidence),
+#        moved as (side, sentence, matches, carried, margin, span))
+GOLDEN = {
+    'literary': (
+        (0.6309, 0.2699, 0.9632),
+        [('clause', 6, None, 0, (0, 9), 0.693),
+         ('sentence', 33, None, 0, (0, 18), 0.732),
+         ('clause', 45, None, 0, (0, 9), 0.602),
+         ('sentence', 58, None, 0, (0, 13), 0.963),
+         ('sentence', 76, None, 0, (0, 23), 0.834),
+         ('sentence', 82, None, 0, (0, 14), 0.993),
+         ('addition', None, 87, 0, None, 0.945),
+         ('paragraph', None, None, 0, None, 1.0)],
+        [('en', 29, 24, 0.683, None, None)],
+    ),
+    'news': (
+        (0.5603, 0.2856, 0.937),
+        [('boilerplate', 1, None, None, (0, 15), 0.9),
+         ('addition', None, 17, 0, None, 0.843),
+         ('clause', 18, None, 0, (0, 11), 0.655),
+         ('sentence', 19, None, 0, (0, 17), 0.504),
+         ('sentence', 37, None, 0, (0, 20), 0.704),
+         ('clause', 39, None, 0, (0, 12), 0.739),
+         ('addition', None, 45, 0, None, 0.995),
+         ('clause', 64, None, 0, (0, 10), 0.863),
+         ('sentence', 80, None, 0, (0, 17), 0.828),
+         ('clause', 83, None, 0, (0, 12), 0.617),
+         ('clause', 85, None, 0, (0, 11), 0.507),
+         ('clause', 86, None, 0, (0, 7), 0.729),
+         ('sentence', 89, None, 0, (0, 30), 0.592),
+         ('sentence', 103, None, 0, (0, 20), 0.834),
+         ('clause', 104, None, 0, (13, 31), 0.808),
+         ('paragraph', None, None, 0, None, 1.0)],
+        [],
+    ),
+    'technical': (
+        (0.7237, 0.3652, 0.946),
+        [('sentence', 5, None, 0, (0, 28), 1.0),
+         ('sentence', 9, None, 0, (0, 17), 0.913),
+         ('sentence', 13, None, 0, (0, 22), 0.989),
+         ('clause', 20, None, 0, (0, 8), 0.511),
+         ('clause', 23, None, 0, (15, 35), 0.617),
+         ('addition', None, 32, 0, None, 0.996),
+         ('sentence', 32, None, 0, (0, 27), 0.987),
+         ('clause', 76, None, 0, (0, 5), 0.522),
+         ('sentence', 105, None, 0, (0, 33), 1.0),
+         ('paragraph', None, None, 0, None, 1.0)],
+        [],
+    ),
+    'travel': (
+        (0.6347, 0.3144, 0.9451),
+        [('addition', None, 7, 0, None, 0.98),
+         ('sentence', 18, None, 0, (0, 17), 0.995),
+         ('sentence', 29, None, 0, (0, 18), 0.998),
+         ('addition', None, 36, 0, None, 0.994),
+         ('clause', 51, None, 0, (0, 6), 0.858),
+         ('sentence', 57, None, 0, (0, 18), 0.994),
+         ('sentence', 70, None, 0, (0, 20), 0.999),
+         ('paragraph', None, None, 0, None, 1.0)],
+        [],
+    ),
+    'seed': (
+        (0.5368, 0.4761, 0.8141),
+        [('boilerplate', 0, None, None, (0, 8), 0.9),
+         ('boilerplate', 2, None, 1, (0, 50), 0.9),
+         ('boilerplate', 7, None, None, (0, 11), 0.9),
+         ('sentence', 11, None, 3, (0, 25), 0.857),
+         ('clause', 15, None, 5, (39, 60), 0.856),
+         ('clause', 15, None, 5, (74, 101), 0.574),
+         ('clause', 18, None, 7, (26, 36), 0.854),
+         ('clause', 18, None, 7, (48, 54), 0.958),
+         ('clause', 18, None, 7, (74, 91), 0.846),
+         ('clause', 23, None, 10, (16, 26), 0.738),
+         ('clause', 23, None, 10, (67, 75), 0.75),
+         ('sentence', 25, None, 10, (0, 10), 0.829),
+         ('paragraph', None, None, 3, None, 0.857),
+         ('paragraph', None, None, 5, None, 0.939),
+         ('paragraph', None, None, 7, None, 0.999),
+         ('paragraph', None, None, 10, None, 0.934),
+         ('paragraph', None, None, 11, None, 0.829)],
+        [('zh', 18, 8, 4.974, 3.801, (0, 25))],
+    ),
+}
+
+
+def _paths(name: str) -> tuple[str, str, bool]:
+    if name == "seed":
+        return str(SEED / "xinhua-2024-12-04.zh.txt"), str(SEED / "xinhua-2024-12-04.en.txt"), False
+    doc = ROOT / "corpora" / "zh-en" / name
+    return str(doc.with_suffix(".zh")), str(doc.with_suffix(".en")), True
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_review_golden(name, use_encoder):
+    zh, en, presplit = _paths(name)
+    if name == "seed" and not Path(zh).exists():
+        pytest.skip(f"seed article not found in {SEED} (../shared is missing)")
+    src, tgt, sl, tl, _ = read_pair(zh, en, presplit=presplit)
+    result = review(align_sentences(src, tgt, encoder=use_encoder, src_lang=sl, tgt_lang=tl), encoder=use_encoder)
+    calibration, flags, moved = GOLDEN[name]
+    c = result.summary["calibration"]
+    assert (c["aligned_pair_cosine"], c["near_miss_cosine"], result.summary["coverage"]) == calibration
+    assert [(f.kind, f.zh_sentence, f.en_sentence, f.en_paragraph, tuple(f.span) if f.span else None,
+             round(f.confidence, 3)) for f in result.flags] == flags
+    assert [(m["side"], m["sentence"], m["matches"], m["carried"], m.get("margin"),
+             tuple(m["span"]) if "span" in m else None) for m in result.moved] == moved
