@@ -14,7 +14,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..encoders import Encoder
 from ..lexicon import coverage, english_keys, translates
 from ..model import Alignment, Bead, join_sentences
 from ..segment import MAX_SENTENCE_CHARS
