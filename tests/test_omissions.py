@@ -421,6 +421,6 @@ def test_document_word_model_learns_the_documents_own_senses():
     model = WordModel.of(alignment)
     best = max(model.table.get("后裔", {}).values(), default=0.0)
     assert model.prob("后裔", "se") == best > 0.3  # "seed" -> key "se"
-    carried = model.units(chinese_tokens("后裔必得地土"), english_tokens("His seed shall possess the land."))
-    missing = model.units(chinese_tokens("后裔必得地土"), english_tokens("I will bless thee."))
+    carried, missing = model.units([(chinese_tokens("后裔必得地土"), english_tokens("His seed shall possess the land.")),
+                                    (chinese_tokens("后裔必得地土"), english_tokens("I will bless thee."))])
     assert carried > missing

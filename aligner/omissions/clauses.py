@@ -30,8 +30,11 @@ class Clause:
     text: str
 
 
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts, counted in C
+
+
 def zh_size(text: str) -> int:
-    return sum(1 for ch in text if ch.isalnum())
+    return len(_ALNUM.findall(text))
 
 
 def en_size(text: str) -> int:

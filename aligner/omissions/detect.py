@@ -335,11 +335,12 @@ def lexical_cover(alignment: Alignment, units: list[Unit], model: WordModel | No
         if u.en not in english:
             text = join_sentences([alignment.en[j].text for j in u.en], alignment.tgt_lang)
             english[u.en] = set(english_keys(text)), anchor_words(text), english_tokens(text)
-        keys, anchors, tokens = english[u.en]
+        keys, anchors, _ = english[u.en]
         u.lex = coverage(u.clause.text, keys)
         u.anchors = anchor_balance(anchor_words(u.clause.text), anchors)
-        zh = chinese_tokens(u.clause.text)
-        u.word = float(np.clip(words.units(zh, tokens), -Z_CLIP, Z_CLIP)) if zh else 0.0
+    pairs = [(chinese_tokens(u.clause.text), english[u.en][2]) for u in units]
+    for u, (zh, _), word in zip(units, pairs, words.units(pairs)):
+        u.word = float(np.clip(word, -Z_CLIP, Z_CLIP)) if zh else 0.0
 
 
 def all_units(alignment: Alignment, candidates: list[tuple[int, int]]) -> list[Unit]:

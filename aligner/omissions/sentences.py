@@ -386,14 +386,15 @@ class DictionaryWords:
         translated = sum(1 for w in distinct if not self.senses[c.sentence].get(w, frozenset()).isdisjoint(host)
                          or self.model.translated(w, host, WORD_TRANSLATION_AT))
         host_tokens = tuple(t for j in en for t in english_tokens(alignment.en[j].text))
-        best = max(self.model.explain(tokens, english_tokens(alignment.en[j].text))
-                   for j in _span(alignment, en, DICT_REACH))
+        nearby = [english_tokens(alignment.en[j].text) for j in _span(alignment, en, DICT_REACH)]
+        *scores, hosted = self.model.explain_pairs([(tokens, e) for e in (*nearby, host_tokens)])
+        best = max(scores)
         # a sentence none of whose words has a translation nearby gives no evidence either way (1)
         return {"dict_cover": (covered + 1) / (anywhere + 1),
                 "dict_rest": (len(rest) + DICT_PRIOR * self.explained) / size / self.explained - 1,
                 "dict_gain": len(own) / size / self.explained,
                 "dict_distinct": (translated + 1) / (len(distinct) + 2),
-                "dict_model": float(np.clip((self.model.explain(tokens, host_tokens) - best) / self.model.spread,
+                "dict_model": float(np.clip((hosted - best) / self.model.spread,
                                             -MODEL_CLIP, MODEL_CLIP))}
 
 

@@ -28,6 +28,8 @@ SPREAD_FLOOR = 0.1  # least spread of the document's pair scores (mean log-proba
 # words to train and to score, so an overlong line must not cost the square of its length. Only presplit input
 # or the API gives one: the segmenter cuts sentences at 600 characters, fewer words than this on either side.
 MAX_WORDS = 400
+_CELLS_AT_ONCE = 1 << 20  # (Chinese word, English word) cells scored at once (bounds the memory of scoring)
+_MAX_KEYS = 1 << 32  # English keys a table may hold (cell keys are row * _MAX_KEYS + column, in an int64)
 
 
 @lru_cache(maxsize=65536)
@@ -50,6 +52,20 @@ class WordModel:
         self.table = table  # Chinese word -> {English key: t(word | key)}
         self.mid = mid
         self.spread = spread
+        # The same table as sorted cell keys (row * columns + column) and their probabilities, so that many
+        # pairs are scored by one vectorised lookup instead of a Python loop over words (the review scores
+        # ~20 pairs a candidate).
+        self._rows = {w: i for i, w in enumerate(table)}
+        self._cols: dict[str, int] = {}
+        keys, values = [], []
+        for r, known in enumerate(table.values()):
+            for e, p in known.items():
+                keys.append(r * _MAX_KEYS + self._cols.setdefault(e, len(self._cols)))
+                values.append(p)
+        order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+        self._keys = np.array(keys, dtype=np.int64)[order]
+        self._values = np.array(values, dtype=np.float64)[order]
+        self._english_seen: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     def prob(self, word: str, key: str) -> float:
         """t(word | key); 0 for a pair never seen together."""
@@ -71,36 +87,73 @@ class WordModel:
         median = float(np.median([b.score for b in ones])) if ones else 0.0
         confident = [p for p, b in zip(pairs, ones) if b.score >= median and p[0] and p[1]]
         model = cls(_train(confident), 0.0, 1.0)
-        scores = np.array([model.explain(z, e) for z, e in pairs if z])
+        scores = model.explain_pairs([(z, e) for z, e in pairs if z])
         model.mid, model.spread = robust_scale(scores, SPREAD_FLOOR)
         return model
 
-    def explain(self, zh: tuple[str, ...], en: tuple[str, ...]) -> float:
-        """Mean log-probability of the Chinese words given the English (Model 1, NULL included)."""
-        if not zh:
-            return 0.0
-        counts = _counts(en)
-        size = len(en) + 1
-        total = 0.0
-        for w in zh:
-            known = self.table.get(w, {})
-            mass = matched = 0  # of the English words the model pairs with the word (the review's hot loop)
-            if len(known) < len(counts):
-                for e, p in known.items():
-                    if (n := counts.get(e)) is not None:
-                        mass += p * n
-                        matched += n
-            else:
-                for e, n in counts.items():
-                    if (p := known.get(e)) is not None:
-                        mass += p * n
-                        matched += n
-            total += math.log((mass + FLOOR * (size - matched)) / size)
-        return total / len(zh)
+    def explain_pairs(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> np.ndarray:
+        """Mean log-probability of the Chinese words given the English (Model 1, NULL included) of each
+        (Chinese, English) pair, shape (len(pairs),); 0 for an empty Chinese side.
 
-    def units(self, zh: tuple[str, ...], en: tuple[str, ...]) -> float:
-        """:meth:`explain` in robust deviations from the document's typical aligned pair."""
-        return (self.explain(zh, en) - self.mid) / self.spread
+        For each Chinese word w: log((sum of t(w|e) * count(e) over the English words + FLOOR * the count of
+        those never seen with w) / (len(en) + 1)), averaged over the Chinese words. Pairs are scored in blocks
+        of at most ``_CELLS_AT_ONCE`` (word, English word) cells: memory stays bounded whatever their number."""
+        out, block, cells = [], [], 0
+        for pair in pairs:
+            size = len(pair[0]) * (len(pair[1]) + 1)
+            if block and cells + size > _CELLS_AT_ONCE:
+                out.append(self._explain_block(block))
+                block, cells = [], 0
+            block.append(pair)
+            cells += size
+        out.append(self._explain_block(block))
+        return np.concatenate(out)
+
+    def _explain_block(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> np.ndarray:
+        n = len(pairs)
+        rows, owner = [], []  # each Chinese word the table knows, and the pair it belongs to
+        for k, (zh, _) in enumerate(pairs):
+            for w in zh:
+                if (r := self._rows.get(w)) is not None:
+                    rows.append(r)
+                    owner.append(k)
+        lengths = np.array([len(zh) for zh, _ in pairs], dtype=np.float64)
+        total = (lengths - np.bincount(owner, minlength=n)) * math.log(FLOOR)  # words with no translation
+        if rows and len(self._keys):
+            cols, counts, starts = self._english_counts([en for _, en in pairs])
+            owner_ = np.array(owner)
+            width = np.diff(starts)[owner_]  # the English words each Chinese word is read against
+            word = np.repeat(np.arange(len(rows)), width)  # one cell per (Chinese word, English word)
+            at = np.repeat(starts[owner_], width) + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+            cells = np.array(rows, dtype=np.int64)[word] * _MAX_KEYS + cols[at]
+            found = np.minimum(np.searchsorted(self._keys, cells), len(self._keys) - 1)
+            seen = self._keys[found] == cells
+            mass = np.bincount(word, np.where(seen, self._values[found], 0.0) * counts[at], minlength=len(rows))
+            matched = np.bincount(word, seen * counts[at], minlength=len(rows))
+            sizes = np.array([len(en) + 1 for _, en in pairs], dtype=np.float64)[owner_]
+            total += np.bincount(owner_, np.log((mass + FLOOR * (sizes - matched)) / sizes), minlength=n)
+        return np.divide(total, lengths, out=np.zeros(n), where=lengths > 0)
+
+    def _english_counts(self, ens: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The known English keys (NULL once) of each text with their counts, flat, and where each text's
+        entries start (``starts[k]:starts[k + 1]``)."""
+        parts = [self._english(en) for en in ens]
+        starts = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(cols) for cols, _ in parts], out=starts[1:])
+        return (np.concatenate([cols for cols, _ in parts]), np.concatenate([counts for _, counts in parts]),
+                starts)
+
+    def _english(self, en: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        # remembered: the review reads each English sentence against ~20 candidates nearby
+        if (found := self._english_seen.get(en)) is None:
+            known = [(c, n) for e, n in _counts(en).items() if (c := self._cols.get(e)) is not None]
+            found = self._english_seen[en] = (np.array([c for c, _ in known], dtype=np.int64),
+                                              np.array([n for _, n in known], dtype=np.float64))
+        return found
+
+    def units(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> np.ndarray:
+        """:meth:`explain_pairs` in robust deviations from the document's typical aligned pair."""
+        return (self.explain_pairs(pairs) - self.mid) / self.spread
 
 
 @lru_cache(maxsize=65536)
