@@ -9,6 +9,8 @@ from .document import Document, DocumentBuilder
 from .source import display_name
 from .text import decode_text
 
+# srt reads "00:00:0x,500" as 0 s: every timing line is checked to be whole first.
+_TIMING = re.compile(r"\s*\d+:[0-5]\d:[0-5]\d[,.]\d{1,3}\s*-->\s*\d+:[0-5]\d:[0-5]\d[,.]\d{1,3}(\s.*)?")
 # Formatting inside a cue (<i>, <font color=...>, ASS overrides such as {\an8}) is no text to align.
 CUE_MARKUP = re.compile(r"<[^>\n]*>|\{\\[^}\n]*\}")
 
@@ -18,6 +20,9 @@ def read_srt(data: bytes, path: str, max_bytes: int) -> Document:
 
     name = display_name(path)
     text, encoding = decode_text(data, path)
+    for number, line in enumerate(text.splitlines(), 1):
+        if "-->" in line and not _TIMING.fullmatch(line):
+            raise InputError(f"{name}:{number}: broken subtitle timing {line.strip()[:80]!r}")
     try:
         cues = list(srt.parse(text))
     except (srt.SRTParseError, ValueError) as exc:
