@@ -46,4 +46,6 @@ def _kind(paragraph, default: str) -> str:
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     if style.startswith("Heading") or style == "Title":
         return "heading"
+    if "Quote" in style:
+        return "quote"
     return "item" if style.startswith("List") else default

@@ -122,9 +122,10 @@ def write_epub(path: Path, paras: list[str]) -> Path:
     for k, part in enumerate((paras[:3], paras[3:])):
         chapter = epub.EpubHtml(title=f"c{k}", file_name=f"c{k}.xhtml")
         chapter.content = "".join(f"<p>{p}</p>" for p in part)
-        book.add_item(chapter)
         chapters.append(chapter)
-    book.spine = chapters  # the spine: the second chapter first would show in the output
+    for chapter in reversed(chapters):  # the manifest lists the last chapter first; the spine gives the order
+        book.add_item(chapter)
+    book.spine = chapters
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav())
     epub.write_epub(str(path), book)

@@ -73,6 +73,12 @@ def test_kinds_and_skipped_markup_are_kept(tmp_path):
     assert {"link", "image", "html", "code"} <= kinds
     assert any(item.text == "https://example.com/a_b.html?x=1" and item.at == 5 and item.inline
                for item in doc.skipped)
+    for fmt, kinds in (("docx", ["heading", "p", "item", "quote", "cell", "p"]),
+                       ("html", ["heading", "p", "item", "quote", "cell", "p"])):
+        extension, write = MONOLINGUAL[fmt]
+        doc = read_document(str(write(tmp_path / f"en.{extension}", EN)))
+        assert doc.kinds == kinds
+        assert [item.kind for item in doc.skipped] == (["header"] if fmt == "docx" else ["code"])
     pdf = read_document(str(MONOLINGUAL["pdf"][1](tmp_path / "en.pdf", EN)))
     assert [item.text for item in pdf.skipped if item.kind == "page-header"] == \
         ["The Small Town Book 小镇之书", "1", "The Small Town Book 小镇之书", "2"]
