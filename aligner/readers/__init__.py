@@ -11,7 +11,7 @@ import importlib
 import os
 
 from ..errors import InputError
-from .document import Document, Skipped, unwrap
+from .document import Document, Skipped, require_text, unwrap
 from .source import DEFAULT_MAX_INPUT_BYTES, display_name, read_input
 from .text import decode_bytes
 
@@ -32,6 +32,7 @@ READERS = {
 }
 # Formats holding a source and a target side: their reader returns both documents.
 BILINGUAL = ("xliff", "tmx")
+_SIDES = ("source", "target")
 TEXT_FORMATS = ("text", "text-blank")  # the ones --presplit applies to
 EXTENSIONS = {
     ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
@@ -70,7 +71,7 @@ def read_document(path: str, *, input_format: str | None = None, presplit: bool 
     the source and 1 the target."""
     fmt = format_of(path, input_format)
     doc = _read(path, fmt, presplit, max_bytes)
-    return doc[side] if fmt in BILINGUAL else doc
+    return require_text(doc[side], f"{display_name(path)} ({_SIDES[side]} side)") if fmt in BILINGUAL else doc
 
 
 def read_sides(zh_path: str, en_path: str | None = None, *, input_format: str | None = None,
@@ -92,8 +93,8 @@ def read_sides(zh_path: str, en_path: str | None = None, *, input_format: str | 
     fmt = format_of(zh_path, input_format)
     name = display_name(zh_path)
     read = _read(zh_path, fmt, presplit, max_bytes)
-    src, tgt = read if fmt in BILINGUAL else split_languages(read, name)
-    return [(f"{name} (source side)", src), (f"{name} (target side)", tgt)]
+    sides = read if fmt in BILINGUAL else split_languages(read, name)
+    return [(f"{name} ({_SIDES[k]} side)", require_text(doc, f"{name} ({_SIDES[k]} side)")) for k, doc in enumerate(sides)]
 
 
 __all__ = ["BILINGUAL", "Document", "EXTENSIONS", "READERS", "Skipped", "decode_bytes", "format_of", "read_document",

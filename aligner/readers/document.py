@@ -87,8 +87,16 @@ class DocumentBuilder:
 
     def build(self, path: str, name: str, encoding: str | None = None, cues: bool = False) -> Document:
         """The Document; ``cues``: each unit is one sentence (subtitles). InputError when nothing is left."""
-        if not self.paragraphs:
-            raise InputError(f"{name}: no text to align in it")
+        return require_text(self.document(path, encoding, cues), name)
+
+    def document(self, path: str, encoding: str | None = None, cues: bool = False) -> Document:
+        """The Document, even an empty one (a side of a bilingual file that may not be used)."""
         return Document(path=path, encoding=encoding, paragraphs=self.paragraphs,
                         presplit=[[p] for p in self.paragraphs] if cues else None, kinds=self.kinds,
                         timings=self.timings if cues else None, skipped=self.skipped)
+
+
+def require_text(doc: Document, name: str) -> Document:
+    if not doc.paragraphs:
+        raise InputError(f"{name}: no text to align in it")
+    return doc

@@ -26,7 +26,7 @@ def read_pdf(data: bytes, path: str, max_bytes: int) -> Document:
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     name = display_name(path)
-    if not data.lstrip()[:5] == b"%PDF-":
+    if b"%PDF-" not in data[:1024]:  # the header may follow up to 1 KiB of junk
         raise InputError(f"{name}: not a PDF (no %PDF- header)")
     pages: list[list[str]] = []
     with library_errors(name, "PDF"):

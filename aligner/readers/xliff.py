@@ -24,14 +24,13 @@ def inline_text(element: etree._Element, codes: set[str] = CODES) -> str:
 
 
 def bilingual_documents(units: list[tuple[str, str]], path: str) -> tuple[Document, Document]:
-    """The source and target documents of (source, target) text pairs; an empty target adds nothing."""
-    name = display_name(path)
+    """The source and target documents of (source, target) text pairs; an empty target adds nothing. A side
+    may be empty (an untranslated file gives its source): the caller checks the side it uses."""
     sides = (DocumentBuilder(), DocumentBuilder())
     for pair in units:
         for builder, text in zip(sides, pair):
             builder.add(text, "segment")
-    return (sides[0].build(path, f"{name} (source side)", "utf-8"),
-            sides[1].build(path, f"{name} (target side)", "utf-8"))
+    return sides[0].document(path), sides[1].document(path)
 
 
 def read_xliff(data: bytes, path: str, max_bytes: int) -> tuple[Document, Document]:

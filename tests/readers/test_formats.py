@@ -111,3 +111,10 @@ def test_read_sides_names_the_two_sides(tmp_path):
     path = write_tmx(tmp_path / "doc.tmx", ZH, EN)
     (src_name, src), (tgt_name, tgt) = read_sides(str(path))
     assert src.paragraphs == ZH and tgt.paragraphs == EN and "source" in src_name and "target" in tgt_name
+
+
+def test_an_untranslated_xliff_gives_its_source(plain, tmp_path):
+    path = write_xliff(tmp_path / "new.xlf", ZH, [""] * len(ZH))
+    assert beads_of(path, write_text(tmp_path / "en.txt", EN)) == plain
+    result = CliRunner().invoke(main, ["align", str(path), "--encoder", "hash", "--no-cache"])
+    assert result.exit_code == 2 and "(target side): no text to align" in result.stderr
