@@ -69,4 +69,5 @@ def parse_xml(data: bytes, name: str, what: str) -> etree._Element:
 
 def local_name(element: etree._Element) -> str:
     """The tag without its namespace; '' for comments and processing instructions."""
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    # not etree.QName: it refuses the odd tag names the HTML parser keeps from damaged pages ('b|ockquote')
+    return element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""

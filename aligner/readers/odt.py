@@ -21,8 +21,6 @@ def read_odt(data: bytes, path: str, max_bytes: int) -> Document:
 
     name = display_name(path)
     archive = check_zip(data, name, "ODT", max_bytes)
-    if "META-INF/manifest.xml" in archive.namelist() and b"encryption-data" in archive.read("META-INF/manifest.xml"):
-        raise InputError(f"{name}: password-protected (encrypted); save it without a password")
     builder = DocumentBuilder()
 
     def walk(node, kind: str) -> None:
@@ -34,5 +32,7 @@ def read_odt(data: bytes, path: str, max_bytes: int) -> Document:
                 walk(child, _KINDS.get(tag, kind))
 
     with library_errors(name, "ODT"):
+        if "META-INF/manifest.xml" in archive.namelist() and b"encryption-data" in archive.read("META-INF/manifest.xml"):
+            raise InputError(f"{name}: password-protected (encrypted); save it without a password")
         walk(load(io.BytesIO(data)).text, "p")
     return builder.build(path, name)

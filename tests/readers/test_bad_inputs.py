@@ -3,12 +3,18 @@ out of the aligned text and its links whole."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import os
+import tempfile
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aligner.cli import main
 
@@ -176,3 +182,46 @@ def test_markdown_readme_pair_keeps_markup_out_and_links_whole(tmp_path):
     assert any("详见使用手册。" in t for t in zh_text), zh_text
     assert any("然后把文件移到" in t and "它读取 EXIF 信息" in t for t in zh_text), zh_text  # wrapped lines joined
     assert "--dry-run" in en_text and "Installation" in en_text
+
+
+@functools.cache
+def valid_files() -> dict[str, bytes]:
+    """A valid file of each format (cached: not a fixture, whose value hypothesis would print in full)."""
+    from .fixtures import MONOLINGUAL, write_srt, write_tmx, write_vtt
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = {fmt: write(folder / f"en.{ext}", EN).read_bytes() for fmt, (ext, write) in MONOLINGUAL.items()}
+        files["srt"] = write_srt(folder / "en.srt", EN).read_bytes()
+        files["vtt"] = write_vtt(folder / "en.vtt", EN).read_bytes()
+        files["xliff"] = write_xliff(folder / "en.xlf", ZH, EN).read_bytes()
+        files["tmx"] = write_tmx(folder / "en.tmx", ZH, EN).read_bytes()
+    return files
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "2000")) // 20, deadline=None,
+          suppress_health_check=list(HealthCheck), derandomize=True)
+@given(data=st.data())
+def test_damaged_files_of_every_format_are_one_input_error(data, tmp_path_factory):
+    """A valid file of each format with bytes changed, cut or inserted reads or fails with one InputError."""
+    from aligner.errors import InputError
+    from aligner.readers import READERS, read_sides
+
+    fmt = data.draw(st.sampled_from(sorted(valid_files())))
+    raw = bytearray(valid_files()[fmt])
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(raw) - 1))
+        action = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip":
+            raw[at] ^= data.draw(st.integers(1, 255))
+        elif action == "cut":
+            del raw[at:at + data.draw(st.integers(1, 64))]
+        else:
+            raw[at:at] = data.draw(st.binary(min_size=1, max_size=16))
+    path = tmp_path_factory.mktemp("damaged") / "doc"
+    path.write_bytes(bytes(raw))
+    assert fmt in READERS
+    try:
+        read_sides(str(path), str(path), input_format=fmt, max_bytes=1 << 20)
+    except InputError as exc:
+        assert "\n" not in str(exc)
