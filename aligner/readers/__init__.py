@@ -57,8 +57,7 @@ def _reader(fmt: str):
 
 def _read(path: str, fmt: str, presplit: bool, max_bytes: int):
     if presplit and fmt not in TEXT_FORMATS:
-        raise InputError(f"{display_name(path)}: --presplit applies to plain text only, not to {fmt} "
-                         "(subtitle cues are sentences already)")
+        raise InputError(f"{display_name(path)}: --presplit applies to plain text only, not to {fmt}")
     data = read_input(path, max_bytes)
     if fmt in TEXT_FORMATS:
         return _reader(fmt)(data, path, max_bytes, presplit=presplit)
@@ -94,7 +93,8 @@ def read_sides(zh_path: str, en_path: str | None = None, *, input_format: str | 
     name = display_name(zh_path)
     read = _read(zh_path, fmt, presplit, max_bytes)
     sides = read if fmt in BILINGUAL else split_languages(read, name)
-    return [(f"{name} ({_SIDES[k]} side)", require_text(doc, f"{name} ({_SIDES[k]} side)")) for k, doc in enumerate(sides)]
+    named = [(f"{name} ({_SIDES[k]} side)", doc) for k, doc in enumerate(sides)]
+    return [(label, require_text(doc, label)) for label, doc in named]
 
 
 __all__ = ["BILINGUAL", "Document", "EXTENSIONS", "READERS", "Skipped", "decode_bytes", "format_of", "read_document",

@@ -32,7 +32,8 @@ def read_odt(data: bytes, path: str, max_bytes: int) -> Document:
                 walk(child, _KINDS.get(tag, kind))
 
     with library_errors(name, "ODT"):
-        if "META-INF/manifest.xml" in archive.namelist() and b"encryption-data" in archive.read("META-INF/manifest.xml"):
+        manifest = "META-INF/manifest.xml"
+        if manifest in archive.namelist() and b"encryption-data" in archive.read(manifest):
             raise InputError(f"{name}: password-protected (encrypted); save it without a password")
         walk(load(io.BytesIO(data)).text, "p")
     return builder.build(path, name)

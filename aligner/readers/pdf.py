@@ -14,7 +14,8 @@ from .document import Document, DocumentBuilder
 from .source import display_name
 
 # "12", "- 12 -", "Page 3", "3 / 10", "page 3 of 10", "第 3 页"
-_PAGE_NUMBER = re.compile(r"^\W*(page\s*)?\d+(\s*(of|/)\s*\d+)?\W*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^\W*(page\s*)?\d+(\s*(of|/)\s*\d+)?\W*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$",
+                          re.IGNORECASE)
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
 # A top or bottom box on at least this share of the pages (digits ignored) is a running header or footer.
 _REPEATED_SHARE = 0.5
