@@ -235,24 +235,26 @@ def _locale(sentences: list[Sentence], lang: str) -> str:
     return lang
 
 
-def read_pair(zh_path: str, en_path: str, *, presplit: bool = False, src_lang: str | None = None,
-              tgt_lang: str | None = None, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+def read_pair(zh_path: str, en_path: str | None = None, *, presplit: bool = False, input_format: str | None = None,
+              src_lang: str | None = None, tgt_lang: str | None = None, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
               ) -> tuple[list[Sentence], list[Sentence], str, str, list[str]]:
-    """Read and segment two files (either may be ``-``, standard input, but not both); returns the
-    sentences, the languages, and notes for the user. Each file is refused above ``max_bytes``."""
-    from .readers import read_document
+    """Read and segment two files (either may be ``-``, standard input, but not both), or one file holding
+    both languages (``en_path`` None: an XLIFF or TMX file, or a document in two languages); returns the
+    sentences, the languages, and notes for the user. Each file is refused above ``max_bytes``. The format
+    is taken from the extension, or ``input_format`` (see :data:`aligner.readers.READERS`)."""
+    from .readers import format_of, read_sides
     from .readers.source import STDIN, display_name
 
     check_languages(src_lang=src_lang, tgt_lang=tgt_lang)
+    format_of(zh_path, input_format)  # a bad input_format is a ValueError before anything is read
     if zh_path == en_path == STDIN:
         raise InputError("both inputs are '-': standard input can be only one of them")
     notes = []
     sides = []
-    for path, lang in ((zh_path, src_lang), (en_path, tgt_lang)):
-        doc = read_document(path, presplit=presplit, max_bytes=max_bytes)
-        name = display_name(path)
-        if doc.encoding not in ("utf-8", "utf-8-sig"):
-            notes.append(f"{name}: read as {doc.encoding}")
+    for (name, doc), lang in zip(read_sides(zh_path, en_path, input_format=input_format, presplit=presplit,
+                                            max_bytes=max_bytes), (src_lang, tgt_lang)):
+        if doc.encoding not in (None, "utf-8", "utf-8-sig"):
+            notes.append(f"{display_name(doc.path)}: read as {doc.encoding}")
         text = "\n".join(doc.paragraphs[:200])
         # Without letters (digits, punctuation, emoji) or in a script detection cannot tell apart
         # (Arabic), detection said "en" and the error blamed "the same language".
@@ -265,22 +267,24 @@ def read_pair(zh_path: str, en_path: str, *, presplit: bool = False, src_lang: s
         sentences = presegmented(doc.presplit) if doc.presplit is not None else segment(doc.paragraphs, lang)
         if not sentences:
             raise InputError(f"{name}: no sentences found")
-        sides.append((sentences, lang, detected))
-    (src, sl, src_detected), (tgt, tl, tgt_detected) = sides
-    names = f"{display_name(zh_path)} and {display_name(en_path)}"
+        sides.append((sentences, lang, detected, name))
+    (src, sl, src_detected, src_name), (tgt, tl, tgt_detected, tgt_name) = sides
+    names = f"{src_name} and {tgt_name}"
     if src_detected == tgt_detected and not (src_lang and tgt_lang):
         raise InputError(f"{names}: both files look like the same language ({src_detected}); "
                          "give the source text and its translation (or set both --src-lang and --tgt-lang)")
     if sl == tl:  # set so by --src-lang/--tgt-lang: advising to set them, as above, is no help
         raise InputError(f"{names}: source and target are both {sl}; give a text and its translation "
                          "in two languages")
-    return src, tgt, sl, tl, notes
+    return src, tgt, sl, tl, list(dict.fromkeys(notes))  # one file's note once, when it holds both sides
 
 
-def align_files(zh_path: str, en_path: str, *, presplit: bool = False, encoder: Encoder | str | None = None,
-                src_lang: str | None = None, tgt_lang: str | None = None, src_locale: str | None = None,
-                progress: bool = False, **options) -> Alignment:
-    """``aligner align`` as a function: read, segment and align two plain-text files."""
-    src, tgt, sl, tl, _ = read_pair(zh_path, en_path, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang)
+def align_files(zh_path: str, en_path: str | None = None, *, presplit: bool = False, input_format: str | None = None,
+                encoder: Encoder | str | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
+                src_locale: str | None = None, progress: bool = False, **options) -> Alignment:
+    """``aligner align`` as a function: read, segment and align two files, or one holding both languages
+    (``en_path`` None), in any input format (:func:`read_pair`)."""
+    src, tgt, sl, tl, _ = read_pair(zh_path, en_path, presplit=presplit, input_format=input_format,
+                                    src_lang=src_lang, tgt_lang=tgt_lang)
     return align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
                            progress=progress, **options)

@@ -16,6 +16,9 @@ _SEGMENTED_LETTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-
 # segmenter names: a 2-3 letter primary language, then hyphenated subtags (zh-Hant-TW, en-GB, de-1996).
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
+# A text is Chinese (or Japanese, by kana) when at least this share of its letters are Han characters.
+HAN_SHARE = 0.2
+
 # A few hundred of the commonest words would be overkill: these separate the languages we segment.
 _STOPWORDS = {
     "en": "the of and to in is that it was for on with as he be by at are this his from".split(),
@@ -46,6 +49,12 @@ def has_detectable_text(text: str) -> bool:
     return _SEGMENTED_LETTER.search(text) is not None
 
 
+def han_share(text: str) -> float:
+    """Share of the letters of ``text`` that are Han characters (0 when it has no letter)."""
+    letters = sum(ch.isalpha() for ch in text)
+    return len(_HAN.findall(text)) / letters if letters else 0.0
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code: zh, ja, ko by script, else the best stopword match among a few Latin-script languages."""
     sample = text[:20000]
@@ -55,7 +64,7 @@ def detect_language(text: str) -> str:
         return "ja"
     if hangul > 0.2 * letters:
         return "ko"
-    if han > 0.2 * letters:
+    if han > HAN_SHARE * letters:
         return "zh"
     words = Counter(w.lower() for w in _WORD.findall(sample))
     scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}

@@ -16,13 +16,18 @@ from .review import expand_review
               help="Comma-separated: tmx,tsv,beads,json,review-json,review-html (review: both) "
                    "(default: tmx,tsv,beads,json).")
 @click.option("--tsv-header", is_flag=True, help="Write a header line in the TSV.")
-def align_command(zh_file, en_file, prefix, presplit, encoder, options, src_lang, tgt_lang, src_locale,
-                  quiet, max_bytes, formats, tsv_header):
-    """Align ZH_FILE with its translation EN_FILE."""
+def align_command(zh_file, en_file, prefix, presplit, input_format, encoder, options, src_lang, tgt_lang,
+                  src_locale, quiet, max_bytes, formats, tsv_header):
+    """Align ZH_FILE with its translation EN_FILE, or the two languages of ZH_FILE alone (XLIFF, TMX, or a
+    document holding both).
+
+    The input format follows the extension (.md, .html, .docx, .pdf, .srt, .xlf…; any other: text), or
+    --input-format.
+    """
     formats = expand_review(parse_formats(formats, known=(*ALL_FORMATS, "review"))) if formats else list(EXPORTERS)
-    alignment, prefix = align_pair(zh_file, en_file, prefix, formats, presplit=presplit, encoder=encoder,
-                                   options=options, src_lang=src_lang, tgt_lang=tgt_lang, src_locale=src_locale,
-                                   quiet=quiet, max_bytes=max_bytes)
+    alignment, prefix = align_pair(zh_file, en_file, prefix, formats, presplit=presplit,
+                                   input_format=input_format, encoder=encoder, options=options, src_lang=src_lang,
+                                   tgt_lang=tgt_lang, src_locale=src_locale, quiet=quiet, max_bytes=max_bytes)
     written = write_outputs(alignment, prefix, formats, tsv_header=tsv_header, encoder=encoder)
     if not quiet:
         counts = {}

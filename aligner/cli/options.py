@@ -12,6 +12,7 @@ from ..errors import InputError
 from ..export import EXPORTERS
 from ..language import language_tag
 from ..search import INT_RANGES
+from ..readers import EXTENSIONS, READERS
 from ..readers.source import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, format_size, parse_size
 
 
@@ -21,11 +22,15 @@ def pair_options(func):
         # readable=False: read_document reports an unreadable file as one "aligner: error:" line;
         # click's check printed its usage text instead.
         click.argument("zh_file", type=click.Path(dir_okay=True, readable=False)),
-        click.argument("en_file", type=click.Path(dir_okay=True, readable=False)),
+        # optional: without it, ZH_FILE holds both languages (XLIFF, TMX, or a bilingual document)
+        click.argument("en_file", type=click.Path(dir_okay=True, readable=False), required=False),
         click.option("-o", "--output", "prefix", metavar="PREFIX",
                      help="Output path prefix (default: the Chinese file's name, next to it)."),
         click.option("--presplit", is_flag=True,
-                     help="One sentence per non-empty line; blank lines separate paragraphs."),
+                     help="Plain text: one sentence per non-empty line; blank lines separate paragraphs."),
+        click.option("--input-format", type=click.Choice(list(READERS)), default=None,
+                     help="Format of the inputs (default: by extension, else text; text-blank: blank lines "
+                          "separate paragraphs of hard-wrapped lines)."),
         click.option("--encoder", default=None, metavar="NAME", help="Sentence encoder (default: use)."),
         click.option("--max-bead", type=click.IntRange(*INT_RANGES["max_bead"]), default=None,
                      help="Most sentences on one side of a bead."),
@@ -131,7 +136,10 @@ def default_prefix(zh_file: str, prefix: str | None) -> str:
     # -o out/ (or -o .) names a folder: the outputs go in it, named as by default. Taken as a
     # prefix it gave hidden files, out/.tmx (or ..tmx).
     base = os.path.basename(zh_file)
-    for suffix in (".txt", ".zh", ".zho", ".chi"):
+    stem, extension = os.path.splitext(base)
+    if extension.lower() in EXTENSIONS:
+        base = stem
+    for suffix in (".zh", ".zho", ".chi"):
         if base.endswith(suffix):
             base = base[: -len(suffix)]
     base = base.removesuffix(".zh")
@@ -157,19 +165,20 @@ def parse_formats(value: str | None, known=tuple(EXPORTERS)) -> list[str]:
     return formats
 
 
-def align_pair(zh_file: str, en_file: str, prefix: str | None, formats, *, presplit: bool, encoder, options: dict,
-               src_lang: str | None, tgt_lang: str | None, src_locale: str | None, quiet: bool, max_bytes: int):
+def align_pair(zh_file: str, en_file: str | None, prefix: str | None, formats, *, presplit: bool,
+               input_format: str | None, encoder, options: dict, src_lang: str | None, tgt_lang: str | None,
+               src_locale: str | None, quiet: bool, max_bytes: int):
     """What ``align`` and ``review`` share: plan the outputs (before any work: refused outputs cost nothing),
-    read and align the pair. Returns the alignment and the output prefix."""
+    read and align the pair (``en_file`` None: ``zh_file`` holds both). Returns the alignment and the prefix."""
     import sys
 
     from ..api import align_sentences, read_pair
     from ..export import plan_outputs
 
     prefix = default_prefix(zh_file, prefix)
-    plan_outputs(prefix, formats, inputs=(zh_file, en_file))
-    src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang,
-                                          max_bytes=max_bytes)
+    plan_outputs(prefix, formats, inputs=tuple(path for path in (zh_file, en_file) if path is not None))
+    src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, input_format=input_format,
+                                        src_lang=src_lang, tgt_lang=tgt_lang, max_bytes=max_bytes)
     if not quiet:
         for note in notes:
             click.echo(f"aligner: {note}", err=True)

@@ -27,15 +27,16 @@ def expand_review(formats: list[str]) -> list[str]:
 @pair_options
 @click.option("--fail-on-omission", is_flag=True,
               help=f"Exit with status {OMISSION_EXIT} when any omission or addition (not boilerplate) is flagged.")
-def review_command(zh_file, en_file, prefix, presplit, encoder, options, src_lang, tgt_lang, src_locale,
-                   quiet, max_bytes, fail_on_omission):
-    """Align ZH_FILE with EN_FILE and report what the English leaves out."""
+def review_command(zh_file, en_file, prefix, presplit, input_format, encoder, options, src_lang, tgt_lang,
+                   src_locale, quiet, max_bytes, fail_on_omission):
+    """Align ZH_FILE with EN_FILE (or the two languages of ZH_FILE alone) and report what the English leaves
+    out. Input formats as for ``aligner align``."""
     from ..export import review_provider, write_outputs
 
     model = encoder  # built by pair_options: one encoder for the alignment and the clauses
-    alignment, prefix = align_pair(zh_file, en_file, prefix, REVIEW_FORMATS, presplit=presplit, encoder=model,
-                                   options=options, src_lang=src_lang, tgt_lang=tgt_lang, src_locale=src_locale,
-                                   quiet=quiet, max_bytes=max_bytes)
+    alignment, prefix = align_pair(zh_file, en_file, prefix, REVIEW_FORMATS, presplit=presplit,
+                                   input_format=input_format, encoder=model, options=options, src_lang=src_lang,
+                                   tgt_lang=tgt_lang, src_locale=src_locale, quiet=quiet, max_bytes=max_bytes)
     provider = review_provider(model)
     written = write_outputs(alignment, prefix, REVIEW_FORMATS, review=provider)
     result = provider(alignment)  # the review just written, not computed again

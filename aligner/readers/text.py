@@ -1,14 +1,15 @@
-"""Plain-text input: encoding detection, and lines to paragraphs (or to sentences with presplit)."""
+"""Plain-text input: encoding detection, and lines to paragraphs (or to sentences with presplit, or blank-line
+separated paragraphs of hard-wrapped lines)."""
 
 from __future__ import annotations
 
 import codecs
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field
 
 from ..errors import InputError
-from .source import DEFAULT_MAX_INPUT_BYTES, display_name, read_input
+from .document import Document, unwrap
+from .source import display_name
 
 # Encodings we accept when a file is not UTF-8. Single-byte encodings are left out on purpose: they
 # decode any bytes, so corrupt files would pass as text. Listed in order of preference on a tie: most
@@ -17,16 +18,6 @@ _LEGACY = ("gb18030", "big5")
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060"
 _CJK_PUNCTUATION = re.compile("[\u3000-\u303f\uff00-\uffef]")
-
-
-@dataclass
-class Document:
-    """A text as paragraphs; with presplit, each paragraph is already a list of sentences."""
-
-    path: str
-    encoding: str
-    paragraphs: list[str] = field(default_factory=list)
-    presplit: list[list[str]] | None = None
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -107,34 +98,49 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
-def read_document(path: str, *, presplit: bool = False, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Document:
-    """Read a plain-text file (or ``-``, standard input): each non-empty line is a paragraph.
-
-    With ``presplit`` each non-empty line is one sentence and blank lines separate paragraphs.
-    """
-    name = display_name(path)
-    text, encoding = decode_bytes(read_input(path, max_bytes), name)
+def decode_text(data: bytes, path: str) -> tuple[str, str]:
+    """A text format's bytes as text (encoding detected) without stray byte-order marks, and the encoding."""
+    text, encoding = decode_bytes(data, display_name(path))
     # U+FEFF inside the text is a byte-order mark left by concatenating files: invisible, it made a
     # visually blank line a sentence (shifting --presplit indexes) and was copied into the outputs.
-    text = text.replace("\ufeff", "")
+    return text.replace("\ufeff", ""), encoding
+
+
+def _lines(text: str) -> list[str]:
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     # a line of only zero-width characters looks blank and is one (kept inside text: ZWJ joins emoji)
-    lines = [line if line.strip(_ZERO_WIDTH) else "" for line in lines]
+    return [line if line.strip(_ZERO_WIDTH) else "" for line in lines]
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """Runs of non-empty lines, split at blank lines."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def read_text(data: bytes, path: str, max_bytes: int, presplit: bool = False, blank_lines: bool = False) -> Document:
+    """Plain text: each non-empty line is a paragraph. With ``presplit`` each non-empty line is one sentence
+    and blank lines separate paragraphs; with ``blank_lines`` (hard-wrapped text) blank lines separate
+    paragraphs and the lines of one are joined (:func:`unwrap`)."""
+    text, encoding = decode_text(data, path)
+    lines = _lines(text)
     if not any(lines):
-        raise InputError(f"{name}: the file is empty (no text to align)")
+        raise InputError(f"{display_name(path)}: the file is empty (no text to align)")
     doc = Document(path=path, encoding=encoding)
     if presplit:
-        doc.presplit = []
-        current: list[str] = []
-        for line in lines:
-            if line:
-                current.append(line)
-            elif current:
-                doc.presplit.append(current)
-                current = []
-        if current:
-            doc.presplit.append(current)
+        doc.presplit = _blocks(lines)
         doc.paragraphs = [" ".join(p) for p in doc.presplit]
+    elif blank_lines:
+        doc.paragraphs = [unwrap("\n".join(block)) for block in _blocks(lines)]
     else:
         doc.paragraphs = [line for line in lines if line]
     return doc
+
+
+def read_text_blank(data: bytes, path: str, max_bytes: int, presplit: bool = False) -> Document:
+    return read_text(data, path, max_bytes, presplit=presplit, blank_lines=True)
