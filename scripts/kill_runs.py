@@ -28,7 +28,7 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "corpora" / "zh-en" / "literary"
-ALIGNER = [shutil.which("aligner") or "aligner"]
+ALIGNER = [sys.executable, "-m", "aligner"]
 
 
 def command(kind: str, work: Path, encoder: str) -> list[str]:
