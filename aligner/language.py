@@ -5,10 +5,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .segment.base import PROTECTED
+
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W\d_]+")
+# A word in a script written with spaces: letters that are not Han, kana or Hangul.
+_OTHER_WORD = re.compile(r"[^\W\d_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+_MARKUP = re.compile(r"<[^<>\n]{1,200}>")  # HTML tags in Markdown: <img src=...>, <br/>
+
+SAMPLE_CHARS = 50000  # enough text to decide; reading more only costs time
+# A Han (kana, Hangul) character weighs as much as this many words of a spaced script: at 0.5 a text is
+# Chinese when its Han characters are at least half as many as its other words (Chinese words run 1-2 characters).
+CJK_WEIGHT = 0.5
+KANA_SHARE = 0.1  # Japanese writes a third or more of its CJK characters in kana; Chinese almost none
 # Letters of the scripts we detect and segment: Han, kana, Hangul, Latin, Greek, Cyrillic.
 _SEGMENTED_LETTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
                                r"A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff]")
@@ -30,6 +41,12 @@ _STOPWORDS = {
 }
 
 
+_NAMES = {"zh": "Chinese", "en": "English", "ja": "Japanese", "ko": "Korean", "de": "German", "fr": "French",
+          "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "is": "Icelandic", "sv": "Swedish",
+          "da": "Danish", "no": "Norwegian", "fi": "Finnish", "ru": "Russian", "el": "Greek", "tr": "Turkish",
+          "pl": "Polish", "cs": "Czech"}
+
+
 def language_tag(value: str, what: str) -> str:
     """``value`` if it is shaped like a language tag (``zh``, ``en-GB``, ``zh-Hant-TW``), else ValueError (TypeError
     for a non-string) naming ``what``."""
@@ -47,20 +64,30 @@ def has_detectable_text(text: str) -> bool:
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code: zh, ja, ko by script, else the best stopword match among a few Latin-script languages."""
-    sample = text[:20000]
+    """ISO 639-1 code: zh, ja, ko by script, else the best stopword match among a few Latin-script languages.
+
+    Scripts are weighed in words: a Han, kana or Hangul character counts as one, a run of other letters as one,
+    after URLs, e-mail addresses, file names, inline code, Markdown links and HTML tags are taken out. So a
+    Chinese README with its code and links is Chinese, and an English text quoting a few Chinese names is not.
+    """
+    sample = _MARKUP.sub(" ", PROTECTED.sub(" ", text[:SAMPLE_CHARS]))
     han, kana, hangul = (len(p.findall(sample)) for p in (_HAN, _KANA, _HANGUL))
-    letters = sum(ch.isalpha() for ch in sample) or 1
-    if kana > 0.05 * letters:
+    words = len(_OTHER_WORD.findall(sample))
+    if kana > KANA_SHARE * (han + kana) and han + kana >= CJK_WEIGHT * words:
         return "ja"
-    if hangul > 0.2 * letters:
+    if hangul > han and hangul >= CJK_WEIGHT * words:
         return "ko"
-    if han > 0.2 * letters:
+    if han and han >= CJK_WEIGHT * words:
         return "zh"
-    words = Counter(w.lower() for w in _WORD.findall(sample))
-    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
+    counts = Counter(w.lower() for w in _WORD.findall(sample))
+    scores = {lang: sum(counts[w] for w in stop) for lang, stop in _STOPWORDS.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else "en"
+
+
+def language_name(code: str) -> str:
+    """English name of a language code for reports ("zh-TW" -> "Chinese"); the code itself when unknown."""
+    return _NAMES.get(code.split("-")[0].lower(), code)
 
 
 def is_traditional(text: str) -> bool:

@@ -29,6 +29,8 @@ def pair_options(func):
         click.option("--encoder", default=None, metavar="NAME", help="Sentence encoder (default: use)."),
         click.option("--max-bead", type=click.IntRange(*INT_RANGES["max_bead"]), default=None,
                      help="Most sentences on one side of a bead."),
+        click.option("--swap", is_flag=True,
+                     help="Exchange the two files (for a translation given before its source)."),
         click.option("--src-lang", default=None, metavar="L", help="Source language (default: detected)."),
         click.option("--tgt-lang", default=None, metavar="L", help="Target language (default: detected)."),
         click.option("--src-locale", default=None, metavar="TAG",
@@ -45,8 +47,11 @@ def pair_options(func):
     ]
 
     @functools.wraps(func)
-    def with_encoder(*args, no_cache, cache_dir, device, batch_size, max_bead, params, **kwargs):
+    def with_encoder(*args, no_cache, cache_dir, device, batch_size, max_bead, params, swap, **kwargs):
         from ..encoders import get_encoder
+
+        if swap:  # before anything else, so the outputs are named after the source file as usual
+            kwargs["zh_file"], kwargs["en_file"] = kwargs["en_file"], kwargs["zh_file"]
 
         for key, option in (("src_lang", "--src-lang"), ("tgt_lang", "--tgt-lang"), ("src_locale", "--src-locale")):
             if kwargs[key] is not None:
