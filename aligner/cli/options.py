@@ -9,7 +9,7 @@ import stat
 import click
 
 from ..errors import InputError
-from ..export import EXPORTERS
+from ..export import DEFAULT_FORMATS
 from ..language import language_tag
 from ..search import INT_RANGES
 from ..readers.source import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, format_size, parse_size
@@ -150,7 +150,7 @@ def _is_pipe(path: str) -> bool:
         return False
 
 
-def parse_formats(value: str | None, known=tuple(EXPORTERS)) -> list[str]:
+def parse_formats(value: str | None, known=DEFAULT_FORMATS) -> list[str]:
     if not value:
         return list(known)
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
@@ -169,12 +169,16 @@ def align_pair(zh_file: str, en_file: str, prefix: str | None, formats, *, presp
     import sys
 
     from ..api import align_sentences, read_pair
-    from ..export import plan_outputs
+    from ..export import check_timings, plan_outputs
 
     prefix = default_prefix(zh_file, prefix)
-    plan_outputs(prefix, formats, inputs=(zh_file, en_file))
+    plan_outputs(prefix, formats, inputs=(zh_file, en_file), languages=(src_lang or "zh", tgt_lang or "en"))
     src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang,
                                           max_bytes=max_bytes)
+    # again with the languages read: they name the Moses files
+    plan_outputs(prefix, formats, inputs=(zh_file, en_file), languages=(sl, tl))
+    if "srt" in formats:
+        check_timings(src, tgt)
     if not quiet:
         for note in notes:
             click.echo(f"aligner: {note}", err=True)
