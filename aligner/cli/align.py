@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
+from ..errors import InputError
 from ..export import ALL_FORMATS, DEFAULT_FORMATS, UnitFilter, write_outputs
 from . import emit, main
 from .options import align_pair, pair_options, parse_formats
@@ -14,11 +17,17 @@ FORMATS_HELP = ("Comma-separated, of: tmx, tsv, beads, json (the default set), x
                 "(review: both).")
 
 
+def _finite(ctx, param, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):  # FloatRange lets nan through
+        raise InputError(f"--min-score {value}: not a number")
+    return value
+
+
 @main.command("align")
 @pair_options
 @click.option("--formats", default=None, metavar="LIST", help=FORMATS_HELP)
 @click.option("--tsv-header", is_flag=True, help="Write a header line in the TSV.")
-@click.option("--min-score", type=click.FloatRange(-1000, 1000), default=None, metavar="X",
+@click.option("--min-score", type=click.FloatRange(-1000, 1000), default=None, metavar="X", callback=_finite,
               help="TMX, XLIFF, Moses: leave out units whose bead score is below X.")
 @click.option("--drop-identical", is_flag=True,
               help="TMX, XLIFF, Moses: leave out units whose two sides are the same text (markup, numbers, names).")

@@ -43,7 +43,8 @@ class XlsxExporter(Exporter):
             sheet.write_string(row, 1, xml_safe(tgt), wrap)
             sheet.write_number(row, 2, bead.score, number)
             sheet.write_string(row, 3, bead.type, wrap)
-            sheet.write_string(row, 4, xml_safe(flags.get(k, "")), wrap)
+            if k in flags:
+                sheet.write_string(row, 4, xml_safe(flags[k]), wrap)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, len(alignment.beads), len(_WIDTHS) - 1)
         workbook.close()
