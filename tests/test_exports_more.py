@@ -34,6 +34,15 @@ def alignment(timings: bool = False) -> Alignment:
     return Alignment(zh=zh_s[:4], en=en_s, beads=[beads[0], beads[1], beads[2]], signature={"aligner": "test"})
 
 
+def align_texts(tmp_path: Path, src: str, tgt: str, formats: str, prefix: str = "out"):
+    """``aligner align`` (hash encoder) of two texts written to files; the click result."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(src, encoding="utf-8")
+    b.write_text(tgt, encoding="utf-8")
+    return CliRunner().invoke(main, ["align", str(a), str(b), "--encoder", "hash", "--no-cache", "-q",
+                                     "-o", str(tmp_path / prefix), "--formats", formats])
+
+
 def units_of(path: Path) -> list[tuple[str, str]]:
     tree = etree.parse(str(path))
     return [tuple(tuv.findtext("seg") for tuv in tu.iter("tuv")) for tu in tree.iter("tu")]
@@ -94,11 +103,8 @@ def test_xlsx_opens_with_the_expected_cells(tmp_path: Path) -> None:
 
 def test_xlsx_has_the_flags_when_a_review_is_written(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
-    zh, en = tmp_path / "doc.zh.txt", tmp_path / "doc.en.txt"
-    zh.write_text("今天天气很好。我们去公园散步。公园里有很多人。孩子们在草地上玩。老人们在下棋。\n", encoding="utf-8")
-    en.write_text("The weather is nice today. The park was crowded.\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["align", str(zh), str(en), "--encoder", "hash", "--no-cache", "-q",
-                                       "-o", str(tmp_path / "out"), "--formats", "xlsx,review-json"])
+    result = align_texts(tmp_path, "今天天气很好。我们去公园散步。公园里有很多人。孩子们在草地上玩。老人们在下棋。\n",
+                         "The weather is nice today. The park was crowded.\n", "xlsx,review-json")
     assert result.exit_code == 0, result.output
     import json
 
@@ -174,11 +180,8 @@ def test_moses_files_have_equal_line_counts_and_leave_out_null_beads(tmp_path: P
 
 
 def test_moses_files_are_named_by_the_languages_read(tmp_path: Path) -> None:
-    de, en = tmp_path / "a.txt", tmp_path / "b.txt"
-    de.write_text("Der Hund schläft. Die Katze spielt im Garten.\n", encoding="utf-8")
-    en.write_text("The dog sleeps. The cat plays in the garden.\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["align", str(de), str(en), "--encoder", "hash", "--no-cache", "-q",
-                                       "-o", str(tmp_path / "c"), "--formats", "moses"])
+    result = align_texts(tmp_path, "Der Hund schläft. Die Katze spielt im Garten.\n",
+                         "The dog sleeps. The cat plays in the garden.\n", "moses", prefix="c")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.glob("c.*")) == ["c.de", "c.en"]
     assert len((tmp_path / "c.de").read_text().splitlines()) == len((tmp_path / "c.en").read_text().splitlines())

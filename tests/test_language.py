@@ -17,51 +17,45 @@ from aligner.readers.text import decode_bytes
 
 # A Chinese README in the style of a project page: badges, links, an HTML block, a table and plenty of code.
 # Its Han characters are far fewer than its Latin letters, which made the old rule call it Portuguese.
-ZH_README = """\
-# 小工具
-
-[![构建状态](https://img.shields.io/github/actions/workflow/status/example/tool/ci.yml?branch=main)](https://github.com/example/tool/actions) [![PyPI](https://img.shields.io/pypi/v/tool.svg)](https://pypi.org/project/tool/)
+BADGES = """\
+[![{build}](https://img.shields.io/github/actions/workflow/status/example/tool/ci.yml?branch=main)](https://github.com/example/tool/actions) [![PyPI](https://img.shields.io/pypi/v/tool.svg)](https://pypi.org/project/tool/)
 
 <p align="center"><img src="docs/logo.png" alt="logo" width="200"></p>
+"""
+CODE = """\
+```bash
+pip install tool
+tool render --input output.txt --output picture.png --theme dark --font "DejaVu Sans Mono" --width 120
+curl -sSL https://example.com/install.sh | bash -s -- --prefix /usr/local --with-plugins
+```
+"""
+TABLE = """\
+| option | default | description |
+|---|---|---|
+| `--theme` | `light` | {theme} |
+| `--width` | `80` | {width} |
+"""
+ZH_README = f"""\
+# 小工具
 
+{BADGES.format(build="构建状态")}
 这是一个把命令行输出变成图片的小工具。它支持彩色文字、表格和代码高亮。
 安装以后，运行 `tool render --input output.txt --output picture.png --theme dark` 就可以得到图片。
 
-```bash
-pip install tool
-tool render --input output.txt --output picture.png --theme dark --font "DejaVu Sans Mono" --width 120
-curl -sSL https://example.com/install.sh | bash -s -- --prefix /usr/local --with-plugins
-```
-
-| option | default | description |
-|---|---|---|
-| `--theme` | `light` | 主题 |
-| `--width` | `80` | 宽度 |
-
+{CODE}
+{TABLE.format(theme="主题", width="宽度")}
 更多例子见 [文档](https://example.com/docs/getting-started/index.html)，问题请发到 support@example.com。
 如果你喜欢这个项目，请给它点个星。
 """
-EN_README = """\
+EN_README = f"""\
 # tool
 
-[![Build status](https://img.shields.io/github/actions/workflow/status/example/tool/ci.yml?branch=main)](https://github.com/example/tool/actions) [![PyPI](https://img.shields.io/pypi/v/tool.svg)](https://pypi.org/project/tool/)
-
-<p align="center"><img src="docs/logo.png" alt="logo" width="200"></p>
-
+{BADGES.format(build="Build status")}
 This is a small tool that turns command-line output into pictures. It supports coloured text, tables and code highlighting.
 Once installed, run `tool render --input output.txt --output picture.png --theme dark` to get a picture.
 
-```bash
-pip install tool
-tool render --input output.txt --output picture.png --theme dark --font "DejaVu Sans Mono" --width 120
-curl -sSL https://example.com/install.sh | bash -s -- --prefix /usr/local --with-plugins
-```
-
-| option | default | description |
-|---|---|---|
-| `--theme` | `light` | theme |
-| `--width` | `80` | width |
-
+{CODE}
+{TABLE.format(theme="theme", width="width")}
 See [the documentation](https://example.com/docs/getting-started/index.html) for more examples, and send problems to support@example.com.
 If you like this project, please give it a star.
 """
