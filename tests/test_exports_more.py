@@ -101,6 +101,16 @@ def test_xlsx_opens_with_the_expected_cells(tmp_path: Path) -> None:
     assert sheet.column_dimensions["A"].width > 30
 
 
+def test_xlsx_is_reproducible_with_source_date_epoch(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_outputs(alignment(), str(tmp_path / "a"), ["xlsx"])
+    write_outputs(alignment(), str(tmp_path / "b"), ["xlsx"])
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
+        write_outputs(alignment(), str(tmp_path / "c"), ["xlsx"])
+
+
 def test_xlsx_has_the_flags_when_a_review_is_written(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     result = align_texts(tmp_path, "今天天气很好。我们去公园散步。公园里有很多人。孩子们在草地上玩。老人们在下棋。\n",

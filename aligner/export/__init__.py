@@ -62,7 +62,7 @@ def plan_outputs(prefix: str, formats: Iterable[str], inputs: Sequence[str] = ()
 
     Refused (InputError): an output that is one of ``inputs`` (by name, symlink or hard link) or
     the same file as another output; a missing or unwritable output folder; a name longer than the
-    filesystem allows; an output that is a folder; an invalid SOURCE_DATE_EPOCH when writing TMX.
+    filesystem allows; an output that is a folder; an invalid SOURCE_DATE_EPOCH when writing TMX or XLSX.
     """
     formats = list(dict.fromkeys(formats))
     paths = [f"{prefix}.{ext}" for fmt in formats for ext in _exporter_class(fmt).extensions(*languages)]
@@ -88,8 +88,8 @@ def plan_outputs(prefix: str, formats: Iterable[str], inputs: Sequence[str] = ()
             if _same_file(path, other):
                 raise InputError(f"{path} and {other}: the same file (a link); two outputs cannot share it, "
                                  "give another -o PREFIX")
-    if "tmx" in formats:
-        creation_time()  # a bad SOURCE_DATE_EPOCH is refused now, not after the alignment
+    if {"tmx", "xlsx"} & set(formats):
+        creation_time()  # their date: a bad SOURCE_DATE_EPOCH is refused now, not after the alignment
     return paths
 
 
