@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -12,7 +13,7 @@ import numpy as np
 from .encoders import Encoder, encoder_signature, resolve_encoder
 from .encoders.base import CheckedEncoder, check_vectors
 from .errors import InputError
-from .language import chinese_locale, detect_language, has_detectable_text, language_tag
+from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
 from .lexicon import lexical_vectors, translates
 from .model import Alignment, Bead, Sentence, check_alignment, check_beads
 from .readers.source import DEFAULT_MAX_INPUT_BYTES
@@ -267,15 +268,26 @@ def read_pair(zh_path: str, en_path: str | None = None, *, presplit: bool = Fals
         sentences = presegmented(doc.presplit) if doc.presplit is not None else segment(doc.paragraphs, lang)
         if not sentences:
             raise InputError(f"{name}: no sentences found")
+        if doc.timings is not None:  # subtitles: each cue is one sentence and paragraph, its timing kept
+            sentences = [replace(s, timing=doc.timings[s.paragraph]) for s in sentences]
         sides.append((sentences, lang, detected, name))
     (src, sl, src_detected, src_name), (tgt, tl, tgt_detected, tgt_name) = sides
     names = f"{src_name} and {tgt_name}"
+    # zh -> en is the default direction: an unlabelled pair read as Chinese *into* another language is almost
+    # surely two files in the wrong order (it put the English in the TMX source and the review's Chinese column).
+    if tgt_detected == "zh" != src_detected and not (src_lang or tgt_lang):
+        raise InputError(f"{names}: the first file looks {language_name(src_detected)} and the second Chinese; "
+                         "give the Chinese file first (--swap exchanges them), or set --src-lang and --tgt-lang "
+                         f"to align {src_detected} into zh")
     if src_detected == tgt_detected and not (src_lang and tgt_lang):
         raise InputError(f"{names}: both files look like the same language ({src_detected}); "
                          "give the source text and its translation (or set both --src-lang and --tgt-lang)")
     if sl == tl:  # set so by --src-lang/--tgt-lang: advising to set them, as above, is no help
         raise InputError(f"{names}: source and target are both {sl}; give a text and its translation "
                          "in two languages")
+    src_how, tgt_how = ("given" if lang else "detected" for lang in (src_lang, tgt_lang))
+    notes.append(f"languages {sl} → {tl} ({src_how})" if src_how == tgt_how
+                 else f"languages {sl} ({src_how}) → {tl} ({tgt_how})")
     return src, tgt, sl, tl, list(dict.fromkeys(notes))  # one file's note once, when it holds both sides
 
 

@@ -14,6 +14,7 @@ from .errors import InputError
 class Sentence:
     text: str
     paragraph: int  # 0-based paragraph index in its document
+    timing: tuple[float, float] | None = None  # (start, end) seconds of the subtitle cue it came from
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from lxml import etree
 
 from aligner.errors import InputError
 from aligner.evaluate import read_beads
-from aligner.export import EXPORTERS, load_alignment, write_outputs
+from aligner.export import DEFAULT_FORMATS, load_alignment, write_outputs
 from aligner.export.beads import BeadsExporter
 from aligner.export.json import JsonExporter
 from aligner.export.tmx import TmxExporter, xml_safe
@@ -209,7 +209,7 @@ def test_load_alignment_missing(tmp_path: Path) -> None:
 
 def test_write_outputs_all_formats(tmp_path: Path) -> None:
     prefix = str(tmp_path / "book")
-    paths = write_outputs(make_alignment(), prefix, list(EXPORTERS), tsv_header=True)
+    paths = write_outputs(make_alignment(), prefix, list(DEFAULT_FORMATS), tsv_header=True)
     assert sorted(os.listdir(tmp_path)) == sorted(["book.tmx", "book.tsv", "book.beads", "book.json"])
     assert paths == [f"{prefix}.{ext}" for ext in ("tmx", "tsv", "beads", "json")]
     assert (tmp_path / "book.tsv").read_text(encoding="utf-8").startswith("zh\ten\t")
@@ -245,7 +245,7 @@ def test_write_outputs_missing_dir(tmp_path: Path) -> None:
 
 def test_write_outputs_unknown_format(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="known: tmx, tsv, beads, json"):
-        write_outputs(make_alignment(), str(tmp_path / "book"), ["tsv", "xlsx"])
+        write_outputs(make_alignment(), str(tmp_path / "book"), ["tsv", "docx"])
     assert os.listdir(tmp_path) == []
 
 

@@ -1,34 +1,51 @@
-"""``aligner align``: align a document pair and write TMX, TSV, beads and JSON."""
+"""``aligner align``: align a document pair and write TMX, TSV, beads and JSON, or the formats asked for."""
 
 from __future__ import annotations
 
+import math
+
 import click
 
-from ..export import ALL_FORMATS, EXPORTERS, write_outputs
+from ..errors import InputError
+from ..export import ALL_FORMATS, DEFAULT_FORMATS, UnitFilter, write_outputs
 from . import emit, main
 from .options import align_pair, pair_options, parse_formats
 from .review import expand_review
 
+FORMATS_HELP = ("Comma-separated, of: tmx, tsv, beads, json (the default set), xlsx, xliff (1.2), xliff2 (2.1), "
+                "moses (PREFIX.<src> and PREFIX.<tgt>), srt (subtitle input), review-json, review-html "
+                "(review: both).")
+
+
+def _finite(ctx, param, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):  # FloatRange lets nan through
+        raise InputError(f"--min-score {value}: not a number")
+    return value
+
 
 @main.command("align")
 @pair_options
-@click.option("--formats", default=None, metavar="LIST",
-              help="Comma-separated: tmx,tsv,beads,json,review-json,review-html (review: both) "
-                   "(default: tmx,tsv,beads,json).")
+@click.option("--formats", default=None, metavar="LIST", help=FORMATS_HELP)
 @click.option("--tsv-header", is_flag=True, help="Write a header line in the TSV.")
+@click.option("--min-score", type=click.FloatRange(-1000, 1000), default=None, metavar="X", callback=_finite,
+              help="TMX, XLIFF, Moses: leave out units whose bead score is below X.")
+@click.option("--drop-identical", is_flag=True,
+              help="TMX, XLIFF, Moses: leave out units whose two sides are the same text (markup, numbers, names).")
 def align_command(zh_file, en_file, prefix, presplit, input_format, encoder, options, src_lang, tgt_lang,
-                  src_locale, quiet, max_bytes, formats, tsv_header):
+                  src_locale, quiet, max_bytes, formats, tsv_header, min_score, drop_identical):
     """Align ZH_FILE with its translation EN_FILE, or the two languages of ZH_FILE alone (XLIFF, TMX, or a
     document holding both).
 
     The input format follows the extension (.md, .html, .docx, .pdf, .srt, .xlf…; any other: text), or
     --input-format.
     """
-    formats = expand_review(parse_formats(formats, known=(*ALL_FORMATS, "review"))) if formats else list(EXPORTERS)
+    formats = expand_review(parse_formats(formats, known=(*ALL_FORMATS, "review"))) if formats \
+        else list(DEFAULT_FORMATS)
     alignment, prefix = align_pair(zh_file, en_file, prefix, formats, presplit=presplit,
                                    input_format=input_format, encoder=encoder, options=options, src_lang=src_lang,
                                    tgt_lang=tgt_lang, src_locale=src_locale, quiet=quiet, max_bytes=max_bytes)
-    written = write_outputs(alignment, prefix, formats, tsv_header=tsv_header, encoder=encoder)
+    written = write_outputs(alignment, prefix, formats, tsv_header=tsv_header, encoder=encoder,
+                            units=UnitFilter(min_score, drop_identical))
     if not quiet:
         counts = {}
         for bead in alignment.beads:

@@ -9,7 +9,7 @@ import stat
 import click
 
 from ..errors import InputError
-from ..export import EXPORTERS
+from ..export import DEFAULT_FORMATS
 from ..language import language_tag
 from ..search import INT_RANGES
 from ..readers import EXTENSIONS, READERS
@@ -34,6 +34,8 @@ def pair_options(func):
         click.option("--encoder", default=None, metavar="NAME", help="Sentence encoder (default: use)."),
         click.option("--max-bead", type=click.IntRange(*INT_RANGES["max_bead"]), default=None,
                      help="Most sentences on one side of a bead."),
+        click.option("--swap", is_flag=True,
+                     help="Exchange the two files (for a translation given before its source)."),
         click.option("--src-lang", default=None, metavar="L", help="Source language (default: detected)."),
         click.option("--tgt-lang", default=None, metavar="L", help="Target language (default: detected)."),
         click.option("--src-locale", default=None, metavar="TAG",
@@ -50,8 +52,11 @@ def pair_options(func):
     ]
 
     @functools.wraps(func)
-    def with_encoder(*args, no_cache, cache_dir, device, batch_size, max_bead, params, **kwargs):
+    def with_encoder(*args, no_cache, cache_dir, device, batch_size, max_bead, params, swap, **kwargs):
         from ..encoders import get_encoder
+
+        if swap:  # before anything else, so the outputs are named after the source file as usual
+            kwargs["zh_file"], kwargs["en_file"] = kwargs["en_file"], kwargs["zh_file"]
 
         for key, option in (("src_lang", "--src-lang"), ("tgt_lang", "--tgt-lang"), ("src_locale", "--src-locale")):
             if kwargs[key] is not None:
@@ -153,7 +158,7 @@ def _is_pipe(path: str) -> bool:
         return False
 
 
-def parse_formats(value: str | None, known=tuple(EXPORTERS)) -> list[str]:
+def parse_formats(value: str | None, known=DEFAULT_FORMATS) -> list[str]:
     if not value:
         return list(known)
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
@@ -173,12 +178,17 @@ def align_pair(zh_file: str, en_file: str | None, prefix: str | None, formats, *
     import sys
 
     from ..api import align_sentences, read_pair
-    from ..export import plan_outputs
+    from ..export import check_timings, plan_outputs
 
     prefix = default_prefix(zh_file, prefix)
-    plan_outputs(prefix, formats, inputs=tuple(path for path in (zh_file, en_file) if path is not None))
+    inputs = tuple(path for path in (zh_file, en_file) if path is not None)
+    plan_outputs(prefix, formats, inputs=inputs, languages=(src_lang or "zh", tgt_lang or "en"))
     src, tgt, sl, tl, notes = read_pair(zh_file, en_file, presplit=presplit, input_format=input_format,
                                         src_lang=src_lang, tgt_lang=tgt_lang, max_bytes=max_bytes)
+    # again with the languages read: they name the Moses files
+    plan_outputs(prefix, formats, inputs=inputs, languages=(sl, tl))
+    if "srt" in formats:
+        check_timings(src, tgt)
     if not quiet:
         for note in notes:
             click.echo(f"aligner: {note}", err=True)

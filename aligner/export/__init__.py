@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Iterable, Sequence
 
 from ..errors import InputError
 from ..model import Alignment
-from .base import Exporter, atomic_write_many, temp_name
+from .base import Exporter, UnitFilter, atomic_write_many, temp_name
 from .beads import BeadsExporter
 from .json import JsonExporter, load_alignment
+from .moses import MosesExporter
 from .review import REVIEW_EXPORTERS, review_provider
+from .srt import SrtExporter, check_timings
 from .tmx import TmxExporter, creation_time
 from .tsv import TsvExporter
+from .xlsx import XlsxExporter
+from .xliff import Xliff12Exporter, Xliff21Exporter
 
+# Written by default.
+DEFAULT_FORMATS = ("tmx", "tsv", "beads", "json")
 EXPORTERS: dict[str, type[Exporter]] = {
-    cls.name: cls for cls in (TmxExporter, TsvExporter, BeadsExporter, JsonExporter)
+    cls.name: cls for cls in (TmxExporter, TsvExporter, BeadsExporter, JsonExporter, XlsxExporter,
+                              Xliff12Exporter, Xliff21Exporter, MosesExporter, SrtExporter)
 }
+# The formats whose units --min-score and --drop-identical filter.
+FILTERED = (TmxExporter, Xliff12Exporter, Xliff21Exporter, MosesExporter)
 
 # Formats written on request only (they embed clauses, which costs time): review-json, review-html.
 ALL_FORMATS = (*EXPORTERS, *REVIEW_EXPORTERS)
 
-__all__ = ["ALL_FORMATS", "EXPORTERS", "Exporter", "get_exporter", "load_alignment", "plan_outputs",
-           "review_provider", "write_outputs"]
+__all__ = ["ALL_FORMATS", "DEFAULT_FORMATS", "EXPORTERS", "Exporter", "UnitFilter", "check_timings",
+           "get_exporter", "load_alignment", "plan_outputs", "review_provider", "write_outputs"]
 
 
 def _exporter_class(fmt: str) -> type[Exporter]:
@@ -32,22 +42,30 @@ def _exporter_class(fmt: str) -> type[Exporter]:
         raise InputError(f"unknown output format {fmt!r} (known: {', '.join(ALL_FORMATS)})") from None
 
 
-def get_exporter(fmt: str, *, tsv_header: bool = False, review=None) -> Exporter:
+def get_exporter(fmt: str, *, tsv_header: bool = False, units: UnitFilter = UnitFilter(), review=None) -> Exporter:
+    """The exporter of ``fmt``. ``review``: a :func:`review_provider`, required by the review formats and
+    optional for xlsx (its flags column is filled only when given)."""
     cls = _exporter_class(fmt)
     if fmt in REVIEW_EXPORTERS:
         return cls(review or review_provider())
+    if cls is XlsxExporter:
+        return cls(review)
+    if cls in FILTERED:
+        return cls(units=units)
     return TsvExporter(header=tsv_header) if cls is TsvExporter else cls()
 
 
-def plan_outputs(prefix: str, formats: Iterable[str], inputs: Sequence[str] = ()) -> list[str]:
-    """The paths ``PREFIX.<ext>`` the formats will write, checked before any work is done.
+def plan_outputs(prefix: str, formats: Iterable[str], inputs: Sequence[str] = (),
+                 languages: tuple[str, str] = ("zh", "en")) -> list[str]:
+    """The paths ``PREFIX.<ext>`` the formats will write, checked before any work is done. ``languages``
+    (source, target) name the Moses files.
 
     Refused (InputError): an output that is one of ``inputs`` (by name, symlink or hard link) or
     the same file as another output; a missing or unwritable output folder; a name longer than the
-    filesystem allows; an output that is a folder; an invalid SOURCE_DATE_EPOCH when writing TMX.
+    filesystem allows; an output that is a folder; an invalid SOURCE_DATE_EPOCH when writing TMX or XLSX.
     """
     formats = list(dict.fromkeys(formats))
-    paths = [f"{prefix}.{_exporter_class(fmt).extension}" for fmt in formats]
+    paths = [f"{prefix}.{ext}" for fmt in formats for ext in _exporter_class(fmt).extensions(*languages)]
     directory = os.path.dirname(prefix) or "."
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: output directory does not exist")
@@ -70,8 +88,8 @@ def plan_outputs(prefix: str, formats: Iterable[str], inputs: Sequence[str] = ()
             if _same_file(path, other):
                 raise InputError(f"{path} and {other}: the same file (a link); two outputs cannot share it, "
                                  "give another -o PREFIX")
-    if "tmx" in formats:
-        creation_time()  # a bad SOURCE_DATE_EPOCH is refused now, not after the alignment
+    if {"tmx", "xlsx"} & set(formats):
+        creation_time()  # their date: a bad SOURCE_DATE_EPOCH is refused now, not after the alignment
     return paths
 
 
@@ -93,19 +111,30 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def write_outputs(alignment: Alignment, prefix: str, formats: Iterable[str], *,
-                  tsv_header: bool = False, encoder=None, review=None) -> list[str]:
+                  tsv_header: bool = False, units: UnitFilter = UnitFilter(), encoder=None, review=None) -> list[str]:
     """Write ``PREFIX.<ext>`` for each format, all or nothing; returns the paths written.
 
     All outputs are rendered and written to temporary files before any is moved into place,
     so a failure (a bug in one exporter, a full disk) leaves no partial set of outputs behind.
     """
     formats = list(dict.fromkeys(formats))
-    paths = plan_outputs(prefix, formats)
+    languages = (alignment.src_lang, alignment.tgt_lang)
+    plan_outputs(prefix, formats, languages=languages)
     # review formats: ``review`` (from review_provider) shares one review with the caller; else one is
-    # made here, with ``encoder`` embedding the clauses
-    review = review or review_provider(encoder)
-    exporters = [get_exporter(fmt, tsv_header=tsv_header, review=review) for fmt in formats]
-    writers = {path: (lambda fh, exp=exp: exp.write(alignment, fh)) for path, exp in zip(paths, exporters)}
+    # made here, with ``encoder`` embedding the clauses. The xlsx shows flags only when a review is written
+    # anyway: reviewing for it alone would make a cheap format costly.
+    if review is None and any(fmt in REVIEW_EXPORTERS for fmt in formats):
+        review = review_provider(encoder)
+    writers = {}
+    for fmt in formats:
+        exporter = get_exporter(fmt, tsv_header=tsv_header, units=units, review=review)
+        extensions = exporter.extensions(*languages)
+        if len(extensions) == 1:
+            writers[f"{prefix}.{extensions[0]}"] = lambda fh, exporter=exporter: exporter.write(alignment, fh)
+            continue
+        files = functools.cache(lambda exporter=exporter: exporter.render_files(alignment))  # rendered once
+        for k, ext in enumerate(extensions):
+            writers[f"{prefix}.{ext}"] = lambda fh, files=files, k=k: fh.write(files()[k])
     try:
         return atomic_write_many(writers)
     except OSError as exc:  # read-only folder, full disk: was a traceback

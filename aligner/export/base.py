@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import math
 import os
 from abc import ABC, abstractmethod
-from typing import BinaryIO, Callable, ClassVar, Mapping
+from dataclasses import dataclass
+from numbers import Real
+from typing import BinaryIO, Callable, ClassVar, Iterator, Mapping
 
-from ..model import Alignment
+from ..model import Alignment, Bead
 from ..tempfiles import remove_stale_temps, temp_name
 
 Writer = Callable[[BinaryIO], None]
 
 
-
 class Exporter(ABC):
-    """One output format. Subclasses set ``name`` and ``extension`` and implement ``render``."""
+    """One output format. Subclasses set ``name`` and ``extension`` and implement ``render``; a format of
+    several files (Moses) overrides ``extensions`` and ``render_files`` instead."""
 
     name: ClassVar[str]
     extension: ClassVar[str]
+
+    @classmethod
+    def extensions(cls, src_lang: str, tgt_lang: str) -> tuple[str, ...]:
+        """The file name endings this format writes for a pair of languages (known before any work)."""
+        return (cls.extension,)
 
     @abstractmethod
     def render(self, alignment: Alignment) -> bytes:
@@ -25,6 +33,33 @@ class Exporter(ABC):
 
     def write(self, alignment: Alignment, fh: BinaryIO) -> None:
         fh.write(self.render(alignment))
+
+    def render_files(self, alignment: Alignment) -> list[bytes]:
+        """Each file's content, in the order of :meth:`extensions` (for a format of several files)."""
+        return [self.render(alignment)]
+
+
+@dataclass(frozen=True)
+class UnitFilter:
+    """Which beads become translation units (TMX, XLIFF, Moses): never null beads (nothing to translate from
+    or to); with ``min_score``, none scoring below it; with ``drop_identical``, none whose two sides are the
+    same text once whitespace runs are one space (markup, numbers, names: nothing a translator learns from)."""
+
+    min_score: float | None = None
+    drop_identical: bool = False
+
+    def __post_init__(self) -> None:
+        if self.min_score is not None and (isinstance(self.min_score, bool) or not isinstance(self.min_score, Real)
+                                           or not math.isfinite(self.min_score)):
+            raise ValueError(f"min_score must be a finite number, got {self.min_score!r}")
+
+    def units(self, alignment: Alignment) -> Iterator[tuple[Bead, str, str]]:
+        for bead, src, tgt in alignment.pairs():
+            if bead.is_null or (self.min_score is not None and bead.score < self.min_score):
+                continue
+            if self.drop_identical and " ".join(src.split()) == " ".join(tgt.split()):
+                continue
+            yield bead, src, tgt
 
 
 def encode_text(text: str) -> bytes:

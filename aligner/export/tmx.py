@@ -11,7 +11,7 @@ from lxml import etree
 from ..errors import InputError
 from ..model import Alignment, Bead
 from ..signature import format_signature, package_version
-from .base import Exporter
+from .base import Exporter, UnitFilter
 
 # XML 1.0 forbids C0 controls other than tab, newline and CR, the non-characters U+FFFE/U+FFFF,
 # and (as UTF-8 cannot carry them) lone surrogates; lxml refuses strings containing them.
@@ -55,8 +55,9 @@ class TmxExporter(Exporter):
     name = "tmx"
     extension = "tmx"
 
-    def __init__(self, *, creationdate: datetime | None = None) -> None:
+    def __init__(self, *, creationdate: datetime | None = None, units: UnitFilter = UnitFilter()) -> None:
         self.creationdate = creationdate
+        self.units = units
 
     def render(self, alignment: Alignment) -> bytes:
         root = etree.Element("tmx", version="1.4")
@@ -73,9 +74,7 @@ class TmxExporter(Exporter):
         })
         _prop(header, "x-aligner-signature", format_signature(alignment.signature))
         body = etree.SubElement(root, "body")
-        for bead, zh, en in alignment.pairs():
-            if bead.is_null:  # an omission or addition has nothing to translate from or to
-                continue
+        for bead, zh, en in self.units.units(alignment):
             body.append(self._tu(bead, zh, en, alignment))
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                               pretty_print=True, doctype=DOCTYPE)

@@ -59,6 +59,7 @@ class Review:
         return [f for f in self.flags if f.kind != "boilerplate"]
 
     def to_dict(self) -> dict:
-        return {"signature": self.alignment.signature, "summary": self.summary,
+        return {"signature": self.alignment.signature, "src_lang": self.alignment.src_lang,
+                "tgt_lang": self.alignment.tgt_lang, "summary": self.summary,
                 "flags": [f.to_dict() for f in self.flags],
                 "paragraphs": [asdict(p) for p in self.paragraphs], "moved": self.moved}

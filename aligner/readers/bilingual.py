@@ -7,18 +7,18 @@ from dataclasses import replace
 from itertools import accumulate
 
 from ..errors import InputError
-from ..language import HAN_SHARE, han_share
+from ..language import mostly_han
 from .document import Document, Skipped
 
 
 def split_languages(doc: Document, name: str) -> tuple[Document, Document]:
-    """The paragraphs mostly in Han characters (the source) and the others (the target), each keeping its
+    """The paragraphs mostly in Han characters (``language.mostly_han``: the source) and the others (the target), each keeping its
     kind, timing and presplit sentences. A paragraph without letters (a number) goes with the one before it.
     Skipped items go with the paragraph they stand in or before (the source side at the end)."""
     sides: list[int] = []
     for text in doc.paragraphs:
         if any(ch.isalpha() for ch in text) or not sides:
-            sides.append(0 if han_share(text) >= HAN_SHARE else 1)
+            sides.append(0 if mostly_han(text) else 1)
         else:
             sides.append(sides[-1])
     if len(set(sides)) < 2:

@@ -14,7 +14,7 @@ from .source import display_name
 # Encodings we accept when a file is not UTF-8. Single-byte encodings are left out on purpose: they
 # decode any bytes, so corrupt files would pass as text. Listed in order of preference on a tie: most
 # GBK bytes are valid Big5 too (and the reverse), and mainland text is the commoner.
-_LEGACY = ("gb18030", "big5")
+_LEGACY = ("gb18030", "big5", "big5hkscs")  # Big5-HKSCS: Big5 with Hong Kong's characters, tried after it
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060"
 _CJK_PUNCTUATION = re.compile("[\u3000-\u303f\uff00-\uffef]")
@@ -31,6 +31,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _no_nul(_strict(data, "utf-16", name), name), "utf-16"
     if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
         raise InputError(f"{name}: looks like a binary file (contains NUL bytes), not plain text")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -46,8 +49,28 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     best = max(readings, key=lambda reading: common_share(reading[0])) if readings else None
     if best is None or _looks_binary(best[0].encode("utf-8")):
         line = data[: utf8_error.start].count(b"\n") + 1
-        raise InputError(f"{name}:{line}: cannot decode the text (not UTF-8, UTF-16, GB18030 or Big5)")
+        raise InputError(f"{name}:{line}: cannot decode the text (not UTF-8, UTF-16, GB18030, Big5 or Big5-HKSCS)")
     return best
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """``(text, encoding)`` when ``data`` is clearly UTF-16 without a byte-order mark: an even length, every NUL
+    byte on the same side of its pair (the high byte of ASCII characters), and decoding to text with no
+    control characters but tab and line ends; else None."""
+    if len(data) % 2:
+        return None
+    odd_nuls = data[1::2].count(0)
+    even_nuls = data[0::2].count(0)
+    if odd_nuls and even_nuls:
+        return None
+    encoding = "utf-16-le" if odd_nuls else "utf-16-be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if any(ch < " " and ch not in "\t\n\r" for ch in text):
+        return None
+    return text, encoding
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..language import language_name
 from ..model import Alignment
 from ..omissions import Flag, Review
 from ..signature import format_signature
@@ -104,6 +105,7 @@ def render_html(review: Review, *, heatmap: bool = True) -> str:
         review=review, summary=review.summary, rows=rows(review), paragraphs=paragraphs,
         signature=format_signature(alignment.signature) if alignment.signature else "",
         zh_lang=_zh_lang(alignment), en_lang=alignment.tgt_locale or alignment.tgt_lang,
+        src_name=language_name(alignment.src_lang), tgt_name=language_name(alignment.tgt_lang),
         heatmap=heatmap_png(alignment, review.similarity) if heatmap and review.similarity is not None
         and min(review.similarity.shape) else None,
         flags=[f for f in review.flags if f.kind != "paragraph"], moved=_moved(review))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .base import Segmenter
+from .base import Segmenter, Span
 
 
 @lru_cache(maxsize=1)
@@ -20,7 +20,6 @@ def to_simplified(text: str) -> str:
 
 class ChineseSegmenter(Segmenter):
     lang = "zh"
-    joiner = ""
 
     def __init__(self):
         import punkt
@@ -28,5 +27,5 @@ class ChineseSegmenter(Segmenter):
         # punkt's Chinese rules: 。！？ and half-width forms, closing quotes after the stop, ……, 3.5, U.S.
         self._punkt = punkt.tokenizer_for("chinese")
 
-    def _split(self, paragraph: str) -> list[str]:
-        return [s.strip() for s in self._punkt.tokenize(paragraph)]
+    def _spans(self, paragraph: str) -> list[Span]:
+        return list(self._punkt.span_tokenize(paragraph))

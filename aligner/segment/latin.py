@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Segmenter
+from .base import Segmenter, Span
 
 _PUNKT_MODELS = {
     "en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
@@ -14,6 +14,9 @@ _PUNKT_MODELS = {
 }
 # A fragment that starts in lower case continues the sentence before it: '"Really?" she asked.'
 _CONTINUATION = re.compile(r"^[\"'“”‘’(\[]*[a-zà-ÿ]")
+# Punkt takes an ellipsis for an abbreviation-like token and never ends a sentence after it; one followed by a
+# capital does end it ("blood.... She ran."), one followed by lower case does not ("Then… he stopped").
+_ELLIPSIS_END = re.compile(r"(?:\.{3,}|…+)[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-ZÀ-Þ])")
 
 
 class PunktSegmenter(Segmenter):
@@ -24,12 +27,16 @@ class PunktSegmenter(Segmenter):
         model = _PUNKT_MODELS.get(lang, "english")
         self._punkt = punkt.tokenizer_for(model, prefixes=punkt.has_prefixes(model))
 
-    def _split(self, paragraph: str) -> list[str]:
-        merged: list[str] = []
-        for piece in self._punkt.tokenize(paragraph):
-            piece = piece.strip()
-            if merged and _CONTINUATION.match(piece):
-                merged[-1] = f"{merged[-1]} {piece}"
-            else:
-                merged.append(piece)
-        return merged
+    def _spans(self, paragraph: str) -> list[Span]:
+        cuts = [m.end() for m in _ELLIPSIS_END.finditer(paragraph)]
+        spans = []
+        for start, end in self._punkt.span_tokenize(paragraph):
+            for cut in cuts:
+                if start < cut < end:
+                    spans.append((start, cut))
+                    start = cut
+            spans.append((start, end))
+        return spans
+
+    def _continues(self, sentence: str) -> bool:
+        return _CONTINUATION.match(sentence) is not None

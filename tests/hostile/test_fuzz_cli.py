@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from aligner.cli import main
+from aligner.cli.options import default_prefix
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 
@@ -58,9 +59,11 @@ def documents(draw, pieces: list[str]) -> bytes:
     return text.encode(encoding, errors=draw(st.sampled_from(["replace", "ignore"])))
 
 
-FORMATS = ["tmx", "tsv", "beads", "json"]
+DEFAULT_FORMATS = ["tmx", "tsv", "beads", "json"]
+# moses writes PREFIX.<src_lang> and PREFIX.<tgt_lang> (doc.en is an input name); srt is refused for text input
+FORMATS = [*DEFAULT_FORMATS, "xlsx", "xliff", "xliff2", "moses", "srt"]
 EXT = {"tmx": "tmx", "tsv": "tsv", "beads": "beads", "json": "json", "review-json": "review.json",
-       "review-html": "review.html"}
+       "review-html": "review.html", "xlsx": "xlsx", "xliff": "xlf", "xliff2": "xliff2.xlf", "srt": "srt"}
 
 
 @st.composite
@@ -69,10 +72,15 @@ def invocations(draw):
     args: list[str] = []
     if draw(st.booleans()):
         args.append("--presplit")
-    formats = FORMATS
+    formats = DEFAULT_FORMATS
     if command == "align" and draw(st.booleans()):
         formats = draw(st.lists(st.sampled_from(FORMATS), min_size=1, max_size=4, unique=True))
         args += ["--formats", ",".join(formats)]
+    if command == "align" and draw(st.integers(0, 4)) == 0:
+        args += draw(st.sampled_from([["--drop-identical"], ["--min-score", "0.1"], ["--min-score", "nan"],
+                                      ["--min-score", "x"], ["--min-score", "-1e9"]]))
+    if draw(st.integers(0, 5)) == 0:
+        args.append("--swap")
     if command == "review":
         formats = ["review-json", "review-html"]
     if draw(st.integers(0, 4)) == 0:
@@ -106,9 +114,12 @@ def test_cli_never_fails_badly(zh: bytes, en: bytes, call):
         (folder / en_name).write_bytes(en)
         (folder / "out").mkdir()
         before = _snapshot(folder)
-        prefix = folder / "out" / "doc" if use_prefix else folder / "doc"
+        # --swap makes the second file the source, which names the outputs by default
+        source = folder / (en_name if "--swap" in args else "doc.txt")
+        prefix = folder / "out" / "doc" if use_prefix else Path(default_prefix(str(source), None))
         argv = [command, str(folder / "doc.txt"), str(folder / en_name), "-q", "--encoder", "hash", "--no-cache",
                 *(["-o", str(prefix)] if use_prefix else []), *args]
+        before_there = set(_snapshot(prefix.parent))
         result = CliRunner().invoke(main, argv)
         event(f"{command} exit {result.exit_code}")
         detail = f"argv={argv!r}\nstdout={result.stdout!r}\nstderr={result.stderr!r}"
@@ -118,10 +129,12 @@ def test_cli_never_fails_badly(zh: bytes, en: bytes, call):
         assert "Traceback" not in result.stderr, detail
         for name, data in before.items():  # inputs never touched
             assert (folder / name).read_bytes() == data, f"input {name} changed\n{detail}"
-        outputs = {f"{prefix}.{EXT[f]}" for f in formats}
+        outputs = {f"{prefix}.{EXT[f]}" for f in formats if f != "moses"}
         present = {p for p in outputs if os.path.exists(p)}
         if result.exit_code == 0:
             assert present == outputs, detail
+            new = {str(prefix.parent / name) for name in set(_snapshot(prefix.parent)) - before_there}
+            assert len(new - outputs) == (2 if "moses" in formats else 0), detail  # PREFIX.<src>, PREFIX.<tgt>
         else:
             lines = result.stderr.strip().splitlines()
             assert len(lines) == 1 and lines[0].startswith("aligner: error: "), detail

@@ -3,6 +3,8 @@ text; the structure each format has (kinds, cue timings, skipped markup) is kept
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -95,10 +97,12 @@ def test_cli_single_file_and_input_format(tmp_path):
     result = CliRunner().invoke(main, ["align", str(path), "--encoder", "hash", "--no-cache", "-q"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "book.tmx").exists() and not (tmp_path / "book.xlf.tmx").exists()
-    # the same file read as plain text holds no Chinese line
-    result = CliRunner().invoke(main, ["review", str(path), "--input-format", "text", "--encoder", "hash",
-                                       "--no-cache", "-q", "-o", str(tmp_path / "r")])
-    assert result.exit_code == 2 and result.stderr.startswith("aligner: error: ")
+    # --input-format overrides the extension: read as plain text, the XML itself is the text
+    result = CliRunner().invoke(main, ["align", str(path), "--input-format", "text", "--encoder", "hash",
+                                       "--no-cache", "-q", "-o", str(tmp_path / "r"), "--formats", "json"])
+    assert result.exit_code == 0, result.output
+    source = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["source"]["sentences"]
+    assert any("<source>" in s["text"] for s in source)
 
 
 def test_help_lists_the_formats():
