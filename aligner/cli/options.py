@@ -11,7 +11,7 @@ import click
 from ..errors import InputError
 from ..export import EXPORTERS
 from ..language import language_tag
-from ..search import INT_RANGES
+from ..search import INT_RANGES, parse_param
 from ..readers.source import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, format_size, parse_size
 
 
@@ -24,6 +24,23 @@ def pair_options(func):
         click.argument("en_file", type=click.Path(dir_okay=True, readable=False)),
         click.option("-o", "--output", "prefix", metavar="PREFIX",
                      help="Output path prefix (default: the Chinese file's name, next to it)."),
+    ]
+
+    @functools.wraps(func)
+    def with_encoder(*args, no_cache, cache_dir, device, batch_size, max_bead, params, **kwargs):
+        from ..encoders import get_encoder
+
+        kwargs["options"] = checked_options(kwargs, params, max_bead)
+        kwargs["encoder"] = get_encoder(kwargs.get("encoder"), cache=not no_cache, cache_dir=cache_dir,
+                                        device=device, batch_size=batch_size)
+        return func(*args, **kwargs)
+
+    return with_options(with_encoder, options + shared_options())
+
+
+def shared_options() -> list:
+    """The options of every command that reads and embeds document pairs (align, review, batch)."""
+    return [
         click.option("--presplit", is_flag=True,
                      help="One sentence per non-empty line; blank lines separate paragraphs."),
         click.option("--encoder", default=None, metavar="NAME", help="Sentence encoder (default: use)."),
@@ -44,24 +61,22 @@ def pair_options(func):
                      help="A search parameter (see docs/algorithm.md), e.g. --param skip=-0.05; repeatable."),
     ]
 
-    @functools.wraps(func)
-    def with_encoder(*args, no_cache, cache_dir, device, batch_size, max_bead, params, **kwargs):
-        from ..encoders import get_encoder
 
-        for key, option in (("src_lang", "--src-lang"), ("tgt_lang", "--tgt-lang"), ("src_locale", "--src-locale")):
-            if kwargs[key] is not None:
-                try:
-                    language_tag(kwargs[key], option)
-                except ValueError as exc:
-                    raise InputError(str(exc)) from None
-        kwargs["options"] = search_options(params, max_bead)
-        kwargs["encoder"] = get_encoder(kwargs.get("encoder"), cache=not no_cache, cache_dir=cache_dir,
-                                        device=device, batch_size=batch_size)
-        return func(*args, **kwargs)
-
+def with_options(func, options: list):
     for option in reversed(options):
-        with_encoder = option(with_encoder)
-    return with_encoder
+        func = option(func)
+    return func
+
+
+def checked_options(kwargs: dict, params: tuple[str, ...], max_bead: int | None) -> dict:
+    """The language options checked (InputError naming the option) and the search options they give."""
+    for key, option in (("src_lang", "--src-lang"), ("tgt_lang", "--tgt-lang"), ("src_locale", "--src-locale")):
+        if kwargs[key] is not None:
+            try:
+                language_tag(kwargs[key], option)
+            except ValueError as exc:
+                raise InputError(str(exc)) from None
+    return search_options(params, max_bead)
 
 
 def _max_input_size(ctx, param, value: str) -> int:
@@ -92,7 +107,7 @@ def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
             raise InputError(f"--param {item!r}: expected KEY=VALUE with KEY one of {', '.join(known)}")
         kind = type(known[key].default)
         try:
-            parsed = _param_value(kind, value)
+            parsed = parse_param(kind, value)
         except ValueError as exc:
             raise InputError(f"--param {item!r}: {key} takes {exc}") from None
         # Two different values for one parameter: the last one silently won.
@@ -105,21 +120,6 @@ def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
     except ValueError as exc:
         raise InputError(f"--param: {exc}") from None
     return options
-
-
-def _param_value(kind: type, value: str):
-    """``value`` parsed as a ``kind`` (SearchParams checks its range); ValueError says what it takes."""
-    value = value.strip()
-    if kind is bool:
-        # Anything but a yes-word used to mean False, so a typo (calibrate=ture) silently turned it off.
-        word = value.lower()
-        if word not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-            raise ValueError("true or false")
-        return word in ("1", "true", "yes", "on")
-    try:
-        return kind(value)
-    except ValueError:
-        raise ValueError({int: "a whole number", float: "a number"}.get(kind, f"a {kind.__name__}")) from None
 
 
 def default_prefix(zh_file: str, prefix: str | None) -> str:
