@@ -82,12 +82,18 @@ def read(spec: PairSpec, key: str, job: Job) -> Prepared:
     return pair
 
 
-def embed(encoder: Encoder, pairs: list[Prepared]) -> dict[str, np.ndarray]:
-    """Vectors of every sentence of ``pairs`` (each distinct text once), computed in one call."""
+def embed(encoder: Encoder, pairs: list[Prepared]) -> tuple[dict[str, np.ndarray], float]:
+    """Vectors of every sentence of ``pairs`` (each distinct text once), computed in one call, and each pair's
+    share of the time it took. An encoder failure fails each pair, with its message."""
+    start = time.perf_counter()
     texts = list(dict.fromkeys(t for p in pairs if p.error is None for t in p.texts()))
-    if not texts:
-        return {}
-    return dict(zip(texts, encoder.encode(texts)))
+    try:
+        vectors = dict(zip(texts, encoder.encode(texts))) if texts else {}
+    except AlignerError as exc:
+        for pair in pairs:
+            pair.error = pair.error or str(exc)
+        vectors = {}
+    return vectors, (time.perf_counter() - start) / max(1, len(pairs))
 
 
 class PrecomputedEncoder:
@@ -181,12 +187,5 @@ def run_chunk(items: list[tuple[PairSpec, str]], job: Job) -> list[dict]:
     """The local engine's unit of work: read some pairs, embed all their sentences at once, align each."""
     encoder = job_encoder(job)
     pairs = [read(spec, key, job) for spec, key in items]
-    start = time.perf_counter()
-    try:
-        vectors = embed(encoder, pairs)
-    except AlignerError as exc:  # the encoder failed on these texts: each pair says so
-        for pair in pairs:
-            pair.error = pair.error or str(exc)
-        vectors = {}
-    share = (time.perf_counter() - start) / max(1, len(pairs))
+    vectors, share = embed(encoder, pairs)
     return [finish(pair, vectors, encoder, job, share) for pair in pairs]
