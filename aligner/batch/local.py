@@ -4,6 +4,7 @@ taking chunks of pairs, whose sentences it embeds in one call."""
 from __future__ import annotations
 
 import multiprocessing
+from dataclasses import replace
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable
 
@@ -24,6 +25,8 @@ def run(items: list[tuple[PairSpec, str]], job: Job, done: Callable[[dict], None
             for record in run_chunk(chunk, job):
                 done(record)
         return
+    # each worker's BLAS threads on cores of their own: two threads sharing a core are slower than one
+    job = replace(job, threads=max(1, available_cores() // workers))
     # spawn: a fresh interpreter per worker, not a fork of a parent holding threads and a loaded model
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=job_encoder, initargs=(job,)) as pool:

@@ -14,6 +14,7 @@ from ..encoders.base import encoder_signature
 from ..errors import AlignerError
 from ..export import review_provider, write_outputs
 from ..model import Alignment, Sentence
+from ..readers.source import DEFAULT_MAX_INPUT_BYTES
 from .plan import PairSpec, pair_prefix
 from .records import write_record
 
@@ -31,7 +32,8 @@ class Job:
     cache_dir: str | None = None
     device: str | None = None
     batch_size: int | None = None
-    max_bytes: int = 100 * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    threads: int | None = None  # BLAS threads per worker (the local engine shares the cores out)
 
     def outputs_key(self) -> dict:
         """The settings that change a pair's outputs (not where they go, nor how the encoder is cached)."""
@@ -43,10 +45,10 @@ _encoders: dict[tuple, Encoder] = {}
 
 def job_encoder(job: Job) -> Encoder:
     """The job's encoder, built once per process (a worker keeps its model loaded for all its pairs)."""
-    key = (job.encoder, job.cache, job.cache_dir, job.device, job.batch_size)
+    key = (job.encoder, job.cache, job.cache_dir, job.device, job.batch_size, job.threads)
     if key not in _encoders:
         _encoders[key] = get_encoder(job.encoder, cache=job.cache, cache_dir=job.cache_dir, device=job.device,
-                                     batch_size=job.batch_size)
+                                     batch_size=job.batch_size, threads=job.threads)
     return _encoders[key]
 
 
