@@ -86,6 +86,7 @@ def main() -> None:
     if not BIBLE.is_dir():
         sys.exit(f"{BIBLE} not found: the benchmark reads its pairs from the shared corpora")
     aligner = [sys.executable, "-m", "aligner"]
+    load_before = os.getloadavg()[1]
     os.environ["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         tmp = Path(tmp)
@@ -144,7 +145,9 @@ def main() -> None:
         "## Batch", "",
         f"`python scripts/bench_batch.py`: {args.pairs} pairs of 30–60 Chinese sentences and their English "
         f"(windows of the Bible pair, {sentences} sentences in all, `--presplit`), encoder `{args.encoder}`, "
-        f"cache off, {os.cpu_count()} CPUs visible, {len(os.sched_getaffinity(0))} usable.", "",
+        f"cache off, {os.cpu_count()} CPUs visible, {len(os.sched_getaffinity(0))} usable; 5-minute load average "
+        f"{load_before:.1f} at the start and {os.getloadavg()[1]:.1f} at the end (other work shared the cores: "
+        "the figures are noisy).", "",
         table, "", *checks, "",
         "Per GPU: unmeasured here (no GPU on the benchmark machine).",
     ])

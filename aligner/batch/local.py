@@ -4,11 +4,14 @@ taking chunks of pairs, whose sentences it embeds in one call."""
 from __future__ import annotations
 
 import multiprocessing
-from dataclasses import replace
+import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from typing import Callable
 
 from ..encoders.base import available_cores
+from ..errors import AlignerError
 from .plan import PairSpec
 from .work import Job, job_encoder, run_chunk
 
@@ -28,15 +31,27 @@ def run(items: list[tuple[PairSpec, str]], job: Job, done: Callable[[dict], None
     # each worker's BLAS threads on cores of their own: two threads sharing a core are slower than one
     job = replace(job, threads=max(1, available_cores() // workers))
     # spawn: a fresh interpreter per worker, not a fork of a parent holding threads and a loaded model
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=job_encoder, initargs=(job,)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(job,))
+    try:
         pending = {pool.submit(run_chunk, chunk, job) for chunk in chunks}
-        try:
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    for record in future.result():
-                        done(record)
-        except BaseException:  # Ctrl-C, SIGTERM: the pairs in flight are lost, the finished ones are kept
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                for record in future.result():
+                    done(record)
+    except BrokenProcessPool:
+        raise AlignerError("a worker process died (out of memory, or killed); the pairs it finished are kept: "
+                           "run the same command again to go on") from None
+    except BaseException:  # Ctrl-C, SIGTERM: stop the workers; the pairs in flight are lost, the rest kept
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in multiprocessing.active_children():
+            process.terminate()
+        raise
+    pool.shutdown()
+
+
+def _start_worker(job: Job) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone decides, and stops the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    job_encoder(job)

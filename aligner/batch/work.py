@@ -78,8 +78,8 @@ def read(spec: PairSpec, key: str, job: Job) -> Prepared:
         pair.src, pair.tgt, pair.src_lang, pair.tgt_lang, _ = read_pair(
             spec.zh, spec.en, presplit=spec.presplit, src_lang=spec.src_lang, tgt_lang=spec.tgt_lang,
             max_bytes=job.max_bytes)
-    except (AlignerError, ValueError) as exc:
-        pair.error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported in the pair's record
+        pair.error = _message(exc)
     pair.seconds = time.perf_counter() - start
     return pair
 
@@ -91,9 +91,9 @@ def embed(encoder: Encoder, pairs: list[Prepared]) -> tuple[dict[str, np.ndarray
     texts = list(dict.fromkeys(t for p in pairs if p.error is None for t in p.texts()))
     try:
         vectors = dict(zip(texts, encoder.encode(texts))) if texts else {}
-    except AlignerError as exc:
+    except Exception as exc:  # noqa: BLE001 - the encoder failed on these texts: each pair says so
         for pair in pairs:
-            pair.error = pair.error or str(exc)
+            pair.error = pair.error or _message(exc)
         vectors = {}
     return vectors, (time.perf_counter() - start) / max(1, len(pairs))
 
@@ -138,12 +138,17 @@ def finish(pair: Prepared, vectors: dict[str, np.ndarray], encoder: Encoder, job
         record.update(status="done", outputs=outputs, signature=alignment.signature,
                       stats=pair_stats(alignment, review(alignment) if review else None),
                       rows=corpus_rows(alignment, flags))
-    except (AlignerError, ValueError, OSError) as exc:
-        record.update(status="failed", error=str(exc) or type(exc).__name__, outputs=[])
+    except Exception as exc:  # noqa: BLE001 - a pair that fails, for any reason, never stops the batch
+        record.update(status="failed", error=_message(exc), outputs=[])
     record["seconds"] = round(pair.seconds + embed_seconds + time.perf_counter() - start, 4)
     write_record(job.out_dir, record)
     record.pop("rows", None)
     return record
+
+
+def _message(exc: Exception) -> str:
+    """An error in words: ours as they are, anything else (a bug) with its type, for the report."""
+    return str(exc) if isinstance(exc, AlignerError) else f"{type(exc).__name__}: {exc}"
 
 
 def pair_stats(alignment: Alignment, review=None) -> dict:
