@@ -22,7 +22,6 @@ import argparse
 import ast
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile

@@ -295,3 +295,23 @@ def test_review_adds_omission_flags(tmp_path):
     plain = tmp_path / "plain"
     batch(str(tmp_path / "m.tsv"), "-o", str(plain))
     assert "omissions" not in json.loads((plain / "summary.json").read_text())["pair_results"][0]
+
+
+def test_a_crash_in_one_pair_is_reported_not_fatal(tmp_path, monkeypatch):
+    import aligner.batch.work as work
+
+    manifest = make_manifest(tmp_path, 3, corrupt=False)
+    real = work.align_sentences
+
+    def crash_on_the_second(src, *args, **kwargs):
+        if src[0].text == manifest_first_sentence:
+            raise RuntimeError("a bug")
+        return real(src, *args, **kwargs)
+
+    manifest_first_sentence = (tmp_path / "docs" / "d0001.zh.txt").read_text(encoding="utf-8").split("。")[0] + "。"
+    monkeypatch.setattr(work, "align_sentences", crash_on_the_second)
+    specs = manifest_pairs(str(manifest), Defaults())
+    summary = run_batch(specs, Job(out_dir=str(tmp_path / "out"), formats=("tsv",), encoder="hash", cache=False),
+                        workers=1)
+    assert summary["done"] == 2 and summary["needs_attention"] == ["p0001"]
+    assert summary["pair_results"][1]["error"] == "RuntimeError: a bug"

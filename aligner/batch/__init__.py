@@ -101,10 +101,14 @@ def run_batch(specs: list[PairSpec], job: Job, *, limits: Limits = Limits(), eng
     locales = {r["stats"]["src_locale"] for r in done}
     first = dict(done[0]["signature"]) if done else {}
     first.pop("calibrated", None)  # each pair's own calibration is in its own outputs
-    write_corpus(job.out_dir, [s.id for s in specs], locales.pop() if len(locales) == 1 else "*all*",
-                 format_signature(first))
     summary = build_summary(records, limits, time.perf_counter() - start, skipped)
-    write_summary(job.out_dir, summary)
+    try:
+        write_corpus(job.out_dir, [s.id for s in specs], locales.pop() if len(locales) == 1 else "*all*",
+                     format_signature(first))
+        write_summary(job.out_dir, summary)
+    except OSError as exc:  # a full disk: the pairs are done and recorded, a rerun writes these
+        raise InputError(f"{job.out_dir}: cannot write the corpus and summary ({exc.strerror or exc}); the "
+                         "pairs are done: run the same command again once there is room") from None
     report.say(f"wrote the corpus and the summary in {job.out_dir}; {len(summary['needs_attention'])} pairs "
                "need a person")
     return summary

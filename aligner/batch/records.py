@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 
+from ..errors import InputError
 from ..export.base import atomic_write_many
 from ..readers.source import read_input
 from ..signature import package_version
@@ -36,7 +37,11 @@ def record_path(out_dir: str, pair_id: str) -> str:
 
 def write_record(out_dir: str, record: dict) -> None:
     data = json.dumps(record, ensure_ascii=False).encode("utf-8", "backslashreplace")
-    atomic_write_many({record_path(out_dir, record["id"]): lambda fh: fh.write(data)})
+    try:
+        atomic_write_many({record_path(out_dir, record["id"]): lambda fh: fh.write(data)})
+    except OSError as exc:  # a full disk stops the batch: every later pair would fail the same way
+        raise InputError(f"{out_dir}: cannot write the record of pair {record['id']} ({exc.strerror or exc}); "
+                         "the pairs done so far are kept") from None
 
 
 def read_record(out_dir: str, pair_id: str) -> dict | None:

@@ -27,7 +27,7 @@ class Job:
     formats: tuple[str, ...]
     tsv_header: bool = False
     review: bool = False
-    encoder: str = "use"
+    encoder: str | None = None  # a name for get_encoder; None: the default
     cache: bool = False
     cache_dir: str | None = None
     device: str | None = None

@@ -70,7 +70,7 @@ def batch_command(inputs, out_dir, pair_by, pair_regex, formats, tsv_header, rev
     else:
         raise InputError(f"{len(inputs)} inputs: give a manifest, or two folders (Chinese, English)")
     job = Job(out_dir=out_dir, formats=tuple(formats), tsv_header=tsv_header, review=review,
-              encoder=encoder or "use", cache=not no_cache, cache_dir=cache_dir, device=device,
+              encoder=encoder, cache=not no_cache, cache_dir=cache_dir, device=device,
               batch_size=batch_size, max_bytes=max_bytes)
     summary = run_batch(specs, job, limits=Limits(min_coverage, max_count_ratio), engine=engine, workers=workers,
                         retry_failed=retry_failed, ray_address=ray_address,
