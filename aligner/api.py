@@ -137,6 +137,12 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSourc
     return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path], calibrated
 
 
+def prepare_text(text: str, lang: str) -> str:
+    """A sentence as the encoder is given it: cut to MAX_ENCODER_CHARS, Chinese in Simplified characters."""
+    text = text[:MAX_ENCODER_CHARS]
+    return to_simplified(text) if lang == "zh" else text
+
+
 class EmbeddingSource:
     """Embeddings of one side's sentences and of runs of consecutive sentences, computed on demand.
 
@@ -150,19 +156,14 @@ class EmbeddingSource:
         self.lang = lang
         self.texts = texts
         self._joiner = "" if lang in ("zh", "ja") else " "
-        self._simplify = lang == "zh"
         self._runs: dict[tuple[int, int], np.ndarray] = {}
         self._sentences: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
 
-    def _prepare(self, text: str) -> str:
-        text = text[:MAX_ENCODER_CHARS]
-        return to_simplified(text) if self._simplify else text
-
     def _encode(self, texts: list[str]) -> np.ndarray:
-        prepared = [self._prepare(t) for t in texts]
+        prepared = [prepare_text(t, self.lang) for t in texts]
         if self.progress and len(prepared) > _PROGRESS_BATCH:
             from tqdm import tqdm
 

@@ -29,6 +29,22 @@ REFERENCE_SCORE = 0.41
 CALIBRATED = ("skip", "skip_run", "merge_penalty")  # the parameters calibration scales
 
 
+def parse_param(kind: type, value: str):
+    """``value`` (text from the command line or a manifest) parsed as a ``kind`` (SearchParams checks its
+    range); ValueError says what it takes."""
+    value = value.strip()
+    if kind is bool:
+        # Anything but a yes-word used to mean False, so a typo (calibrate=ture) silently turned it off.
+        word = value.lower()
+        if word not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ValueError("true or false")
+        return word in ("1", "true", "yes", "on")
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError({int: "a whole number", float: "a number"}.get(kind, f"a {kind.__name__}")) from None
+
+
 @dataclass
 class SearchParams:
     max_bead: int = 4            # most sentences on one side of a bead

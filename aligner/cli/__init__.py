@@ -100,6 +100,7 @@ def _register():
     from . import eval as _eval  # noqa: F401
     from . import review as _review  # noqa: F401
     from . import encoders as _encoders  # noqa: F401
+    from . import batch as _batch  # noqa: F401
 
 
 _register()

@@ -11,8 +11,8 @@ import click
 from ..errors import InputError
 from ..export import DEFAULT_FORMATS
 from ..language import language_tag
-from ..search import INT_RANGES
 from ..readers import EXTENSIONS, READERS
+from ..search import INT_RANGES, parse_param
 from ..readers.source import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, format_size, parse_size
 
 
@@ -26,6 +26,27 @@ def pair_options(func):
         click.argument("en_file", type=click.Path(dir_okay=True, readable=False), required=False),
         click.option("-o", "--output", "prefix", metavar="PREFIX",
                      help="Output path prefix (default: the Chinese file's name, next to it)."),
+        click.option("--swap", is_flag=True,
+                     help="Exchange the two files (for a translation given before its source)."),
+    ]
+
+    @functools.wraps(func)
+    def with_encoder(*args, no_cache, cache_dir, device, batch_size, max_bead, params, swap, **kwargs):
+        from ..encoders import get_encoder
+
+        if swap:  # before anything else, so the outputs are named after the source file as usual
+            kwargs["zh_file"], kwargs["en_file"] = kwargs["en_file"], kwargs["zh_file"]
+        kwargs["options"] = checked_options(kwargs, params, max_bead)
+        kwargs["encoder"] = get_encoder(kwargs.get("encoder"), cache=not no_cache, cache_dir=cache_dir,
+                                        device=device, batch_size=batch_size)
+        return func(*args, **kwargs)
+
+    return with_options(with_encoder, options + shared_options())
+
+
+def shared_options() -> list:
+    """The options of every command that reads and embeds document pairs (align, review, batch)."""
+    return [
         click.option("--presplit", is_flag=True,
                      help="Plain text: one sentence per non-empty line; blank lines separate paragraphs."),
         click.option("--input-format", type=click.Choice(list(READERS)), default=None,
@@ -34,8 +55,6 @@ def pair_options(func):
         click.option("--encoder", default=None, metavar="NAME", help="Sentence encoder (default: use)."),
         click.option("--max-bead", type=click.IntRange(*INT_RANGES["max_bead"]), default=None,
                      help="Most sentences on one side of a bead."),
-        click.option("--swap", is_flag=True,
-                     help="Exchange the two files (for a translation given before its source)."),
         click.option("--src-lang", default=None, metavar="L", help="Source language (default: detected)."),
         click.option("--tgt-lang", default=None, metavar="L", help="Target language (default: detected)."),
         click.option("--src-locale", default=None, metavar="TAG",
@@ -51,27 +70,22 @@ def pair_options(func):
                      help="A search parameter (see docs/algorithm.md), e.g. --param skip=-0.05; repeatable."),
     ]
 
-    @functools.wraps(func)
-    def with_encoder(*args, no_cache, cache_dir, device, batch_size, max_bead, params, swap, **kwargs):
-        from ..encoders import get_encoder
 
-        if swap:  # before anything else, so the outputs are named after the source file as usual
-            kwargs["zh_file"], kwargs["en_file"] = kwargs["en_file"], kwargs["zh_file"]
-
-        for key, option in (("src_lang", "--src-lang"), ("tgt_lang", "--tgt-lang"), ("src_locale", "--src-locale")):
-            if kwargs[key] is not None:
-                try:
-                    language_tag(kwargs[key], option)
-                except ValueError as exc:
-                    raise InputError(str(exc)) from None
-        kwargs["options"] = search_options(params, max_bead)
-        kwargs["encoder"] = get_encoder(kwargs.get("encoder"), cache=not no_cache, cache_dir=cache_dir,
-                                        device=device, batch_size=batch_size)
-        return func(*args, **kwargs)
-
+def with_options(func, options: list):
     for option in reversed(options):
-        with_encoder = option(with_encoder)
-    return with_encoder
+        func = option(func)
+    return func
+
+
+def checked_options(kwargs: dict, params: tuple[str, ...], max_bead: int | None) -> dict:
+    """The language options checked (InputError naming the option) and the search options they give."""
+    for key, option in (("src_lang", "--src-lang"), ("tgt_lang", "--tgt-lang"), ("src_locale", "--src-locale")):
+        if kwargs[key] is not None:
+            try:
+                language_tag(kwargs[key], option)
+            except ValueError as exc:
+                raise InputError(str(exc)) from None
+    return search_options(params, max_bead)
 
 
 def _max_input_size(ctx, param, value: str) -> int:
@@ -102,7 +116,7 @@ def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
             raise InputError(f"--param {item!r}: expected KEY=VALUE with KEY one of {', '.join(known)}")
         kind = type(known[key].default)
         try:
-            parsed = _param_value(kind, value)
+            parsed = parse_param(kind, value)
         except ValueError as exc:
             raise InputError(f"--param {item!r}: {key} takes {exc}") from None
         # Two different values for one parameter: the last one silently won.
@@ -115,21 +129,6 @@ def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
     except ValueError as exc:
         raise InputError(f"--param: {exc}") from None
     return options
-
-
-def _param_value(kind: type, value: str):
-    """``value`` parsed as a ``kind`` (SearchParams checks its range); ValueError says what it takes."""
-    value = value.strip()
-    if kind is bool:
-        # Anything but a yes-word used to mean False, so a typo (calibrate=ture) silently turned it off.
-        word = value.lower()
-        if word not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-            raise ValueError("true or false")
-        return word in ("1", "true", "yes", "on")
-    try:
-        return kind(value)
-    except ValueError:
-        raise ValueError({int: "a whole number", float: "a number"}.get(kind, f"a {kind.__name__}")) from None
 
 
 def default_prefix(zh_file: str, prefix: str | None) -> str:

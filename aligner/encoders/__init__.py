@@ -25,10 +25,10 @@ class _Entry:
     build: Callable[..., Encoder]
 
 
-def _use(name: str, **_) -> Encoder:
+def _use(name: str, *, threads: int | None = None, **_) -> Encoder:
     from .use import USEEncoder
 
-    return USEEncoder()
+    return USEEncoder(threads)
 
 
 def _e5(name: str, **_) -> Encoder:
@@ -43,7 +43,7 @@ def _hash(name: str, **_) -> Encoder:
     return HashingEncoder()
 
 
-def _st(name: str, *, device: str | None = None, batch_size: int | None = None) -> Encoder:
+def _st(name: str, *, device: str | None = None, batch_size: int | None = None, **_) -> Encoder:
     from .st import STEncoder
 
     return STEncoder(name, device=device, batch_size=batch_size)
@@ -77,18 +77,20 @@ def _entry(name: str) -> _Entry:
 
 def get_encoder(name: str | None = None, *, cache: bool = True,
                 cache_dir: str | os.PathLike | None = None, device: str | None = None,
-                batch_size: int | None = None, max_cache_bytes: int = DEFAULT_MAX_BYTES) -> Encoder:
+                batch_size: int | None = None, max_cache_bytes: int = DEFAULT_MAX_BYTES,
+                threads: int | None = None) -> Encoder:
     """Build an encoder from its CLI name (``use``, ``e5-small``, ``st:MODEL``).
 
     With ``cache`` (the default) it is wrapped in an on-disk :class:`CachedEncoder` under
     ``cache_dir`` (default: the user cache folder). ``device`` and ``batch_size`` apply to
-    ``st:`` models; the other encoders run on the CPU only.
+    ``st:`` models; the other encoders run on the CPU only. ``threads``: BLAS threads for ``use`` (default:
+    the cores no other process keeps busy; a batch's workers share the cores out).
     """
     name = name or DEFAULT_ENCODER
     entry = _entry(name)
     if name in _CPU_ONLY and device not in (None, "cpu"):
         raise EncoderError(f"encoder '{name}' runs on the CPU only; a device applies to st: encoders")
-    encoder = entry.build(name, device=device, batch_size=batch_size)
+    encoder = entry.build(name, device=device, batch_size=batch_size, threads=threads)
     return CachedEncoder(encoder, cache_dir, max_cache_bytes) if cache else encoder
 
 

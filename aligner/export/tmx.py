@@ -61,35 +61,45 @@ class TmxExporter(Exporter):
 
     def render(self, alignment: Alignment) -> bytes:
         root = etree.Element("tmx", version="1.4")
-        header = etree.SubElement(root, "header", {
-            "creationtool": "aligner",
-            "creationtoolversion": str(alignment.signature.get("aligner") or package_version()),
-            "datatype": "plaintext",
-            "segtype": "sentence",
-            "adminlang": "en",
-            # OmegaT only uses a TMX whose srclang is its project's source language (or *all*).
-            "srclang": alignment.src_locale,
-            "o-tmf": "aligner",
-            "creationdate": tmx_date(self.creationdate or creation_time()),
-        })
-        _prop(header, "x-aligner-signature", format_signature(alignment.signature))
+        root.append(tmx_header(alignment.src_locale, str(alignment.signature.get("aligner") or package_version()),
+                               format_signature(alignment.signature), self.creationdate))
         body = etree.SubElement(root, "body")
         for bead, zh, en in self.units.units(alignment):
-            body.append(self._tu(bead, zh, en, alignment))
+            body.append(tmx_tu(bead_props(bead), (alignment.src_locale, zh), (alignment.tgt_locale, en)))
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                               pretty_print=True, doctype=DOCTYPE)
 
-    @staticmethod
-    def _tu(bead: Bead, zh: str, en: str, alignment: Alignment) -> etree._Element:
-        tu = etree.Element("tu")
-        _prop(tu, "x-score", f"{bead.score:.4f}")
-        _prop(tu, "x-bead", bead.type)
-        _prop(tu, "x-zh-sentences", ",".join(map(str, bead.zh)))
-        _prop(tu, "x-en-sentences", ",".join(map(str, bead.en)))
-        for lang, text in ((alignment.src_locale, zh), (alignment.tgt_locale, en)):
-            tuv = etree.SubElement(tu, "tuv", {_XML_LANG: lang})
-            etree.SubElement(tuv, "seg").text = xml_safe(text)
-        return tu
+
+def tmx_header(srclang: str, tool_version: str, signature: str, when: datetime | None = None) -> etree._Element:
+    header = etree.Element("header", {
+        "creationtool": "aligner",
+        "creationtoolversion": tool_version,
+        "datatype": "plaintext",
+        "segtype": "sentence",
+        "adminlang": "en",
+        # OmegaT only uses a TMX whose srclang is its project's source language (or *all*).
+        "srclang": srclang,
+        "o-tmf": "aligner",
+        "creationdate": tmx_date(when or creation_time()),
+    })
+    _prop(header, "x-aligner-signature", signature)
+    return header
+
+
+def bead_props(bead: Bead) -> list[tuple[str, str]]:
+    return [("x-score", f"{bead.score:.4f}"), ("x-bead", bead.type),
+            ("x-zh-sentences", ",".join(map(str, bead.zh))), ("x-en-sentences", ",".join(map(str, bead.en)))]
+
+
+def tmx_tu(props: list[tuple[str, str]], *sides: tuple[str, str]) -> etree._Element:
+    """A translation unit: its props, then one ``tuv`` per (language tag, text) side."""
+    tu = etree.Element("tu")
+    for type_, value in props:
+        _prop(tu, type_, value)
+    for lang, text in sides:
+        tuv = etree.SubElement(tu, "tuv", {_XML_LANG: lang})
+        etree.SubElement(tuv, "seg").text = xml_safe(text)
+    return tu
 
 
 def _prop(parent: etree._Element, type_: str, value: str) -> None:

@@ -32,7 +32,7 @@ class Row:
     flags: list[Flag] = field(default_factory=list)
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
     # autoescape everything: the page shows untrusted text (a sentence may contain "<script>")
     return Environment(loader=PackageLoader("aligner.report", "templates"),
                        autoescape=select_autoescape(default=True, default_for_string=True),
@@ -100,7 +100,7 @@ def render_html(review: Review, *, heatmap: bool = True) -> str:
         paragraphs.append({"report": p, "en": " ".join(en_by_par.get(p.en_paragraph, [])),
                            "missing": [f for f in review.flags if f.kind in ("sentence", "clause")
                                        and f.en_paragraph == p.en_paragraph]})
-    template = _environment().get_template("review.html.j2")
+    template = environment().get_template("review.html.j2")
     return template.render(
         review=review, summary=review.summary, rows=rows(review), paragraphs=paragraphs,
         signature=format_signature(alignment.signature) if alignment.signature else "",
