@@ -12,7 +12,7 @@ import numpy as np
 
 from .encoders import Encoder, encoder_signature, resolve_encoder
 from .encoders.base import CheckedEncoder, check_vectors
-from .errors import InputError
+from .errors import InputError, SwappedInputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
 from .lexicon import lexical_vectors, translates
 from .model import Alignment, Bead, Sentence, check_alignment, check_beads
@@ -277,7 +277,7 @@ def read_pair(zh_path: str, en_path: str | None = None, *, presplit: bool = Fals
     # zh -> en is the default direction: an unlabelled pair read as Chinese *into* another language is almost
     # surely two files in the wrong order (it put the English in the TMX source and the review's Chinese column).
     if tgt_detected == "zh" != src_detected and not (src_lang or tgt_lang):
-        raise InputError(f"{names}: the first file looks {language_name(src_detected)} and the second Chinese; "
+        raise SwappedInputError(f"{names}: the first file looks {language_name(src_detected)} and the second Chinese; "
                          "give the Chinese file first (--swap exchanges them), or set --src-lang and --tgt-lang "
                          f"to align {src_detected} into zh")
     if src_detected == tgt_detected and not (src_lang and tgt_lang):

@@ -18,3 +18,7 @@ class EncoderError(AlignerError):
     """An unknown encoder, a missing extra, or a model that cannot be loaded."""
 
     exit_code = 3
+
+
+class SwappedInputError(InputError):
+    """The two files look given in the wrong order (the translation first)."""

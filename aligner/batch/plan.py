@@ -14,13 +14,14 @@ from typing import Iterable
 from ..errors import InputError
 from ..export import plan_outputs
 from ..language import language_tag
+from ..readers import format_of
 from ..readers.source import DEFAULT_MAX_INPUT_BYTES, read_input
 from ..readers.text import decode_bytes
 from ..search import SearchParams, parse_param
 
 PAIR_BY = ("stem", "regex")
 # Per-pair settings a manifest may give beside the search parameters.
-PAIR_SETTINGS = {"presplit": bool, "src_lang": str, "tgt_lang": str, "src_locale": str}
+PAIR_SETTINGS = {"presplit": bool, "input_format": str, "src_lang": str, "tgt_lang": str, "src_locale": str}
 SEARCH_KEYS = {f.name: type(f.default) for f in fields(SearchParams)}
 # An id names files: letters, digits, and . _ - inside (no path separator, no hidden file).
 _ID = re.compile(r"[\w][\w.-]{0,199}")
@@ -37,6 +38,7 @@ class PairSpec:
     zh: str
     en: str
     presplit: bool = False
+    input_format: str | None = None
     src_lang: str | None = None
     tgt_lang: str | None = None
     src_locale: str | None = None
@@ -44,8 +46,8 @@ class PairSpec:
 
     def settings(self) -> dict:
         """Everything that changes this pair's alignment, as JSON-ready values (for its done-record key)."""
-        return {"presplit": self.presplit, "src_lang": self.src_lang, "tgt_lang": self.tgt_lang,
-                "src_locale": self.src_locale, "options": dict(self.options)}
+        return {"presplit": self.presplit, "input_format": self.input_format, "src_lang": self.src_lang,
+                "tgt_lang": self.tgt_lang, "src_locale": self.src_locale, "options": dict(self.options)}
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Defaults:
     """The batch's own options, which a manifest row may override."""
 
     presplit: bool = False
+    input_format: str | None = None
     src_lang: str | None = None
     tgt_lang: str | None = None
     src_locale: str | None = None
@@ -118,6 +121,7 @@ def _spec(row: dict, where: str, base: str, defaults: Defaults) -> PairSpec:
         for key in ("src_lang", "tgt_lang", "src_locale"):
             if settings.get(key) is not None:
                 language_tag(settings[key], key)
+        format_of(zh, settings.get("input_format"))  # a format no reader has is refused here, not per pair
     except ValueError as exc:
         raise InputError(f"{where}: {exc}") from None
     pair_id = row.get("id")
@@ -127,6 +131,7 @@ def _spec(row: dict, where: str, base: str, defaults: Defaults) -> PairSpec:
                          "not starting with '.' or '-')")
     return PairSpec(id=pair_id, zh=zh, en=en,
                     presplit=settings.get("presplit", defaults.presplit),
+                    input_format=settings.get("input_format", defaults.input_format),
                     src_lang=settings.get("src_lang", defaults.src_lang),
                     tgt_lang=settings.get("tgt_lang", defaults.tgt_lang),
                     src_locale=settings.get("src_locale", defaults.src_locale),
@@ -193,7 +198,7 @@ def folder_pairs(zh_dir: str, en_dir: str, defaults: Defaults, pair_by: str = "s
         raise InputError(f"{zh_dir} and {en_dir}: no file names pair up (--pair-by {pair_by})")
     specs = [PairSpec(id=re.sub(r"[^\w.-]", "_", key).lstrip("-.") or "pair",
                       zh=os.path.join(zh_dir, zh[key]), en=os.path.join(en_dir, en[key]),
-                      presplit=defaults.presplit, src_lang=defaults.src_lang, tgt_lang=defaults.tgt_lang,
+                      presplit=defaults.presplit, input_format=defaults.input_format, src_lang=defaults.src_lang, tgt_lang=defaults.tgt_lang,
                       src_locale=defaults.src_locale, options=tuple(sorted(defaults.options.items())))
              for key in common]
     return _unique(specs, f"{zh_dir} and {en_dir}")

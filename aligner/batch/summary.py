@@ -46,6 +46,7 @@ def build_summary(records: list[dict], limits: Limits, seconds: float, skipped: 
             row["outputs"] = record["outputs"]
         else:
             row["error"] = record.get("error", "")
+            row["swapped"] = record.get("swapped", False)
         row["problems"] = problems(row, limits, usual[0][0] if usual else None)
         pairs.append(row)
     types: Counter = Counter()
@@ -67,7 +68,7 @@ def build_summary(records: list[dict], limits: Limits, seconds: float, skipped: 
 def problems(pair: dict, limits: Limits, usual: tuple[str, str] | None) -> list[str]:
     """Why a pair needs a person, in words; empty when it looks right."""
     if pair["status"] != "done":
-        return [f"failed: {pair.get('error', '')}"]
+        return [f"{'probably swapped' if pair.get('swapped') else 'failed'}: {pair.get('error', '')}"]
     found = []
     langs = (pair["src_lang"], pair["tgt_lang"])
     if usual and langs == usual[::-1] and usual[0] != usual[1]:

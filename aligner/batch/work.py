@@ -11,7 +11,7 @@ import numpy as np
 from ..api import align_sentences, prepare_text, read_pair
 from ..encoders import Encoder, get_encoder
 from ..encoders.base import encoder_signature
-from ..errors import AlignerError
+from ..errors import AlignerError, SwappedInputError
 from ..export import review_provider, write_outputs
 from ..model import Alignment, Sentence
 from ..readers.source import DEFAULT_MAX_INPUT_BYTES
@@ -54,7 +54,7 @@ def job_encoder(job: Job) -> Encoder:
 
 @dataclass
 class Prepared:
-    """A pair read and segmented, waiting for its vectors (``error`` set when reading failed)."""
+    """A pair read and segmented, waiting for its vectors (``error`` set when reading or embedding failed)."""
 
     spec: PairSpec
     key: str
@@ -62,7 +62,7 @@ class Prepared:
     tgt: list[Sentence] = field(default_factory=list)
     src_lang: str = ""
     tgt_lang: str = ""
-    error: str | None = None
+    error: Exception | None = None
     seconds: float = 0.0
 
     def texts(self) -> list[str]:
@@ -76,10 +76,10 @@ def read(spec: PairSpec, key: str, job: Job) -> Prepared:
     pair = Prepared(spec, key)
     try:
         pair.src, pair.tgt, pair.src_lang, pair.tgt_lang, _ = read_pair(
-            spec.zh, spec.en, presplit=spec.presplit, src_lang=spec.src_lang, tgt_lang=spec.tgt_lang,
+            spec.zh, spec.en, presplit=spec.presplit, input_format=spec.input_format, src_lang=spec.src_lang, tgt_lang=spec.tgt_lang,
             max_bytes=job.max_bytes)
     except Exception as exc:  # noqa: BLE001 - reported in the pair's record
-        pair.error = _message(exc)
+        pair.error = exc
     pair.seconds = time.perf_counter() - start
     return pair
 
@@ -93,7 +93,7 @@ def embed(encoder: Encoder, pairs: list[Prepared]) -> tuple[dict[str, np.ndarray
         vectors = dict(zip(texts, encoder.encode(texts))) if texts else {}
     except Exception as exc:  # noqa: BLE001 - the encoder failed on these texts: each pair says so
         for pair in pairs:
-            pair.error = pair.error or _message(exc)
+            pair.error = pair.error or exc
         vectors = {}
     return vectors, (time.perf_counter() - start) / max(1, len(pairs))
 
@@ -126,7 +126,7 @@ def finish(pair: Prepared, vectors: dict[str, np.ndarray], encoder: Encoder, job
     record: dict = {"id": pair.spec.id, "key": pair.key, "zh": pair.spec.zh, "en": pair.spec.en}
     try:
         if pair.error is not None:
-            raise AlignerError(pair.error)
+            raise pair.error
         model = PrecomputedEncoder(encoder, vectors)
         alignment = align_sentences(pair.src, pair.tgt, encoder=model, src_lang=pair.src_lang,
                                     tgt_lang=pair.tgt_lang, src_locale=pair.spec.src_locale,
@@ -139,7 +139,7 @@ def finish(pair: Prepared, vectors: dict[str, np.ndarray], encoder: Encoder, job
                       stats=pair_stats(alignment, review(alignment) if review else None),
                       rows=corpus_rows(alignment, flags))
     except Exception as exc:  # noqa: BLE001 - a pair that fails, for any reason, never stops the batch
-        record.update(status="failed", error=_message(exc), outputs=[])
+        record.update(status="failed", error=_message(exc), swapped=isinstance(exc, SwappedInputError), outputs=[])
     record["seconds"] = round(pair.seconds + embed_seconds + time.perf_counter() - start, 4)
     write_record(job.out_dir, record)
     record.pop("rows", None)

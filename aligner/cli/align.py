@@ -7,15 +7,9 @@ import math
 import click
 
 from ..errors import InputError
-from ..export import ALL_FORMATS, DEFAULT_FORMATS, UnitFilter, write_outputs
+from ..export import UnitFilter, write_outputs
 from . import emit, main
-from .options import align_pair, pair_options, parse_formats
-from .review import expand_review
-
-FORMATS_HELP = ("Comma-separated, of: tmx, tsv, beads, json (the default set), xlsx, xliff (1.2), xliff2 (2.1), "
-                "moses (PREFIX.<src> and PREFIX.<tgt>), srt (subtitle input), review-json, review-html "
-                "(review: both).")
-
+from .options import FORMATS_HELP, align_pair, chosen_formats, pair_options
 
 def _finite(ctx, param, value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):  # FloatRange lets nan through
@@ -39,8 +33,7 @@ def align_command(zh_file, en_file, prefix, presplit, input_format, encoder, opt
     The input format follows the extension (.md, .html, .docx, .pdf, .srt, .xlf…; any other: text), or
     --input-format.
     """
-    formats = expand_review(parse_formats(formats, known=(*ALL_FORMATS, "review"))) if formats \
-        else list(DEFAULT_FORMATS)
+    formats = chosen_formats(formats)
     alignment, prefix = align_pair(zh_file, en_file, prefix, formats, presplit=presplit,
                                    input_format=input_format, encoder=encoder, options=options, src_lang=src_lang,
                                    tgt_lang=tgt_lang, src_locale=src_locale, quiet=quiet, max_bytes=max_bytes)

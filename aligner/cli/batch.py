@@ -7,10 +7,9 @@ import os
 import click
 
 from ..errors import InputError
-from ..export import ALL_FORMATS, EXPORTERS
 from . import emit, main
-from .options import checked_options, parse_formats, shared_options, with_options
-from .review import REVIEW_FORMATS, expand_review
+from .options import FORMATS_HELP, checked_options, chosen_formats, shared_options, with_options
+from .review import REVIEW_FORMATS
 
 
 def _batch_options(func):
@@ -22,8 +21,7 @@ def _batch_options(func):
                      help="With two folders: pair files by the name up to the first dot, or by --pair-regex."),
         click.option("--pair-regex", default=None, metavar="REGEX",
                      help="With --pair-by regex: the key is the first group (or the match) in each file name."),
-        click.option("--formats", default=None, metavar="LIST",
-                     help="Each pair's outputs, as for align (default: tmx,tsv,beads,json)."),
+        click.option("--formats", default=None, metavar="LIST", help="Each pair's outputs. " + FORMATS_HELP),
         click.option("--tsv-header", is_flag=True, help="Write a header line in each pair's TSV."),
         click.option("--review", is_flag=True,
                      help="Review every pair for omissions (costly): flags in the summary and the corpus, "
@@ -46,17 +44,17 @@ def _batch_options(func):
 @main.command("batch")
 @_batch_options
 def batch_command(inputs, out_dir, pair_by, pair_regex, formats, tsv_header, review, engine, workers, ray_address,
-                  retry_failed, min_coverage, max_count_ratio, presplit, encoder, max_bead, src_lang, tgt_lang,
+                  retry_failed, min_coverage, max_count_ratio, presplit, input_format, encoder, max_bead, src_lang, tgt_lang,
                   src_locale, quiet, max_bytes, no_cache, cache_dir, device, batch_size, params):
     """Align many pairs: INPUTS is a manifest (TSV or .jsonl) or two folders (Chinese, English)."""
     from ..batch import Defaults, Job, Limits, folder_pairs, manifest_pairs, run_batch
 
     options = checked_options({"src_lang": src_lang, "tgt_lang": tgt_lang, "src_locale": src_locale},
                               params, max_bead)
-    formats = expand_review(parse_formats(formats, known=(*ALL_FORMATS, "review"))) if formats else list(EXPORTERS)
+    formats = chosen_formats(formats)
     if review:
         formats = list(dict.fromkeys([*formats, *REVIEW_FORMATS]))
-    defaults = Defaults(presplit=presplit, src_lang=src_lang, tgt_lang=tgt_lang, src_locale=src_locale,
+    defaults = Defaults(presplit=presplit, input_format=input_format, src_lang=src_lang, tgt_lang=tgt_lang, src_locale=src_locale,
                         options=options)
     if len(inputs) == 1:
         if os.path.isdir(inputs[0]):

@@ -157,6 +157,19 @@ def _is_pipe(path: str) -> bool:
         return False
 
 
+FORMATS_HELP = ("Comma-separated, of: tmx, tsv, beads, json (the default set), xlsx, xliff (1.2), xliff2 (2.1), "
+                "moses (PREFIX.<src> and PREFIX.<tgt>), srt (subtitle input), review-json, review-html "
+                "(review: both).")
+
+
+def chosen_formats(value: str | None) -> list[str]:
+    """The output formats of ``--formats`` (``review`` standing for both review files), else the default set."""
+    from ..export import ALL_FORMATS
+    from .review import expand_review
+
+    return expand_review(parse_formats(value, known=(*ALL_FORMATS, "review"))) if value else list(DEFAULT_FORMATS)
+
+
 def parse_formats(value: str | None, known=DEFAULT_FORMATS) -> list[str]:
     if not value:
         return list(known)
