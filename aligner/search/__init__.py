@@ -8,6 +8,7 @@ document) and ``lazy`` (sentence runs embedded near the path, then searched agai
 from __future__ import annotations
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .band import search_band
 from .calibrate import calibrated, typical_score
@@ -33,18 +34,20 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     n, m = len(S), len(T)
     types = params.bead_types()
-    lo, hi = search_band(S, T, src_lengths, tgt_lengths, params, params.band)
+    with one_thread():
+        lo, hi = search_band(S, T, src_lengths, tgt_lengths, params, params.band)
     src_runs: dict = {}
     tgt_runs: dict = {}
     if params.overlaps == "all":
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.max_bead), src_runs, tgt_runs)
-    scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
-    if params.calibrate:
-        tuned = calibrated(params, typical_score(scorer, lo, hi))
-        if (tuned.skip, tuned.merge_penalty) != (params.skip, params.merge_penalty):
-            scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical)
-        params = tuned
-    path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend())
+    with one_thread():
+        scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
+        if params.calibrate:
+            tuned = calibrated(params, typical_score(scorer, lo, hi))
+            if (tuned.skip, tuned.merge_penalty) != (params.skip, params.merge_penalty):
+                scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical)
+            params = tuned
+        path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend())
     if params.overlaps == "lazy":
         for _ in range(params.lazy_rounds):
             wanted = _spans_near(path, n, m, params.max_bead, params.lazy_reach)
@@ -54,6 +57,13 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
             if not any(new):
                 break
             changed = _touched(path, new, n, m)
-            scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
-            path = _realign_windows(path, changed, scorer, types, params)
+            with one_thread():
+                scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
+                path = _realign_windows(path, changed, scorer, types, params)
     return path, params
+
+
+def one_thread():
+    """BLAS on one thread: the search's products are small, and threads waiting for each other cost more
+    than they give (10x on a loaded 2-core machine); the encoder, called between, keeps its threads."""
+    return threadpool_limits(limits=1, user_api="blas")

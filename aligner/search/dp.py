@@ -16,7 +16,7 @@ import numpy as np
 # scores(i0, i1, lo, hi): array (types with a >= 1, i1 - i0, width) of the scores of beads ending at
 # (i, lo[i] + c) for rows i0 <= i < i1; cells beyond hi[i] are ignored.
 BlockScorer = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
-BLOCK_CELLS = 1 << 16  # band cells scored at once: bounds the scorer's working memory
+BLOCK_CELLS = 1 << 15  # lattice cells scored at once: bounds the scorer's working memory and waste
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,14 @@ class PathBead:
 
 
 def row_blocks(lo: np.ndarray, hi: np.ndarray, first: int, last: int, cells: int = BLOCK_CELLS):
-    """Consecutive row ranges [i0, i1) covering first..last whose padded width times rows stays near ``cells``."""
+    """Consecutive row ranges [i0, i1) covering first..last whose rectangle (rows times the columns any of
+    them spans) stays near ``cells``: the scorer's products cover that rectangle, so on a narrow diagonal
+    band a block must not be too tall either."""
     i = first
     while i <= last:
-        j, width = i, 0
-        while j <= last and (j == i or max(width, hi[j] - lo[j] + 1) * (j - i + 1) <= cells):
-            width = max(width, int(hi[j] - lo[j] + 1))
+        j, left, right = i + 1, int(lo[i]), int(hi[i])
+        while j <= last and (j - i + 1) * (max(right, int(hi[j])) - min(left, int(lo[j])) + 1) <= cells:
+            left, right = min(left, int(lo[j])), max(right, int(hi[j]))
             j += 1
         yield i, j
         i = j
