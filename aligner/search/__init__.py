@@ -59,7 +59,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
             changed = _touched(path, new, n, m)
             with one_thread():
                 scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
-                path = _realign_windows(path, changed, scorer, types, params)
+                path = _realign_windows(path, changed, scorer, types, params, (lo, hi))
     return path, params
 
 

@@ -18,8 +18,10 @@ class SpanSource(Protocol):
 
 
 def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,
-                     params: SearchParams, reach: int = 1) -> list[PathBead]:
-    """Search again only around the beads whose scores changed, keeping the rest of the path."""
+                     params: SearchParams, band: tuple[np.ndarray, np.ndarray], reach: int = 1) -> list[PathBead]:
+    """Search again only around the beads whose scores changed, keeping the rest of the path: the cells of
+    the search's ``band`` between each window's first and last lattice points (a window can grow long where
+    many runs were embedded, and a whole rectangle would then cost its square)."""
     windows: list[list[int]] = []
     for k in changed:
         k0, k1 = max(0, k - reach), min(len(path) - 1, k + reach)
@@ -27,13 +29,12 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
             windows[-1][1] = k1
         else:
             windows.append([k0, k1])
-    n = path[-1].src.stop
     out: list[PathBead] = []
     done = 0
     for k0, k1 in windows:
         out.extend(path[done:k0])
         i0, j0, i1, j1 = path[k0].src.start, path[k0].tgt.start, path[k1].src.stop, path[k1].tgt.stop
-        lo, hi = np.full(n + 1, j0, dtype=np.int64), np.full(n + 1, j1, dtype=np.int64)
+        lo, hi = np.clip(band[0], j0, j1), np.clip(band[1], j0, j1)
         out.extend(banded_dp(i1, j1, lo, hi, types, scorer, params.skip, start=(i0, j0),
                              null_extend=params.null_extend()))
         done = k1 + 1
