@@ -69,7 +69,7 @@ class BandScorer:
         c0, c1 = int(cols.min()), int(cols.max()) + 1                          # the block's column range
         out = np.full((len(types), len(rows), width), -np.inf)
         a_values = sorted({a for a, b in types if b >= 1})
-        b_values = sorted({b for a, b in types if b >= 1})
+        b_values = sorted({b for a, b in types if 1 <= b <= m})  # a run longer than the document: -inf
         if (1, 0) in types:
             out[types.index((1, 0))] = np.where((rows >= 1)[:, None], p.skip, -np.inf)
         if not a_values:
