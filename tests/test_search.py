@@ -246,3 +246,53 @@ def test_signature_records_the_calibrated_parameters(tmp_path, monkeypatch):
     assert again.signature["calibrated"] == calibrated and again.beads == first.beads
     plain = api.align(zh, en, encoder=encoder, src_lang="zh", tgt_lang="en", calibrate=False)
     assert "calibrated" not in plain.signature
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 7), st.integers(1, 9), st.integers(0, 10_000), st.sampled_from(["mult", "add"]))
+def test_block_scores_match_each_bead_scored_alone(n, m, seed, length_mode):
+    """The block scorer against the definition, one bead at a time: cosine of the two runs minus the
+    neighbour margin, plus the dictionary's Dice overlap, times the length factor, minus the merge penalty."""
+    from aligner.scoring import length_penalty
+    from aligner.search import BandScorer
+
+    rng = np.random.default_rng(seed)
+    unit = lambda k: (lambda v: v / np.linalg.norm(v, axis=1, keepdims=True))(rng.normal(size=(k, 8)).astype(np.float32))  # noqa: E731
+    S, T = unit(n), unit(m)
+    ls, lt = rng.integers(1, 30, n).astype(float), rng.integers(1, 30, m).astype(float)
+    lex = (rng.integers(0, 3, (n, 16)).astype(np.uint8), rng.integers(0, 3, (m, 16)).astype(np.uint8))
+    p = SearchParams(length_mode=length_mode)
+    scorer = BandScorer(S, T, ls, lt, p.bead_types(), p, lexical=lex)
+    lo = np.minimum(np.arange(n + 1) // 2, m)
+    hi = np.minimum(lo + rng.integers(0, m + 1, n + 1), m)
+    lo, hi = np.minimum.accumulate(lo[::-1])[::-1], np.maximum.accumulate(hi)
+    i0 = int(rng.integers(1, n + 1))
+    block = scorer(i0, n + 1, lo, hi)
+    ratio = lt.sum() / ls.sum()
+
+    def run(V, L, s, e):
+        v = (V[s:e] * (L[s:e, None] ** 0.75)).sum(0)
+        return V[s] if e - s == 1 else v / np.linalg.norm(v)
+
+    for t, (a, b) in enumerate(scorer.types):
+        for i in range(i0, n + 1):
+            for j in range(lo[i], hi[i] + 1):
+                got = block[t, i - i0, j - lo[i]]
+                if (a, b) == (1, 0):
+                    assert got == p.skip
+                    continue
+                if i < a or j < b:
+                    assert got == -np.inf
+                    continue
+                x, y = run(S, ls, i - a, i), run(T, lt, j - b, j)
+                t_nb = [x @ T[k] for k in (j - b - 1, j) if 0 <= k < m]
+                s_nb = [y @ S[k] for k in (i - a - 1, i) if 0 <= k < n]
+                margin = x @ y - 0.45 * (np.mean(t_nb or [0]) + np.mean(s_nb or [0]))
+                sl, tl = lex[0][i - a:i].sum(0).astype(float), lex[1][j - b:j].sum(0).astype(float)
+                margin += 0.35 * 2 * sl @ tl / max(sl.sum() + tl.sum(), 1)
+                src_len, tgt_len = ls[i - a:i].sum(), lt[j - b:j].sum() / ratio
+                if length_mode == "mult":
+                    want = margin * np.log2(1 + min(src_len, tgt_len) / max(src_len, tgt_len))
+                else:
+                    want = margin - 0.05 * length_penalty(src_len, tgt_len, 1.0)
+                assert got == pytest.approx(want - 0.01 * (a + b - 2), abs=1e-5)

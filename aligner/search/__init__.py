@@ -17,19 +17,22 @@ from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _
 from .params import CALIBRATED, INT_RANGES, MAX_PARAM, REFERENCE_SCORE, SearchParams
 from .scorer import BandScorer
 
+PROGRESS_ROWS = 10_000  # a main pass this long takes a few seconds: worth a progress bar
+
 __all__ = ["BandScorer", "CALIBRATED", "INT_RANGES", "MAX_PARAM", "PathBead", "REFERENCE_SCORE", "SearchParams",
            "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "full_band", "typical_score"]
 
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                      src_lengths: np.ndarray, tgt_lengths: np.ndarray,
-                     lexical: tuple[np.ndarray, np.ndarray] | None = None
+                     lexical: tuple[np.ndarray, np.ndarray] | None = None, progress: bool = False
                      ) -> tuple[list[PathBead], SearchParams]:
     """Align two documents given their embedding sources (sentences now, sentence runs on demand): the path,
     and the parameters it was searched with (``params`` with skip and merge penalty calibrated).
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides) whose
-    overlap is added to the score with ``params.lexical_weight``.
+    overlap is added to the score with ``params.lexical_weight``. ``progress``: a bar for the main pass
+    when the document is long enough for it to take seconds.
     """
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     n, m = len(S), len(T)
@@ -47,7 +50,8 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
             if (tuned.skip, tuned.merge_penalty) != (params.skip, params.merge_penalty):
                 scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical)
             params = tuned
-        path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend())
+        path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),
+                         progress=progress and n >= PROGRESS_ROWS)
     if params.overlaps == "lazy":
         for _ in range(params.lazy_rounds):
             wanted = _spans_near(path, n, m, params.max_bead, params.lazy_reach)

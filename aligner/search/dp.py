@@ -8,10 +8,12 @@ time, so the scorer works on whole arrays rather than one row.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from tqdm import tqdm
 
 # scores(i0, i1, lo, hi): array (types with a >= 1, i1 - i0, width) of the scores of beads ending at
 # (i, lo[i] + c) for rows i0 <= i < i1; cells beyond hi[i] are ignored.
@@ -42,14 +44,14 @@ def row_blocks(lo: np.ndarray, hi: np.ndarray, first: int, last: int, cells: int
 
 def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scores: BlockScorer,
               null_score: float = 0.0, start: tuple[int, int] = (0, 0),
-              null_extend: float | None = None) -> list[PathBead]:
+              null_extend: float | None = None, progress: bool = False) -> list[PathBead]:
     """Best monotone bead path from ``start`` to (n, m) inside the band (rows indexed absolutely).
 
     ``scores`` gives the scores of the beads with a >= 1 in the order of ``types`` (see BlockScorer);
     0-1 beads (target sentences left unaligned) score ``null_score``. With ``null_extend``, a 1-0 or 0-1
     bead that continues a run of such beads on the same side scores ``null_extend`` instead (affine gaps:
     a block left out costs less per sentence than scattered ones); a 1-0 bead's first score is what
-    ``scores`` gives it.
+    ``scores`` gives it. ``progress``: a tqdm bar of the rows on standard error.
     """
     steps = [t for t in types if t[0] >= 1]
     null_t = len(steps)  # backpointer code of a 0-1 step
@@ -90,7 +92,9 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     D[j0 - lo_r[0]] = 0.0
     if has_01:
         relax_nulls(0)
+    bar = tqdm(total=n - i0, desc="search", unit="row", file=sys.stderr, leave=False, disable=not progress)
     for b0, b1 in row_blocks(lo, hi, i0 + 1, n):
+        bar.update(b1 - b0)
         block = scores(b0, b1, lo, hi)
         for i in range(b0, b1):
             r = i - i0
@@ -110,6 +114,7 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
             row(D, r)[:] = np.take_along_axis(cand, bp[None, :], axis=0)[0]
             if has_01:
                 relax_nulls(r)
+    bar.close()
     if hi[n] != m or not np.isfinite(row(D, n - i0)[m - lo[n]]):
         raise RuntimeError("the search band does not reach the end of both documents")
 
