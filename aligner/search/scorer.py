@@ -46,11 +46,11 @@ class BandScorer:
         the run would leave the document)."""
         base, weighted, runs = (self.S, self.S_w, self.src_runs) if side == 0 else (self.T, self.T_w, self.tgt_runs)
         if width == 1:
-            return base[np.clip(ends - 1, 0, len(base) - 1)]
+            return base[np.maximum(ends - 1, 0)]
         block = normalise(span_sums(weighted, ends, width))
         if width in runs:
             index, table = runs[width]
-            rows = index[np.clip(ends, 0, len(base))]
+            rows = index[ends]
             known = rows >= 0
             block[known] = table[rows[known]]
         return block
@@ -83,27 +83,30 @@ class BandScorer:
         # source side: each target run against the source sentences before and after each source run
         s0, s1 = max(0, i0 - max_a - 1), min(n, i1)
         near_s = {b: self.S[s0:s1] @ tgt[b].T for b in b_values}                # (source sentences, C)
+        r_idx = np.arange(len(rows))[:, None]
+        s_after_row = np.minimum(rows - s0, s1 - s0 - 1)[:, None]  # row n has no sentence after: masked
         lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b) if self.lexical is not None else None
         for a in a_values:
             near_t = src[a] @ self.T[t0:t1].T                                   # (R, target sentences)
             near_t = np.concatenate([near_t, np.zeros((len(rows), 1), dtype=near_t.dtype)], axis=1)
             missing = near_t.shape[1] - 1  # the zero column, for neighbours outside the document
             before = rows - a - 1
+            s_before_row = np.maximum(before - s0, 0)[:, None]
             s_ok = ((before >= 0).astype(np.float32)[:, None], (rows < n).astype(np.float32)[:, None])
             src_len = (self.src_cum[rows] - self.src_cum[np.maximum(rows - a, 0)])[:, None]
             for b in b_values:
                 if (a, b) not in types:
                     continue
                 ends = np.minimum(np.maximum(cols, b), m)  # spans before the document: clipped, masked below
-                sims = np.take_along_axis(src[a] @ tgt[b].T, ends - c0, axis=1)
+                sims = (src[a] @ tgt[b].T)[r_idx, ends - c0]
                 left = ends - b - 1
                 left_ok, right_ok = left >= 0, ends < m
-                left_t = np.take_along_axis(near_t, np.where(left_ok, left - t0, missing), axis=1)
-                right_t = np.take_along_axis(near_t, np.where(right_ok, ends - t0, missing), axis=1)
+                left_t = near_t[r_idx, np.where(left_ok, left - t0, missing)]
+                right_t = near_t[r_idx, np.where(right_ok, ends - t0, missing)]
                 tgt_nb = (left_t + right_t) / np.maximum(left_ok.astype(np.float32) + right_ok, 1)
                 ns = near_s[b]
-                s_before = ns[np.clip(before - s0, 0, len(ns) - 1)[:, None], ends - c0] * s_ok[0]
-                s_after = ns[np.clip(rows - s0, 0, len(ns) - 1)[:, None], ends - c0] * s_ok[1]
+                s_before = ns[s_before_row, ends - c0] * s_ok[0]
+                s_after = ns[s_after_row, ends - c0] * s_ok[1]
                 src_nb = (s_before + s_after) / np.maximum(s_ok[0] + s_ok[1], 1)
                 margins = sims - 0.5 * p.neighbour_weight * (tgt_nb + src_nb)
                 if lex is not None:
@@ -133,10 +136,10 @@ class BandScorer:
     def _dice(self, lex, rows: np.ndarray, a: int, ends: np.ndarray, b: int) -> np.ndarray:
         """Dice overlap of the two sides' bags of translations for each cell, (R, W)."""
         table, s0, t0 = lex
-        top = np.clip(rows - s0, 0, table.shape[0] - 1)[:, None]
-        bottom = np.clip(rows - a - s0, 0, table.shape[0] - 1)[:, None]
-        right = np.clip(ends - t0, 0, table.shape[1] - 1)
-        left = np.clip(ends - b - t0, 0, table.shape[1] - 1)
+        top = (rows - s0)[:, None]  # the table covers every run of the block: only empty runs need care
+        bottom = np.maximum(rows - a - s0, 0)[:, None]
+        right = ends - t0
+        left = ends - b - t0
         overlap = table[top, right] - table[bottom, right] - table[top, left] + table[bottom, left]
         src_size = (self.src_lex_cum[rows] - self.src_lex_cum[np.maximum(rows - a, 0)])[:, None]
         tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b]
