@@ -6,7 +6,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .dp import PathBead, banded_dp
+from .dp import PathBead, banded_dp, row_blocks
 from .params import SearchParams
 from .scorer import BandScorer
 
@@ -29,17 +29,45 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
             windows[-1][1] = k1
         else:
             windows.append([k0, k1])
+    # every window's band in one pair of arrays (a window scores rows i0 + 1..i1, so no row is scored by
+    # two), scored in a few large blocks rather than one small block per window; other rows get one cell
+    lo, hi = band[0].copy(), band[0].copy()
+    spans = []
+    for k0, k1 in windows:
+        i0, j0, i1, j1 = path[k0].src.start, path[k0].tgt.start, path[k1].src.stop, path[k1].tgt.stop
+        lo[i0 + 1:i1 + 1], hi[i0 + 1:i1 + 1] = np.clip(band[0][i0 + 1:i1 + 1], j0, j1), np.clip(band[1][i0 + 1:i1 + 1], j0, j1)
+        spans.append((i0, j0, i1, j1))
+    scores = _RowStore(scorer, lo, hi, [(i0 + 1, i1) for i0, _, i1, _ in spans])
     out: list[PathBead] = []
     done = 0
-    for k0, k1 in windows:
+    for (k0, k1), (i0, j0, i1, j1) in zip(windows, spans):
         out.extend(path[done:k0])
-        i0, j0, i1, j1 = path[k0].src.start, path[k0].tgt.start, path[k1].src.stop, path[k1].tgt.stop
-        lo, hi = np.clip(band[0], j0, j1), np.clip(band[1], j0, j1)
-        out.extend(banded_dp(i1, j1, lo, hi, types, scorer, params.skip, start=(i0, j0),
+        w_lo, w_hi = lo.copy(), hi.copy()
+        w_lo[i0], w_hi[i0] = np.clip(band[0][i0], j0, j1), np.clip(band[1][i0], j0, j1)  # the start row
+        out.extend(banded_dp(i1, j1, w_lo, w_hi, types, scores, params.skip, start=(i0, j0),
                              null_extend=params.null_extend()))
         done = k1 + 1
     out.extend(path[done:])
     return out
+
+
+class _RowStore:
+    """Bead scores of the given row ranges, computed in large blocks once, served to many small searches."""
+
+    def __init__(self, scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, ranges: list[tuple[int, int]]):
+        self.rows: dict[int, np.ndarray] = {}
+        wanted = sorted(i for first, last in ranges for i in range(first, last + 1))
+        if wanted:
+            for b0, b1 in row_blocks(lo, hi, wanted[0], wanted[-1]):
+                block = scorer(b0, b1, lo, hi)
+                for i in range(b0, b1):
+                    self.rows[i] = block[:, i - b0, :hi[i] - lo[i] + 1]
+
+    def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        block = np.full((len(self.rows[i0]), i1 - i0, int((hi[i0:i1] - lo[i0:i1]).max()) + 1), -np.inf)
+        for i in range(i0, i1):
+            block[:, i - i0, :hi[i] - lo[i] + 1] = self.rows[i]
+        return block
 
 
 def _spans_in_band(lo, hi, width):
