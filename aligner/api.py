@@ -132,7 +132,7 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSourc
         lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
-                                  lexical=lexical)
+                                  lexical=lexical, progress=src_embed.progress)
     calibrated = {k: round(getattr(used, k), 6) for k in CALIBRATED if getattr(used, k) != getattr(params, k)}
     return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path], calibrated
 

@@ -2,7 +2,7 @@
 
 Each sentence becomes hashed counts of English lemma-ish keys: an English sentence its content words,
 a Chinese sentence the English words of the dictionary definitions of the words it is made of. Both sides
-land in the same columns, so the overlap of two spans (``aligner.search.BandScorer._lexical``) says how
+land in the same columns, so the overlap of two spans (``aligner.search.scorer.BandScorer._dice``) says how
 many dictionary translations they share, a signal that does not depend on the encoder and that holds
 up where a loose or literary translation moves the sentence embeddings apart.
 """

@@ -30,8 +30,9 @@ _warned: set[str] = set()
 def _code_fingerprint() -> str:
     """The search code itself, so that an edited checkout never gets a result computed by older code."""
     digest = hashlib.sha256()
-    for name in ("api.py", "search.py", "scoring.py", "lexicon.py"):
-        digest.update((Path(__file__).parent / name).read_bytes())
+    here = Path(__file__).parent
+    for path in [here / name for name in ("api.py", "scoring.py", "lexicon.py")] + sorted((here / "search").glob("*.py")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -1,27 +1,29 @@
 #!/usr/bin/env python3
-"""Speed benchmark: end-to-end time against the embedding limit, and how the search scales.
+"""Speed benchmark: where the time of `aligner align` goes, per document size and kind (issue #13).
 
-1. For a document pair (default: the Bible pair in ../shared/corpora, presplit): the time to embed each
-   sentence once with the chosen encoder (the physical limit of an aligner), the end-to-end time of the
-   alignment, their ratio, the strings embedded per sentence, and peak memory. The cache is off.
-2. Scaling with a trivial encoder (precomputed random vectors; no model) at 1k, 10k and 50k source sentences
-   (target 1.2× as many), each size in its own process so its peak memory is its own.
+For each kind (the Bible pair and the six literary chapters of ../shared/corpora, and a synthesized
+many-short-lines Markdown-like pair) and each size (source sentences; the corpus is repeated, each copy
+marked, when it is shorter), the pair is written to presplit files and run as `aligner align` does, in a
+process of its own, cache off. Reported: reading and segmenting, embedding (sentences and lazily embedded
+runs), the CC-CEDICT dictionary's load and lookups (zh-en), search, writing the
+outputs, one embedding pass (each sentence embedded once: the physical limit),
+the ratio of the whole to that pass, the search alone against it, and peak memory. Targets: whole <= 1.5x,
+search <= 0.3x one embedding pass.
 
-    python scripts/bench_speed.py                  # both parts, results into docs/benchmarks.md
-    python scripts/bench_speed.py --sizes 1000 --no-write
+    python scripts/bench_speed.py                                   # default encoder, all kinds and sizes
+    python scripts/bench_speed.py --kinds markdown --sizes 50000 --encoder hash --no-write
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -29,140 +31,163 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from docsection import update_section  # noqa: E402
 
-from aligner.api import align  # noqa: E402
-from aligner.encoders import encoder_signature, get_encoder  # noqa: E402
-from aligner.signature import format_signature  # noqa: E402
-
-BIBLE = ROOT.parent / "shared" / "corpora" / "bible-en-zh"
-
-
-class CountingEncoder:
-    """Wraps an encoder to count the strings it embeds."""
-
-    def __init__(self, inner):
-        self.inner, self.name, self.strings = inner, inner.name, 0
-        self.signature = encoder_signature(inner)
-
-    def encode(self, texts):
-        self.strings += len(texts)
-        return self.inner.encode(texts)
+SHARED = ROOT.parent / "shared" / "corpora"
+KINDS = ("bible", "literary", "markdown")
+SIZES = (100, 1_000, 10_000, 60_000)
+FORMATS = ("tmx", "tsv", "beads", "json")
 
 
-class SyntheticEncoder:
-    """'Embeds' the synthetic sentences ``s<k>``/``t<k>`` by lookup; a run is the sum of its sentences."""
-
-    name = signature = "synthetic-64d"
-
-    def __init__(self, vectors: dict[str, np.ndarray]):
-        self.vectors = vectors
-
-    def encode(self, texts):
-        out = np.stack([sum(self.vectors[w] for w in text.split()) for text in texts]).astype(np.float32)
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def synthetic_pair(n: int, seed: int = 0):
-    """n source sentences; each is translated 1-1 (70%), split in two (25%) or left out (5%)."""
-    rng = np.random.default_rng(seed)
-    dim = 64
-    vectors, src, tgt = {}, [], []
+def markdown_pair(n: int) -> tuple[list[str], list[str]]:
+    """n short Chinese lines (headings, list items, table rows, code) and their English, about 1.2 lines
+    per source line (some items are split in two in English), deterministic."""
+    topics = [("安装", "Install"), ("配置", "Configure"), ("运行", "Run"), ("测试", "Test"), ("发布", "Publish"),
+              ("更新", "Update"), ("删除", "Remove"), ("检查", "Check")]
+    things = [("服务器", "the server"), ("数据库", "the database"), ("缓存", "the cache"), ("插件", "the plugin"),
+              ("文档", "the documentation"), ("模型", "the model"), ("索引", "the index")]
+    zh, en = [], []
     for k in range(n):
-        v = rng.normal(size=dim)
-        vectors[f"s{k}"] = v
-        src.append(f"s{k}")
-        r = rng.random()
-        pieces = 0 if r < 0.05 else 2 if r < 0.30 else 1
-        for _ in range(pieces):
-            name = f"t{len(tgt)}"
-            vectors[name] = v / pieces + rng.normal(scale=0.6, size=dim)
-            tgt.append(name)
-    return src, tgt, SyntheticEncoder(vectors)
+        (zv, ev), (zt, et) = topics[k % len(topics)], things[(k * 3 + k // 7) % len(things)]
+        shape = k % 5
+        if shape == 0:
+            zh.append(f"## {zv}{zt} {k}")
+            en.append(f"## {ev} {et} {k}")
+        elif shape == 1:
+            zh.append(f"- {zv}{zt}，然后重新启动（第 {k} 步）。")
+            en += [f"- {ev} {et}.", f"Then restart (step {k})."]
+        elif shape == 2:
+            zh.append(f"| {zt} | {k} | {zv} |")
+            en.append(f"| {et} | {k} | {ev} |")
+        elif shape == 3:
+            zh.append(f"`aligner {ev.lower()} --id {k}`")
+            en.append(f"`aligner {ev.lower()} --id {k}`")
+        else:
+            zh.append(f"{zv}{zt}之前，请先备份第 {k} 号文件。")
+            en.append(f"Back up file {k} before you {ev.lower()} {et}.")
+    return zh, en
+
+
+def corpus_pair(kind: str, n: int) -> tuple[list[str], list[str]]:
+    if kind == "markdown":
+        return markdown_pair(n)
+    if kind == "bible":
+        zh, en = _lines(SHARED / "bible-en-zh" / "zh" / "001"), _lines(SHARED / "bible-en-zh" / "en" / "001")
+    else:
+        d = SHARED / "mac-dev-zh-en"
+        zh = [s for k in sorted(os.listdir(d / "zh")) for s in _lines(d / "zh" / k)]
+        en = [s for k in sorted(os.listdir(d / "en")) for s in _lines(d / "en" / k)]
+    ratio = len(en) / len(zh)
+    copies = -(-n // len(zh))
+    # each copy marked, so that repeated sentences are embedded again as in a long book
+    zh = [s if c == 0 else f"{s} ({c})" for c in range(copies) for s in zh][:n]
+    en = [s if c == 0 else f"{s} ({c})" for c in range(copies) for s in en][:round(n * ratio)]
+    return zh, en
 
 
 def peak_mib() -> float:
-    """This process's peak resident memory. (ru_maxrss would be wrong in the child processes: Linux keeps
-    the parent's high-water mark across exec; VmHWM belongs to the new address space.)"""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory (VmHWM: ru_maxrss would carry the parent's across exec)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
-def scaling_child(n: int) -> dict:
-    src, tgt, encoder = synthetic_pair(n)
-    start = time.perf_counter()
-    alignment = align(src, tgt, encoder=encoder, src_lang="xx", tgt_lang="yy")
-    seconds = time.perf_counter() - start
-    return {"n": len(src), "m": len(tgt), "seconds": seconds, "peak_mib": peak_mib(), "beads": len(alignment.beads)}
+def timed(function, total: list[float]):
+    """``function``, adding the seconds each call takes to ``total[0]``."""
+    def run(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            total[0] += time.perf_counter() - start
+    return run
 
 
-def run_scaling(sizes: list[int]) -> list[dict]:
-    rows = []
-    for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--child", str(n)], capture_output=True, text=True, check=True)
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(f"scaling {rows[-1]}", flush=True)
-    return rows
+class TimedEncoder:
+    """Wraps an encoder to add up the time spent embedding."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.seconds = inner, inner.name, [0.0]
+        self.encode = timed(inner.encode, self.seconds)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
 
 
-def run_document(src_path: Path, tgt_path: Path, encoder_name: str) -> dict:
-    src = [s for s in src_path.read_text(encoding="utf-8").splitlines() if s.strip()]
-    tgt = [s for s in tgt_path.read_text(encoding="utf-8").splitlines() if s.strip()]
-    encoder = CountingEncoder(get_encoder(encoder_name, cache=False))
-    encoder.encode(src[:50])  # load the model outside the timings
-    start = time.perf_counter()
-    encoder.encode(src)
-    encoder.encode(tgt)
-    limit = time.perf_counter() - start
-    encoder.strings = 0
-    start = time.perf_counter()
-    alignment = align(src, tgt, encoder=encoder)
-    total = time.perf_counter() - start
-    return {"n": len(src), "m": len(tgt), "limit": limit, "total": total, "ratio": total / limit,
-            "strings_per_sentence": encoder.strings / (len(src) + len(tgt)),
-            "peak_mib": peak_mib(),
-            "signature": format_signature(alignment.signature)}
+def child(kind: str, n: int, encoder_name: str) -> dict:
+    from aligner import api
+    from aligner.api import align_sentences, read_pair
+    from aligner.encoders import get_encoder
+    from aligner.export import plan_outputs, write_outputs
+
+    zh, en = corpus_pair(kind, n)
+    with tempfile.TemporaryDirectory() as tmp:
+        zh_file, en_file, prefix = f"{tmp}/doc.zh", f"{tmp}/doc.en", f"{tmp}/out"
+        Path(zh_file).write_text("\n".join(zh) + "\n", encoding="utf-8")
+        Path(en_file).write_text("\n".join(en) + "\n", encoding="utf-8")
+        encoder = TimedEncoder(get_encoder(encoder_name, cache=False))
+        encoder.encode(zh[:8])  # load the model outside the timings
+        start = time.perf_counter()
+        encoder.encode(zh)
+        encoder.encode(en)
+        one_pass = time.perf_counter() - start
+        encoder.seconds[0] = 0.0
+        lexicon = [0.0]  # the dictionary's load and lookups (zh-en): the search's preparation
+        api.lexical_vectors = timed(api.lexical_vectors, lexicon)
+        start = time.perf_counter()
+        plan_outputs(prefix, FORMATS, inputs=(zh_file, en_file))
+        src, tgt, sl, tl, _ = read_pair(zh_file, en_file, presplit=True)
+        read = time.perf_counter() - start
+        start = time.perf_counter()
+        alignment = align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl)
+        aligned = time.perf_counter() - start
+        start = time.perf_counter()
+        write_outputs(alignment, prefix, FORMATS, encoder=encoder.inner)
+        write = time.perf_counter() - start
+    embed, search = encoder.seconds[0], aligned - encoder.seconds[0] - lexicon[0]
+    whole = read + aligned + write
+    return {"kind": kind, "n": len(src), "m": len(tgt), "read": read, "embed": embed, "lexicon": lexicon[0],
+            "search": search, "write": write, "whole": whole, "one_pass": one_pass, "ratio": whole / one_pass,
+            "search_ratio": search / one_pass, "peak_mib": peak_mib(), "load": os.getloadavg()[0]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--src", type=Path, default=BIBLE / "en" / "001")
-    parser.add_argument("--tgt", type=Path, default=BIBLE / "zh" / "001")
+    parser.add_argument("--kinds", default=",".join(KINDS))
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--encoder", default="use")
-    parser.add_argument("--sizes", default="1000,10000,50000")
-    parser.add_argument("--skip-document", action="store_true")
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-write", action="store_true", help="print, do not update docs/benchmarks.md")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(scaling_child(args.child)))
+        kind, n, encoder = args.child
+        print(json.dumps(child(kind, int(n), encoder)))
         return
-    lines = ["## Speed", "", "Measured by `scripts/bench_speed.py` on this machine (2 cores); cache off.", ""]
-    if not args.skip_document:
-        if not args.src.exists():
-            sys.exit(f"bench_speed: {args.src} not found (the shared corpora are beside the checkout)")
-        doc = run_document(args.src, args.tgt, args.encoder)
-        print(f"document {doc}", flush=True)
-        lines += [f"### End to end: {args.src.parent.parent.name} ({doc['n']} × {doc['m']} sentences, presplit)", "",
-                  "| embed each sentence once (limit) | end to end | ratio | strings embedded per sentence | peak memory |",
-                  "|---|---|---|---|---|",
-                  f"| {doc['limit']:.1f} s | {doc['total']:.1f} s | {doc['ratio']:.2f}× | "
-                  f"{doc['strings_per_sentence']:.2f} | {doc['peak_mib']:.0f} MiB |", "",
-                  f"Signature: `{doc['signature']}`", ""]
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    if sizes:
-        rows = run_scaling(sizes)
-        base = rows[0]
-        lines += ["### Scaling of the search (trivial encoder: precomputed 64-d vectors)", "",
-                  "| source × target sentences | time | time per source sentence | peak memory |", "|---|---|---|---|"]
-        for r in rows:
-            lines.append(f"| {r['n']:,} × {r['m']:,} | {r['seconds']:.1f} s | "
-                         f"{1e3 * r['seconds'] / r['n']:.2f} ms ({r['seconds'] / base['seconds'] * base['n'] / r['n']:.2f}× the "
-                         f"{base['n']:,} rate) | {r['peak_mib']:.0f} MiB |")
+    kinds = [k for k in args.kinds.split(",") if k]
+    if any(k != "markdown" for k in kinds) and not SHARED.is_dir():
+        sys.exit(f"bench_speed: {SHARED} not found (the shared corpora are beside the checkout)")
+    rows = []
+    for kind in kinds:
+        for n in (int(s) for s in args.sizes.split(",") if s):
+            out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), args.encoder],
+                                 capture_output=True, text=True, check=True)
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1]), flush=True)
+    lines = ["## Speed", "",
+             f"Measured by `scripts/bench_speed.py` on this machine (2 cores, shared: the load average is given); "
+             f"encoder `{args.encoder}`, cache off, presplit. Targets (issue #13): whole ≤ 1.5× and search ≤ 0.3× "
+             "one embedding pass.", "",
+             "| kind | source × target | read + segment | embedding | dictionary | search | writing | whole "
+             "| one embedding pass | whole / pass | search / pass | peak memory | load |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['kind']} | {r['n']:,} × {r['m']:,} | {r['read']:.2f} s | {r['embed']:.2f} s | "
+                     f"{r['lexicon']:.2f} s | {r['search']:.2f} s | {r['write']:.2f} s | {r['whole']:.2f} s | {r['one_pass']:.2f} s | "
+                     f"{r['ratio']:.2f}× | {r['search_ratio']:.2f}× | {r['peak_mib']:.0f} MiB | {r['load']:.1f} |")
     if not args.no_write:
         update_section("speed", "\n".join(lines))
 

@@ -17,6 +17,15 @@ DISTINCT = [f"{a} {b} {c} {d}" for a, b, c, d in zip(WORDS, WORDS[3:] + WORDS[:3
                                                         WORDS[12:] + WORDS[:12])]
 
 
+def by_rows(row_scores):
+    """A block scorer (what banded_dp asks for) from a function giving one row's scores at given columns."""
+    def block(i0, i1, lo, hi):
+        width = int((hi[i0:i1] - lo[i0:i1]).max()) + 1
+        out = [row_scores(i, np.arange(lo[i], lo[i] + width)) for i in range(i0, i1)]
+        return np.stack(out, axis=1)
+    return block
+
+
 def check_exact_cover(beads, n, m):
     src = [i for b in beads for i in b.zh]
     tgt = [j for b in beads for j in b.en]
@@ -35,10 +44,10 @@ sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join
 def test_every_sentence_in_exactly_one_bead(src, tgt, max_bead, overlaps, lazy_nulls, skip_run, band):
     from unittest import mock
 
-    from aligner import search
+    from aligner.search import band as coarse
 
     # a tiny full-search limit sends these small documents through the coarse-to-fine band, as a book would go
-    with mock.patch.object(search, "FULL_SEARCH_CELLS", 40):
+    with mock.patch.object(coarse, "FULL_SEARCH_CELLS", 40):
         alignment = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de", max_bead=max_bead,
                               overlaps=overlaps, lazy_nulls=lazy_nulls, skip_run=skip_run, band=band)
     check_exact_cover(alignment.beads, len(src), len(tgt))
@@ -67,13 +76,13 @@ def test_banded_dp_prefers_the_diagonal():
         return np.stack([np.where((cols == i) & (a == 1) & (b == 1), 1.0, -1.0) if b else np.full(len(cols), -0.5)
                          for a, b in SearchParams().bead_types() if a >= 1])
 
-    path = banded_dp(n, m, lo, hi, SearchParams().bead_types(), scores, -0.5)
+    path = banded_dp(n, m, lo, hi, SearchParams().bead_types(), by_rows(scores), -0.5)
     assert [(list(b.src), list(b.tgt)) for b in path] == [([k], [k]) for k in range(n)]
 
 
 def test_band_is_monotone_and_reaches_both_ends():
     path = banded_dp(4, 4, *full_band(4, 4), ((1, 1), (1, 0), (0, 1)),
-                     lambda i, cols: np.stack([np.zeros(len(cols)), np.full(len(cols), -1.0)]), -1.0)
+                     by_rows(lambda i, cols: np.stack([np.zeros(len(cols)), np.full(len(cols), -1.0)])), -1.0)
     lo, hi = band_around(path, 40, 44, 3, (10, 11))
     assert lo[0] == 0 and hi[-1] == 44
     assert np.all(np.diff(lo) >= 0) and np.all(np.diff(hi) >= 0) and np.all(lo <= hi)
@@ -104,14 +113,17 @@ def test_lexical_overlap_of_runs_matches_a_direct_count():
     vecs = lambda k: np.eye(k, 4, dtype=np.float32)  # noqa: E731
     scorer = BandScorer(vecs(n), vecs(m), np.ones(n), np.ones(m), params.bead_types(), params,
                         lexical=(src_lex, tgt_lex))
-    i, a_values, b_values = 6, [1, 2, 3], [1, 2]
-    ends = np.array([[4, 5, 7], [4, 5, 7]])
-    dice = scorer._lexical(i, a_values, ends, b_values)
-    for bk, b in enumerate(b_values):
-        for w, e in enumerate(ends[bk]):
-            for ak, a in enumerate(a_values):
-                s, t = src_lex[i - a:i].sum(0).astype(float), tgt_lex[e - b:e].sum(0).astype(float)
-                assert dice[bk, w, ak] == pytest.approx(2 * s @ t / max(s.sum() + t.sum(), 1))
+    i0, i1, c0, c1 = 5, 8, 3, 9  # a block of rows and its column range
+    table = scorer._lexical_table(i0, i1, c0, c1, 3, 2)
+    rows = np.arange(i0, i1)
+    ends = np.array([[4, 5, 7], [3, 6, 8], [5, 7, 8]])
+    for a in (1, 2, 3):
+        for b in (1, 2):
+            dice = scorer._dice(table, rows, a, ends, b)
+            for r, i in enumerate(rows):
+                for w, e in enumerate(ends[r]):
+                    s, t = src_lex[i - a:i].sum(0).astype(float), tgt_lex[e - b:e].sum(0).astype(float)
+                    assert dice[r, w] == 2 * s @ t / max(s.sum() + t.sum(), 1)
 
 
 def test_thresholds_follow_the_encoders_score_level():
@@ -162,7 +174,7 @@ def test_banded_dp_finds_the_best_path_with_cheaper_null_runs(n, m, seed, null_e
     def rows(i, cols):
         return np.stack([[score(i, int(j), a, b) if j >= b else -np.inf for j in cols] for a, b in steps])
 
-    path = banded_dp(n, m, *full_band(n, m), types, rows, -0.5, null_extend=null_extend)
+    path = banded_dp(n, m, *full_band(n, m), types, by_rows(rows), -0.5, null_extend=null_extend)
     expected = _best_total(n, m, types, score, -0.5, -0.5 if null_extend is None else null_extend)
     assert sum(b.score for b in path) == pytest.approx(expected)
     assert [i for b in path for i in b.src] == list(range(n)) and [j for b in path for j in b.tgt] == list(range(m))
@@ -234,3 +246,53 @@ def test_signature_records_the_calibrated_parameters(tmp_path, monkeypatch):
     assert again.signature["calibrated"] == calibrated and again.beads == first.beads
     plain = api.align(zh, en, encoder=encoder, src_lang="zh", tgt_lang="en", calibrate=False)
     assert "calibrated" not in plain.signature
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 7), st.integers(1, 9), st.integers(0, 10_000), st.sampled_from(["mult", "add"]))
+def test_block_scores_match_each_bead_scored_alone(n, m, seed, length_mode):
+    """The block scorer against the definition, one bead at a time: cosine of the two runs minus the
+    neighbour margin, plus the dictionary's Dice overlap, times the length factor, minus the merge penalty."""
+    from aligner.scoring import length_penalty
+    from aligner.search import BandScorer
+
+    rng = np.random.default_rng(seed)
+    unit = lambda k: (lambda v: v / np.linalg.norm(v, axis=1, keepdims=True))(rng.normal(size=(k, 8)).astype(np.float32))  # noqa: E731
+    S, T = unit(n), unit(m)
+    ls, lt = rng.integers(1, 30, n).astype(float), rng.integers(1, 30, m).astype(float)
+    lex = (rng.integers(0, 3, (n, 16)).astype(np.uint8), rng.integers(0, 3, (m, 16)).astype(np.uint8))
+    p = SearchParams(length_mode=length_mode)
+    scorer = BandScorer(S, T, ls, lt, p.bead_types(), p, lexical=lex)
+    lo = np.minimum(np.arange(n + 1) // 2, m)
+    hi = np.minimum(lo + rng.integers(0, m + 1, n + 1), m)
+    lo, hi = np.minimum.accumulate(lo[::-1])[::-1], np.maximum.accumulate(hi)
+    i0 = int(rng.integers(1, n + 1))
+    block = scorer(i0, n + 1, lo, hi)
+    ratio = lt.sum() / ls.sum()
+
+    def run(V, L, s, e):
+        v = (V[s:e] * (L[s:e, None] ** 0.75)).sum(0)
+        return V[s] if e - s == 1 else v / np.linalg.norm(v)
+
+    for t, (a, b) in enumerate(scorer.types):
+        for i in range(i0, n + 1):
+            for j in range(lo[i], hi[i] + 1):
+                got = block[t, i - i0, j - lo[i]]
+                if (a, b) == (1, 0):
+                    assert got == p.skip
+                    continue
+                if i < a or j < b:
+                    assert got == -np.inf
+                    continue
+                x, y = run(S, ls, i - a, i), run(T, lt, j - b, j)
+                t_nb = [x @ T[k] for k in (j - b - 1, j) if 0 <= k < m]
+                s_nb = [y @ S[k] for k in (i - a - 1, i) if 0 <= k < n]
+                margin = x @ y - 0.45 * (np.mean(t_nb or [0]) + np.mean(s_nb or [0]))
+                sl, tl = lex[0][i - a:i].sum(0).astype(float), lex[1][j - b:j].sum(0).astype(float)
+                margin += 0.35 * 2 * sl @ tl / max(sl.sum() + tl.sum(), 1)
+                src_len, tgt_len = ls[i - a:i].sum(), lt[j - b:j].sum() / ratio
+                if length_mode == "mult":
+                    want = margin * np.log2(1 + min(src_len, tgt_len) / max(src_len, tgt_len))
+                else:
+                    want = margin - 0.05 * length_penalty(src_len, tgt_len, 1.0)
+                assert got == pytest.approx(want - 0.01 * (a + b - 2), abs=1e-5)

@@ -1,0 +1,36 @@
+"""Coarse to fine: the band the full search visits, from the path found on block averages of the documents."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..scoring import normalise
+from .dp import band_around, banded_dp, full_band
+from .params import SearchParams
+from .scorer import BandScorer
+
+# Full search below this many lattice cells; above, search a downsampled copy first.
+FULL_SEARCH_CELLS = 400_000
+DOWNSAMPLE = 4
+COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
+
+
+def _blocks(vectors: np.ndarray, lengths: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    n = len(vectors)
+    starts = np.arange(0, n, size)
+    sums = np.add.reduceat(vectors, starts, axis=0)
+    return normalise(sums).astype(np.float32), np.add.reduceat(lengths, starts)
+
+
+def search_band(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray, params: SearchParams,
+                width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The band to search: all of it when small, else ``width`` around the path found on block averages."""
+    n, m = len(S), len(T)
+    if n * m <= FULL_SEARCH_CELLS or min(n, m) < 4 * DOWNSAMPLE:
+        return full_band(n, m)
+    S2, ls2 = _blocks(S, src_len, DOWNSAMPLE)
+    T2, lt2 = _blocks(T, tgt_len, DOWNSAMPLE)
+    lo2, hi2 = search_band(S2, T2, ls2, lt2, params, 2 * DOWNSAMPLE)
+    scorer = BandScorer(S2, T2, ls2, lt2, COARSE_TYPES, params)
+    rough = banded_dp(len(S2), len(T2), lo2, hi2, COARSE_TYPES, scorer, params.skip, null_extend=params.null_extend())
+    return band_around(rough, n, m, width, (DOWNSAMPLE, DOWNSAMPLE))

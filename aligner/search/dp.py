@@ -1,0 +1,180 @@
+"""The banded DP engine: the best monotone bead path through a band of the lattice.
+
+The lattice point (i, j) means "the first i source and first j target sentences are aligned". A band
+gives, for each row i, the columns lo[i]..hi[i] the search may visit. The band's cells are stored in flat
+arrays allocated once (row r at ``off[r]:off[r + 1]``), and bead scores are asked for a block of rows at a
+time, so the scorer works on whole arrays rather than one row.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from tqdm import tqdm
+
+# scores(i0, i1, lo, hi): array (types with a >= 1, i1 - i0, width) of the scores of beads ending at
+# (i, lo[i] + c) for rows i0 <= i < i1; cells beyond hi[i] are ignored.
+BlockScorer = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
+BLOCK_CELLS = 1 << 15  # lattice cells scored at once: bounds the scorer's working memory and waste
+
+
+@dataclass(frozen=True)
+class PathBead:
+    src: range
+    tgt: range
+    score: float
+
+
+def row_blocks(lo: np.ndarray, hi: np.ndarray, first: int, last: int, cells: int = BLOCK_CELLS):
+    """Consecutive row ranges [i0, i1) covering first..last whose rectangle (rows times the columns any of
+    them spans) stays near ``cells``: the scorer's products cover that rectangle, so on a narrow diagonal
+    band a block must not be too tall either."""
+    i = first
+    while i <= last:
+        j, left, right = i + 1, int(lo[i]), int(hi[i])
+        while j <= last and (j - i + 1) * (max(right, int(hi[j])) - min(left, int(lo[j])) + 1) <= cells:
+            left, right = min(left, int(lo[j])), max(right, int(hi[j]))
+            j += 1
+        yield i, j
+        i = j
+
+
+def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scores: BlockScorer,
+              null_score: float = 0.0, start: tuple[int, int] = (0, 0),
+              null_extend: float | None = None, progress: bool = False) -> list[PathBead]:
+    """Best monotone bead path from ``start`` to (n, m) inside the band (rows indexed absolutely).
+
+    ``scores`` gives the scores of the beads with a >= 1 in the order of ``types`` (see BlockScorer);
+    0-1 beads (target sentences left unaligned) score ``null_score``. With ``null_extend``, a 1-0 or 0-1
+    bead that continues a run of such beads on the same side scores ``null_extend`` instead (affine gaps:
+    a block left out costs less per sentence than scattered ones); a 1-0 bead's first score is what
+    ``scores`` gives it. ``progress``: a tqdm bar of the rows on standard error.
+    """
+    steps = [t for t in types if t[0] >= 1]
+    null_t = len(steps)  # backpointer code of a 0-1 step
+    gap_t = null_t + 1   # backpointer code of a 1-0 step that continues a run of them
+    t10 = steps.index((1, 0)) if null_extend is not None and (1, 0) in steps else None
+    extend = null_score if null_extend is None else null_extend
+    max_a = max(a for a, _ in steps)
+    max_b = max(b for _, b in steps)
+    i0, j0 = start
+    lo_r = np.asarray(lo[i0:n + 1], dtype=np.int64)  # row r is row i0 + r of the lattice
+    widths = np.asarray(hi[i0:n + 1], dtype=np.int64) - lo_r + 1
+    off = np.concatenate([[0], np.cumsum(widths)])
+    D = np.full(int(off[-1]), -np.inf)       # best score of each band cell
+    BP = np.full(int(off[-1]), null_t, dtype=np.int8)
+    chain = np.full(int(off[-1]), -1, dtype=np.int64)  # where the run of 0-1 beads ending at a cell starts
+    if t10 is not None:
+        G = np.full(int(off[-1]), -np.inf)   # best score of each cell reached by a 1-0 bead
+        G_open = np.ones(int(off[-1]), dtype=bool)  # whether that 1-0 bead starts its run
+
+    def row(arr: np.ndarray, r: int) -> np.ndarray:
+        return arr[off[r]: off[r + 1]]
+
+    def relax_nulls(r: int) -> None:
+        """Runs of 0-1 steps along row r: best[j] = max_k best[k] + null_score + extend * (j - k - 1)."""
+        best, width = row(D, r), int(widths[r])
+        offsets = np.arange(width) * extend
+        lead = best - offsets
+        top = np.maximum.accumulate(lead)
+        first = np.maximum.accumulate(np.where(lead >= top, np.arange(width), 0))  # where each running max is set
+        running = np.full(width, -np.inf)
+        running[1:] = top[:-1] + offsets[1:] + null_score - extend
+        from_left = running > best + 1e-12
+        row(chain, r)[1:] = first[:-1] + int(lo_r[r])
+        best[:] = np.maximum(running, best)
+        row(BP, r)[from_left] = null_t
+
+    has_01 = (0, 1) in types
+    D[j0 - lo_r[0]] = 0.0
+    if has_01:
+        relax_nulls(0)
+    bar = tqdm(total=n - i0, desc="search", unit="row", file=sys.stderr, leave=False, disable=not progress)
+    for b0, b1 in row_blocks(lo, hi, i0 + 1, n):
+        bar.update(b1 - b0)
+        block = scores(b0, b1, lo, hi)
+        for i in range(b0, b1):
+            r = i - i0
+            width = int(widths[r])
+            base = int(lo_r[r]) - max_b
+            prev = np.full((max_a + 1, width + max_b), -np.inf)
+            for a in range(1, min(max_a, r) + 1):
+                prev[a] = _shifted(row(D, r - a), int(lo_r[r - a]), base, width + max_b)
+            cand = np.stack([prev[a, max_b - b: max_b - b + width] for a, b in steps]) + block[:, i - b0, :width]
+            if t10 is not None:
+                cont = _shifted(row(G, r - 1), int(lo_r[r - 1]), int(lo_r[r]), width) + null_extend
+                row(G_open, r)[:] = cand[t10] >= cont
+                row(G, r)[:] = np.maximum(cand[t10], cont)
+                cand = np.concatenate([cand, np.full((gap_t - len(steps), width), -np.inf), cont[None]])
+            bp = np.argmax(cand, axis=0)
+            row(BP, r)[:] = bp
+            row(D, r)[:] = np.take_along_axis(cand, bp[None, :], axis=0)[0]
+            if has_01:
+                relax_nulls(r)
+    bar.close()
+    if hi[n] != m or not np.isfinite(row(D, n - i0)[m - lo[n]]):
+        raise RuntimeError("the search band does not reach the end of both documents")
+
+    def at(arr: np.ndarray, i: int, j: int):
+        return arr[off[i - i0] + j - lo[i]]
+
+    path = []
+    i, j, in_gap = n, m, False
+    while i > i0 or j > j0:
+        if in_gap:  # inside a run of 1-0 beads
+            opens = at(G_open, i, j)
+            before = at(D, i - 1, j) if opens else at(G, i - 1, j)
+            path.append(PathBead(range(i - 1, i), range(j, j), float(at(G, i, j) - before)))
+            i, in_gap = i - 1, not opens
+            continue
+        t = at(BP, i, j)
+        if t == null_t:
+            k = int(at(chain, i, j))
+            for jj in range(j - 1, k - 1, -1):
+                path.append(PathBead(range(i, i), range(jj, jj + 1), float(null_score if jj == k else extend)))
+            j = k
+            continue
+        if t == gap_t:
+            path.append(PathBead(range(i - 1, i), range(j, j), float(null_extend)))
+            i, in_gap = i - 1, True
+            continue
+        a, b = steps[t]
+        score = at(D, i, j) - at(D, i - a, j - b)
+        path.append(PathBead(range(i - a, i), range(j - b, j), float(score)))
+        i, j = i - a, j - b
+    path.reverse()
+    return path
+
+
+def _shifted(row: np.ndarray, row_lo: int, lo: int, width: int) -> np.ndarray:
+    """A previous row's values laid out on this row's columns (-inf where that row has no cell)."""
+    out = np.full(width, -np.inf)
+    c0, c1 = max(row_lo, lo), min(row_lo + len(row), lo + width)
+    if c1 > c0:
+        out[c0 - lo: c1 - lo] = row[c0 - row_lo: c1 - row_lo]
+    return out
+
+
+def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+
+
+def band_around(path: list[PathBead], n: int, m: int, width: int, scale: tuple[float, float] = (1, 1)) -> tuple[np.ndarray, np.ndarray]:
+    """Columns within ``width`` of a (possibly coarser, ``scale``d) path, for each row of the finer lattice."""
+    si, sj = scale
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for bead in path:
+        r0, r1 = int(bead.src.start * si), min(n, int(np.ceil(bead.src.stop * si)))
+        c0, c1 = int(bead.tgt.start * sj), min(m, int(np.ceil(bead.tgt.stop * sj)))
+        rows = slice(max(0, r0 - width), min(n, r1 + width) + 1)
+        lo[rows] = np.minimum(lo[rows], max(0, c0 - width))
+        hi[rows] = np.maximum(hi[rows], min(m, c1 + width))
+    lo = np.minimum.accumulate(lo[::-1])[::-1]  # keep the band monotone and connected
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[n] = 0, m
+    lo = np.minimum(lo, hi)
+    return lo, hi

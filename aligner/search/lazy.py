@@ -1,0 +1,148 @@
+"""Lazy embedding of sentence runs: embed for real the runs near the path, then search again around them."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from .dp import PathBead, banded_dp, row_blocks
+from .params import SearchParams
+from .scorer import BandScorer
+
+
+class SpanSource(Protocol):
+    def __len__(self) -> int: ...
+    def sentence_vectors(self) -> np.ndarray: ...
+    def runs(self, spans: list[tuple[int, int]]) -> np.ndarray: ...
+
+
+def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,
+                     params: SearchParams, band: tuple[np.ndarray, np.ndarray], reach: int = 1) -> list[PathBead]:
+    """Search again only around the beads whose scores changed, keeping the rest of the path: the cells of
+    the search's ``band`` between each window's first and last lattice points (a window can grow long where
+    many runs were embedded, and a whole rectangle would then cost its square)."""
+    windows: list[list[int]] = []
+    for k in changed:
+        k0, k1 = max(0, k - reach), min(len(path) - 1, k + reach)
+        if windows and k0 <= windows[-1][1] + 1:
+            windows[-1][1] = k1
+        else:
+            windows.append([k0, k1])
+    # every window's band in one pair of arrays (a window scores rows i0 + 1..i1, so no row is scored by
+    # two), scored in a few large blocks rather than one small block per window; other rows get one cell
+    lo, hi = band[0].copy(), band[0].copy()
+    spans = []
+    for k0, k1 in windows:
+        i0, j0, i1, j1 = path[k0].src.start, path[k0].tgt.start, path[k1].src.stop, path[k1].tgt.stop
+        lo[i0 + 1:i1 + 1], hi[i0 + 1:i1 + 1] = np.clip(band[0][i0 + 1:i1 + 1], j0, j1), np.clip(band[1][i0 + 1:i1 + 1], j0, j1)
+        spans.append((i0, j0, i1, j1))
+    scores = _RowStore(scorer, lo, hi, [(i0 + 1, i1) for i0, _, i1, _ in spans])
+    out: list[PathBead] = []
+    done = 0
+    for (k0, k1), (i0, j0, i1, j1) in zip(windows, spans):
+        out.extend(path[done:k0])
+        w_lo, w_hi = lo.copy(), hi.copy()
+        w_lo[i0], w_hi[i0] = np.clip(band[0][i0], j0, j1), np.clip(band[1][i0], j0, j1)  # the start row
+        out.extend(banded_dp(i1, j1, w_lo, w_hi, types, scores, params.skip, start=(i0, j0),
+                             null_extend=params.null_extend()))
+        done = k1 + 1
+    out.extend(path[done:])
+    return out
+
+
+class _RowStore:
+    """Bead scores of the given row ranges, computed in large blocks once, served to many small searches."""
+
+    def __init__(self, scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, ranges: list[tuple[int, int]]):
+        self.rows: dict[int, np.ndarray] = {}
+        wanted = sorted(i for first, last in ranges for i in range(first, last + 1))
+        if wanted:
+            for b0, b1 in row_blocks(lo, hi, wanted[0], wanted[-1]):
+                block = scorer(b0, b1, lo, hi)
+                for i in range(b0, b1):
+                    self.rows[i] = block[:, i - b0, :hi[i] - lo[i] + 1]
+
+    def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        block = np.full((len(self.rows[i0]), i1 - i0, int((hi[i0:i1] - lo[i0:i1]).max()) + 1), -np.inf)
+        for i in range(i0, i1):
+            block[:, i - i0, :hi[i] - lo[i] + 1] = self.rows[i]
+        return block
+
+
+def _spans_in_band(lo, hi, width):
+    src_spans, tgt_spans = set(), set()
+    n = len(lo) - 1
+    for i in range(n + 1):
+        for a in range(2, width + 1):
+            if i - a >= 0:
+                src_spans.add((i - a, i))
+        for j in range(lo[i], hi[i] + 1):
+            for b in range(2, width + 1):
+                if j - b >= 0:
+                    tgt_spans.add((j - b, j))
+    return src_spans, tgt_spans
+
+
+def _spans_near(path: list[PathBead], n: int, m: int, width: int, reach: int):
+    """Runs worth embedding for real: those the path merges, and their variations by ``reach`` sentences."""
+    src_spans, tgt_spans = set(), set()
+    for bead in path:
+        if len(bead.src) <= 1 and len(bead.tgt) <= 1:
+            continue
+        for spans, r, limit in ((src_spans, bead.src, n), (tgt_spans, bead.tgt, m)):
+            # one boundary moved at a time: the alternatives a search in the window will weigh
+            for d0, d1 in {(d, 0) for d in range(-reach, reach + 1)} | {(0, d) for d in range(-reach, reach + 1)}:
+                s, e = r.start + d0, r.stop + d1
+                if 0 <= s and e <= limit and 2 <= e - s <= width:
+                    spans.add((s, e))
+    return src_spans, tgt_spans
+
+
+def _add_null_merges(path: list[PathBead], width: int, wanted: tuple[set, set]) -> None:
+    """Add to ``wanted`` the runs that merge each null bead into the bead before or after it: the
+    approximation of a run can be low enough that a sentence is left out where a merge was right."""
+    for k, bead in enumerate(path):
+        side = 0 if bead.src else 1
+        if bead.src and bead.tgt:
+            continue
+        mine = (bead.src, bead.tgt)[side]
+        for other in path[max(0, k - 1): k] + path[k + 1: k + 2]:
+            theirs = (other.src, other.tgt)[side]
+            if other.src and other.tgt and len(theirs) + len(mine) <= width:
+                wanted[side].add((min(theirs.start, mine.start), max(theirs.stop, mine.stop)))
+
+
+def _touched(path: list[PathBead], spans: tuple[set, set], n: int, m: int) -> list[int]:
+    """Indexes of the beads a newly embedded span overlaps on either side: a bead with sentences on that
+    side shares one with the span, an empty side lies strictly inside it. Linear in the path and the
+    spans (a book has thousands of each)."""
+    sides = []
+    for found, size in zip(spans, (n, m)):
+        cover = np.zeros(size + 1, dtype=np.int64)
+        inner = np.zeros(size + 1, dtype=np.int64)
+        for a, b in found:
+            cover[a] += 1
+            cover[b] -= 1
+            inner[a + 1] += 1
+            inner[b] -= 1
+        sides.append((np.concatenate([[0], np.cumsum(np.cumsum(cover) > 0)]), np.cumsum(inner) > 0))
+    out = []
+    for k, bead in enumerate(path):
+        for r, (covered, inside) in zip((bead.src, bead.tgt), sides):
+            if (covered[r.stop] > covered[r.start]) if len(r) else inside[r.start]:
+                out.append(k)
+                break
+    return out
+
+
+def _embed_runs(src: SpanSource, tgt: SpanSource, wanted, src_runs: dict, tgt_runs: dict) -> tuple[set, set]:
+    """Embed the wanted runs not yet known; returns the spans newly embedded on each side."""
+    new: tuple[set, set] = (set(), set())
+    for side, (source, spans, store) in enumerate(((src, wanted[0], src_runs), (tgt, wanted[1], tgt_runs))):
+        missing = sorted(s for s in spans if s not in store)
+        if missing:
+            new[side].update(missing)
+            for span, vec in zip(missing, source.runs(missing)):
+                store[span] = vec
+    return new

@@ -1,0 +1,94 @@
+"""The search parameters: every value that changes an alignment, checked and recorded in its signature."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from numbers import Integral, Real
+
+import numpy as np
+
+MAX_PARAM = 1000.0  # largest weight or score a search parameter may have (a cosine is at most 1)
+# The range of each whole-number parameter, chosen so that the largest still finishes in reasonable time
+# (docs/algorithm.md, Parameters: the largest together took 6x the defaults). lazy_reach beyond max_bead adds
+# no run; lazy rounds stop anyway once no new run is wanted.
+INT_RANGES = {"max_bead": (1, 8), "band": (0, 100), "lazy_reach": (0, 8), "lazy_rounds": (0, 10)}
+# The typical best 1-1 score for which skip and merge_penalty were tuned (USE on our documents).
+REFERENCE_SCORE = 0.41
+CALIBRATED = ("skip", "skip_run", "merge_penalty")  # the parameters calibration scales
+
+
+def parse_param(kind: type, value: str):
+    """``value`` (text from the command line or a manifest) parsed as a ``kind`` (SearchParams checks its
+    range); ValueError says what it takes."""
+    value = value.strip()
+    if kind is bool:
+        # Anything but a yes-word used to mean False, so a typo (calibrate=ture) silently turned it off.
+        word = value.lower()
+        if word not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ValueError("true or false")
+        return word in ("1", "true", "yes", "on")
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError({int: "a whole number", float: "a number"}.get(kind, f"a {kind.__name__}")) from None
+
+
+@dataclass
+class SearchParams:
+    max_bead: int = 4            # most sentences on one side of a bead
+    band: int = 10               # sentences either side of the coarse path searched at full resolution
+    merge_penalty: float = 0.01  # per sentence beyond 1-1
+    length_weight: float = 0.05  # with length_mode add: weight of the squared log length ratio
+    calibrate: bool = True       # scale skip and merge penalty to the document's typical 1-1 score
+    overlaps: str = "lazy"       # embed sentence runs: lazy (near the path), all (in the band), none
+    lazy_reach: int = 0          # lazy: also embed runs that differ from the path's by this many sentences
+    lazy_rounds: int = 2         # lazy: re-searches with newly embedded runs
+    lazy_nulls: bool = True      # lazy: also embed the merges that would absorb each null bead into a neighbour
+    lexical_weight: float = 0.35  # CC-CEDICT overlap weight (aligner.lexicon; zh-en only); 0.35 measured
+    neighbour_weight: float = 0.9  # how much of the neighbours' similarity is subtracted
+    length_mode: str = "mult"    # length agreement: mult (log2(1 + min/max)) or add (log-ratio penalty)
+    skip: float = -0.09          # score of a 1-0 or 0-1 bead
+    skip_run: float = -0.05      # score of a 1-0 or 0-1 bead that continues a run of them on the same side
+    run_exponent: float = 0.75   # an approximated run weighs its sentences by length ** run_exponent
+
+    def __post_init__(self):
+        for f in fields(self):
+            # plain Python values (numpy scalars too), so that the signature and cache key are JSON
+            setattr(self, f.name, _checked(f.name, getattr(self, f.name), f.default))
+        if self.overlaps not in ("lazy", "all", "none"):
+            raise ValueError("overlaps must be lazy, all or none")
+        if self.length_mode not in ("mult", "add"):
+            raise ValueError("length_mode must be mult or add")
+
+    def null_extend(self) -> float | None:
+        """What banded_dp needs for runs of null beads: None when they cost the same as single ones."""
+        return None if self.skip_run == self.skip else self.skip_run
+
+    def bead_types(self) -> tuple[tuple[int, int], ...]:
+        # 1-0, 0-1 and m-n with m, n <= max_bead and m + n <= max_bead + 1 (1-4 and 2-3 at 4)
+        return tuple((a, b) for a in range(self.max_bead + 1) for b in range(self.max_bead + 1)
+                     if (a, b) in ((1, 0), (0, 1)) or (a >= 1 and b >= 1 and a + b <= self.max_bead + 1))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _checked(name: str, value, default):
+    """``value`` as a plain value of its default's kind, within its range (API callers and --param alike)."""
+    if isinstance(default, bool):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{name} must be true or false")
+        return bool(value)
+    if isinstance(default, int):
+        # counts and widths: a negative band made the search crawl (band=-1: 80 s for 800 lines) or crash,
+        # a huge lazy_reach never finished
+        low, high = INT_RANGES[name]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral) or not low <= value <= high:
+            raise ValueError(f"{name} must be a whole number >= {low} and <= {high}")
+        return int(value)
+    if isinstance(default, float):
+        # scores are sums of these times cosines: nan, inf or beyond this overflow and crash the search
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not abs(value) <= MAX_PARAM:
+            raise ValueError(f"{name} must be a number between -{MAX_PARAM:g} and {MAX_PARAM:g}")
+        return float(value)
+    return str(value) if isinstance(value, str) else value  # choices: __post_init__ names them
