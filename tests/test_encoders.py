@@ -14,6 +14,8 @@ import sys
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aligner.encoders import CachedEncoder, get_encoder, known_encoders, list_encoders
 from aligner.encoders.cache import cache_key, cache_path, default_cache_dir
@@ -389,3 +391,23 @@ def test_free_cores_without_a_load_average(monkeypatch):
     monkeypatch.setattr(base, "available_cores", lambda: 2)
     monkeypatch.setattr(base.os, "getloadavg", missing)
     assert base.free_cores() == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40), max_size=8),
+       st.sampled_from([(64, 3), (16, 2), (32, 1), (64, 5)]))
+def test_hash_encoder_counts_zlib_crc32_buckets(texts, shape):
+    """The vectorised CRC gives exactly the buckets of zlib.crc32 over each n-gram's UTF-8 bytes."""
+    import zlib
+
+    from aligner.encoders.base import normalise_rows
+    from aligner.encoders.hashing import HashingEncoder
+
+    dim, n = shape
+    expected = np.zeros((len(texts), dim), dtype=np.float32)
+    for row, text in enumerate(texts):
+        padded = f" {text} "
+        for k in range(max(1, len(padded) - n + 1)):
+            expected[row, zlib.crc32(padded[k:k + n].encode()) % dim] += 1.0
+    expected[:, 0] += 1e-3
+    assert np.array_equal(HashingEncoder(dim, n).encode(texts), normalise_rows(expected))
