@@ -170,7 +170,7 @@ def test_sentence_dictionary_evidence_and_credit_only_english():
     # a photo credit translates nothing: the sentence paired with it is judged as unaligned
     assert {(c.sentence, c.unaligned) for c in cands} == {(0, False), (1, False), (2, True)}
     words = sentences.DictionaryWords.of(alignment)
-    features = {c.sentence: words.features(alignment, c) for c in cands}
+    features = {c.sentence: f for c, f in zip(cands, words.features(alignment, cands))}
     assert features[2]["dict_gain"] == 0.0 < features[1]["dict_gain"]  # only sentence 1 gives the 186
     assert features[2]["dict_rest"] > features[1]["dict_rest"]  # the rest explains more of the English
     # of the words only it has, the English translates 186 for sentence 1 and nothing for sentence 2

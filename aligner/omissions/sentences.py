@@ -271,7 +271,8 @@ def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim:
     lengths = LengthFit(alignment)
     words = DictionaryWords.of(alignment, model)
     weights, bias = (WEIGHTS, BIAS) if words else (EMBEDDING_WEIGHTS, EMBEDDING_BIAS)
-    for c in best.values():
+    dictionary = words.features(alignment, list(best.values())) if words else [{}] * len(best)
+    for c, by_words in zip(best.values(), dictionary):
         f = {"gain": c.gain / scale, "cover": (c.cover - near_miss) / scale,
              "pieces": (c.pieces - near_miss) / scale, "unaligned": float(c.unaligned),
              "length": math.log(max(1, len(alignment.zh[c.sentence].text)) / median_len),
@@ -279,8 +280,7 @@ def score(alignment: Alignment, cands: list[Candidate], embedder: Embedder, sim:
                                                                      for x in c.zh_with)),
              "length_gain": lengths.gain(alignment, c), "anchors": _anchors(alignment, c)}
         f["length_u"] = f["length"] * f["unaligned"]
-        if words:
-            f.update(words.features(alignment, c))
+        f.update(by_words)
         c.features = {k: round(v, 3) for k, v in f.items()}
         c.confidence = sigmoid(bias + sum(weights[k] * f[k] for k in weights))
     return sorted(best.values(), key=lambda c: c.sentence)
@@ -368,9 +368,23 @@ class DictionaryWords:
         return cls(zh, [{w: frozenset(k) for w, k in ws} for ws in words], en,
                    max(float(np.median(shares)) if shares else 0.0, MIN_EXPLAINED), model or WordModel.of(alignment))
 
-    def features(self, alignment: Alignment, c: Candidate) -> dict[str, float]:
-        """``dict_cover``, ``dict_rest``, ``dict_gain``, ``dict_distinct`` and ``dict_model`` of a candidate
-        (see the module docstring)."""
+    def features(self, alignment: Alignment, cands: list[Candidate]) -> list[dict[str, float]]:
+        """``dict_cover``, ``dict_rest``, ``dict_gain``, ``dict_distinct`` and ``dict_model`` of each candidate
+        (see the module docstring); the word model scores every candidate's pairs in one call."""
+        pairs, sizes = [], []
+        for c in cands:
+            en = alignment.beads[c.host].en
+            tokens = chinese_tokens(alignment.zh[c.sentence].text)
+            host_tokens = tuple(t for j in en for t in english_tokens(alignment.en[j].text))
+            nearby = [english_tokens(alignment.en[j].text) for j in _span(alignment, en, DICT_REACH)]
+            pairs += [(tokens, e) for e in (*nearby, host_tokens)]
+            sizes.append(len(nearby) + 1)
+        scores = np.split(self.model.explain_pairs(pairs), np.cumsum(sizes)[:-1]) if cands else []
+        return [self._features(alignment, c, s) for c, s in zip(cands, scores)]
+
+    def _features(self, alignment: Alignment, c: Candidate, scores: np.ndarray) -> dict[str, float]:
+        """One candidate's features; ``scores``: the word model's score of its sentence against each English
+        sentence nearby, then against the host English."""
         en = alignment.beads[c.host].en
         host = set().union(*(self.en[j] for j in en))
         near = set().union(*(self.en[j] for j in _span(alignment, en, DICT_REACH)))
@@ -385,10 +399,7 @@ class DictionaryWords:
         distinct = [w for w in dict.fromkeys(tokens) if w not in siblings]
         translated = sum(1 for w in distinct if not self.senses[c.sentence].get(w, frozenset()).isdisjoint(host)
                          or self.model.translated(w, host, WORD_TRANSLATION_AT))
-        host_tokens = tuple(t for j in en for t in english_tokens(alignment.en[j].text))
-        nearby = [english_tokens(alignment.en[j].text) for j in _span(alignment, en, DICT_REACH)]
-        *scores, hosted = self.model.explain_pairs([(tokens, e) for e in (*nearby, host_tokens)])
-        best = max(scores)
+        best, hosted = float(scores[:-1].max()), float(scores[-1])
         # a sentence none of whose words has a translation nearby gives no evidence either way (1)
         return {"dict_cover": (covered + 1) / (anywhere + 1),
                 "dict_rest": (len(rest) + DICT_PRIOR * self.explained) / size / self.explained - 1,
