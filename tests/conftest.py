@@ -35,3 +35,17 @@ def use_encoder():
     from aligner.encoders import get_encoder
 
     return get_encoder("use")
+
+
+# A three-sentence pair that aligns one to one: the robustness and hostile-input tests' default input.
+PAIR_ZH = "今天天气很好。\n我们去公园散步。\n公园里有很多人。\n"
+PAIR_EN = "The weather is nice today.\nWe went for a walk in the park.\nThe park was crowded.\n"
+
+
+@pytest.fixture
+def pair(tmp_path):
+    """``doc.zh`` and ``doc.en`` in tmp_path (PAIR_ZH, PAIR_EN)."""
+    zh, en = tmp_path / "doc.zh", tmp_path / "doc.en"
+    zh.write_text(PAIR_ZH, encoding="utf-8")
+    en.write_text(PAIR_EN, encoding="utf-8")
+    return zh, en

@@ -26,14 +26,6 @@ def one_error_line(out):
     return len(lines) == 1 and lines[0].startswith("aligner: error:")
 
 
-@pytest.fixture
-def pair(tmp_path):
-    zh, en = tmp_path / "doc.zh", tmp_path / "doc.en"
-    zh.write_text(ZH, encoding="utf-8")
-    en.write_text(EN, encoding="utf-8")
-    return zh, en
-
-
 def align(zh, en, *args):
     return invoke("align", zh, en, "-q", "--encoder", "hash", *args)
 

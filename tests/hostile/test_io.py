@@ -51,14 +51,6 @@ def run_cli(*args, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "aligner", *map(str, args)], env=env, timeout=120, **kwargs)
 
 
-@pytest.fixture
-def pair(tmp_path):
-    zh, en = tmp_path / "doc.zh", tmp_path / "doc.en"
-    zh.write_text(ZH, encoding="utf-8")
-    en.write_text(EN, encoding="utf-8")
-    return zh, en
-
-
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: (p.read_bytes() if p.is_file() else b"") for p in folder.iterdir()}
 
