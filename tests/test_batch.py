@@ -315,3 +315,16 @@ def test_a_crash_in_one_pair_is_reported_not_fatal(tmp_path, monkeypatch):
                         workers=1)
     assert summary["done"] == 2 and summary["needs_attention"] == ["p0001"]
     assert summary["pair_results"][1]["error"] == "RuntimeError: a bug"
+
+
+def test_an_unknown_encoder_is_refused_before_anything_is_made(tmp_path):
+    for side in ("zh", "en"):
+        (tmp_path / side).mkdir()
+    zh, en = write_pair(tmp_path / "zh", "x", 3)
+    os.replace(en, tmp_path / "en" / "x.txt")
+    os.replace(zh, tmp_path / "zh" / "x.txt")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", "--encoder", "nope", str(tmp_path / "zh"), str(tmp_path / "en"),
+                                       "-o", str(out)])
+    assert result.exit_code == 3 and "unknown encoder 'nope'" in result.output
+    assert not out.exists()

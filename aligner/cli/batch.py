@@ -48,7 +48,9 @@ def batch_command(inputs, out_dir, pair_by, pair_regex, formats, tsv_header, rev
                   src_locale, quiet, max_bytes, no_cache, cache_dir, device, batch_size, params):
     """Align many pairs: INPUTS is a manifest (TSV or .jsonl) or two folders (Chinese, English)."""
     from ..batch import Defaults, Job, Limits, folder_pairs, manifest_pairs, run_batch
+    from ..encoders import check_encoder_name
 
+    check_encoder_name(encoder, device)  # before any output folder is made
     options = checked_options({"src_lang": src_lang, "tgt_lang": tgt_lang, "src_locale": src_locale},
                               params, max_bead)
     formats = chosen_formats(formats)

@@ -27,7 +27,8 @@ def pair_options(func):
         click.option("-o", "--output", "prefix", metavar="PREFIX",
                      help="Output path prefix (default: the Chinese file's name, next to it)."),
         click.option("--swap", is_flag=True,
-                     help="Exchange the two files (for a translation given before its source)."),
+                     help="Exchange the two files (for a translation given before its source); --src-lang and "
+                          "--tgt-lang name the languages in the exchanged order."),
     ]
 
     @functools.wraps(func)

@@ -75,6 +75,16 @@ def _entry(name: str) -> _Entry:
     raise EncoderError(f"unknown encoder '{name}' (known: {', '.join(known_encoders())})")
 
 
+def check_encoder_name(name: str | None, device: str | None = None) -> _Entry:
+    """The registry entry for an encoder's CLI name, or one EncoderError: an unknown name, or a device given to
+    an encoder that runs on the CPU only. Cheap (nothing is loaded), so commands check before any work."""
+    name = name or DEFAULT_ENCODER
+    entry = _entry(name)
+    if name in _CPU_ONLY and device not in (None, "cpu"):
+        raise EncoderError(f"encoder '{name}' runs on the CPU only; a device applies to st: encoders")
+    return entry
+
+
 def get_encoder(name: str | None = None, *, cache: bool = True,
                 cache_dir: str | os.PathLike | None = None, device: str | None = None,
                 batch_size: int | None = None, max_cache_bytes: int = DEFAULT_MAX_BYTES,
@@ -87,9 +97,7 @@ def get_encoder(name: str | None = None, *, cache: bool = True,
     the cores no other process keeps busy; a batch's workers share the cores out).
     """
     name = name or DEFAULT_ENCODER
-    entry = _entry(name)
-    if name in _CPU_ONLY and device not in (None, "cpu"):
-        raise EncoderError(f"encoder '{name}' runs on the CPU only; a device applies to st: encoders")
+    entry = check_encoder_name(name, device)
     encoder = entry.build(name, device=device, batch_size=batch_size, threads=threads)
     return CachedEncoder(encoder, cache_dir, max_cache_bytes) if cache else encoder
 
