@@ -1,6 +1,7 @@
-"""PDF with a text layer (pdfminer.six): its layout analysis gives text boxes, each a paragraph; lines are
-unwrapped and end-of-line hyphens joined; page headers, footers and page numbers are removed (kept as
-skipped items). A PDF without a text layer (scanned pages) is refused."""
+"""PDF with a text layer (pdfminer.six): its layout analysis gives text boxes, each a paragraph; a paragraph
+that runs over a page break is joined again; lines are unwrapped and end-of-line hyphens resolved; page
+headers, footers and page numbers are removed (kept as skipped items). A PDF without a text layer (scanned
+pages) is refused."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from .source import display_name
 # "12", "- 12 -", "Page 3", "3 / 10", "page 3 of 10", "第 3 页"
 _PAGE_NUMBER = re.compile(r"^\W*(page\s*)?\d+(\s*(of|/)\s*\d+)?\W*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$",
                           re.IGNORECASE)
-_HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
+# a word broken at a line end: "infor-\nmation" (a typesetter's hyphen) or "well-\nknown" (a compound's own)
+_HYPHENATED = re.compile(r"([^\W\d_]+)-\n([a-z][^\W\d_]*)")
+_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# a paragraph ends at a sentence stop, perhaps inside closing quotes or brackets; one without runs on
+_ENDS_PARAGRAPH = re.compile(r"[.!?。！？…:：]['\"’”」』)）\]]*$")
 # A top or bottom box on at least this share of the pages (digits ignored) is a running header or footer.
 _REPEATED_SHARE = 0.5
 
@@ -41,14 +46,44 @@ def read_pdf(data: bytes, path: str, max_bytes: int) -> Document:
         raise InputError(f"{name}: the PDF has no text layer (scanned pages?); run OCR on it first")
     builder = DocumentBuilder()
     running = _running_lines(pages)
+    paragraphs: list[str] = []
     for boxes in pages:
+        page_start = True
         for k, text in enumerate(boxes):
             edge = k in (0, len(boxes) - 1)
             if edge and (_PAGE_NUMBER.match(text) or _shape(text) in running):
                 builder.skip("page-header", text)
+                continue
+            if page_start and paragraphs and not _ENDS_PARAGRAPH.search(paragraphs[-1]):
+                paragraphs[-1] += "\n" + text  # the paragraph ran over the page break
             else:
-                builder.add(_HYPHENATED.sub("", text))
+                paragraphs.append(text)
+            page_start = False
+    words = _document_words(paragraphs)
+    for text in paragraphs:
+        builder.add(_HYPHENATED.sub(lambda m: _rejoin(m, words), text))
     return builder.build(path, name)
+
+
+def _document_words(paragraphs: list[str]) -> set[str]:
+    """The words and hyphenated compounds the document writes within its lines, lower-cased."""
+    found: set[str] = set()
+    for text in paragraphs:
+        found.update(w.lower() for w in _WORDS.findall(_HYPHENATED.sub(" ", text)))
+    return found
+
+
+def _rejoin(match: re.Match, words: set[str]) -> str:
+    """One word broken at a line end, as the document itself writes it: joined when it writes the word
+    whole, hyphenated when it writes the compound or both halves are words of their own; else joined
+    (most line-end hyphens are the typesetter's)."""
+    head, tail = match.group(1), match.group(2)
+    whole, compound = f"{head}{tail}", f"{head}-{tail}"
+    if whole.lower() in words:
+        return whole
+    if compound.lower() in words or (head.lower() in words and tail.lower() in words):
+        return compound
+    return whole
 
 
 def _shape(text: str) -> str:

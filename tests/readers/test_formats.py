@@ -122,3 +122,24 @@ def test_an_untranslated_xliff_gives_its_source(plain, tmp_path):
     assert beads_of(path, write_text(tmp_path / "en.txt", EN)) == plain
     result = CliRunner().invoke(main, ["align", str(path), "--encoder", "hash", "--no-cache"])
     assert result.exit_code == 2 and "(target side): no text to align" in result.stderr
+
+
+def test_pdf_joins_a_paragraph_over_a_page_break_and_keeps_a_compound_hyphen(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    pages = [["The old harbour is a well-known place for walkers.",  # the document writes the compound whole
+              "A short note.", "The ferry leaves at seven and crosses the", "bay while the town is still well-"],
+             ["known for its quiet mornings, and the infor-", "mation office opens at nine."]]
+    path = tmp_path / "en.pdf"
+    pdf = canvas.Canvas(str(path))
+    for page, lines in enumerate(pages):
+        y = 740
+        for k, line in enumerate(lines):
+            pdf.drawString(72, y, line)
+            y -= 45 if page == 0 and k < 2 else 15  # the first two lines are paragraphs of their own
+        pdf.showPage()
+    pdf.save()
+    assert read_document(str(path)).paragraphs == [
+        "The old harbour is a well-known place for walkers.", "A short note.",
+        "The ferry leaves at seven and crosses the bay while the town is still well-known for its quiet "
+        "mornings, and the information office opens at nine."]
