@@ -8,7 +8,7 @@ kind, place and text, so that one corrections file fits any alignment of the sam
 from .edits import apply_edits
 from .file import (EDIT_FIELDS, FORMAT, VERSION, Corrections, check_document, document_of, flag_key,
                    load_corrections, parse_corrections, sentences_sha256)
-from .review import apply_decisions
+from .review import DecidedReview, apply_decisions
 
-__all__ = ["EDIT_FIELDS", "FORMAT", "VERSION", "Corrections", "apply_decisions", "apply_edits", "check_document",
+__all__ = ["EDIT_FIELDS", "FORMAT", "VERSION", "Corrections", "DecidedReview", "apply_decisions", "apply_edits", "check_document",
            "document_of", "flag_key", "load_corrections", "parse_corrections", "sentences_sha256"]
