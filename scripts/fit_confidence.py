@@ -11,6 +11,11 @@ lower than that probability itself;
 aligner/models/confidence.json with the sets, the held-out figures and the reliability table, which also goes
 to docs/benchmarks.md (section ``confidence``).
 
+Sets: our zh-en documents and the README example (corpora/), the six MAC-Dev chapters and Text+Berg (test and
+development documents) from ../shared/corpora. Not the Bible (scored verse-merged: a bead's strictness is not
+defined sentence by sentence) nor ParIce (USE does not know Icelandic). Needs scikit-learn (``pip install
+'.[fit]'``).
+
     python scripts/fit_confidence.py                    # all sets, writes the model and the table
     python scripts/fit_confidence.py --sets own,example --no-write
 """
@@ -24,6 +29,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import sklearn
 from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,6 +190,7 @@ def main() -> None:
             "words": words(p, y, thresholds), "sets": per_set,
         },
         "fitted_by": "scripts/fit_confidence.py", "regularisation_C": C,
+        "solver": f"scikit-learn {sklearn.__version__} LogisticRegression (lbfgs): deterministic, no random seed",
     }
     text = json.dumps(model, ensure_ascii=False, indent=1) + "\n"
     print(markdown(model, time.perf_counter() - start))
