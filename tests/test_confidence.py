@@ -70,3 +70,11 @@ def test_the_reliability_table_is_the_models():
     section = text[text.index("<!-- begin:confidence -->"):text.index("<!-- end:confidence -->")]
     for row in load_model()["held_out"]["reliability"]:
         assert f"| {row['bin']} | {row['beads']} | {row['predicted']:.3f} | {row['observed']:.3f} |" in section
+
+
+def test_the_batch_corpus_rows_carry_the_confidence():
+    from aligner.batch.work import corpus_rows
+
+    alignment = _alignment([Bead((0,), (0,), 0.5), Bead((1,), (), -0.09), Bead((2,), (1,), 0.1)])
+    rows = corpus_rows(alignment, {2: ["clause"]})
+    assert [r[4] for r in rows] == bead_confidence(alignment) and rows[2][5] == ["clause"]
