@@ -45,9 +45,9 @@ def write_corpus(out_dir: str, ids: list[str], srclang: str, signature: str) -> 
 
 def _write_tsv(fh: BinaryIO, rows) -> None:
     fh.write(encode_text("\t".join(COLUMNS) + "\n"))
-    for record, (bead, zh, en, score, flags) in rows:
+    for record, (bead, zh, en, score, confidence, flags) in rows:
         fh.write(encode_text("\t".join((tsv_cell(record["id"]), bead, tsv_cell(zh), tsv_cell(en), f"{score:.4f}",
-                                        f"{score:.4f}", ",".join(flags))) + "\n"))
+                                        f"{confidence:.4f}", ",".join(flags))) + "\n"))
 
 
 def _write_parquet(fh: BinaryIO, rows) -> None:
@@ -64,8 +64,8 @@ def _write_parquet(fh: BinaryIO, rows) -> None:
             for values in columns.values():
                 values.clear()
 
-        for record, (bead, zh, en, score, flags) in rows:
-            for name, value in zip(COLUMNS, (record["id"], bead, zh, en, score, score, flags)):
+        for record, row in rows:
+            for name, value in zip(COLUMNS, (record["id"], *row)):
                 columns[name].append(value)
             if len(columns["bead"]) >= _ROW_GROUP:
                 flush()
@@ -86,8 +86,9 @@ def _write_tmx(fh: BinaryIO, rows, srclang: str, signature: str) -> None:
         with xf.element("tmx", version="1.4"):
             xf.write(tmx_header(srclang, package_version(), signature), pretty_print=True)
             with xf.element("body"):
-                for record, (bead, zh, en, score, _) in rows:
+                for record, (bead, zh, en, score, confidence, _) in rows:
                     if zh and en:
                         stats = record["stats"]
-                        xf.write(tmx_tu([("x-pair-id", record["id"]), ("x-bead", bead), ("x-score", f"{score:.4f}")],
+                        xf.write(tmx_tu([("x-pair-id", record["id"]), ("x-bead", bead), ("x-score", f"{score:.4f}"),
+                                         ("x-confidence", f"{confidence:.4f}")],
                                         (stats["src_locale"], zh), (stats["tgt_locale"], en)), pretty_print=True)

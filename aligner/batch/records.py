@@ -13,7 +13,7 @@ from ..readers.source import read_input
 from ..signature import package_version
 from .plan import RECORDS_DIR, PairSpec
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: corpus rows carry the bead confidence
 
 
 def pair_key(spec: PairSpec, encoder_signature: str, job: dict, max_bytes: int) -> str:

@@ -182,12 +182,12 @@ def _bead_flags(alignment: Alignment, review) -> dict[int, list[str]]:
 
 
 def corpus_rows(alignment: Alignment, flags: dict[int, list[str]]) -> list[list]:
-    """One row per bead for the combined corpus: bead (``[0, 1]:[2]``), zh, en, score, flags. The score is
-    also the confidence until a calibrated confidence exists."""
+    """One row per bead for the combined corpus: bead (``[0, 1]:[2]``), zh, en, score, confidence, flags."""
+    from ..confidence import bead_confidence
     from ..evaluate import format_bead
 
-    return [[format_bead(bead.zh, bead.en), zh, en, bead.score, flags.get(k, [])]
-            for k, (bead, zh, en) in enumerate(alignment.pairs())]
+    return [[format_bead(bead.zh, bead.en), zh, en, bead.score, p, flags.get(k, [])]
+            for k, ((bead, zh, en), p) in enumerate(zip(alignment.pairs(), bead_confidence(alignment)))]
 
 
 def run_chunk(items: list[tuple[PairSpec, str]], job: Job) -> list[dict]:
