@@ -32,6 +32,10 @@ def flag_word(confidence: float) -> str:
     return "likely" if confidence >= SURE else "possible"
 
 
+def _adverb(word: str) -> str:
+    return {"possible": "possibly"}.get(word, word)
+
+
 def _neighbours(alignment: Alignment, bead: int | None, side: str) -> tuple[int, ...]:
     """The ``side`` sentences just before and after bead ``bead`` (the nearest beads that have some)."""
     if bead is None:
@@ -51,25 +55,26 @@ def plain_reason(flag: Flag, review: Review) -> Reason:
     alignment = review.alignment
     src, tgt = language_name(alignment.src_lang), language_name(alignment.tgt_lang)
     word = flag_word(flag.confidence)
+    how = _adverb(word)
     bead = alignment.beads[flag.bead] if flag.bead is not None else None
     own = tuple(bead.en) if bead else ()
     if flag.kind == "sentence":
         if own:
             why = (f"The {tgt} beside it translates the other {src} sentences of this pair, "
                    f"but nothing in it says what this sentence says.")
-            return Reason(f"A whole sentence is {word} missing from the {tgt}", word, why, "en", own)
+            return Reason(f"A whole sentence is {how} missing from the {tgt}", word, why, "en", own)
         why = (f"The aligner found no {tgt} sentence for it, and the {tgt} sentences around this place "
                f"say something else.")
-        return Reason(f"A whole sentence is {word} missing from the {tgt}", word, why, "en",
+        return Reason(f"A whole sentence is {how} missing from the {tgt}", word, why, "en",
                       _neighbours(alignment, flag.bead, "en"))
     if flag.kind == "clause":
         why = (f"The rest of the sentence is translated in the {tgt} beside it, but no part of that {tgt} "
                f"matches this part of the sentence.")
-        return Reason(f"Part of a sentence is {word} missing from the {tgt}", word, why, "en", own)
+        return Reason(f"Part of a sentence is {how} missing from the {tgt}", word, why, "en", own)
     if flag.kind == "addition":
         why = (f"No {src} sentence at this place or nearby says what this {tgt} sentence says: the translator "
                f"may have added it, or its {src} is missing from the source file.")
-        return Reason(f"This {tgt} sentence is {word} an addition with no {src} source", word, why, "zh",
+        return Reason(f"This {tgt} sentence is {how} an addition with no {src} source", word, why, "zh",
                       _neighbours(alignment, flag.bead, "zh"))
     if flag.kind == "boilerplate":
         why = ("It looks like page furniture (a dateline, byline, photo credit or site header) that "
@@ -82,7 +87,7 @@ def plain_reason(flag: Flag, review: Review) -> Reason:
         why = (f"{share.capitalize()} the {src} this {tgt} paragraph should carry has no translation in it "
                f"(the sentence and clause flags of the paragraph, added up).")
         return Reason(f"{tgt} paragraph {flag.en_paragraph + 1 if flag.en_paragraph is not None else '?'} is "
-                      f"{word} missing content", word, why, "", ())
+                      f"{how} missing content", word, why, "", ())
     raise ValueError(f"no plain reason for flag kind {flag.kind!r}")
 
 

@@ -254,11 +254,14 @@
   }
   function card(n) {
     var f = items[n], d = f.key ? state.decisions[f.key] || {} : {};
-    var cmp = (f.compared || []).map(function (s) { return (s + 1) + ": " + D[f.compared_side][s]; }).join(" … ");
+    var side = f.compared_side, cmp = f.compared || [], own = f.zs !== null ? beadOf.zh[f.zs] : f.es !== null ? beadOf.en[f.es] : -1;
+    var beside = cmp.length && cmp.every(function (s) { return beadOf[side][s] === own; });
+    cmp = beside ? "the " + NAMES[side] + " beside it (" + cmp.map(function (s) { return s + 1; }).join(", ") + ")" :
+      cmp.map(function (s) { return NAMES[side] + " " + (s + 1) + ": “" + D[side][s] + "”"; }).join(" and ");
     var html = '<div class="flag kind-' + f.kind + (d.status ? " " + d.status : "") + (n === focusFlag ? " focus" : "") +
       '" data-n="' + n + '"><div class="ft">' + esc(f.title) +
       (f.kind !== "moved" && f.kind !== "boilerplate" ? '<span class="word ' + f.word + '">' + f.word + " " + f.conf.toFixed(2) + "</span>" : "") + "</div>";
-    if (cmp) { html += '<div class="fc">Compared with ' + esc(NAMES[f.compared_side]) + " " + esc(cmp) + "</div>"; }
+    if (cmp) { html += '<div class="fc">Compared with ' + esc(cmp) + ".</div>"; }
     html += '<div class="fw">' + esc(f.why) + "</div>";
     if (f.details) { html += "<details><summary>details</summary>" + esc(f.details) + "</details>"; }
     if (f.key) {
@@ -280,16 +283,19 @@
       '<div class="en" lang="' + esc(D.lang.en) + '">' + sentences("en", k, F, tools) + "</div>" +
       '<div class="fl">' + fl.map(card).join("") + "</div>";
     if (tools) {
+      // the split offered first: half of each side, the second half never empty
+      var atZh = Math.ceil(b.zh.length / 2), atEn = Math.ceil(b.en.length / 2);
+      if (atZh === b.zh.length && atEn === b.en.length) { atEn = Math.max(0, atEn - 1); }
       html += '<div class="tools"><button data-op="merge"' + (k + 1 < beads.length ? "" : " disabled") + '>Merge with next bead</button>' +
-        (b.zh.length + b.en.length > 1 ? '<span class="split">Split: first part keeps <select class="at" data-side="zh">' + opts(b.zh.length) + "</select> " +
-          esc(D.lang.src) + ' and <select class="at" data-side="en">' + opts(b.en.length) + "</select> " + esc(D.lang.tgt) +
+        (b.zh.length + b.en.length > 1 ? '<span class="split">Split: first part keeps <select class="at" data-side="zh">' + opts(b.zh.length, atZh) + "</select> " +
+          esc(D.lang.src) + ' and <select class="at" data-side="en">' + opts(b.en.length, atEn) + "</select> " + esc(D.lang.tgt) +
           ' sentences <button data-op="split">Split</button></span>' : "") +
         '<span class="hint">↑ ↓ move a sentence to the bead before or after; ∅ marks it untranslated.</span></div>';
     }
     return html + "</div>";
-    function opts(n) {
+    function opts(n, at) {
       var h = "";
-      for (var i = 0; i <= n; i++) { h += '<option value="' + i + '"' + (i === Math.floor(n / 2) ? " selected" : "") + ">" + i + "</option>"; }
+      for (var i = 0; i <= n; i++) { h += '<option value="' + i + '"' + (i === at ? " selected" : "") + ">" + i + "</option>"; }
       return h;
     }
   }
@@ -334,6 +340,15 @@
       list.appendChild(el); observer.observe(el);
     }
     if (!rowsOf.length) { list.innerHTML = '<p class="empty">No bead matches these filters.</p>'; }
+    fillVisible();
+  }
+  function fillVisible() {   // at once, not on the observer's next call: no blank screen after a filter
+    var bs = list.children, bottom = window.innerHeight + 1200;
+    for (var i = 0; i < bs.length; i++) {
+      var r = bs[i].getBoundingClientRect();
+      if (r.top > bottom) { break; }
+      if (r.bottom > -1200 && bs[i].start !== undefined) { fill(bs[i]); }
+    }
   }
   function blockOf(r) {
     var bs = list.children;
