@@ -1,6 +1,6 @@
 """aligner: Chinese–English sentence alignment, with a review of what the translation leaves out."""
 
-from .api import align, align_files, align_sentences
+from .api import align, align_files, align_sentences, apply_corrections
 from .encoders import get_encoder
 from .errors import AlignerError
 from .model import Alignment, Bead, Sentence
@@ -10,4 +10,4 @@ from .signature import package_version
 __version__ = package_version()
 
 __all__ = ["AlignerError", "Alignment", "Bead", "Review", "Sentence", "__version__", "align", "align_files",
-           "align_sentences", "get_encoder", "review"]
+           "align_sentences", "apply_corrections", "get_encoder", "review"]

@@ -301,3 +301,16 @@ def align_files(zh_path: str, en_path: str | None = None, *, presplit: bool = Fa
                                     src_lang=src_lang, tgt_lang=tgt_lang)
     return align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
                            progress=progress, **options)
+
+
+def apply_corrections(alignment: Alignment, corrections) -> Alignment:
+    """``aligner apply`` as a function: ``alignment`` with the edits of a corrections file (its path, its
+    parsed JSON, or a :class:`aligner.corrections.Corrections`) applied. InputError when the file is not
+    valid, was made for other documents or an edit does not fit; the given alignment is not changed."""
+    from .corrections import Corrections, apply_edits, load_corrections, parse_corrections
+
+    if isinstance(corrections, str):
+        corrections = load_corrections(corrections)
+    elif not isinstance(corrections, Corrections):
+        corrections = parse_corrections(corrections)
+    return apply_edits(alignment, corrections)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from aligner.confidence import bead_confidence
 from aligner.errors import InputError
 from aligner.evaluate import read_beads
 from aligner.export import DEFAULT_FORMATS, load_alignment, write_outputs
@@ -141,10 +142,11 @@ def test_tsv_property(alignment: Alignment, header: bool) -> None:
     assert len(lines) == len(alignment.beads) + header
     for line, bead in zip(lines[header:], alignment.beads):
         cells = line.split("\t")
-        assert len(cells) == 6
+        assert len(cells) == 7
         assert cells[3] == bead.type
+        assert 0 <= float(cells[6]) <= 1  # confidence
         zh_par, en_par = alignment.paragraphs(bead)
-        assert cells[4:] == ["" if zh_par is None else str(zh_par), "" if en_par is None else str(en_par)]
+        assert cells[4:6] == ["" if zh_par is None else str(zh_par), "" if en_par is None else str(en_par)]
         if not bead.zh:
             assert cells[0] == ""
 
@@ -183,11 +185,13 @@ def test_beads_example(tmp_path: Path) -> None:
 
 
 def test_tsv_example() -> None:
-    lines = TsvExporter(header=True).render(make_alignment()).decode().splitlines()
-    assert lines[0] == "zh\ten\tscore\ttype\tzh_paragraph\ten_paragraph"
-    assert lines[1] == "第一句。第二句。\tFirst and second.\t0.8731\t2-1\t0\t0"
-    assert lines[3] == "多余。\t\t0.0000\t1-0\t1\t"
-    assert lines[4] == "\tExtra.\t0.0000\t0-1\t\t2"
+    alignment = make_alignment()
+    lines = TsvExporter(header=True).render(alignment).decode().splitlines()
+    p = [f"{x:.4f}" for x in bead_confidence(alignment)]
+    assert lines[0] == "zh\ten\tscore\ttype\tzh_paragraph\ten_paragraph\tconfidence"
+    assert lines[1] == f"第一句。第二句。\tFirst and second.\t0.8731\t2-1\t0\t0\t{p[0]}"
+    assert lines[3] == f"多余。\t\t0.0000\t1-0\t1\t\t{p[2]}"
+    assert lines[4] == f"\tExtra.\t0.0000\t0-1\t\t2\t{p[3]}"
 
 
 # --- JSON loader errors ------------------------------------------------------------------------

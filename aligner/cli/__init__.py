@@ -101,6 +101,7 @@ def _register():
     from . import review as _review  # noqa: F401
     from . import encoders as _encoders  # noqa: F401
     from . import batch as _batch  # noqa: F401
+    from . import apply as _apply  # noqa: F401
 
 
 _register()

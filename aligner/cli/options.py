@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import stat
 
@@ -160,6 +161,37 @@ def _is_pipe(path: str) -> bool:
 FORMATS_HELP = ("Comma-separated, of: tmx, tsv, beads, json (the default set), xlsx, xliff (1.2), xliff2 (2.1), "
                 "moses (PREFIX.<src> and PREFIX.<tgt>), srt (subtitle input), review-json, review-html "
                 "(review: both).")
+
+
+def _finite(ctx, param, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):  # FloatRange lets nan through
+        raise InputError(f"--{param.name.replace('_', '-')} {value}: not a number")
+    return value
+
+
+def export_options(func):
+    """The output options of ``align`` and ``apply``: ``formats`` (chosen), ``tsv_header`` and ``units`` (the
+    UnitFilter of --min-score, --min-confidence and --drop-identical)."""
+
+    @functools.wraps(func)
+    def with_units(*args, formats, min_score, min_confidence, drop_identical, **kwargs):
+        from ..export import UnitFilter
+
+        return func(*args, formats=chosen_formats(formats),
+                    units=UnitFilter(min_score, drop_identical, min_confidence), **kwargs)
+
+    return with_options(with_units, [
+        click.option("--formats", default=None, metavar="LIST", help=FORMATS_HELP),
+        click.option("--tsv-header", is_flag=True, help="Write a header line in the TSV."),
+        click.option("--min-score", type=click.FloatRange(-1000, 1000), default=None, metavar="X", callback=_finite,
+                     help="TMX, XLIFF, Moses: leave out units whose bead score is below X."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="P", callback=_finite,
+                     help="TMX, XLIFF, Moses: leave out units whose confidence (the probability that the bead is "
+                          "correct, as in the x-confidence column) is below P."),
+        click.option("--drop-identical", is_flag=True,
+                     help="TMX, XLIFF, Moses: leave out units whose two sides are the same text (markup, numbers, "
+                          "names)."),
+    ])
 
 
 def chosen_formats(value: str | None) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import BinaryIO, Callable, ClassVar, Iterator, Mapping
 
+from ..confidence import bead_confidence
 from ..model import Alignment, Bead
 from ..tempfiles import remove_stale_temps, temp_name
 
@@ -42,24 +43,38 @@ class Exporter(ABC):
 @dataclass(frozen=True)
 class UnitFilter:
     """Which beads become translation units (TMX, XLIFF, Moses): never null beads (nothing to translate from
-    or to); with ``min_score``, none scoring below it; with ``drop_identical``, none whose two sides are the
-    same text once whitespace runs are one space (markup, numbers, names: nothing a translator learns from)."""
+    or to); with ``min_score``, none scoring below it; with ``min_confidence``, none whose confidence (the
+    probability that the bead is correct, :mod:`aligner.confidence`) is below it; with ``drop_identical``, none
+    whose two sides are the same text once whitespace runs are one space (markup, numbers, names: nothing a
+    translator learns from)."""
 
     min_score: float | None = None
     drop_identical: bool = False
+    min_confidence: float | None = None
 
     def __post_init__(self) -> None:
         if self.min_score is not None and (isinstance(self.min_score, bool) or not isinstance(self.min_score, Real)
                                            or not math.isfinite(self.min_score)):
             raise ValueError(f"min_score must be a finite number, got {self.min_score!r}")
+        if self.min_confidence is not None and (isinstance(self.min_confidence, bool)
+                                                or not isinstance(self.min_confidence, Real)
+                                                or not 0 <= self.min_confidence <= 1):
+            raise ValueError(f"min_confidence must be a number from 0 to 1, got {self.min_confidence!r}")
 
     def units(self, alignment: Alignment) -> Iterator[tuple[Bead, str, str]]:
-        for bead, src, tgt in alignment.pairs():
+        for bead, src, tgt, _ in self.rated_units(alignment):
+            yield bead, src, tgt
+
+    def rated_units(self, alignment: Alignment) -> Iterator[tuple[Bead, str, str, float]]:
+        """The units with each one's confidence."""
+        for (bead, src, tgt), confidence in zip(alignment.pairs(), bead_confidence(alignment)):
             if bead.is_null or (self.min_score is not None and bead.score < self.min_score):
+                continue
+            if self.min_confidence is not None and confidence < self.min_confidence:
                 continue
             if self.drop_identical and " ".join(src.split()) == " ".join(tgt.split()):
                 continue
-            yield bead, src, tgt
+            yield bead, src, tgt, confidence
 
 
 def encode_text(text: str) -> bytes:

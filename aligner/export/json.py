@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..confidence import bead_confidence
 from ..errors import InputError
 from ..model import Alignment, Bead, Sentence, check_alignment
 from .base import Exporter
@@ -13,7 +14,8 @@ FORMAT_VERSION = 1
 
 
 def alignment_to_dict(alignment: Alignment) -> dict[str, Any]:
-    """Everything but the sentence vectors, which are large and cheap to recompute."""
+    """Everything but the sentence vectors, which are large and cheap to recompute. Each bead's ``confidence``
+    is written for the reader; loading recomputes it."""
     return {
         "format_version": FORMAT_VERSION,
         "signature": alignment.signature,
@@ -23,8 +25,8 @@ def alignment_to_dict(alignment: Alignment) -> dict[str, Any]:
         "tgt_locale": alignment.tgt_locale,
         "source": {"sentences": [_sentence(s) for s in alignment.zh]},
         "target": {"sentences": [_sentence(s) for s in alignment.en]},
-        "beads": [{"zh": list(b.zh), "en": list(b.en), "score": b.score, "type": b.type}
-                  for b in alignment.beads],
+        "beads": [{"zh": list(b.zh), "en": list(b.en), "score": b.score, "type": b.type, "confidence": p}
+                  for b, p in zip(alignment.beads, bead_confidence(alignment))],
     }
 
 
@@ -45,17 +47,24 @@ def alignment_from_dict(data: dict[str, Any]) -> Alignment:
     return alignment
 
 
-def load_alignment(path: str) -> Alignment:
-    """Read an alignment written by the ``json`` exporter."""
+def read_json(path: str) -> Any:
+    """A JSON file's content; one InputError naming the file when it cannot be read, decoded or parsed."""
     try:
         with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+            return json.load(fh)
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 ({e.reason} at byte {e.start})") from None
     except json.JSONDecodeError as e:
         raise InputError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: invalid JSON: nested too deeply") from None
+
+
+def load_alignment(path: str) -> Alignment:
+    """Read an alignment written by the ``json`` exporter."""
+    data = read_json(path)
     if not isinstance(data, dict):
         raise InputError(f"{path}: not an aligner alignment (expected a JSON object)")
     version = data.get("format_version", FORMAT_VERSION)

@@ -64,8 +64,8 @@ class TmxExporter(Exporter):
         root.append(tmx_header(alignment.src_locale, str(alignment.signature.get("aligner") or package_version()),
                                format_signature(alignment.signature), self.creationdate))
         body = etree.SubElement(root, "body")
-        for bead, zh, en in self.units.units(alignment):
-            body.append(tmx_tu(bead_props(bead), (alignment.src_locale, zh), (alignment.tgt_locale, en)))
+        for bead, zh, en, confidence in self.units.rated_units(alignment):
+            body.append(tmx_tu(bead_props(bead, confidence), (alignment.src_locale, zh), (alignment.tgt_locale, en)))
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                               pretty_print=True, doctype=DOCTYPE)
 
@@ -86,8 +86,8 @@ def tmx_header(srclang: str, tool_version: str, signature: str, when: datetime |
     return header
 
 
-def bead_props(bead: Bead) -> list[tuple[str, str]]:
-    return [("x-score", f"{bead.score:.4f}"), ("x-bead", bead.type),
+def bead_props(bead: Bead, confidence: float) -> list[tuple[str, str]]:
+    return [("x-score", f"{bead.score:.4f}"), ("x-confidence", f"{confidence:.4f}"), ("x-bead", bead.type),
             ("x-zh-sentences", ",".join(map(str, bead.zh))), ("x-en-sentences", ",".join(map(str, bead.en)))]
 
 
