@@ -59,11 +59,11 @@ def test_html_is_escaped_and_self_contained(reviewed):
 
 
 def test_page_data_is_linear_and_keyed(reviewed):
-    from aligner.report.keys import document_info, flag_key
+    from aligner.corrections import document_of, flag_key
 
     data = _data(render_html(reviewed, heatmap=False))
     alignment = reviewed.alignment
-    assert data["doc"] | {"signature": None} == document_info(alignment) | {"signature": None}
+    assert data["doc"] | {"signature": None} == document_of(alignment) | {"signature": None}
     assert [f["key"] for f in data["flags"]] == [flag_key(f) for f in reviewed.flags]
     assert len(data["beads"]) == len(alignment.beads)
     assert [b[:2] for b in data["beads"]] == [[list(b.zh), list(b.en)] for b in alignment.beads]

@@ -18,7 +18,7 @@ from ..model import Alignment
 from ..omissions import Review
 from ..signature import format_signature
 from .heatmap import heatmap_png
-from .keys import document_info, flag_key
+from ..corrections import document_of, flag_key
 from .reasons import moved_reason, plain_reason
 from .units import sentence_units, summary_lines
 
@@ -66,7 +66,7 @@ def page_data(review: Review) -> dict:
                       **moved_reason(m, alignment).to_dict()})
     confidence = bead_confidence(alignment)
     return {
-        "doc": {**document_info(alignment),
+        "doc": {**document_of(alignment),
                 "signature": format_signature(alignment.signature) if alignment.signature else ""},
         "lang": {"zh": _zh_lang(alignment), "en": alignment.tgt_locale or alignment.tgt_lang,
                  "src": language_name(alignment.src_lang), "tgt": language_name(alignment.tgt_lang)},

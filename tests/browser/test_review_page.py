@@ -10,7 +10,7 @@ import pytest
 from aligner import review
 from aligner.api import align
 from aligner.export import write_outputs
-from aligner.report.keys import document_info, flag_key
+from aligner.corrections import document_of, flag_key
 from test_omissions import ToyEncoder, toy_doc, toy_en  # noqa: E402 (shared toy encoder)
 
 EVIL = "<script>alert('x')</script>"
@@ -152,7 +152,7 @@ def test_merge_split_move_untranslated_and_download(written, reviewed, open_page
     download.save_as(saved)
     data = json.loads(saved.read_text(encoding="utf-8"))
     assert data["format"] == "aligner-corrections" and data["version"] == 1
-    assert data["document"] == document_info(reviewed.alignment)
+    assert data["document"] == document_of(reviewed.alignment)
     b5, b6 = beads[5], beads[6]
     assert data["edits"] == [{"op": "merge", "src": list(b5.zh), "tgt": list(b5.en)}]
     assert data["alignment_signature"] and data["saved"].endswith("Z")
@@ -175,3 +175,86 @@ def test_the_last_bead_cannot_be_merged_and_a_stale_edit_is_dropped(written, ope
     page.wait_for_selector(".bead[data-k]")
     assert "1 edits" in _count(page)
     assert "Edit 2 no longer fits (sentence out of range)" in page.inner_text("#status")
+
+
+def _random_edit(rng, beads) -> dict:
+    """An edit of the page's kinds on ``beads`` ([[zh], [en]] lists), valid or not."""
+    k = rng.randrange(len(beads))
+    zh, en = beads[k]
+    op = rng.choice(["merge", "split", "move", "untranslated"])
+    if op == "merge":
+        return {"op": op, "src": zh, "tgt": en}
+    if op == "split":
+        return {"op": op, "src": zh, "tgt": en, "at_src": rng.randint(0, len(zh)), "at_tgt": rng.randint(0, len(en))}
+    side, own = rng.choice([("src", zh), ("tgt", en)]) if zh and en else (("src", zh) if zh else ("tgt", en))
+    sentence = rng.choice(own)
+    if op == "move":
+        return {"op": op, "side": side, "sentence": sentence, "to": rng.choice(["previous", "next"])}
+    return {"op": op, "side": side, "sentence": sentence}
+
+
+def test_the_page_edits_beads_as_aligner_apply_does(written, reviewed, open_page):
+    """Random edit sequences: the page's beads after each accepted edit are apply_edits' beads, and the page
+    refuses exactly the edits apply_edits refuses."""
+    import random
+
+    from aligner.corrections import apply_edits, parse_corrections
+    from aligner.errors import InputError
+
+    page = open_page(written.with_suffix(".review.html"))
+    alignment = reviewed.alignment
+    rng = random.Random(11)
+    kept: list[dict] = []
+    refused = 0
+    for _ in range(60):
+        beads = page.evaluate("alignerReview.beads().map(b => [b.zh, b.en])")
+        edit = _random_edit(rng, beads)
+        said = page.evaluate("e => alignerReview.edit(e)", edit)
+        base = {"format": "aligner-corrections", "version": 1, "document": document_of(alignment), "flags": [],
+                "edits": kept + [edit]}
+        try:
+            expected = apply_edits(alignment, parse_corrections(base))
+        except InputError:
+            assert said.startswith("Cannot "), edit
+            refused += 1
+            continue
+        assert not said, (edit, said)
+        kept.append(edit)
+        assert page.evaluate("alignerReview.beads().map(b => [b.zh, b.en])") == \
+            [[list(b.zh), list(b.en)] for b in expected.beads], edit
+    assert len(kept) >= 20 and refused >= 5
+    assert page.evaluate("alignerReview.corrections().edits") == kept
+
+
+def test_downloaded_corrections_go_through_aligner_apply(written, reviewed, open_page, tmp_path):
+    from click.testing import CliRunner
+    from lxml import etree
+
+    from aligner.cli import main
+
+    page = open_page(written.with_suffix(".review.html"))
+    beads = reviewed.alignment.beads
+    _bead(page, 2).locator("button[data-op=merge]").click()
+    split = next(k for k, b in enumerate(beads) if k > 10 and len(b.zh) == 1 and len(b.en) == 1)
+    row = _bead(page, split - 1)  # one bead fewer before it after the merge
+    row.locator("select.at[data-side=zh]").select_option("1")
+    row.locator("select.at[data-side=en]").select_option("0")
+    row.locator("button[data-op=split]").click()
+    page.locator(".flag .fa button[data-act=dismissed]").first.click()
+    with page.expect_download() as info:
+        page.click("#download")
+    saved = tmp_path / "doc.corrections.json"
+    info.value.save_as(saved)
+    out = tmp_path / "fixed"
+    result = CliRunner().invoke(main, ["apply", str(written.with_suffix(".json")), str(saved), "-o", str(out),
+                                       "--formats", "tmx", "-q"])
+    assert result.exit_code == 0, result.output
+    units = [(tu.findtext("prop[@type='x-zh-sentences']"), tu.findtext("prop[@type='x-en-sentences']"))
+             for tu in etree.parse(str(out.with_suffix(".tmx"))).iter("tu")]
+    merged = (",".join(map(str, beads[2].zh + beads[3].zh)), ",".join(map(str, beads[2].en + beads[3].en)))
+    assert merged in units
+    split_zh, split_en = str(beads[split].zh[0]), str(beads[split].en[0])
+    assert all(split_zh != zh and split_en != en for zh, en in units)  # both now stand alone: no unit
+    shown = page.evaluate("alignerReview.beads().filter(b => b.zh.length && b.en.length)"
+                          ".map(b => [b.zh.join(','), b.en.join(',')])")
+    assert [list(u) for u in units] == shown

@@ -95,13 +95,14 @@
       return [out, Math.min(k, to)];
     }
     if (e.op === "untranslated") {
-      if (!b[other].length && b[side].length === 1) { throw new Error("already untranslated"); }
+      if (!b[other].length && b[side].length === 1) { return [out, k]; }   // already a bead of its own
       var alone = {}; alone[side] = [e.sentence]; alone[other] = [];
       var parts = [];
-      var before = {}, after = {};
+      var before = {}, after = {}, n = b[side].length, theirs = b[other].length;
       before[side] = b[side].slice(0, pos); after[side] = b[side].slice(pos + 1);
-      // the other side stays with the part before the sentence, or with the part after it at the front edge
-      before[other] = pos > 0 ? b[other] : []; after[other] = pos > 0 ? [] : b[other];
+      // taken from the middle, the other side is shared between the two parts in proportion to their sentences
+      var cut = pos === n - 1 ? theirs : pos === 0 ? 0 : roundHalfEven(theirs * pos / (n - 1));
+      before[other] = b[other].slice(0, cut); after[other] = b[other].slice(cut);
       if (before[side].length || before[other].length) { parts.push(edited(before.zh, before.en)); }
       parts.push(edited(alone.zh, alone.en));
       if (after[side].length || after[other].length) { parts.push(edited(after.zh, after.en)); }
@@ -110,17 +111,27 @@
     }
     throw new Error("unknown op " + e.op);
   }
+  function roundHalfEven(x) {   // Python's round(), which aligner/corrections rounds with
+    var r = Math.round(x);
+    return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 ? r - 1 : r;
+  }
+  function twice(edits, e) {   // a file marking one sentence untranslated twice is refused as contradictory
+    if (e.op === "untranslated" && edits.some(function (x) { return x.op === e.op && x.side === e.side && x.sentence === e.sentence; })) {
+      throw new Error("the sentence is already marked untranslated");
+    }
+  }
   function replay(edits) {   // the edits that still apply, in order; stops at the first that does not
     var bs = original, ok = [];
     index(bs);
     for (var n = 0; n < edits.length; n++) {
-      try { bs = applyEdit(bs, edits[n])[0]; } catch (err) { status("Edit " + (n + 1) + " no longer fits (" + err.message + "): it and the later ones were dropped."); break; }
+      try { twice(ok, edits[n]); bs = applyEdit(bs, edits[n])[0]; } catch (err) { status("Edit " + (n + 1) + " no longer fits (" + err.message + "): it and the later ones were dropped."); break; }
       ok.push(edits[n]); index(bs);
     }
     beads = bs; state.edits = ok;
   }
   function edit(e) {
     try {
+      twice(state.edits, e);
       var r = applyEdit(beads, e);
       state.edits.push(e); beads = r[0]; index(beads); save(); refresh(r[1]);
       status("");
@@ -468,5 +479,7 @@
 
   load();
   refresh();
-  window.alignerReview = {corrections: corrections, beads: function () { return beads; }};   // for tests and the console
+  // for tests and the console: the corrections as they would be downloaded, the beads, and one edit (its refusal)
+  window.alignerReview = {corrections: corrections, beads: function () { return beads; },
+                          edit: function (e) { edit(e); return $("status").textContent; }};
 }());
