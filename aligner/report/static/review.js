@@ -210,9 +210,11 @@
     return F ? out.filter(function (n) { return flagShown(items[n], F); }) : out;
   }
   function unitOf(b) { return b.en.length ? D.units.en[b.en[0]] : D.units.zh[b.zh[0]]; }
+  var lower = null;   // the texts in lower case, made at the first search
   function matches(b, q) {
-    return b.zh.some(function (i) { return D.zh[i].toLowerCase().indexOf(q) >= 0; }) ||
-           b.en.some(function (j) { return D.en[j].toLowerCase().indexOf(q) >= 0; });
+    lower = lower || {zh: D.zh.map(function (t) { return t.toLowerCase(); }), en: D.en.map(function (t) { return t.toLowerCase(); })};
+    return b.zh.some(function (i) { return lower.zh[i].indexOf(q) >= 0; }) ||
+           b.en.some(function (j) { return lower.en[j].indexOf(q) >= 0; });
   }
   function compute() {
     var F = filters(), out = [];
