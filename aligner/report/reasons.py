@@ -59,9 +59,13 @@ def plain_reason(flag: Flag, review: Review) -> Reason:
     bead = alignment.beads[flag.bead] if flag.bead is not None else None
     own = tuple(bead.en) if bead else ()
     if flag.kind == "sentence":
-        if own:
+        if own and len(bead.zh) > 1:
             why = (f"The {tgt} beside it translates the other {src} sentences of this pair, "
                    f"but nothing in it says what this sentence says.")
+            return Reason(f"A whole sentence is {how} missing from the {tgt}", word, why, "en", own)
+        if own:
+            why = (f"The {tgt} it was paired with says something else (it belongs with a neighbouring "
+                   f"sentence), and no {tgt} nearby says what this sentence says.")
             return Reason(f"A whole sentence is {how} missing from the {tgt}", word, why, "en", own)
         why = (f"The aligner found no {tgt} sentence for it, and the {tgt} sentences around this place "
                f"say something else.")

@@ -87,5 +87,6 @@ def summary_lines(review: Review, units: Units) -> list[dict]:
         where = (("paragraph", "paragraphs") if units.kind == "paragraph" else
                  (f"stretch of {WINDOW} {tgt} sentences", f"stretches of {WINDOW} {tgt} sentences"))
         lines.append({"text": f"Content is missing or added in {_count(len(flagged), *where)}:",
-                      "links": [{"unit": u, "label": units.labels[u]} for u in flagged]})
+                      "links": [{"unit": u, "label": units.labels[u] if units.kind == "paragraph"
+                                 else units.labels[u].removeprefix("Sentences ")} for u in flagged]})
     return lines

@@ -380,6 +380,7 @@
       view.forEach(function (k) { var u = unitOf(beads[k]); if (!seen[u]) { seen[u] = 1; rowsOf.push(u); } });
     } else { rowsOf = view; }
     if (showBead !== undefined) { current = showBead; }
+    document.body.classList.toggle("mode-units", F.mode === "units");
     layout();
     counts();
     if (showBead !== undefined) { reveal(showBead); }
