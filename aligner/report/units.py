@@ -67,7 +67,8 @@ def summary_lines(review: Review, units: Units) -> list[dict]:
     alone_en = sum(1 for b in alignment.beads if b.en and not b.zh)
     lines.append({"text": f"{_count(len(alignment.zh), src + ' sentence')} and "
                           f"{_count(len(alignment.en), tgt + ' sentence')} in {_count(len(alignment.beads), 'bead')}"
-                          f"; {alone_zh:,} {src} and {alone_en:,} {tgt} sentences have no counterpart."})
+                          f"; without a counterpart: {_count(alone_zh, src + ' sentence')} and "
+                          f"{_count(alone_en, tgt + ' sentence')}."})
     flags = [f for f in review.flags if f.kind != "paragraph"]
     if not flags:
         lines.append({"text": "Nothing is flagged."})
