@@ -12,20 +12,7 @@ from aligner.api import align
 from aligner.export import write_outputs
 from aligner.corrections import document_of, flag_key
 from test_omissions import ToyEncoder, toy_doc, toy_en  # noqa: E402 (shared toy encoder)
-
-EVIL = "<script>alert('x')</script>"
-
-
-@pytest.fixture(scope="module")
-def reviewed():
-    zh = toy_doc(30, seed=7)
-    en = [toy_en(s) for s in zh]
-    del en[12]  # an omission
-    zh[3] = zh[3].replace("。", EVIL + "。")
-    en.append("x9 " + EVIL)  # an addition with markup
-    alignment = align([zh[:15], zh[15:]], [en[:14], en[14:]], encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
-    return review(alignment, encoder=ToyEncoder())
-
+from test_report import EVIL, reviewed  # noqa: F401 (the reviewed toy document, markup in it)
 
 @pytest.fixture
 def written(reviewed, tmp_path):
