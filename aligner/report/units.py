@@ -25,7 +25,7 @@ class Units:
     labels: list[str]
     zh: list[int]  # the unit of each source sentence
     en: list[int]  # the unit of each target sentence
-    of_paragraph: dict[int, int] = field(default_factory=dict)  # English paragraph -> unit (paragraph kind)
+    of_paragraph: dict[int, int] = field(default_factory=dict)  # English paragraph -> unit
 
 
 def sentence_units(alignment: Alignment) -> Units:
@@ -36,8 +36,10 @@ def sentence_units(alignment: Alignment) -> Units:
         en = [of_paragraph[s.paragraph] for s in alignment.en]
         labels = [f"Paragraph {u + 1}" for u in range(len(paragraphs))]
     else:
-        of_paragraph = {}
         en = [j // WINDOW for j in range(len(alignment.en))]
+        of_paragraph = {}  # a paragraph is read in the window of its first sentence
+        for j, s in enumerate(alignment.en):
+            of_paragraph.setdefault(s.paragraph, en[j])
         labels = [f"Sentences {u * WINDOW + 1}–{min(len(alignment.en), (u + 1) * WINDOW)}"
                   for u in range(-(-len(alignment.en) // WINDOW))] or ["Sentences"]
     zh = [0] * len(alignment.zh)

@@ -21,8 +21,10 @@
             es: m.side === "en" ? m.sentence : null, span: null, text: m.text, title: m.title, why: m.why,
             compared_side: m.compared_side, compared: m.compared, details: ""};
   }));
+  var paragraphFlags = {};   // unit -> paragraph flags (decided in the running-text view)
   items.forEach(function (f, n) {
-    if (f.zs !== null) { (flagsAt.zh[f.zs] = flagsAt.zh[f.zs] || []).push(n); }
+    if (f.kind === "paragraph") { (paragraphFlags[f.unit] = paragraphFlags[f.unit] || []).push(n); }
+    else if (f.zs !== null) { (flagsAt.zh[f.zs] = flagsAt.zh[f.zs] || []).push(n); }
     else if (f.es !== null) { (flagsAt.en[f.es] = flagsAt.en[f.es] || []).push(n); }
   });
 
@@ -320,11 +322,11 @@
       zh += sentences("zh", k, F, false) + " "; en += sentences("en", k, F, false) + " ";
     });
     var missing = fl.filter(function (n) { return items[n].kind !== "moved" && items[n].kind !== "boilerplate"; });
-    var par = D.flags.filter(function (f) { return f.kind === "paragraph" && f.unit === u; });
+    var par = paragraphFlags[u] || [];
     return '<div class="unit' + (missing.length || par.length ? " flagged" : "") + '" data-unit="' + u + '"><h3>' +
-      esc(D.units.labels[u]) + (par.length ? '<span class="note">' + esc(par[0].title) + ". " + esc(par[0].why) + "</span>" :
-      missing.length ? '<span class="note">' + missing.length + " flag" + (missing.length > 1 ? "s" : "") + "</span>" : "") +
-      '</h3><div class="cols"><div lang="' + esc(D.lang.zh) + '">' + zh + '</div><div lang="' + esc(D.lang.en) + '">' + en + "</div></div></div>";
+      esc(D.units.labels[u]) + (missing.length ? '<span class="note">' + missing.length + " flag" + (missing.length > 1 ? "s" : "") +
+      " in its sentences</span>" : "") + "</h3>" + (par.length ? '<div class="pf">' + par.map(card).join("") + "</div>" : "") +
+      '<div class="cols"><div lang="' + esc(D.lang.zh) + '">' + zh + '</div><div lang="' + esc(D.lang.en) + '">' + en + "</div></div></div>";
   }
 
   // windowed drawing: blocks of rows, filled near the screen and emptied (keeping their height) far from it
