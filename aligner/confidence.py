@@ -16,12 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .model import Alignment, Bead
+from .model import Alignment
 
 MODEL_PATH = Path(__file__).parent / "models" / "confidence.json"
 WORDS = ("likely", "possible", "unlikely")
 # The features, in the order of the model's weights (confidence.json names them too: a mismatch is refused).
-FEATURES = ("score", "relative", "null", "merged", "neighbours", "null_neighbours")
+FEATURES = ("score", "relative", "null", "merged", "neighbours", "null_neighbours", "margin", "length_mismatch",
+            "short", "sentences")
 
 
 @functools.cache
@@ -33,7 +34,7 @@ def load_model(path: Path = MODEL_PATH) -> dict:
     return model
 
 
-def bead_features(beads: list[Bead]) -> np.ndarray:
+def bead_features(alignment: Alignment) -> np.ndarray:
     """One row of :data:`FEATURES` per bead:
 
     - ``score``: the bead's score (0 for a null bead: its score is the search's constant skip cost);
@@ -42,29 +43,41 @@ def bead_features(beads: list[Bead]) -> np.ndarray:
     - ``null``: 1 for a 1-0 or 0-1 bead; ``merged``: 1 for a bead of more than one sentence on a side;
     - ``neighbours``: the lower ``relative`` of the previous and next beads (a null neighbour counts as the
       document's lowest), for a bead in a stretch the search found hard;
-    - ``null_neighbours``: how many of the two neighbours are null beads.
+    - ``null_neighbours``: how many of the two neighbours are null beads;
+    - ``margin``: the score minus the mean score of the neighbours (0 for a null bead);
+    - ``length_mismatch``: how far the bead's length ratio (target to source characters) is from the
+      document's, as an absolute log ratio (0 for a null bead);
+    - ``short``: log(1 + characters) of the bead's shorter side, in source characters (short pairs are the
+      ones encoders confuse); ``sentences``: the bead's sentences on both sides.
     """
-    n = len(beads)
-    out = np.zeros((n, len(FEATURES)))
-    if not n:
+    beads = alignment.beads
+    out = np.zeros((len(beads), len(FEATURES)))
+    if not beads:
         return out
     null = np.array([b.is_null for b in beads])
+    real = ~null
     scores = np.array([0.0 if b.is_null else float(b.score) for b in beads])
-    real = scores[~null]
-    median = float(np.median(real)) if real.size else 0.0
+    median = float(np.median(scores[real])) if real.any() else 0.0
     relative = np.where(null, 0.0, scores - median)
-    floor = float(relative[~null].min()) if real.size else 0.0
-    context = np.where(null, floor, relative)
+    context = np.where(null, relative[real].min() if real.any() else 0.0, relative)
     padded = np.concatenate([[np.inf], context, [np.inf]])
     neighbours = np.minimum(padded[:-2], padded[2:])
-    neighbours[~np.isfinite(neighbours)] = 0.0  # a one-bead document has no neighbour
-    null_padded = np.concatenate([[False], null, [False]]).astype(float)
+    null_padded = np.concatenate([[0.0], null, [0.0]])
+    padded_scores = np.pad([float(b.score) for b in beads], 1, mode="edge")  # at an end, the bead itself
+    neighbour_mean = (padded_scores[:-2] + padded_scores[2:]) / 2
+    src_chars = np.array([sum(len(alignment.zh[i].text) for i in b.zh) for b in beads], dtype=float)
+    tgt_chars = np.array([sum(len(alignment.en[j].text) for j in b.en) for b in beads], dtype=float)
+    ratio = max(float(tgt_chars.sum()), 1.0) / max(float(src_chars.sum()), 1.0)
     out[:, 0] = scores
     out[:, 1] = relative
     out[:, 2] = null
     out[:, 3] = [not b.is_null and max(len(b.zh), len(b.en)) > 1 for b in beads]
-    out[:, 4] = neighbours
+    out[:, 4] = np.where(np.isfinite(neighbours), neighbours, 0.0)  # a one-bead document has no neighbour
     out[:, 5] = null_padded[:-2] + null_padded[2:]
+    out[:, 6] = np.where(null, 0.0, scores - neighbour_mean)
+    out[:, 7] = np.where(null, 0.0, np.abs(np.log((tgt_chars + 1) / (src_chars * ratio + 1))))
+    out[:, 8] = np.where(null, 0.0, np.log1p(np.minimum(src_chars, tgt_chars / ratio)))
+    out[:, 9] = [len(b.zh) + len(b.en) for b in beads]
     return out
 
 
@@ -78,7 +91,7 @@ def bead_confidence(alignment: Alignment) -> list[float]:
     """The probability that each bead of ``alignment`` is correct (0–1, one per bead, rounded to 4 places)."""
     if not alignment.beads:
         return []
-    return [round(float(p), 4) for p in probabilities(bead_features(alignment.beads), load_model())]
+    return [round(float(p), 4) for p in probabilities(bead_features(alignment), load_model())]
 
 
 def confidence_word(p: float) -> str:

@@ -5,10 +5,16 @@ Every gold document is aligned with the default search (encoder ``use``), each b
 gold has exactly that bead (strict), and a logistic model fitted on the features of
 :func:`aligner.confidence.bead_features`. Calibration is measured leaving one document out: each document's
 beads are predicted by a model fitted on the others. The thresholds of the words are chosen on those held-out
-predictions: "likely" where the beads at or above it were correct at ``--likely-accuracy`` (90%) or more;
+predictions: "likely" where the beads at or above it were correct at ``--likely-accuracy`` (90%) or more, and no
+lower than that probability itself;
 "possible" from ``--possible`` (0.5: more likely right than wrong, the model being calibrated). The final model (fitted on every document) goes to
 aligner/models/confidence.json with the sets, the held-out figures and the reliability table, which also goes
 to docs/benchmarks.md (section ``confidence``).
+
+Sets: our zh-en documents and the README example (corpora/), the six MAC-Dev chapters and Text+Berg (test and
+development documents) from ../shared/corpora. Not the Bible (scored verse-merged: a bead's strictness is not
+defined sentence by sentence) nor ParIce (USE does not know Icelandic). Needs scikit-learn (``pip install
+'.[fit]'``).
 
     python scripts/fit_confidence.py                    # all sets, writes the model and the table
     python scripts/fit_confidence.py --sets own,example --no-write
@@ -23,6 +29,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import sklearn
 from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +73,7 @@ def labelled(gold: GoldSet, encoder) -> list[tuple[str, np.ndarray, np.ndarray]]
         alignment = align(src, tgt, encoder=encoder, src_lang=gold.src_lang, tgt_lang=gold.tgt_lang)
         truth = {(tuple(a), tuple(b)) for a, b in beads}
         correct = np.array([(b.zh, b.en) in truth for b in alignment.beads], dtype=float)
-        out.append((f"{gold.name}/{label}", bead_features(alignment.beads), correct))
+        out.append((f"{gold.name}/{label}", bead_features(alignment), correct))
         print(f"{gold.name}/{label}: {len(correct)} beads, {correct.mean():.3f} correct", file=sys.stderr, flush=True)
     return out
 
@@ -125,15 +132,18 @@ def markdown(model: dict, seconds: float) -> str:
     rows += [f"| {r['bin']} | {r['beads']} | {r['predicted']:.3f} | {r['observed']:.3f} |" for r in h["reliability"]]
     rows += ["", f"Held out: {h['beads']} beads, {h['correct']:.3f} correct; Brier score {h['brier']:.4f} "
              f"(always predicting the base rate: {h['brier_base']:.4f}).", "",
-             "| word | threshold | beads (held out) | correct |", "|---|---:|---:|---:|"]
-    thresholds = {**model["thresholds"], "unlikely": 0.0}
+             "| word | predicted probability | beads (held out) | correct |", "|---|---:|---:|---:|"]
+    t = model["thresholds"]
+    ranges = {"likely": f"p ≥ {t['likely']:.4f}", "possible": f"{t['possible']:.4f} ≤ p < {t['likely']:.4f}",
+              "unlikely": f"p < {t['possible']:.4f}"}
     for w, v in h["words"].items():
         shown = "n/a" if v["correct"] is None else f"{v['correct']:.3f}"
-        rows.append(f"| {w} | p ≥ {thresholds[w]:.4f} | {v['beads']} | {shown} |")
+        rows.append(f"| {w} | {ranges[w]} | {v['beads']} | {shown} |")
     rows += ["", "Per set (held out): " + "; ".join(f"{name} {v['beads']} beads, likely {v['likely']} at "
                                                     f"{'n/a' if v['likely_correct'] is None else format(v['likely_correct'], '.3f')}"
                                                     for name, v in h["sets"].items()) + ".",
-             "", f"Fitting time {seconds:.0f} s (aligning included).", ""]
+             "", f"Fitting time {seconds:.0f} s (aligning included; results cache on; load average "
+                 f"{Path('/proc/loadavg').read_text().split()[0] if Path('/proc/loadavg').exists() else 'n/a'}).", ""]
     return "\n".join(rows)
 
 
@@ -153,7 +163,8 @@ def main() -> None:
     X = np.concatenate([d[1] for d in docs])
     y = np.concatenate([d[2] for d in docs])
     p = held_out(docs)
-    thresholds = {"likely": threshold(p, y, args.likely_accuracy), "possible": args.possible}
+    # no lower than the accuracy itself: a bead called likely is on its own that probable, not only its group
+    thresholds = {"likely": max(args.likely_accuracy, threshold(p, y, args.likely_accuracy)), "possible": args.possible}
     sets = {}
     offset = 0
     for label, features, _ in docs:
@@ -179,6 +190,7 @@ def main() -> None:
             "words": words(p, y, thresholds), "sets": per_set,
         },
         "fitted_by": "scripts/fit_confidence.py", "regularisation_C": C,
+        "solver": f"scikit-learn {sklearn.__version__} LogisticRegression (lbfgs): deterministic, no random seed",
     }
     text = json.dumps(model, ensure_ascii=False, indent=1) + "\n"
     print(markdown(model, time.perf_counter() - start))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
@@ -26,8 +27,8 @@ def test_one_probability_per_bead_and_higher_scores_are_surer():
 
 def test_features_are_the_models():
     assert tuple(load_model()["features"]) == FEATURES
-    assert bead_features([]).shape == (0, len(FEATURES))
-    one = bead_features([Bead((0,), (0,), 0.3)])
+    assert bead_features(_alignment([])).shape == (0, len(FEATURES))
+    one = bead_features(_alignment([Bead((0,), (0,), 0.3)]))
     assert one.shape == (1, len(FEATURES)) and all(math.isfinite(v) for v in one[0])
 
 
@@ -57,3 +58,15 @@ def test_any_beads_get_probabilities(rows):
     beads = [Bead(tuple(range(a)), tuple(range(b)), s) for a, b, s in rows if a or b]
     p = bead_confidence(_alignment([Bead(b.zh, b.en, b.score) for b in beads])) if beads else []
     assert all(0 <= x <= 1 for x in p) and len(p) == len(beads)
+
+
+def test_every_gold_set_held_out_meets_the_likely_promise():
+    for name, held in load_model()["held_out"]["sets"].items():
+        assert held["likely"] == 0 or held["likely_correct"] >= 0.9, name
+
+
+def test_the_reliability_table_is_the_models():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    section = text[text.index("<!-- begin:confidence -->"):text.index("<!-- end:confidence -->")]
+    for row in load_model()["held_out"]["reliability"]:
+        assert f"| {row['bin']} | {row['beads']} | {row['predicted']:.3f} | {row['observed']:.3f} |" in section

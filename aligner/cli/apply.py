@@ -55,9 +55,10 @@ def apply_command(alignment_file, corrections_file, prefix, review_file, quiet, 
     plan_outputs(prefix, formats, inputs=inputs, languages=languages)  # the languages name the Moses files
     written = write_outputs(corrected, prefix, formats, tsv_header=tsv_header, units=units, review=review)
     if not quiet:
-        click.echo(f"aligner: {len(corrections.edits)} edits applied, {len(corrected.beads)} beads"
-                   + (f"; {decided['decisions']['dismissed']} flags dismissed, "
-                      f"{decided['decisions']['not_in_review']} decisions for flags not in this review"
-                      if review else ""), err=True)
+        decisions = (f"; {decided['decisions']['dismissed']} flags dismissed, {decided['decisions']['not_in_review']}"
+                     " decisions for flags not in this review" if review else
+                     f"; {len(corrections.decisions)} flag decisions not used (give --review REVIEW.json)"
+                     if corrections.decisions else "")
+        click.echo(f"aligner: {len(corrections.edits)} edits applied, {len(corrected.beads)} beads{decisions}", err=True)
         for path in written:
             emit(path)

@@ -78,7 +78,9 @@ def invocations(draw):
         args += ["--formats", ",".join(formats)]
     if command == "align" and draw(st.integers(0, 4)) == 0:
         args += draw(st.sampled_from([["--drop-identical"], ["--min-score", "0.1"], ["--min-score", "nan"],
-                                      ["--min-score", "x"], ["--min-score", "-1e9"]]))
+                                      ["--min-score", "x"], ["--min-score", "-1e9"],
+                                      ["--min-confidence", "0.9"], ["--min-confidence", "1.5"],
+                                      ["--min-confidence", "nan"]]))
     if draw(st.integers(0, 5)) == 0:
         args.append("--swap")
     if command == "review":
