@@ -291,9 +291,10 @@
     var b = beads[k], cls = b.zh.length && b.en.length ? "w-" + b.w : "null";
     if (b.w === "edited") { cls = "edited"; }
     var fl = beadFlags(b, F), tools = k === current;
+    // the probability cut, not rounded: 0.8996 shows as 0.89, never as the 0.90 a "likely" bead needs
     var html = '<div class="bead ' + cls + (k === current ? " current" : "") + (fl.length ? " flagged" : "") +
       '" data-k="' + k + '"><div class="num">' + (k + 1) +
-      '<span class="p" title="Probability that this bead is right">' + (b.p === null ? "edited" : b.w + " " + b.p.toFixed(2)) + "</span></div>" +
+      '<span class="p" title="Probability that this bead is right">' + (b.p === null ? "edited" : b.w + "<br>" + (Math.floor(b.p * 100) / 100).toFixed(2)) + "</span></div>" +
       '<div class="zh" lang="' + esc(D.lang.zh) + '">' + sentences("zh", k, F, tools) + "</div>" +
       '<div class="en" lang="' + esc(D.lang.en) + '">' + sentences("en", k, F, tools) + "</div>" +
       '<div class="fl">' + fl.map(card).join("") + "</div>";
