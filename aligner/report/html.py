@@ -85,6 +85,7 @@ def render_html(review: Review, *, heatmap: bool = True) -> str:
     data = page_data(review)
     return environment().get_template("review.html.j2").render(
         data=data, lang=data["lang"], signature=data["doc"]["signature"],
-        style=_static("review.css"), script=_static("review.js"),
+        style=_static("review.css"), edits=_static("edits.js"), window=_static("window.js"),
+        script=_static("review.js"),
         heatmap=heatmap_png(alignment, review.similarity) if heatmap and review.similarity is not None
         and min(review.similarity.shape) else None)

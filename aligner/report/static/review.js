@@ -13,8 +13,9 @@
   // ---- state -------------------------------------------------------------------------------------------
   var original = D.beads.map(function (b) { return {zh: b[0], en: b[1], p: b[2], w: D.words[b[3]]}; });
   var state = {decisions: {}, edits: []};
-  var beads = original, beadOf = {zh: [], en: []};
-  var view = [], current = -1, focusFlag = -1, est = 44;
+  var rules = AlignerEdits(D.zh.length, D.en.length);
+  var beads = original, beadOf = rules.index(original);
+  var view = [], current = -1, focusFlag = -1;
   var flagsAt = {zh: {}, en: {}};   // sentence -> flag indexes (flags and moved content alike)
   var items = D.flags.map(function (f) { return f; }).concat(D.moved.map(function (m) {
     return {kind: "moved", key: null, conf: null, word: "likely", zs: m.side === "zh" ? m.sentence : null,
@@ -34,112 +35,24 @@
     });
   }
 
-  // ---- alignment edits (the same rules as aligner/corrections.py) ----------------------------------------
-  function index(bs) {
-    beadOf = {zh: new Int32Array(D.zh.length), en: new Int32Array(D.en.length)};
-    bs.forEach(function (b, k) {
-      b.zh.forEach(function (i) { beadOf.zh[i] = k; });
-      b.en.forEach(function (j) { beadOf.en[j] = k; });
-    });
-  }
-  function edited(zh, en) { return {zh: zh, en: en, p: null, w: "edited"}; }
-  function find(bs, src, tgt) {
-    var k = src.length ? beadOf.zh[src[0]] : tgt.length ? beadOf.en[tgt[0]] : -1;
-    var b = bs[k];
-    if (!b || (src.length ? b.zh[0] !== src[0] : b.zh.length || b.en[0] !== tgt[0])) { throw new Error("bead not found"); }
-    return k;
-  }
-  function same(a, b) { return a.length === b.length && a.every(function (x, i) { return x === b[i]; }); }
-  function inRange(side, s) {
-    if (typeof s !== "number" || s < 0 || s >= D[side].length) { throw new Error("sentence out of range"); }
-  }
-  // one edit on beads ``bs`` (indexed); returns the new bead list and the index of the bead to show
-  function applyEdit(bs, e) {
-    var out = bs.slice(), k, b, side, other, pos, rest;
-    (e.src || []).forEach(function (s) { inRange("zh", s); });
-    (e.tgt || []).forEach(function (s) { inRange("en", s); });
-    if (e.op === "merge") {
-      k = find(bs, e.src, e.tgt);
-      if (k + 1 >= bs.length) { throw new Error("the last bead has no next bead"); }
-      out.splice(k, 2, edited(bs[k].zh.concat(bs[k + 1].zh), bs[k].en.concat(bs[k + 1].en)));
-      return [out, k];
-    }
-    if (e.op === "split") {
-      k = find(bs, e.src, e.tgt); b = bs[k];
-      if (!same(b.zh, e.src) || !same(b.en, e.tgt)) { throw new Error("no bead holds exactly these sentences"); }
-      if (!(e.at_src >= 0 && e.at_src <= b.zh.length && e.at_tgt >= 0 && e.at_tgt <= b.en.length)) {
-        throw new Error("split point out of range");
-      }
-      if (e.at_src + e.at_tgt === 0 || e.at_src + e.at_tgt === b.zh.length + b.en.length) {
-        throw new Error("a half would be empty");
-      }
-      out.splice(k, 1, edited(b.zh.slice(0, e.at_src), b.en.slice(0, e.at_tgt)),
-                 edited(b.zh.slice(e.at_src), b.en.slice(e.at_tgt)));
-      return [out, k];
-    }
-    side = e.side === "src" ? "zh" : e.side === "tgt" ? "en" : null;
-    if (!side) { throw new Error("side must be src or tgt"); }
-    inRange(side, e.sentence);
-    other = side === "zh" ? "en" : "zh";
-    k = beadOf[side][e.sentence]; b = bs[k]; pos = b[side].indexOf(e.sentence);
-    if (e.op === "move") {
-      var to = e.to === "previous" ? k - 1 : e.to === "next" ? k + 1 : null;
-      if (to === null) { throw new Error("to must be previous or next"); }
-      if (to < 0 || to >= bs.length) { throw new Error("no " + e.to + " bead"); }
-      if (pos !== (e.to === "previous" ? 0 : b[side].length - 1)) { throw new Error("not at the bead's edge"); }
-      var from = {}, into = {};
-      from[side] = b[side].filter(function (s) { return s !== e.sentence; }); from[other] = b[other];
-      into[side] = e.to === "previous" ? bs[to][side].concat([e.sentence]) : [e.sentence].concat(bs[to][side]);
-      into[other] = bs[to][other];
-      out[to] = edited(into.zh, into.en);
-      out[k] = edited(from.zh, from.en);
-      if (!from.zh.length && !from.en.length) { out.splice(k, 1); }
-      return [out, Math.min(k, to)];
-    }
-    if (e.op === "untranslated") {
-      if (!b[other].length && b[side].length === 1) { return [out, k]; }   // already a bead of its own
-      var alone = {}; alone[side] = [e.sentence]; alone[other] = [];
-      var parts = [];
-      var before = {}, after = {}, n = b[side].length, theirs = b[other].length;
-      before[side] = b[side].slice(0, pos); after[side] = b[side].slice(pos + 1);
-      // taken from the middle, the other side is shared between the two parts in proportion to their sentences
-      var cut = pos === n - 1 ? theirs : pos === 0 ? 0 : roundHalfEven(theirs * pos / (n - 1));
-      before[other] = b[other].slice(0, cut); after[other] = b[other].slice(cut);
-      if (before[side].length || before[other].length) { parts.push(edited(before.zh, before.en)); }
-      parts.push(edited(alone.zh, alone.en));
-      if (after[side].length || after[other].length) { parts.push(edited(after.zh, after.en)); }
-      out.splice.apply(out, [k, 1].concat(parts));
-      return [out, k];
-    }
-    throw new Error("unknown op " + e.op);
-  }
-  function roundHalfEven(x) {   // Python's round(), which aligner/corrections rounds with
-    var r = Math.round(x);
-    return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 ? r - 1 : r;
-  }
-  function twice(edits, e) {   // a file marking one sentence untranslated twice is refused as contradictory
-    if (e.op === "untranslated" && edits.some(function (x) { return x.op === e.op && x.side === e.side && x.sentence === e.sentence; })) {
-      throw new Error("the sentence is already marked untranslated");
-    }
-  }
+  // ---- alignment edits (their rules: edits.js) ------------------------------------------------------------
   function replay(edits) {   // the edits that still apply, in order; stops at the first that does not
     var bs = original, ok = [];
-    index(bs);
+    beadOf = rules.index(bs);
     for (var n = 0; n < edits.length; n++) {
-      try { twice(ok, edits[n]); bs = applyEdit(bs, edits[n])[0]; } catch (err) { status("Edit " + (n + 1) + " no longer fits (" + err.message + "): it and the later ones were dropped."); break; }
-      ok.push(edits[n]); index(bs);
+      try { rules.twice(ok, edits[n]); bs = rules.apply(bs, edits[n])[0]; } catch (err) { status("Edit " + (n + 1) + " no longer fits (" + err.message + "): it and the later ones were dropped."); break; }
+      ok.push(edits[n]); beadOf = rules.index(bs);
     }
     beads = bs; state.edits = ok;
   }
   function edit(e) {
     try {
-      twice(state.edits, e);
-      var r = applyEdit(beads, e);
-      state.edits.push(e); beads = r[0]; index(beads); save(); refresh(r[1]);
+      rules.twice(state.edits, e);
+      var r = rules.apply(beads, e);
+      state.edits.push(e); beads = r[0]; beadOf = rules.index(beads); save(); refresh(r[1]);
       status("");
     } catch (err) { status("Cannot " + e.op + ": " + err.message + "."); }
   }
-  function nameOf(b) { return {src: b.zh.slice(), tgt: b.en.slice()}; }
 
   // ---- decisions, storage, download ----------------------------------------------------------------------
   function save() {
@@ -330,50 +243,11 @@
       '<div class="cols"><div lang="' + esc(D.lang.zh) + '">' + zh + '</div><div lang="' + esc(D.lang.en) + '">' + en + "</div></div></div>";
   }
 
-  // windowed drawing: blocks of rows, filled near the screen and emptied (keeping their height) far from it
-  var F = null, rowsOf = [], observer = new IntersectionObserver(function (entries) {
-    entries.forEach(function (en) { if (en.isIntersecting) { fill(en.target); } else { empty(en.target); } });
-  }, {rootMargin: "1200px 0px"});
-  function fill(el) {
-    if (el.filled) { return; }
-    var html = "";
-    for (var r = el.start; r < el.start + el.n; r++) { html += F.mode === "units" ? unitRow(rowsOf[r], F) : row(rowsOf[r], F); }
-    el.innerHTML = html; el.style.height = ""; el.filled = true;
-    est = 0.8 * est + 0.2 * (el.offsetHeight / el.n);
-  }
-  function empty(el) {
-    if (!el.filled) { return; }
-    el.style.height = el.offsetHeight + "px"; el.innerHTML = ""; el.filled = false;
-  }
-  function layout() {
-    observer.disconnect();
-    list.textContent = "";
-    var size = F.mode === "units" ? 3 : BLOCK;
-    for (var s = 0; s < rowsOf.length; s += size) {
-      var el = document.createElement("div");
-      el.className = "block"; el.start = s; el.n = Math.min(size, rowsOf.length - s);
-      el.style.height = Math.round(el.n * (F.mode === "units" ? 400 : est)) + "px";
-      list.appendChild(el); observer.observe(el);
-    }
-    if (!rowsOf.length) { list.innerHTML = '<p class="empty">No bead matches these filters.</p>'; }
-    fillVisible();
-  }
-  function fillVisible() {   // at once, not on the observer's next call: no blank screen after a filter
-    var bs = list.children, bottom = window.innerHeight + 1200;
-    for (var i = 0; i < bs.length; i++) {
-      var r = bs[i].getBoundingClientRect();
-      if (r.top > bottom) { break; }
-      if (r.bottom > -1200 && bs[i].start !== undefined) { fill(bs[i]); }
-    }
-  }
-  function blockOf(r) {
-    var bs = list.children;
-    for (var i = 0; i < bs.length; i++) { if (r >= bs[i].start && r < bs[i].start + bs[i].n) { return bs[i]; } }
-    return null;
-  }
-  function redraw() {   // same rows, new content (a decision, a new current bead)
-    Array.prototype.forEach.call(list.children, function (el) { if (el.filled) { el.filled = false; fill(el); } });
-  }
+  // only the rows near the screen are drawn (window.js)
+  var F = null, rowsOf = [], win = AlignerWindow(list, function (r) {
+    return F.mode === "units" ? unitRow(rowsOf[r], F) : row(rowsOf[r], F);
+  });
+  function redraw() { win.redraw(); }   // same rows, new content (a decision, a new current bead)
   function refresh(showBead) {   // filters or beads changed
     var r = compute();
     F = r[0]; view = r[1];
@@ -384,15 +258,15 @@
     } else { rowsOf = view; }
     if (showBead !== undefined) { current = showBead; }
     document.body.classList.toggle("mode-units", F.mode === "units");
-    layout();
+    win.show(rowsOf.length, F.mode === "units" ? 3 : BLOCK, F.mode === "units" ? 400 : null,
+             "No bead matches these filters.");
     counts();
     if (showBead !== undefined) { reveal(showBead); }
   }
   function reveal(k) {
     var r = F.mode === "units" ? rowsOf.indexOf(unitOf(beads[k])) : rowsOf.indexOf(k);
-    var el = blockOf(r);
+    var el = win.drawn(r);
     if (!el) { return; }
-    fill(el);
     var target = el.querySelector(F.mode === "units" ? '[data-unit="' + rowsOf[r] + '"]' : '[data-k="' + k + '"]');
     if (target) { target.scrollIntoView({block: "center"}); }
   }
@@ -435,8 +309,7 @@
       if (op === "merge") { edit({op: "merge", src: b.zh.slice(), tgt: b.en.slice()}); }
       else if (op === "split") {
         var at = beadEl.querySelectorAll("select.at");
-        var e = nameOf(b); e.op = "split"; e.at_src = +at[0].value; e.at_tgt = +at[1].value;
-        edit({op: "split", src: e.src, tgt: e.tgt, at_src: e.at_src, at_tgt: e.at_tgt});
+        edit({op: "split", src: b.zh.slice(), tgt: b.en.slice(), at_src: +at[0].value, at_tgt: +at[1].value});
       } else if (op === "move") {
         edit({op: "move", side: t.getAttribute("data-side"), sentence: +t.getAttribute("data-s"), to: t.getAttribute("data-to")});
       } else if (op === "untranslated") {
