@@ -1,86 +1,42 @@
-"""Render a :class:`~aligner.omissions.Review` as one self-contained HTML page."""
+"""Render a :class:`~aligner.omissions.Review` as one self-contained HTML page.
+
+The page is a working tool: the sentences, beads and flags travel as one JSON data block, and the inlined
+script (``static/review.js``) draws only the rows on screen, filters, records decisions and alignment edits
+in the browser's local storage, and downloads them as a corrections file (docs/formats.md).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from importlib.resources import files
 
-import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
+from ..confidence import WORDS, bead_confidence, confidence_word
 from ..language import language_name
 from ..model import Alignment
-from ..omissions import Flag, Review
+from ..omissions import Review
 from ..signature import format_signature
 from .heatmap import heatmap_png
-
-
-@dataclass
-class Segment:
-    text: str
-    kind: str | None = None  # the flag kind highlighting it, None for carried text
-    reason: str = ""
-
-
-@dataclass
-class Row:
-    index: int
-    type: str
-    score: float
-    band: str  # "good", "fair", "poor" relative to this document, or "null"
-    zh: list[tuple[int, list[Segment]]]
-    en: list[tuple[int, str]]
-    flags: list[Flag] = field(default_factory=list)
+from ..corrections import document_of, flag_key
+from .reasons import moved_reason, plain_reason
+from .units import sentence_units, summary_lines
 
 
 def environment() -> Environment:
     # autoescape everything: the page shows untrusted text (a sentence may contain "<script>")
-    return Environment(loader=PackageLoader("aligner.report", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("aligner.report", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    # the data block: characters as they are (not \uXXXX: a third of the size for Chinese), compact; tojson
+    # still escapes <, >, & and ' so no text can close the script element
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":")}
+    return env
 
 
-def _segments(text: str, flags: list[Flag]) -> list[Segment]:
-    """Split a sentence into carried and flagged stretches (flags with spans; the first flag wins)."""
-    marks: list[Flag | None] = [None] * len(text)
-    for f in sorted(flags, key=lambda f: f.kind != "boilerplate"):
-        if f.span:
-            for k in range(max(0, f.span[0]), min(len(text), f.span[1])):
-                marks[k] = marks[k] or f
-    out: list[Segment] = []
-    for ch, f in zip(text, marks):
-        kind, reason = (f.kind, f.reason) if f else (None, "")
-        if out and out[-1].kind == kind and out[-1].reason == reason:
-            out[-1].text += ch
-        else:
-            out.append(Segment(ch, kind, reason))
-    return out
-
-
-def _bands(alignment: Alignment) -> tuple[float, float]:
-    scores = [b.score for b in alignment.beads if not b.is_null]
-    if not scores:
-        return 0.0, 0.0
-    # thirds of this document's own scores: the scale of bead scores depends on the encoder and search
-    return float(np.quantile(scores, 1 / 3)), float(np.quantile(scores, 2 / 3))
-
-
-def rows(review: Review) -> list[Row]:
-    alignment = review.alignment
-    low, high = _bands(alignment)
-    by_sentence: dict[int, list[Flag]] = {}
-    by_bead: dict[int, list[Flag]] = {}
-    for f in review.flags:
-        if f.zh_sentence is not None and f.kind != "paragraph":
-            by_sentence.setdefault(f.zh_sentence, []).append(f)
-        if f.bead is not None:
-            by_bead.setdefault(f.bead, []).append(f)
-    out = []
-    for k, bead in enumerate(alignment.beads):
-        band = "null" if bead.is_null else ("good" if bead.score >= high else "fair" if bead.score >= low else "poor")
-        out.append(Row(k, bead.type, bead.score, band,
-                       [(i, _segments(alignment.zh[i].text, by_sentence.get(i, []))) for i in bead.zh],
-                       [(j, alignment.en[j].text) for j in bead.en], by_bead.get(k, [])))
-    return out
+def _static(name: str) -> Markup:
+    """An inlined script or style sheet of ours (never contains "</script" or "</style")."""
+    return Markup((files("aligner.report") / "static" / name).read_text(encoding="utf-8"))
 
 
 def _zh_lang(alignment: Alignment) -> str:
@@ -90,34 +46,46 @@ def _zh_lang(alignment: Alignment) -> str:
     return "zh-Hant" if locale in ("zh-tw", "zh-hk", "zh-mo", "zh-hant") else "zh-Hans"
 
 
+def page_data(review: Review) -> dict:
+    """Everything the page's script shows and edits, in plain JSON types (each sentence's text once)."""
+    alignment = review.alignment
+    units = sentence_units(alignment)
+    flags = []
+    for f in review.flags:
+        reason = plain_reason(f, review)
+        unit = (units.zh[f.zh_sentence] if f.zh_sentence is not None
+                else units.en[f.en_sentence] if f.en_sentence is not None
+                else units.of_paragraph.get(f.en_paragraph))
+        flags.append({"key": flag_key(f), "kind": f.kind, "conf": f.confidence, "zs": f.zh_sentence,
+                      "es": f.en_sentence, "span": list(f.span) if f.span else None, "text": f.zh or f.en,
+                      "unit": unit, "details": f.reason, **reason.to_dict()})
+    moved = []
+    for m in review.moved:
+        own = alignment.zh if m["side"] == "zh" else alignment.en
+        moved.append({"side": m["side"], "sentence": m["sentence"], "text": m.get("zh") or own[m["sentence"]].text,
+                      **moved_reason(m, alignment).to_dict()})
+    confidence = bead_confidence(alignment)
+    return {
+        "doc": {**document_of(alignment),
+                "signature": format_signature(alignment.signature) if alignment.signature else ""},
+        "lang": {"zh": _zh_lang(alignment), "en": alignment.tgt_locale or alignment.tgt_lang,
+                 "src": language_name(alignment.src_lang), "tgt": language_name(alignment.tgt_lang)},
+        "zh": [s.text for s in alignment.zh], "en": [s.text for s in alignment.en],
+        "units": {"kind": units.kind, "labels": units.labels, "zh": units.zh, "en": units.en},
+        "words": list(WORDS),
+        # [source sentences, target sentences, confidence, index of its word in "words"]
+        "beads": [[list(b.zh), list(b.en), p, WORDS.index(confidence_word(p))]
+                  for b, p in zip(alignment.beads, confidence)],
+        "flags": flags, "moved": moved, "summary": summary_lines(review, units),
+    }
+
+
 def render_html(review: Review, *, heatmap: bool = True) -> str:
     alignment = review.alignment
-    paragraphs = []
-    en_by_par: dict[int, list[str]] = {}
-    for s in alignment.en:
-        en_by_par.setdefault(s.paragraph, []).append(s.text)
-    for p in review.paragraphs:
-        paragraphs.append({"report": p, "en": " ".join(en_by_par.get(p.en_paragraph, [])),
-                           "missing": [f for f in review.flags if f.kind in ("sentence", "clause")
-                                       and f.en_paragraph == p.en_paragraph]})
-    template = environment().get_template("review.html.j2")
-    return template.render(
-        review=review, summary=review.summary, rows=rows(review), paragraphs=paragraphs,
-        signature=format_signature(alignment.signature) if alignment.signature else "",
-        zh_lang=_zh_lang(alignment), en_lang=alignment.tgt_locale or alignment.tgt_lang,
-        src_name=language_name(alignment.src_lang), tgt_name=language_name(alignment.tgt_lang),
+    data = page_data(review)
+    return environment().get_template("review.html.j2").render(
+        data=data, lang=data["lang"], signature=data["doc"]["signature"],
+        style=_static("review.css"), edits=_static("edits.js"), window=_static("window.js"),
+        script=_static("review.js"),
         heatmap=heatmap_png(alignment, review.similarity) if heatmap and review.similarity is not None
-        and min(review.similarity.shape) else None,
-        flags=[f for f in review.flags if f.kind != "paragraph"], moved=_moved(review))
-
-
-def _moved(review: Review) -> list[dict]:
-    """The review's moved sentences and clauses with their text and the text that carries them (the piece,
-    if known)."""
-    alignment = review.alignment
-    out = []
-    for m in review.moved:
-        own, other = (alignment.zh, alignment.en) if m["side"] == "zh" else (alignment.en, alignment.zh)
-        out.append({**m, "text": m.get("zh") or own[m["sentence"]].text,  # a clause, or the whole sentence
-                    "there": m.get("en") or other[m["matches"]].text})
-    return out
+        and min(review.similarity.shape) else None)
