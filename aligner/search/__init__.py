@@ -14,12 +14,12 @@ from .band import search_band
 from .calibrate import calibrated, typical_score
 from .dp import PathBead, band_around, banded_dp, full_band
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
-from .params import CALIBRATED, INT_RANGES, MAX_PARAM, REFERENCE_SCORE, SearchParams, parse_param
+from .params import CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, parse_param
 from .scorer import BandScorer
 
 PROGRESS_ROWS = 10_000  # a main pass this long takes a few seconds: worth a progress bar
 
-__all__ = ["BandScorer", "CALIBRATED", "INT_RANGES", "MAX_PARAM", "PathBead", "REFERENCE_SCORE", "SearchParams", "parse_param",
+__all__ = ["BandScorer", "CALIBRATED", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead", "SearchParams", "parse_param",
            "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "full_band", "typical_score"]
 
 
