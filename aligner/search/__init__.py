@@ -15,9 +15,10 @@ from .calibrate import calibrated, typical_score
 from .dp import PathBead, band_around, banded_dp, full_band
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
 from .params import CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, parse_param
+from .progress import phase_bar
 from .scorer import BandScorer
 
-PROGRESS_ROWS = 10_000  # a main pass this long takes a few seconds: worth a progress bar
+PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
 
 __all__ = ["BandScorer", "CALIBRATED", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead", "SearchParams", "parse_param",
            "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "full_band", "typical_score"]
@@ -53,7 +54,9 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),
                          progress=progress and n >= PROGRESS_ROWS)
     if params.overlaps == "lazy":
+        rounds = phase_bar("search: lazy rounds", params.lazy_rounds, "round", progress and n >= PROGRESS_ROWS)
         for _ in range(params.lazy_rounds):
+            rounds.update()
             wanted = _spans_near(path, n, m, params.max_bead, params.lazy_reach)
             if params.lazy_nulls:
                 _add_null_merges(path, params.max_bead, wanted)
@@ -64,6 +67,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
             with one_thread():
                 scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi))
+        rounds.close()
     return path, params
 
 

@@ -8,12 +8,12 @@ time, so the scorer works on whole arrays rather than one row.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from tqdm import tqdm
+
+from .progress import phase_bar
 
 # scores(i0, i1, lo, hi): array (types with a >= 1, i1 - i0, width) of the scores of beads ending at
 # (i, lo[i] + c) for rows i0 <= i < i1; cells beyond hi[i] are ignored.
@@ -51,7 +51,7 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     0-1 beads (target sentences left unaligned) score ``null_score``. With ``null_extend``, a 1-0 or 0-1
     bead that continues a run of such beads on the same side scores ``null_extend`` instead (affine gaps:
     a block left out costs less per sentence than scattered ones); a 1-0 bead's first score is what
-    ``scores`` gives it. ``progress``: a tqdm bar of the rows on standard error.
+    ``scores`` gives it. ``progress``: a bar of the rows (see :func:`progress.phase_bar`).
     """
     from .kernel import relax_nulls, relax_rows  # numba: imported when a search runs, not with the package
 
@@ -76,7 +76,7 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     D[j0 - lo_r[0]] = 0.0
     if has_01:
         relax_nulls(D, BP, chain, off, lo_r, widths, 0, float(null_score), float(extend), null_t)
-    bar = tqdm(total=n - i0, desc="search", unit="row", file=sys.stderr, leave=False, disable=not progress)
+    bar = phase_bar("search", n - i0, "row", progress)
     for b0, b1 in row_blocks(lo, hi, i0 + 1, n):
         bar.update(b1 - b0)
         block = np.ascontiguousarray(scores(b0, b1, lo, hi), dtype=np.float64)
