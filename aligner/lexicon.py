@@ -103,6 +103,7 @@ def english_keys(text: str) -> list[str]:
     return [k for k in map(english_key, _WORD.findall(text.lower())) if k is not None]
 
 
+@lru_cache(maxsize=65536)  # a document repeats its keys: one hash each
 def _column(key: str, dim: int) -> int:
     return zlib.crc32(key.encode("utf-8")) % dim
 

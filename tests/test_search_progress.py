@@ -25,3 +25,13 @@ def test_short_searches_and_progress_off_are_quiet(monkeypatch, capsys):
     monkeypatch.setattr(search, "PROGRESS_ROWS", 1)
     api.align(SRC, TGT, encoder=HashingEncoder(), src_lang="en", tgt_lang="fr")
     assert capsys.readouterr().err == ""
+
+
+def test_result_cache_fingerprints_every_search_module():
+    from pathlib import Path
+
+    from aligner.result_cache import search_code_files
+
+    package = Path(search.__file__).parent
+    assert set(package.rglob("*.py")) <= set(search_code_files())
+    assert {"kernel.py", "progress.py", "dp.py", "scorer.py"} <= {p.name for p in search_code_files()}

@@ -7,6 +7,8 @@ document) and ``lazy`` (sentence runs embedded near the path, then searched agai
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from threadpoolctl import threadpool_limits
 
@@ -35,6 +37,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     overlap is added to the score with ``params.lexical_weight``. ``progress``: a bar for the main pass
     when the document is long enough for it to take seconds.
     """
+    threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     n, m = len(S), len(T)
     types = params.bead_types()
@@ -69,6 +72,17 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi))
         rounds.close()
     return path, params
+
+
+def _warm_kernel() -> None:
+    """Import numba and load the DP kernel (about a second, mostly Python) in a thread of its own, so that
+    it overlaps the encoder's work (numpy, which lets it run) instead of following it."""
+    try:
+        from .kernel import warm
+
+        warm()
+    except Exception:  # noqa: BLE001 - only a head start: the search's own import reports any failure
+        pass
 
 
 def one_thread():
