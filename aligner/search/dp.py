@@ -32,13 +32,14 @@ def row_blocks(lo: np.ndarray, hi: np.ndarray, first: int, last: int, cells: int
     """Consecutive row ranges [i0, i1) covering first..last whose rectangle (rows times the columns any of
     them spans) stays near ``cells``: the scorer's products cover that rectangle, so on a narrow diagonal
     band a block must not be too tall either."""
-    i = first
+    lo, hi = lo[first:last + 1].tolist(), hi[first:last + 1].tolist()  # plain ints, indexed from first
+    i, last = 0, last - first
     while i <= last:
-        j, left, right = i + 1, int(lo[i]), int(hi[i])
-        while j <= last and (j - i + 1) * (max(right, int(hi[j])) - min(left, int(lo[j])) + 1) <= cells:
-            left, right = min(left, int(lo[j])), max(right, int(hi[j]))
+        j, left, right = i + 1, lo[i], hi[i]
+        while j <= last and (j - i + 1) * (max(right, hi[j]) - min(left, lo[j]) + 1) <= cells:
+            left, right = min(left, lo[j]), max(right, hi[j])
             j += 1
-        yield i, j
+        yield first + i, first + j
         i = j
 
 
