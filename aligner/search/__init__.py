@@ -21,6 +21,9 @@ from .progress import phase_bar
 from .scorer import BandScorer
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
+# From this many sentences (both sides) the DP's compiled kernel saves more than its load costs (about a
+# second: numba and LLVM); below, its array version is the faster (docs/algorithm.md, Search).
+COMPILED_SENTENCES = 2_000
 
 __all__ = ["BandScorer", "CALIBRATED", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead", "SearchParams", "parse_param",
            "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "full_band", "typical_score"]
@@ -37,12 +40,14 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     overlap is added to the score with ``params.lexical_weight``. ``progress``: a bar for the main pass
     when the document is long enough for it to take seconds.
     """
-    threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
+    compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
+    if compiled:
+        threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     n, m = len(S), len(T)
     types = params.bead_types()
     with one_thread():
-        lo, hi = search_band(S, T, src_lengths, tgt_lengths, params, params.band)
+        lo, hi = search_band(S, T, src_lengths, tgt_lengths, params, params.band, compiled)
     src_runs: dict = {}
     tgt_runs: dict = {}
     if params.overlaps == "all":
@@ -55,7 +60,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical)
             params = tuned
         path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),
-                         progress=progress and n >= PROGRESS_ROWS)
+                         progress=progress and n >= PROGRESS_ROWS, compiled=compiled)
     if params.overlaps == "lazy":
         rounds = phase_bar("search: lazy rounds", params.lazy_rounds, "round", progress and n >= PROGRESS_ROWS)
         for _ in range(params.lazy_rounds):
@@ -69,7 +74,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
             changed = _touched(path, new, n, m)
             with one_thread():
                 scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
-                path = _realign_windows(path, changed, scorer, types, params, (lo, hi))
+                path = _realign_windows(path, changed, scorer, types, params, (lo, hi), compiled=compiled)
         rounds.close()
     return path, params
 

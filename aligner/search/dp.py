@@ -45,16 +45,21 @@ def row_blocks(lo: np.ndarray, hi: np.ndarray, first: int, last: int, cells: int
 
 def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scores: BlockScorer,
               null_score: float = 0.0, start: tuple[int, int] = (0, 0),
-              null_extend: float | None = None, progress: bool = False) -> list[PathBead]:
+              null_extend: float | None = None, progress: bool = False, compiled: bool = False) -> list[PathBead]:
     """Best monotone bead path from ``start`` to (n, m) inside the band (rows indexed absolutely).
 
     ``scores`` gives the scores of the beads with a >= 1 in the order of ``types`` (see BlockScorer);
     0-1 beads (target sentences left unaligned) score ``null_score``. With ``null_extend``, a 1-0 or 0-1
     bead that continues a run of such beads on the same side scores ``null_extend`` instead (affine gaps:
     a block left out costs less per sentence than scattered ones); a 1-0 bead's first score is what
-    ``scores`` gives it. ``progress``: a bar of the rows (see :func:`progress.phase_bar`).
+    ``scores`` gives it. ``progress``: a bar of the rows (see :func:`progress.phase_bar`). ``compiled``:
+    the inner loops from :mod:`.kernel` (numba) rather than :mod:`.rows` (numpy): the same results, worth
+    the kernel's load time on long documents.
     """
-    from .kernel import relax_nulls, relax_rows  # numba: imported when a search runs, not with the package
+    if compiled:
+        from .kernel import relax_nulls, relax_rows  # numba: imported when a long search needs it
+    else:
+        from .rows import relax_nulls, relax_rows
 
     steps = [t for t in types if t[0] >= 1]
     null_t = len(steps)  # backpointer code of a 0-1 step
