@@ -1,9 +1,9 @@
-"""Data derived from installed files (the CC-CEDICT dictionary), kept on disk so that a process loads it
+"""Data derived from installed files (the CC-CEDICT dictionary, the USE tokenizer), kept on disk so that a process loads it
 instead of parsing the source again. Not a per-document cache: it holds nothing of the user's texts, so it
 stays on under ``--no-cache``.
 
 Each entry is one file in the user cache folder (beside the embeddings): a header, the SHA-256 of the
-payload, then the payload in :mod:`marshal` form. It is written atomically and checked on load; a damaged
+payload, then the payload (:mod:`marshal` or :mod:`pickle`). It is written atomically and checked on load; a damaged
 or stale file is rebuilt (a damaged one with one warning), and a folder that cannot be written only means
 building the data again in every process.
 """
@@ -16,11 +16,18 @@ import marshal
 import os
 import sys
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, Protocol, TypeVar
 
 from .tempfiles import remove_stale_temps, temp_name
 
 T = TypeVar("T")
+
+
+class Codec(Protocol):
+    __name__: str
+
+    def dumps(self, value: Any, /) -> bytes: ...
+    def loads(self, data: bytes, /) -> Any: ...
 _MAGIC = b"aligner-derived-v1\n"
 
 
@@ -31,20 +38,25 @@ def derived_dir() -> Path:
     return Path(platformdirs.user_cache_dir("aligner", appauthor=False)) / "derived"
 
 
-def load_or_build(name: str, key: str, build: Callable[[], T], folder: Path | None = None) -> T:
+def load_or_build(name: str, key: str, build: Callable[[], T], folder: Path | None = None,
+                  codec: Codec = marshal) -> T:
     """The value stored as ``name`` under ``key`` (anything the stored data depends on: versions, sizes,
-    the building code), else ``build()``, stored for the next process. The value must be marshal-able."""
-    key = f"{key}\0{sys.version_info[:2]}\0{marshal.version}"  # marshal's format is the interpreter's own
-    path = (folder or derived_dir()) / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
-    value = _load(path)
+    the building code), else ``build()``, stored for the next process. ``codec``: :mod:`marshal` (plain
+    containers, fastest) or :mod:`pickle` (objects; only ever files this module wrote and checksummed)."""
+    key = f"{key}\0{codec.__name__}\0{sys.version_info[:2]}\0{marshal.version}"  # formats are the interpreter's
+    path = (folder or derived_dir()) / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.{codec.__name__}"
+    value = _load(path, codec)
     if value is not None:
         return value
     value = build()
-    _store(path, value)
+    _store(path, value, codec)
+    for old in path.parent.glob(f"{name}-*.{codec.__name__}"):  # built for an earlier key: never read again
+        if old != path:
+            old.unlink(missing_ok=True)
     return value
 
 
-def _load(path: Path):
+def _load(path: Path, codec: Codec):
     try:
         raw = path.read_bytes()
     except OSError:  # not built yet (or unreadable: built again, as when missing)
@@ -54,8 +66,8 @@ def _load(path: Path):
         collecting = gc.isenabled()
         gc.disable()  # hundreds of thousands of new containers: collections would double the time
         try:
-            return marshal.loads(body)
-        except (EOFError, ValueError, TypeError):  # written by another Python's marshal
+            return codec.loads(body)
+        except Exception:  # noqa: BLE001 - any decoding failure (another Python, a changed class) means rebuild
             pass
         finally:
             if collecting:
@@ -64,8 +76,8 @@ def _load(path: Path):
     return None
 
 
-def _store(path: Path, value) -> None:
-    body = marshal.dumps(value)
+def _store(path: Path, value, codec: Codec) -> None:
+    body = codec.dumps(value)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

