@@ -1,11 +1,11 @@
-"""Data derived from installed files (the CC-CEDICT dictionary, the USE tokenizer), kept on disk so that a process loads it
-instead of parsing the source again. Not a per-document cache: it holds nothing of the user's texts, so it
-stays on under ``--no-cache``.
+"""Data derived from installed files (the CC-CEDICT dictionary, the USE tokenizer), kept on disk so that
+a process loads it instead of parsing the source again. Not a per-document cache: it holds nothing of the
+user's texts, so it stays on under ``--no-cache``.
 
 Each entry is one file in the user cache folder (beside the embeddings): a header, the SHA-256 of the
-payload, then the payload (:mod:`marshal` or :mod:`pickle`). It is written atomically and checked on load; a damaged
-or stale file is rebuilt (a damaged one with one warning), and a folder that cannot be written only means
-building the data again in every process.
+payload, then the payload (:mod:`marshal` or :mod:`pickle`). It is written atomically and checked on load;
+a damaged or stale file is rebuilt (a damaged one with one warning), and a folder that cannot be written
+only means building the data again in every process.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ class Codec(Protocol):
 
     def dumps(self, value: Any, /) -> bytes: ...
     def loads(self, data: bytes, /) -> Any: ...
+
+
 _MAGIC = b"aligner-derived-v1\n"
 
 
@@ -49,10 +51,7 @@ def load_or_build(name: str, key: str, build: Callable[[], T], folder: Path | No
     if value is not None:
         return value
     value = build()
-    _store(path, value, codec)
-    for old in path.parent.glob(f"{name}-*.{codec.__name__}"):  # built for an earlier key: never read again
-        if old != path:
-            old.unlink(missing_ok=True)
+    _store(path, value, codec, name)
     return value
 
 
@@ -76,7 +75,7 @@ def _load(path: Path, codec: Codec):
     return None
 
 
-def _store(path: Path, value, codec: Codec) -> None:
+def _store(path: Path, value, codec: Codec, name: str) -> None:
     body = codec.dumps(value)
     tmp = None
     try:
@@ -88,6 +87,9 @@ def _store(path: Path, value, codec: Codec) -> None:
             fh.write(_MAGIC + hashlib.sha256(body).digest() + body)
         os.replace(tmp, path)
         tmp = None
+        for old in path.parent.glob(f"{name}-*{path.suffix}"):  # built for earlier keys: never read again
+            if old != path and old.stem.rsplit("-", 1)[0] == name:
+                old.unlink(missing_ok=True)
     except OSError:  # a read-only or full cache folder: the data is simply built again next time
         pass
     finally:
