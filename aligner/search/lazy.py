@@ -18,7 +18,8 @@ class SpanSource(Protocol):
 
 
 def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,
-                     params: SearchParams, band: tuple[np.ndarray, np.ndarray], reach: int = 1) -> list[PathBead]:
+                     params: SearchParams, band: tuple[np.ndarray, np.ndarray], reach: int = 1,
+                     compiled: bool = False) -> list[PathBead]:
     """Search again only around the beads whose scores changed, keeping the rest of the path: the cells of
     the search's ``band`` between each window's first and last lattice points (a window can grow long where
     many runs were embedded, and a whole rectangle would then cost its square)."""
@@ -45,7 +46,7 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
         w_lo, w_hi = lo.copy(), hi.copy()
         w_lo[i0], w_hi[i0] = np.clip(band[0][i0], j0, j1), np.clip(band[1][i0], j0, j1)  # the start row
         out.extend(banded_dp(i1, j1, w_lo, w_hi, types, scores, params.skip, start=(i0, j0),
-                             null_extend=params.null_extend()))
+                             null_extend=params.null_extend(), compiled=compiled))
         done = k1 + 1
     out.extend(path[done:])
     return out
