@@ -135,8 +135,8 @@ def table(gold: GoldSet, scores: dict, signature: str, cached: bool = False) -> 
         f"| strict | {_f(s['precision'])} | {_f(s['recall'])} | **{_f(s['f1'])}** |",
         f"| lax | {_f(lax['precision'])} | {_f(lax['recall'])} | {_f(lax['f1'])} |",
         f"| null beads (omissions) | {_f(null.get('precision'))} | {_f(null.get('recall'))} | {_f(null.get('f1'))} |",
-        "", f"Time: {scores['seconds']:.1f} s ({'embeddings from the cache' if cached else 'embedding included; cache off'}"
-        f", load {_load()}).  ",
+        "", f"Time: {scores['seconds']:.1f} s "
+        f"({'embeddings from the cache' if cached else 'embedding included; cache off'}, load {_load()}).  ",
         f"Signature: `{signature}`", "",
     ]
     per_doc = scores.get("per_document")
