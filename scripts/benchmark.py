@@ -30,7 +30,7 @@ from aligner.api import align  # noqa: E402
 from aligner.encoders import encoder_signature, get_encoder  # noqa: E402
 from aligner.evaluate import evaluate, merge_by_verse, read_beads  # noqa: E402
 from aligner.signature import format_signature, make_signature  # noqa: E402
-from aligner.search import SearchParams, parse_param  # noqa: E402
+from aligner.search import SearchParams, pair_defaults, parse_param  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "corpora"
 
@@ -54,6 +54,8 @@ ABLATIONS = {
     "merge penalty 0.01 per extra sentence (vs none)": {"merge_penalty": 0.0},
     "cheaper runs of null beads, -0.05 after the first (vs -0.09 each)": {"skip_run": -0.09},
     "length factor log2(1+min/max) (vs additive log-ratio penalty)": {"length_mode": "add"},
+    "zh → en: 1-5 and 1-6 beads (vs m-n within max_bead only)": {"max_split": 0},
+    "zh → en: quotation agreement at bead ends (vs none)": {"quote_weight": 0.0},
 }
 
 
@@ -187,7 +189,6 @@ def main() -> None:
         print(f"note: {SHARED} not found; only our own corpora are measured", file=sys.stderr)
     encoder = get_encoder(args.encoder, cache=args.cache)
     sets = load_sets(args.sets.split(","))
-    sig = format_signature(make_signature(encoder_signature(encoder), SearchParams(**options).as_dict()))
     parts = [f"Encoder `{args.encoder}`; every sentence list aligned as given (`--presplit`), scored with "
              "`aligner eval` (Vecalign's strict and lax metric, plus null-bead P/R/F1).", ""]
     summary = {}
@@ -197,6 +198,8 @@ def main() -> None:
         per_doc = " ".join(f"{k} {v:.3f}" for k, v in scores.get("per_document", {}).items())
         print(f"{gold.name}: strict F1 {scores['strict']['f1']:.4f} ({scores['seconds']:.1f} s, load {_load()})"
               + (f" [{per_doc}]" if per_doc else ""), flush=True)
+        params = SearchParams(**{**pair_defaults(gold.src_lang, gold.tgt_lang), **options})
+        sig = format_signature(make_signature(encoder_signature(encoder), params.as_dict()))
         parts.append(table(gold, scores, sig, args.cache))
     if not args.no_write:
         update_section(f"accuracy-{args.encoder}", "\n".join([f"## Accuracy: encoder {args.encoder}", "", *parts]))
