@@ -26,12 +26,18 @@ MAX_FILES = 200  # alignments kept; the oldest go first
 _warned: set[str] = set()
 
 
+def search_code_files() -> list[Path]:
+    """The code a stored result depends on: the whole search package, the scoring and lexicon modules it
+    uses, and the API that calls it."""
+    here = Path(__file__).parent
+    return [here / name for name in ("api.py", "scoring.py", "lexicon.py")] + sorted((here / "search").rglob("*.py"))
+
+
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """The search code itself, so that an edited checkout never gets a result computed by older code."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for path in [here / name for name in ("api.py", "scoring.py", "lexicon.py")] + sorted((here / "search").glob("*.py")):
+    for path in search_code_files():
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -7,6 +7,8 @@ document) and ``lazy`` (sentence runs embedded near the path, then searched agai
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from threadpoolctl import threadpool_limits
 
@@ -14,13 +16,14 @@ from .band import search_band
 from .calibrate import calibrated, typical_score
 from .dp import PathBead, band_around, banded_dp, full_band
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
-from .params import CALIBRATED, INT_RANGES, MAX_PARAM, REFERENCE_SCORE, SearchParams, pair_defaults, parse_param
+from .params import CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
+from .progress import phase_bar
 from .quotes import quote_states
 from .scorer import BandScorer
 
-PROGRESS_ROWS = 10_000  # a main pass this long takes a few seconds: worth a progress bar
+PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
 
-__all__ = ["BandScorer", "CALIBRATED", "INT_RANGES", "MAX_PARAM", "PathBead", "REFERENCE_SCORE", "SearchParams",
+__all__ = ["BandScorer", "CALIBRATED", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead", "SearchParams",
            "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "full_band", "pair_defaults",
            "parse_param", "quote_states", "typical_score"]
 
@@ -38,6 +41,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     after each prefix of each side (:func:`quote_states`), for ``params.quote_weight``. ``progress``: a bar
     for the main pass when the document is long enough for it to take seconds.
     """
+    threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     n, m = len(S), len(T)
     types = params.bead_types()
@@ -57,7 +61,9 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),
                          progress=progress and n >= PROGRESS_ROWS)
     if params.overlaps == "lazy":
+        rounds = phase_bar("search: lazy rounds", params.lazy_rounds, "round", progress and n >= PROGRESS_ROWS)
         for _ in range(params.lazy_rounds):
+            rounds.update()
             wanted = _spans_near(path, n, m, params.widest(), params.lazy_reach)
             if params.lazy_nulls:
                 _add_null_merges(path, params.widest(), wanted)
@@ -68,7 +74,19 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
             with one_thread():
                 scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi))
+        rounds.close()
     return path, params
+
+
+def _warm_kernel() -> None:
+    """Import numba and load the DP kernel (about a second, mostly Python) in a thread of its own, so that
+    it overlaps the encoder's work (numpy, which lets it run) instead of following it."""
+    try:
+        from .kernel import warm
+
+        warm()
+    except Exception:  # noqa: BLE001 - only a head start: the search's own import reports any failure
+        pass
 
 
 def one_thread():

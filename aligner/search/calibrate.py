@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from .dp import row_blocks
-from .params import CALIBRATED, REFERENCE_SCORE, SearchParams
+from .params import CALIBRATED, SearchParams
 from .scorer import BandScorer
 
 
@@ -22,14 +22,14 @@ def typical_score(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, sample: in
         for i0, i1 in row_blocks(lo, hi, int(group[0]), int(group[-1])):
             top = scorer(i0, i1, lo, hi, [(1, 1)])[0].max(axis=1)
             best.extend(top[np.isfinite(top)])
-    return float(np.median(best)) if best else REFERENCE_SCORE
+    return float(np.median(best)) if best else scorer.p.reference_score
 
 
 def calibrated(params: SearchParams, typical: float) -> SearchParams:
     """Skip score and merge penalty scaled to the document's own score level, so that an encoder that
     puts everything at similar cosines (e5) is not held to thresholds set for another (USE)."""
-    scale = typical / REFERENCE_SCORE
-    if 0.75 <= scale <= 1.33:  # the spread of documents under the encoder the defaults were tuned with
+    scale = typical / params.reference_score
+    if params.calibrate_low <= scale <= params.calibrate_high:
         return replace(params, calibrate=False)
-    scale = float(np.clip(scale, 0.25, 2.0))
+    scale = float(np.clip(scale, params.calibrate_min_scale, params.calibrate_max_scale))
     return replace(params, **{k: getattr(params, k) * scale for k in CALIBRATED}, calibrate=False)

@@ -13,8 +13,11 @@ MAX_PARAM = 1000.0  # largest weight or score a search parameter may have (a cos
 # no run; lazy rounds stop anyway once no new run is wanted.
 INT_RANGES = {"max_bead": (1, 8), "max_split": (0, 8), "band": (0, 100), "lazy_reach": (0, 8),
               "lazy_rounds": (0, 10)}
-# The typical best 1-1 score for which skip and merge_penalty were tuned (USE on our documents).
-REFERENCE_SCORE = 0.41
+# The range of each number whose meaning bounds it more tightly than MAX_PARAM: a score level is a cosine,
+# the calibration's bands lie either side of a scale of 1, a share of the neighbour margin is a share.
+FLOAT_RANGES = {"reference_score": (0.01, 1.0), "calibrate_low": (0.01, 1.0), "calibrate_high": (1.0, 100.0),
+                "calibrate_min_scale": (0.01, 1.0), "calibrate_max_scale": (1.0, 100.0),
+                "neighbour_share": (0.0, 1.0)}
 CALIBRATED = ("skip", "skip_run", "merge_penalty")  # the parameters calibration scales
 # Defaults of their own for a language pair (source, target), where the general ones cannot serve it: Chinese
 # literature in English splits one Chinese sentence into up to six English ones and is half dialogue (MAC-Dev
@@ -62,6 +65,12 @@ class SearchParams:
     skip: float = -0.09          # score of a 1-0 or 0-1 bead
     skip_run: float = -0.05      # score of a 1-0 or 0-1 bead that continues a run of them on the same side
     run_exponent: float = 0.75   # an approximated run weighs its sentences by length ** run_exponent
+    neighbour_share: float = 0.5  # each side's share of the neighbour margin (0.5: the two sides' mean)
+    reference_score: float = 0.41  # typical best 1-1 score the skip and merge penalty were tuned at (USE)
+    calibrate_low: float = 0.75   # calibration leaves the parameters alone when typical / reference_score
+    calibrate_high: float = 1.33  # lies between these: the spread of documents under the tuning encoder
+    calibrate_min_scale: float = 0.25  # outside it, the scale applied is clipped to these bounds
+    calibrate_max_scale: float = 2.0
     quote_weight: float = 0.0    # penalty of a bead end inside a quotation on one side only (search.quotes)
 
     def __post_init__(self):
@@ -105,6 +114,11 @@ def _checked(name: str, value, default):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral) or not low <= value <= high:
             raise ValueError(f"{name} must be a whole number >= {low} and <= {high}")
         return int(value)
+    if isinstance(default, float) and name in FLOAT_RANGES:
+        low, high = FLOAT_RANGES[name]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not low <= value <= high:
+            raise ValueError(f"{name} must be a number >= {low:g} and <= {high:g}")
+        return float(value)
     if isinstance(default, float):
         # scores are sums of these times cosines: nan, inf or beyond this overflow and crash the search
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not abs(value) <= MAX_PARAM:

@@ -112,7 +112,7 @@ class BandScorer:
                 s_before = ns[s_before_row, ends - c0] * s_ok[0]
                 s_after = ns[s_after_row, ends - c0] * s_ok[1]
                 src_nb = (s_before + s_after) / np.maximum(s_ok[0] + s_ok[1], 1)
-                margins = sims - 0.5 * p.neighbour_weight * (tgt_nb + src_nb)
+                margins = sims - p.neighbour_share * p.neighbour_weight * (tgt_nb + src_nb)
                 if lex is not None:
                     margins = margins + p.lexical_weight * self._dice(lex, rows, a, ends, b)
                 tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
