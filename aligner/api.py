@@ -20,7 +20,7 @@ from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
 from .segment.chinese import to_simplified
 from .result_cache import ResultStore, result_key
-from .search import CALIBRATED, SearchParams, align_embeddings, pair_defaults, quote_states
+from .search import ADAPTED, SearchParams, align_embeddings, pair_defaults, quote_states
 from .signature import make_signature
 
 # The encoder never needs more than this; longer inputs only cost time.
@@ -134,7 +134,7 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSourc
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                                   lexical=lexical, quotes=quotes, progress=src_embed.progress)
-    calibrated = {k: round(getattr(used, k), 6) for k in CALIBRATED if getattr(used, k) != getattr(params, k)}
+    calibrated = {k: round(getattr(used, k), 6) for k in ADAPTED if getattr(used, k) != getattr(params, k)}
     return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path], calibrated
 
 

@@ -109,3 +109,41 @@ def test_a_long_split_is_found():
     tgt = [" ".join(words[k:k + 2]) for k in range(0, 12, 2)] + ["omega psi chi"]
     beads = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de", max_split=6).beads
     assert [(b.zh, b.en) for b in beads] == [((0,), (0, 1, 2, 3, 4, 5)), ((1,), (6,))]
+
+
+def test_softened_length_factor():
+    from aligner.search.lengths import softened
+
+    p = SearchParams()
+    assert softened(p, None) == p and softened(p, 0.18) == p and softened(p, 0.1) == p
+    assert softened(p, 0.36).length_exponent == pytest.approx(0.5)
+    assert softened(p, 5.0).length_exponent == pytest.approx(0.4)  # never below length_exponent_min
+    assert softened(SearchParams(length_spread=0.0), 5.0).length_exponent == 1.0  # switched off
+    assert softened(SearchParams(length_exponent=2.0), 0.36).length_exponent == pytest.approx(1.0)
+
+
+def _spread(src_len, tgt_len):
+    from aligner.search.lengths import length_spread, margin_only
+
+    n = len(src_len)
+    V = np.eye(n, dtype=np.float32)  # sentence k of each side matches only sentence k of the other
+    p = margin_only(SearchParams())
+    scorer = BandScorer(V, V.copy(), np.asarray(src_len, float), np.asarray(tgt_len, float), ((1, 1),), p)
+    return length_spread(scorer, np.zeros(n + 1, dtype=np.int64), np.full(n + 1, n, dtype=np.int64))
+
+
+def test_length_spread_reads_the_documents_own_length_agreement():
+    lengths = [10.0, 20, 30, 40, 50, 60, 70, 80]
+    assert _spread(lengths, lengths) == pytest.approx(0.0)
+    assert _spread(lengths, [3 * x for x in lengths]) == pytest.approx(0.0)  # the overall ratio is scaled out
+    jitter = [x * (1.5 if k % 2 else 1 / 1.5) for k, x in enumerate(lengths)]
+    assert _spread(lengths, jitter) > 0.3
+
+
+def test_the_length_exponent_is_recorded_when_calibration_changes_it():
+    src = [" ".join(["w%d" % k] * (1 + 5 * (k % 2))) for k in range(12)]
+    tgt = [" ".join(["w%d" % k] * (6 - 5 * (k % 2))) for k in range(12)]  # lengths swapped: a wide spread
+    alignment = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de")
+    assert 0.4 <= alignment.signature["calibrated"]["length_exponent"] < 1.0
+    plain = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de", length_spread=0.0)
+    assert "length_exponent" not in plain.signature.get("calibrated", {})

@@ -16,14 +16,15 @@ from .band import search_band
 from .calibrate import calibrated, typical_score
 from .dp import PathBead, band_around, banded_dp, full_band
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
-from .params import CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
+from .lengths import length_spread, margin_only, softened
+from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
 from .progress import phase_bar
 from .quotes import quote_states
 from .scorer import BandScorer
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
 
-__all__ = ["BandScorer", "CALIBRATED", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead", "SearchParams",
+__all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead", "SearchParams",
            "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "full_band", "pair_defaults",
            "parse_param", "quote_states", "typical_score"]
 
@@ -55,7 +56,11 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
         if params.calibrate:
             tuned = calibrated(params, typical_score(scorer, lo, hi))
-            if (tuned.skip, tuned.merge_penalty) != (params.skip, params.merge_penalty):
+            if params.length_spread:
+                flat = BandScorer(S, T, src_lengths, tgt_lengths, ((1, 1),), margin_only(params), src_runs,
+                                  tgt_runs, lexical, quotes)
+                tuned = softened(tuned, length_spread(flat, lo, hi))
+            if any(getattr(tuned, k) != getattr(params, k) for k in ADAPTED):
                 scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical, quotes)
             params = tuned
         path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),

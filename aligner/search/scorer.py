@@ -117,8 +117,9 @@ class BandScorer:
                     margins = margins + p.lexical_weight * self._dice(lex, rows, a, ends, b)
                 tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
                 if p.length_mode == "mult":
-                    scores = margins * np.log2(1 + np.minimum(src_len, tgt_len)
-                                               / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
+                    scores = margins * np.log2(1 + (np.minimum(src_len, tgt_len)
+                                                    / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
+                                               ** p.length_exponent)
                 else:
                     scores = margins - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
                 scores = scores - p.merge_penalty * (a + b - 2)
