@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .model import Bead, Sentence, check_beads
-from .search import CALIBRATED
+from .search import ADAPTED
 from .tempfiles import remove_stale_temps, temp_name
 
 MAX_FILES = 200  # alignments kept; the oldest go first
@@ -78,8 +78,8 @@ class ResultStore:
             check_beads(beads, n_src, n_tgt)
             calibrated = data["calibrated"]
             if not isinstance(calibrated, dict) or not all(
-                    k in CALIBRATED and isinstance(v, float) and math.isfinite(v) for k, v in calibrated.items()):
-                raise InputError(f"calibrated parameters {calibrated!r} are not finite values of {CALIBRATED}")
+                    k in ADAPTED and isinstance(v, float) and math.isfinite(v) for k, v in calibrated.items()):
+                raise InputError(f"calibrated parameters {calibrated!r} are not finite values of {ADAPTED}")
         except (InputError, KeyError, TypeError, ValueError) as exc:
             if str(self.folder) not in _warned:
                 _warned.add(str(self.folder))

@@ -15,14 +15,20 @@ def typical_score(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, sample: in
     """Median over (a sample of) source sentences of their best 1-1 score in the band: what a
     translation pair scores with this encoder and this document. Only the 1-1 type is scored, which
     depends on neither of the parameters calibration scales."""
+    best = []
+    for i0, i1 in sampled_blocks(lo, hi, sample):
+        top = scorer(i0, i1, lo, hi, [(1, 1)])[0].max(axis=1)
+        best.extend(top[np.isfinite(top)])
+    return float(np.median(best)) if best else scorer.p.reference_score
+
+
+def sampled_blocks(lo: np.ndarray, hi: np.ndarray, sample: int):
+    """Row blocks (i0, i1) covering ``sample`` source rows spread evenly over the document (consecutive
+    rows in one block): what the calibrations read, a fixed cost whatever the document's length."""
     n = len(lo) - 1
     picked = np.unique(np.linspace(1, n, min(n, sample)).astype(int))
-    best = []
-    for group in np.split(picked, np.flatnonzero(np.diff(picked) != 1) + 1):  # consecutive rows together
-        for i0, i1 in row_blocks(lo, hi, int(group[0]), int(group[-1])):
-            top = scorer(i0, i1, lo, hi, [(1, 1)])[0].max(axis=1)
-            best.extend(top[np.isfinite(top)])
-    return float(np.median(best)) if best else scorer.p.reference_score
+    for group in np.split(picked, np.flatnonzero(np.diff(picked) != 1) + 1):
+        yield from row_blocks(lo, hi, int(group[0]), int(group[-1]))
 
 
 def calibrated(params: SearchParams, typical: float) -> SearchParams:
