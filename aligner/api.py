@@ -15,7 +15,7 @@ from .encoders.base import CheckedEncoder, check_vectors
 from .errors import InputError, SwappedInputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
 from .lexicon import lexical_vectors, translates
-from .model import Alignment, Bead, Sentence, check_alignment, check_beads
+from .model import Alignment, Bead, Sentence, check_alignment, check_beads, unspaced
 from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
 from .segment.chinese import to_simplified
@@ -155,7 +155,7 @@ class EmbeddingSource:
         self.progress = progress
         self.lang = lang
         self.texts = texts
-        self._joiner = "" if lang in ("zh", "ja") else " "
+        self._joiner = "" if unspaced(lang) else " "
         self._runs: dict[tuple[int, int], np.ndarray] = {}
         self._sentences: np.ndarray | None = None
 

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from .evidence import pair_dots
+
 BLOCK_CELLS = 1 << 22  # cells computed at once by a pass over the whole matrix (16 MB of float32)
 # The median: cells sampled to bracket it (gathered ``_GATHER`` at a time), and the most cells kept from the
 # bracket (about 4 × cells / √sample are expected: 7 million for 30,000 × 30,000) before the slower exact
@@ -36,6 +38,10 @@ class Similarity:
     def __getitem__(self, key: tuple) -> np.ndarray:
         rows, cols = key
         return self.S[rows] @ self.T[cols].T
+
+    def pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The cells ``(rows[k], cols[k])``, computed in blocks (memory bounded whatever their number)."""
+        return pair_dots(self.S, np.asarray(rows), self.T, np.asarray(cols))
 
     def row_blocks(self) -> Iterator[np.ndarray]:
         """The matrix as consecutive blocks of whole rows, ``BLOCK_CELLS`` cells at most (one row at least)."""

@@ -19,11 +19,9 @@ import numpy as np
 from ..lexicon import CHINESE_STOPWORDS, chinese_words, english_keys
 from ..model import Alignment
 from .calibrate import robust_scale
+from .params import ReviewParams
 
-ROUNDS = 5
 NULL = ""  # the empty English word, which Chinese words with no translation attach to
-FLOOR = 1e-6  # probability of a pair never seen together
-SPREAD_FLOOR = 0.1  # least spread of the document's pair scores (mean log-probabilities per word)
 # Words of a sentence (or clause) the model reads, the first ones: a pair costs the product of its two sides'
 # words to train and to score, so an overlong line must not cost the square of its length. Only presplit input
 # or the API gives one: the segmenter cuts sentences at 600 characters, fewer words than this on either side.
@@ -48,10 +46,12 @@ def english_tokens(text: str) -> tuple[str, ...]:
 class WordModel:
     """t(Chinese word | English key), and the document's typical score of an aligned pair."""
 
-    def __init__(self, table: dict[str, dict[str, float]], mid: float, spread: float):
+    def __init__(self, table: dict[str, dict[str, float]], mid: float, spread: float,
+                 floor: float = ReviewParams.word_floor):
         self.table = table  # Chinese word -> {English key: t(word | key)}
         self.mid = mid
         self.spread = spread
+        self.floor = floor  # probability of a pair never seen together
         # The same table as sorted cell keys (row * columns + column) and their probabilities, so that many
         # pairs are scored by one vectorised lookup instead of a Python loop over words (the review scores
         # ~20 pairs a candidate).
@@ -80,22 +80,24 @@ class WordModel:
         return any(known.get(e, 0.0) >= at for e in keys)
 
     @classmethod
-    def of(cls, alignment: Alignment) -> "WordModel":
+    def of(cls, alignment: Alignment, params: ReviewParams = ReviewParams()) -> "WordModel":
+        """Trained on the document's better half of 1-1 pairs (``word_rounds`` of EM); ``word_floor`` and
+        ``word_spread_floor`` as :class:`~aligner.omissions.params.ReviewParams` says."""
         ones = [b for b in alignment.beads if len(b.zh) == 1 and len(b.en) == 1]
         pairs = [(chinese_tokens(alignment.zh[b.zh[0]].text), english_tokens(alignment.en[b.en[0]].text))
                  for b in ones]
         median = float(np.median([b.score for b in ones])) if ones else 0.0
         confident = [p for p, b in zip(pairs, ones) if b.score >= median and p[0] and p[1]]
-        model = cls(_train(confident), 0.0, 1.0)
+        model = cls(_train(confident, params.word_rounds), 0.0, 1.0, params.word_floor)
         scores = model.explain_pairs([(z, e) for z, e in pairs if z])
-        model.mid, model.spread = robust_scale(scores, SPREAD_FLOOR)
+        model.mid, model.spread = robust_scale(scores, params.word_spread_floor)
         return model
 
     def explain_pairs(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> np.ndarray:
         """Mean log-probability of the Chinese words given the English (Model 1, NULL included) of each
         (Chinese, English) pair, shape (len(pairs),); 0 for an empty Chinese side.
 
-        For each Chinese word w: log((sum of t(w|e) * count(e) over the English words + FLOOR * the count of
+        For each Chinese word w: log((sum of t(w|e) * count(e) over the English words + floor * the count of
         those never seen with w) / (len(en) + 1)), averaged over the Chinese words. Pairs are scored in blocks
         of at most ``_CELLS_AT_ONCE`` (word, English word) cells: memory stays bounded whatever their number."""
         out, block, cells = [], [], 0
@@ -118,7 +120,7 @@ class WordModel:
                     rows.append(r)
                     owner.append(k)
         lengths = np.array([len(zh) for zh, _ in pairs], dtype=np.float64)
-        total = (lengths - np.bincount(owner, minlength=n)) * math.log(FLOOR)  # words with no translation
+        total = (lengths - np.bincount(owner, minlength=n)) * math.log(self.floor)  # words with no translation
         if rows and len(self._keys):
             cols, counts, starts = self._english_counts([en for _, en in pairs])
             owner_ = np.array(owner)
@@ -131,7 +133,7 @@ class WordModel:
             mass = np.bincount(word, np.where(seen, self._values[found], 0.0) * counts[at], minlength=len(rows))
             matched = np.bincount(word, seen * counts[at], minlength=len(rows))
             sizes = np.array([len(en) + 1 for _, en in pairs], dtype=np.float64)[owner_]
-            total += np.bincount(owner_, np.log((mass + FLOOR * (sizes - matched)) / sizes), minlength=n)
+            total += np.bincount(owner_, np.log((mass + self.floor * (sizes - matched)) / sizes), minlength=n)
         return np.divide(total, lengths, out=np.zeros(n), where=lengths > 0)
 
     def _english_counts(self, ens: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -164,7 +166,7 @@ def _counts(en: tuple[str, ...]) -> Counter:
     return counts
 
 
-def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, dict[str, float]]:
+def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]], rounds: int) -> dict[str, dict[str, float]]:
     """EM over every (Chinese word, English word) cell of every pair at once: a cell's share of its Chinese
     word's probability mass (E step), then each pair type's share of its English word's counts (M step)."""
     index: dict[tuple[str, str], int] = {}
@@ -185,7 +187,7 @@ def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, di
     english = {e: n for n, e in enumerate({e for _, e in index})}
     type_en = np.array([english[e] for _, e in index])
     table = np.ones(len(index))
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         values = table[types]
         shares = values / np.bincount(groups, values)[groups]
         counts = np.bincount(types, shares, minlength=len(index))
