@@ -59,7 +59,6 @@ class DictionaryWords:
         p = self.params
         pairs: dict[tuple, int] = {}
         spans = [reach(alignment, en, p.dict_reach) for en in hosts]
-        near_keys, host_keys = [], []
         for i, en, span in zip(sentences, hosts, spans):
             for j in span:
                 pairs.setdefault((i, j), len(pairs))
