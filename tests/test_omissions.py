@@ -181,7 +181,9 @@ def test_sentence_dictionary_evidence_and_credit_only_english():
     cands = candidates(ctx, [])
     # a photo credit translates nothing: the sentence paired with it is judged as unaligned
     assert {(c.sentence, c.unaligned) for c in cands} == {(0, False), (1, False), (2, True)}
-    columns = ctx.dictionary.sentence_features(alignment, [c.sentence for c in cands],
+    from aligner.omissions.dictionary import DictionaryWords
+
+    columns = DictionaryWords.of(alignment, ctx.words, ctx.params).sentence_features(alignment, [c.sentence for c in cands],
                                                [alignment.beads[c.host].en for c in cands],
                                                [c.zh_without for c in cands])
     features = {c.sentence: {k: v[n] for k, v in columns.items()} for n, c in enumerate(cands)}
@@ -190,7 +192,7 @@ def test_sentence_dictionary_evidence_and_credit_only_english():
     # of the words only it has, the English translates 186 for sentence 1 and nothing for sentence 2
     assert features[2]["dict_distinct"] < features[1]["dict_distinct"]
     other = Alignment(alignment.zh, alignment.en, alignment.beads, src_lang="de", tgt_lang="fr")
-    assert _context(other).dictionary is None  # judged by the sentence-embedding model
+    assert _context(other).words is None  # no lexicon: judged by the sentence-embedding model
 
 
 def test_unaligned_sentence_found_nearby_is_recorded_as_moved_in_plain_json():

@@ -15,7 +15,6 @@ import numpy as np
 from ..encoders import Encoder
 from ..lexicon import translates
 from ..model import Alignment
-from .dictionary import DictionaryWords
 from .embed import Embedder
 from .params import ReviewParams
 from .similarity import Similarity
@@ -61,12 +60,6 @@ class ReviewContext:
         scale, near = pair_scale(cal.aligned, cal.near_miss, sim.median(), params)
         words = WordModel.of(alignment, params) if translates(alignment.src_lang, alignment.tgt_lang) else None
         return cls(alignment, params, embedder, sim, cal, scale, near, src_pos, tgt_pos, words)
-
-    @cached_property
-    def dictionary(self) -> DictionaryWords | None:
-        """The dictionary's evidence on the document's sentences, where the pair has a lexicon (built when
-        first asked: only the sentence judge reads it)."""
-        return DictionaryWords.of(self.alignment, self.words, self.params) if self.words else None
 
     def window(self, center: int, size: int) -> slice:
         return slice(max(0, center - self.params.window), min(size, center + self.params.window + 1))

@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import islice
 
 import numpy as np
+from scipy import sparse
 
 from ..lexicon import CHINESE_STOPWORDS, chinese_words, english_keys
 from ..model import Alignment
@@ -27,7 +28,6 @@ NULL = ""  # the empty English word, which Chinese words with no translation att
 # or the API gives one: the segmenter cuts sentences at 600 characters, fewer words than this on either side.
 MAX_WORDS = 400
 _CELLS_AT_ONCE = 1 << 20  # (Chinese word, English word) cells scored at once (bounds the memory of scoring)
-_MAX_KEYS = 1 << 32  # English keys a table may hold (cell keys are row * _MAX_KEYS + column, in an int64)
 
 
 @lru_cache(maxsize=65536)
@@ -52,20 +52,21 @@ class WordModel:
         self.mid = mid
         self.spread = spread
         self.floor = floor  # probability of a pair never seen together
-        # The same table as sorted cell keys (row * columns + column) and their probabilities, so that many
-        # pairs are scored by one vectorised lookup instead of a Python loop over words (the review scores
-        # ~20 pairs a candidate).
+        # The same table as a sparse matrix (Chinese word × English key), so that many pairs are scored by one
+        # vectorised lookup instead of a Python loop over words (the review scores ~20 pairs a candidate).
         self._rows = {w: i for i, w in enumerate(table)}
         self._cols: dict[str, int] = {}
-        keys, values = [], []
+        rows, cols, values = [], [], []
         for r, known in enumerate(table.values()):
             for e, p in known.items():
-                keys.append(r * _MAX_KEYS + self._cols.setdefault(e, len(self._cols)))
+                rows.append(r)
+                cols.append(self._cols.setdefault(e, len(self._cols)))
                 values.append(p)
-        order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
-        self._keys = np.array(keys, dtype=np.int64)[order]
-        self._values = np.array(values, dtype=np.float64)[order]
+        self._table = sparse.csr_matrix((np.array(values, dtype=np.float64), (rows, cols)),
+                                        shape=(len(self._rows), len(self._cols)))
+        self._table.sort_indices()
         self._english_seen: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._chinese_seen: dict[tuple[str, ...], np.ndarray] = {}
 
     def prob(self, word: str, key: str) -> float:
         """t(word | key); 0 for a pair never seen together."""
@@ -113,28 +114,30 @@ class WordModel:
 
     def _explain_block(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> np.ndarray:
         n = len(pairs)
-        rows, owner = [], []  # each Chinese word the table knows, and the pair it belongs to
-        for k, (zh, _) in enumerate(pairs):
-            for w in zh:
-                if (r := self._rows.get(w)) is not None:
-                    rows.append(r)
-                    owner.append(k)
+        known = [self._chinese(zh) for zh, _ in pairs]  # each Chinese word the table knows …
+        rows = np.concatenate(known) if known else np.zeros(0, dtype=np.int64)
+        owner_ = np.repeat(np.arange(n), [len(k) for k in known])  # … and the pair it belongs to
         lengths = np.array([len(zh) for zh, _ in pairs], dtype=np.float64)
-        total = (lengths - np.bincount(owner, minlength=n)) * math.log(self.floor)  # words with no translation
-        if rows and len(self._keys):
+        total = (lengths - np.bincount(owner_, minlength=n)) * math.log(self.floor)  # words with no translation
+        if len(rows) and self._table.nnz:
             cols, counts, starts = self._english_counts([en for _, en in pairs])
-            owner_ = np.array(owner)
             width = np.diff(starts)[owner_]  # the English words each Chinese word is read against
             word = np.repeat(np.arange(len(rows)), width)  # one cell per (Chinese word, English word)
             at = np.repeat(starts[owner_], width) + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
-            cells = np.array(rows, dtype=np.int64)[word] * _MAX_KEYS + cols[at]
-            found = np.minimum(np.searchsorted(self._keys, cells), len(self._keys) - 1)
-            seen = self._keys[found] == cells
-            mass = np.bincount(word, np.where(seen, self._values[found], 0.0) * counts[at], minlength=len(rows))
+            found = np.asarray(self._table[rows[word], cols[at]]).ravel() if len(word) else np.zeros(0)
+            seen = found > 0  # every pair the model learnt has a positive probability
+            mass = np.bincount(word, found * counts[at], minlength=len(rows))
             matched = np.bincount(word, seen * counts[at], minlength=len(rows))
             sizes = np.array([len(en) + 1 for _, en in pairs], dtype=np.float64)[owner_]
             total += np.bincount(owner_, np.log((mass + self.floor * (sizes - matched)) / sizes), minlength=n)
         return np.divide(total, lengths, out=np.zeros(n), where=lengths > 0)
+
+    def _chinese(self, zh: tuple[str, ...]) -> np.ndarray:
+        # remembered: the review reads each Chinese sentence against ~20 English sentences nearby
+        if (found := self._chinese_seen.get(zh)) is None:
+            found = self._chinese_seen[zh] = np.array([r for w in zh if (r := self._rows.get(w)) is not None],
+                                                      dtype=np.int64)
+        return found
 
     def _english_counts(self, ens: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The known English keys (NULL once) of each text with their counts, flat, and where each text's

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..calibrate import robust_scale
 from ..context import ReviewContext
+from ..dictionary import DictionaryWords
 from ..evidence import (anchor_balance, anchor_words, en_pieces, flatten, group_max, pair_dots, reach, source,
                         target, text_size, unit)
 from ..logistic import load_model
@@ -82,8 +83,9 @@ class SentenceJudge(Judge[list[Candidate]]):
              "share": lengths / np.maximum(1, [sum(len(a.zh[x].text) for x in c.zh_with) for c in cands]),
              "length_gain": _length_gain(ctx, cands), "anchors": _anchors(ctx, cands)}
         f["length_u"] = f["length"] * unaligned
-        if ctx.dictionary:
-            f.update(ctx.dictionary.sentence_features(a, list(sentences), hosts, [c.zh_without for c in cands]))
+        if ctx.words is not None:  # built here, and let go after: only this judge reads it
+            dictionary = DictionaryWords.of(a, ctx.words, p)
+            f.update(dictionary.sentence_features(a, list(sentences), hosts, [c.zh_without for c in cands]))
         return f
 
     def scored(self, ctx: ReviewContext, cands: list[Candidate], features: dict[str, np.ndarray]
