@@ -19,12 +19,12 @@ from .wordmodel import WordModel, chinese_tokens, english_tokens
 
 @dataclass
 class DictionaryWords:
-    """Each Chinese sentence's dictionary words (as their sets of English translation keys, and by word), each
-    English sentence's keys, the document's typical share of an aligned English sentence's keys that its
-    Chinese explains, and the document's own word model."""
+    """Each Chinese sentence's dictionary words (as their sets of English translation keys, one shared set a
+    word: ``senses``), each English sentence's keys, the document's typical share of an aligned English
+    sentence's keys that its Chinese explains, and the document's own word model."""
 
     zh: list[list[frozenset[str]]]
-    senses: list[dict[str, frozenset[str]]]
+    senses: dict[str, frozenset[str]]
     en: list[frozenset[str]]
     explained: float
     model: WordModel
@@ -32,13 +32,18 @@ class DictionaryWords:
 
     @classmethod
     def of(cls, alignment: Alignment, model: WordModel, params: ReviewParams) -> "DictionaryWords":
-        words = [chinese_words(s.text) for s in alignment.zh]
-        zh = [[frozenset(keys) for _, keys in ws if keys] for ws in words]
+        senses: dict[str, frozenset[str]] = {}
+        zh = []
+        for s in alignment.zh:
+            words = chinese_words(s.text)
+            zh.append([senses.setdefault(w, frozenset(keys)) for w, keys in words if keys])
+            for w, keys in words:
+                senses.setdefault(w, frozenset(keys))
         en = [frozenset(english_keys(s.text)) for s in alignment.en]
         shares = [len(en[b.en[0]] & _keys(zh, b.zh)) / len(en[b.en[0]]) for b in alignment.beads
                   if len(b.zh) == 1 and len(b.en) == 1 and en[b.en[0]]]
         explained = max(float(np.median(shares)) if shares else 0.0, params.min_explained)
-        return cls(zh, [{w: frozenset(k) for w, k in ws} for ws in words], en, explained, model, params)
+        return cls(zh, senses, en, explained, model, params)
 
     def sentence_features(self, alignment: Alignment, sentences: list[int], hosts: list[tuple[int, ...]],
                           without: list[tuple[int, ...]]) -> dict[str, np.ndarray]:
@@ -69,15 +74,11 @@ class DictionaryWords:
              else tuple(t for b in j for t in english_tokens(alignment.en[b].text))) for i, j in pairs])
         out = {k: np.zeros(len(sentences)) for k in ("dict_cover", "dict_rest", "dict_gain", "dict_distinct",
                                                       "dict_model")}
-        unions: dict[tuple, frozenset[str]] = {}
-
-        def union(idx) -> frozenset[str]:
-            if (key := (idx.start, idx.stop) if isinstance(idx, range) else tuple(idx)) not in unions:
-                unions[key] = frozenset().union(*(self.en[j] for j in idx))
-            return unions[key]
-
+        hosts_keys: dict[tuple[int, ...], frozenset[str]] = {}
         for n, (i, en, span, rest_idx) in enumerate(zip(sentences, hosts, spans, without)):
-            host, near = union(en), union(span)
+            if (host := hosts_keys.get(en)) is None:
+                host = hosts_keys[en] = frozenset().union(*(self.en[j] for j in en))
+            near = set().union(*(self.en[j] for j in span))
             words = self.zh[i]
             covered = sum(1 for w in words if not w.isdisjoint(host))
             anywhere = sum(1 for w in words if not w.isdisjoint(near))
@@ -86,7 +87,7 @@ class DictionaryWords:
             size = len(host) + p.lex_prior
             siblings = set().union(*(chinese_tokens(alignment.zh[x].text) for x in rest_idx))
             distinct = [w for w in dict.fromkeys(chinese_tokens(alignment.zh[i].text)) if w not in siblings]
-            translated = sum(1 for w in distinct if not self.senses[i].get(w, frozenset()).isdisjoint(host)
+            translated = sum(1 for w in distinct if not self.senses.get(w, frozenset()).isdisjoint(host)
                              or self.model.translated(w, host, p.word_translation_at))
             best = max(scores[pairs[(i, j)]] for j in span)
             # a sentence none of whose words has a translation nearby gives no evidence either way (1)

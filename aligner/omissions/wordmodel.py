@@ -27,7 +27,7 @@ NULL = ""  # the empty English word, which Chinese words with no translation att
 # words to train and to score, so an overlong line must not cost the square of its length. Only presplit input
 # or the API gives one: the segmenter cuts sentences at 600 characters, fewer words than this on either side.
 MAX_WORDS = 400
-_CELLS_AT_ONCE = 1 << 20  # (Chinese word, English word) cells scored at once (bounds the memory of scoring)
+_CELLS_AT_ONCE = 1 << 19  # (Chinese word, English word) cells scored at once (bounds the memory of scoring)
 
 
 @lru_cache(maxsize=65536)
