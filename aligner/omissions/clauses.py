@@ -31,6 +31,11 @@ class Clause:
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts, counted in C
 
 
+def alnum(text: str) -> str:
+    """The text's letters and digits (what ``str.isalnum`` accepts), in order."""
+    return "".join(_ALNUM.findall(text))
+
+
 def zh_size(text: str) -> int:
     return len(_ALNUM.findall(text))
 

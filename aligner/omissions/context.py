@@ -57,7 +57,7 @@ class ReviewContext:
         sim = Similarity(*_sentence_vectors(alignment, embedder))
         src_pos, tgt_pos = positions(alignment)
         cal = calibrate_pairs(sim, alignment, src_pos, params)
-        scale, near = pair_scale(cal.aligned, cal.near_miss, sim.median(), params)
+        scale, near = pair_scale(cal.aligned, cal.near_miss, sim.typical(params.median_cells, params.median_sample), params)
         words = WordModel.of(alignment, params) if translates(alignment.src_lang, alignment.tgt_lang) else None
         return cls(alignment, params, embedder, sim, cal, scale, near, src_pos, tgt_pos, words)
 

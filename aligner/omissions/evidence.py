@@ -19,7 +19,7 @@ from ..model import Alignment, join_sentences, unspaced
 from ..scoring import normalise
 from .clauses import en_size, split_clauses, zh_size
 
-_FLOATS_AT_ONCE = 1 << 19  # vector entries gathered at once per side by pair_dots (2 MB of float32)
+_FLOATS_AT_ONCE = 1 << 18  # vector entries gathered at once per side by pair_dots (1 MB of float32)
 
 
 def flatten(groups: Iterable[Sequence]) -> tuple[list, np.ndarray]:

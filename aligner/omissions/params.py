@@ -17,6 +17,7 @@ RANGES = {
     "flag_at": (0.0, 1.0), "carried_at": (-10.0, 10.0), "unaligned_slope": (0.0, 100.0),
     "boilerplate_confidence": (0.0, 1.0), "window": (1, 100), "min_chars": (1, 100),
     "min_calibration_pairs": (1, 1000), "min_scale_share": (0.0, 1.0), "scale_floor": (1e-6, 1.0),
+    "median_cells": (1 << 10, 1 << 40), "median_sample": (1 << 10, 1 << 24),
     "cover_reach": (0, 20), "piece_reach": (0, 20), "moved_reach": (0, 200), "dict_reach": (0, 50),
     "clause_reach": (0, 20), "lex_prior": (0.0, 100.0), "z_clip": (0.1, 100.0), "anchor_clip": (0, 100),
     "lex_floor": (1e-6, 1.0), "ratio_floor": (1e-6, 10.0), "cover_floor": (1e-6, 1.0), "gain_floor": (1e-6, 1.0),
@@ -44,6 +45,10 @@ class ReviewParams:
     # short, repetitive document's near misses come close to its aligned pairs), and at least scale_floor
     min_scale_share: float = 0.35
     scale_floor: float = 0.02
+    # the typical unrelated pair is the median of all cells of the similarity matrix up to median_cells,
+    # and beyond of a fixed draw of median_sample cells (the exact median reads every cell: quadratic)
+    median_cells: int = 1 << 22
+    median_sample: int = 1 << 19
     # reaches: English sentences either side of the host bead searched for ...
     cover_reach: int = 2                 # ... a sentence or clause as a whole
     piece_reach: int = 1                 # ... a clause or pair of clauses carrying a sentence

@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 
 from .. import boilerplate
-from ..clauses import en_size, zh_size
+from ..clauses import alnum, en_size, zh_size
 from ..context import ReviewContext
 from ..model import Alignment, Moved
 
@@ -107,7 +107,7 @@ def core(text: str) -> str:
     """The sentence without boilerplate (a trailing photo credit) and spaces: what a repeat shares."""
     for bp in sorted(boilerplate.spans(text), key=lambda b: -b.start):
         text = text[:bp.start] + text[bp.end:]
-    return "".join(ch for ch in text if ch.isalnum())
+    return alnum(text)
 
 
 def eligible(alignment: Alignment, i: int, min_chars: int) -> bool:
