@@ -95,8 +95,8 @@ class DictionaryWords:
             out["dict_rest"][n] = (len(rest) + p.lex_prior * self.explained) / size / self.explained - 1
             out["dict_gain"][n] = len(own) / size / self.explained
             out["dict_distinct"][n] = (translated + 1) / (len(distinct) + 2)
-            out["dict_model"][n] = float(np.clip((scores[pairs[(i, en)]] - best) / self.model.spread,
-                                                 -p.z_clip, p.z_clip))
+            out["dict_model"][n] = (scores[pairs[(i, en)]] - best) / self.model.spread
+        out["dict_model"] = np.clip(out["dict_model"], -p.z_clip, p.z_clip)
         return out
 
 

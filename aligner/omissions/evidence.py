@@ -117,4 +117,4 @@ def anchor_words(text: str) -> frozenset[str]:
 
 def anchor_balance(own: set[str] | frozenset[str], english: set[str] | frozenset[str], clip: int) -> float:
     """Anchors of a Chinese text its English lacks, less those it has, clipped to ``±clip``."""
-    return float(np.clip(len(own - english) - len(own & english), -clip, clip))
+    return float(max(-clip, min(clip, len(own - english) - len(own & english))))

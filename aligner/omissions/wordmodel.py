@@ -172,30 +172,35 @@ def _counts(en: tuple[str, ...]) -> Counter:
 def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]], rounds: int) -> dict[str, dict[str, float]]:
     """EM over every (Chinese word, English word) cell of every pair at once: a cell's share of its Chinese
     word's probability mass (E step), then each pair type's share of its English word's counts (M step)."""
-    index: dict[tuple[str, str], int] = {}
-    cell_type: list[int] = []
-    cell_word: list[int] = []  # which Chinese word occurrence (of all pairs) a cell belongs to
-    occurrence = 0
-    for zh, en in pairs:
-        words = en + (NULL,)
-        for w in zh:
-            for e in words:
-                cell_type.append(index.setdefault((w, e), len(index)))
-                cell_word.append(occurrence)
-            occurrence += 1
-    if not index:
+    zh_ids: dict[str, int] = {}
+    en_ids: dict[str, int] = {NULL: 0}
+    zh_flat = np.array([zh_ids.setdefault(w, len(zh_ids)) for zh, _ in pairs for w in zh], dtype=np.int64)
+    en_lists = [[en_ids.setdefault(e, len(en_ids)) for e in en] + [0] for _, en in pairs]  # NULL last
+    en_flat = np.array([e for ids in en_lists for e in ids], dtype=np.int64)
+    en_starts = np.cumsum([0] + [len(ids) for ids in en_lists])[:-1]
+    owner = np.repeat(np.arange(len(pairs)), [len(zh) for zh, _ in pairs])  # the pair of each word occurrence
+    width = np.array([len(ids) for ids in en_lists], dtype=np.int64)[owner]
+    groups = np.repeat(np.arange(len(zh_flat)), width)  # which Chinese word occurrence a cell belongs to
+    if not len(groups):
         return {}
-    types = np.array(cell_type)
-    groups = np.array(cell_word)
-    english = {e: n for n, e in enumerate({e for _, e in index})}
-    type_en = np.array([english[e] for _, e in index])
-    table = np.ones(len(index))
+    at = np.repeat(en_starts[owner], width) + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+    codes = zh_flat[groups] * len(en_ids) + en_flat[at]
+    # pair types numbered in order of first appearance, as the cells are read (the sums below keep that order)
+    unique, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(unique), dtype=np.int64)
+    rank[order] = np.arange(len(unique))
+    types = rank[inverse.ravel()]
+    ordered = unique[order]
+    type_en = ordered % len(en_ids)
+    table = np.ones(len(unique))
     for _ in range(rounds):
         values = table[types]
         shares = values / np.bincount(groups, values)[groups]
-        counts = np.bincount(types, shares, minlength=len(index))
+        counts = np.bincount(types, shares, minlength=len(unique))
         table = counts / np.bincount(type_en, counts)[type_en]
+    zh_words, en_words = list(zh_ids), list(en_ids)
     out: dict[str, dict[str, float]] = defaultdict(dict)
-    for (w, e), p in zip(index, table.tolist()):
-        out[w][e] = p
+    for w, e, p in zip((ordered // len(en_ids)).tolist(), type_en.tolist(), table.tolist()):
+        out[zh_words[w]][en_words[e]] = p
     return dict(out)
