@@ -15,7 +15,7 @@ from .encoders.base import CheckedEncoder, check_vectors
 from .errors import InputError, SwappedInputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
 from .lexicon import lexical_vectors, translates
-from .model import Alignment, Bead, Sentence, check_alignment, check_beads
+from .model import Alignment, Bead, Sentence, check_alignment, check_beads, join_sentences
 from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
 from .segment.chinese import to_simplified
@@ -156,7 +156,6 @@ class EmbeddingSource:
         self.progress = progress
         self.lang = lang
         self.texts = texts
-        self._joiner = "" if lang in ("zh", "ja") else " "
         self._runs: dict[tuple[int, int], np.ndarray] = {}
         self._sentences: np.ndarray | None = None
 
@@ -186,7 +185,7 @@ class EmbeddingSource:
         """Embeddings of the concatenated sentences ``texts[start:end]`` for each span."""
         missing = sorted({s for s in spans if s not in self._runs and s[1] - s[0] > 1})
         if missing:
-            joined = [self._joiner.join(self.texts[a:b])[: MAX_ENCODER_CHARS] for a, b in missing]
+            joined = [join_sentences(self.texts[a:b], self.lang)[: MAX_ENCODER_CHARS] for a, b in missing]
             for span, vec in zip(missing, self._encode(joined)):
                 self._runs[span] = vec
         sentences = self.sentence_vectors()

@@ -110,7 +110,11 @@ def check_beads(beads: list[Bead], n_src: int, n_tgt: int) -> None:
                              "each sentence must be in exactly one bead")
 
 
+def unspaced(lang: str) -> bool:
+    """Whether the language is written without spaces between words and sentences (Chinese, Japanese)."""
+    return lang in ("zh", "ja")
+
+
 def join_sentences(sentences: list[str], lang: str) -> str:
     """Chinese and Japanese sentences abut; others are separated by a space."""
-    sep = "" if lang in ("zh", "ja") else " "
-    return sep.join(sentences)
+    return ("" if unspaced(lang) else " ").join(sentences)

@@ -38,7 +38,6 @@ from aligner.api import align  # noqa: E402
 from aligner.lexicon import coverage, english_keys  # noqa: E402
 from aligner.omissions import review  # noqa: E402
 from aligner.omissions.clauses import split_clauses  # noqa: E402
-from aligner.omissions.similarity import Similarity  # noqa: E402
 
 BIBLE = ROOT.parent / "shared" / "corpora" / "bible-en-zh"
 CORPORA = ROOT / "corpora" / "zh-en"
@@ -305,28 +304,35 @@ def evaluate(doc: GoldDoc, case: Case, encoder) -> dict[str, Counts]:
     return out
 
 
-def clause_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
-    """(features, label) of every clause the review judges in a clause-deletion case: label 1 when it
-    overlaps the expected Chinese clause. Clauses of sentences the gold leaves unaligned are left out."""
-    from aligner.omissions import detect
-    from aligner.omissions.calibrate import pair_scale
-    from aligner.omissions.embed import Embedder
+def _context(doc: GoldDoc, case: Case, encoder):
+    """The review context of a case: what the judges read (the review's own, at its default parameters)."""
+    from aligner.omissions.context import ReviewContext
+    from aligner.omissions.params import ReviewParams
 
     alignment = align(_groups(doc.zh, doc.zh_par), _groups(case.en, doc.en_par), encoder=encoder,
                       src_lang="zh", tgt_lang="en")
-    sim = Similarity(alignment.src_vectors, alignment.tgt_vectors)
-    cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
-    scale, near = pair_scale(cal.aligned, cal.near_miss, sim.median())
-    units = [u for u in detect.score_units(alignment, detect.all_units(alignment, []),
-                                           Embedder(encoder, "zh", "en"))
-             if u.kind == "clause" and u.boilerplate is None]
+    return ReviewContext.build(alignment, encoder, ReviewParams())
+
+
+def clause_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
+    """(features, label) of every clause the clause judge weighs in a clause-deletion case (its own
+    ``features``): label 1 when it overlaps the expected Chinese clause. Clauses of sentences the gold
+    leaves unaligned are left out."""
+    from aligner.omissions.judges import ClauseJudge
+    from aligner.omissions.judges.units import Units
+
+    ctx = _context(doc, case, encoder)
+    judge = ClauseJudge(Units.of(ctx))
+    clauses = judge.candidates(ctx)
+    features = judge.features(ctx, clauses)
     gold_null = {i for z, e in doc.beads if not e for i in z}
     rows = []
-    for u, f in zip(units, detect.clause_features(units, scale, near)):
+    for n, u in enumerate(clauses.items):
         if u.sentence in gold_null:
             continue
         expected = case.clauses.get(u.sentence, [])
-        rows.append((f, int(any(_overlap(exp, (u.clause.start, u.clause.end)) for exp in expected))))
+        rows.append(({k: float(v[n]) for k, v in features.items()},
+                     int(any(_overlap(exp, (u.clause.start, u.clause.end)) for exp in expected))))
     return rows
 
 
@@ -346,10 +352,10 @@ def _logistic(X, y, l2: float = 1.0, steps: int = 50):
     return w
 
 
-def fit_clauses(docs: list[GoldDoc], encoder, seeds: tuple[int, int], names: list[str]) -> None:
-    """Fit the clause model on one seed's deletions (2%, 5%, 10%), report it on the other's (printed, not written)."""
-    import numpy as np
-
+def fit_clauses(docs: list[GoldDoc], encoder, seeds: tuple[int, int], names: list[str], write: float | None) -> None:
+    """Fit the clause model on one seed's deletions (2%, 5%, 10%), report it on the other's; with ``write``
+    (an operating point), write it to aligner/omissions/models/ (``clause``, or ``clause-embedding`` when
+    no dictionary feature is among ``names``)."""
     data = {}
     for seed in seeds:
         rows = []
@@ -358,42 +364,30 @@ def fit_clauses(docs: list[GoldDoc], encoder, seeds: tuple[int, int], names: lis
                 case = make_case(doc, rate, "clause", seed=seed * 7919 + int(rate * 1000) + n, encoder=encoder)
                 rows += [(f, y, doc.name) for f, y in clause_rows(doc, case, encoder)]
         data[seed] = rows
-    X = {s: np.array([[f[k] for k in names] for f, _, _ in r]) for s, r in data.items()}
-    y = {s: np.array([y for _, y, _ in r], dtype=np.float64) for s, r in data.items()}
-    w = _logistic(X[seeds[0]], y[seeds[0]])
-    print("weights", {k: round(float(v), 2) for k, v in zip(names, w)}, "bias", round(float(w[-1]), 2))
-    for s in seeds:
-        p = 1.0 / (1.0 + np.exp(-(X[s] @ w[:-1] + w[-1])))
-        for at in (0.3, 0.31, 0.32, 0.35, 0.4, 0.5, 0.6):
-            pred = p >= at
-            tp = int((pred & (y[s] == 1)).sum())
-            print(f"seed {s} ({'in-sample' if s == seeds[0] else 'held-out'}) at {at}: P {tp / max(1, pred.sum()):.2f} "
-                  f"R {tp / max(1, y[s].sum()):.2f} ({int(y[s].sum())} positives, {len(y[s])} clauses)")
+    lexical = {"zlex", "sib_lex", "short_lex", "anchors", "word_model"}
+    name = "clause" if lexical & set(names) else "clause-embedding"
+    command = f"scripts/bench_omissions.py --fit-clauses {seeds[0]},{seeds[1]},{','.join(names)}"
+    fit_and_check(data[seeds[0]], data[seeds[1]], names, name if write else None, write,
+                  {"command": command, "fit_seeds": [seeds[0]], "held_out_seeds": [seeds[1]]})
 
 
 def sentence_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
-    """(features, label) of every whole sentence the sentence model judges in a sentence-deletion case
-    (label 1: its English was deleted); sentences the gold leaves unaligned are left out."""
-    from aligner.omissions import detect, sentences
-    from aligner.omissions.calibrate import pair_scale
-    from aligner.omissions.embed import Embedder
+    """(features, label) of every whole sentence the sentence judge weighs in a sentence-deletion case (its
+    own ``features``; label 1: its English was deleted); sentences the gold leaves unaligned are left out."""
+    from aligner.omissions.judges import SentenceJudge, UnalignedJudge
 
-    alignment = align(_groups(doc.zh, doc.zh_par), _groups(case.en, doc.en_par), encoder=encoder,
-                      src_lang="zh", tgt_lang="en")
-    sim = Similarity(alignment.src_vectors, alignment.tgt_vectors)
-    cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
-    _, _, cands = detect.sentence_flags(alignment, sim, cal)
-    scale, _ = pair_scale(cal.aligned, cal.near_miss, sim.median())
-    scored = sentences.judge(alignment, cands, Embedder(encoder, "zh", "en"), sim, cal, scale)
+    ctx = _context(doc, case, encoder)
+    judge = SentenceJudge(UnalignedJudge()(ctx).pending)
+    cands = judge.candidates(ctx)
+    scored = judge.scored(ctx, cands, judge.features(ctx, cands)) if cands else []
     gold_null = {i for z, e in doc.beads if not e for i in z}
     return [(c.features, int(c.sentence in case.sentences)) for c in scored if c.sentence not in gold_null]
 
 
 def fit_sentences(docs: list[GoldDoc], encoder, fit_seeds: list[int], check_seeds: list[int],
-                  names: list[str]) -> None:
-    """Fit the sentence model on some seeds' deletions (2%, 5%, 10%), report it on others (printed)."""
-    import numpy as np
-
+                  names: list[str], write: float | None) -> None:
+    """Fit the sentence model on some seeds' deletions (2%, 5%, 10%), report it on others; with ``write``
+    (an operating point), write both fits (with and without the dictionary) to aligner/omissions/models/."""
     def rows(seed):
         out = []
         for rate in (0.02, 0.05, 0.1):
@@ -404,29 +398,45 @@ def fit_sentences(docs: list[GoldDoc], encoder, fit_seeds: list[int], check_seed
 
     fit = [r for s in fit_seeds for r in rows(s)]
     check = [r for s in check_seeds for r in rows(s)]
-    fit_and_check(fit, check, names)
+    how = {"command": f"scripts/bench_omissions.py --fit-sentences \"{','.join(map(str, fit_seeds))};"
+                      f"{','.join(map(str, check_seeds))};{','.join(names)}\"",
+           "fit_seeds": fit_seeds, "held_out_seeds": check_seeds}
+    fit_and_check(fit, check, names, "sentence" if write else None, write, how)
     if any(k.startswith("dict_") for k in names):
-        print("without the dictionary (EMBEDDING_WEIGHTS, for language pairs without a lexicon):")
-        fit_and_check(fit, check, [k for k in names if not k.startswith("dict_")])
+        print("without the dictionary (the model for language pairs without a lexicon):")
+        fit_and_check(fit, check, [k for k in names if not k.startswith("dict_")],
+                      "sentence-embedding" if write else None, write, how)
 
 
-def fit_and_check(fit: list, check: list, names: list[str]) -> None:
+def fit_and_check(fit: list, check: list, names: list[str], model: str | None = None, at: float | None = None,
+                  how: dict | None = None) -> None:
     """Fit a logistic model of the named features on ``fit`` rows; print it and its precision / recall on
-    both row sets at several operating points."""
+    both row sets at several operating points; with ``model``, write it (as aligner/omissions/models/MODEL.json,
+    operating point ``at``) with the figures it came from."""
     import numpy as np
 
-    X = lambda r: np.array([[f[k] for k in names] for f, _, _ in r])
-    Y = lambda r: np.array([y for _, y, _ in r], dtype=np.float64)
+    from aligner.omissions.logistic import LogisticModel
+
+    X = lambda r: np.array([[f[k] for k in names] for f, _, *_ in r])
+    Y = lambda r: np.array([y for _, y, *_ in r], dtype=np.float64)
     w = _logistic(X(fit), Y(fit))
     print("weights", {k: round(float(v), 2) for k, v in zip(names, w)}, "bias", round(float(w[-1]), 2))
+    figures = {}
     for label, r in (("in-sample", fit), ("held-out", check)):
         x, y = X(r), Y(r)
         p = 1.0 / (1.0 + np.exp(-(x @ w[:-1] + w[-1])))
-        for at in (0.3, 0.31, 0.32, 0.35, 0.4, 0.5, 0.6):
-            pred = p >= at
+        for point in sorted({0.3, 0.31, 0.32, 0.35, 0.4, 0.5, 0.6} | ({at} if at else set())):
+            pred = p >= point
             tp = int((pred & (y == 1)).sum())
-            print(f"{label} at {at}: P {tp / max(1, pred.sum()):.3f} R {tp / max(1, y.sum()):.3f} "
-                  f"({int(y.sum())} positives, {len(y)} candidates)")
+            precision, recall = tp / max(1, pred.sum()), tp / max(1, y.sum())
+            print(f"{label} at {point}: P {precision:.3f} R {recall:.3f} ({int(y.sum())} positives, {len(y)} candidates)")
+            if point == at:
+                figures[label.replace("-", "_")] = {"precision": round(precision, 3), "recall": round(recall, 3)}
+    if model:
+        path = ROOT / "aligner" / "omissions" / "models" / f"{model}.json"
+        LogisticModel(tuple(names), tuple(round(float(v), 2) for v in w[:-1]), round(float(w[-1]), 2), at,
+                      {**(how or {}), "operating_point": at, **figures}).write(path)
+        print(f"wrote {path}")
 
 
 def main() -> None:
@@ -440,6 +450,9 @@ def main() -> None:
     parser.add_argument("--fit-clauses", default="", help="fit the clause model: SEED_A,SEED_B[,feature,...]")
     parser.add_argument("--fit-sentences", default="",
                         help="fit the sentence model: FIT_SEEDS;CHECK_SEEDS[;feature,...] (seeds comma-separated)")
+    parser.add_argument("--write-model", type=float, default=None, metavar="P",
+                        help="with --fit-*: write the fitted model(s) to aligner/omissions/models/ with operating "
+                             "point P (the model probability that becomes confidence 0.5)")
     args = parser.parse_args()
     from aligner.encoders import get_encoder
 
@@ -450,16 +463,17 @@ def main() -> None:
         docs.append(bible)
     if args.fit_sentences:
         a, b, *names = args.fit_sentences.split(";")
-        from aligner.omissions.sentences import WEIGHTS
+        from aligner.omissions.logistic import load_model
 
         fit_sentences(docs, encoder, [int(x) for x in a.split(",")], [int(x) for x in b.split(",")],
-                      names[0].split(",") if names else list(WEIGHTS))
+                      names[0].split(",") if names else list(load_model("sentence").features), args.write_model)
         return
     if args.fit_clauses:
         parts = args.fit_clauses.split(",")
-        from aligner.omissions.detect import CLAUSE_WEIGHTS
+        from aligner.omissions.logistic import load_model
 
-        fit_clauses(docs, encoder, (int(parts[0]), int(parts[1])), parts[2:] or list(CLAUSE_WEIGHTS))
+        fit_clauses(docs, encoder, (int(parts[0]), int(parts[1])), parts[2:] or list(load_model("clause").features),
+                    args.write_model)
         return
     rates = [float(r) for r in args.rates.split(",")]
     seeds = [int(x) for x in args.seeds.split(",")]

@@ -20,7 +20,9 @@ from aligner import review
 from aligner.api import align
 from aligner.model import Alignment, Bead, Sentence
 from aligner.omissions import boilerplate
-from aligner.omissions.calibrate import robust_z
+from aligner.omissions.calibrate import robust_scale
+from aligner.omissions.context import ReviewContext, calibrate_pairs, positions
+from aligner.omissions.params import ReviewParams
 from aligner.omissions.clauses import split_clauses
 from aligner.omissions.similarity import Similarity
 
@@ -108,9 +110,22 @@ def test_trailing_photo_credit_is_a_span():
     assert text[span.start:span.end] == "新华社记者 王小明 摄"
 
 
-def test_robust_z_ignores_outliers():
-    z = robust_z(np.array([0.5, 0.52, 0.48, 0.51, 0.49, 0.0]))
+def test_robust_scale_ignores_outliers():
+    values = np.array([0.5, 0.52, 0.48, 0.51, 0.49, 0.0])
+    mid, spread = robust_scale(values, 0.02)
+    z = (values - mid) / spread
     assert z[-1] < -5 and abs(z[0]) < 1
+
+
+def _context(alignment, encoder=None, sim=None, **changes):
+    """The review context of ``alignment`` (embedded by ``encoder``, the toy one by default); ``sim``: other
+    sentence cosines to judge by (calibrated anew); ``changes``: other fields replaced."""
+    import dataclasses
+
+    ctx = ReviewContext.build(alignment, encoder or ToyEncoder(), ReviewParams())
+    if sim is not None:
+        changes = {"sim": sim, "cal": calibrate_pairs(sim, alignment, positions(alignment)[0], ctx.params), **changes}
+    return dataclasses.replace(ctx, **changes)
 
 
 # ---------------------------------------------------------------- detection (toy encoder)
@@ -143,44 +158,45 @@ def test_sentence_omissions_found(toy_review):
 
 
 def test_sentence_model_features_cover_its_weights():
-    import numpy as np
-
-    from aligner.omissions import detect, sentences
-    from aligner.omissions.embed import Embedder
+    from aligner.omissions.judges import SentenceJudge, UnalignedJudge
+    from aligner.omissions.logistic import load_model
 
     zh_doc, en_doc, dropped, _ = _toy_case()
-    alignment = align(zh_doc, en_doc, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
-    sim = Similarity(alignment.src_vectors, alignment.tgt_vectors)
-    cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
-    _, _, cands = detect.sentence_flags(alignment, sim, cal)
-    scored = sentences.score(alignment, sentences.candidates(alignment, cands), Embedder(ToyEncoder(), "zh", "en"),
-                             sim, cal.aligned, cal.near_miss)
-    assert scored and all(set(sentences.WEIGHTS) <= set(c.features) for c in scored)
+    ctx = _context(align(zh_doc, en_doc, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en"))
+    judge = SentenceJudge(UnalignedJudge()(ctx).pending)
+    cands = judge.candidates(ctx)
+    scored = judge.scored(ctx, cands, judge.features(ctx, cands))
+    assert scored and all(set(load_model("sentence").features) <= set(c.features) for c in scored)
     assert all(0.0 < c.features["share"] <= 1.0 for c in scored)
 
 
 def test_sentence_dictionary_evidence_and_credit_only_english():
-    from aligner.omissions import sentences
+    from aligner.omissions.judges.hosts import candidates
 
     zh = ["工程于2019年开工。", "全长186公里。", "沿线有12座水库。"]
     en = ["Construction began in 2019, and it is 186 km long.", "(Xinhua/Li Ming)"]
     alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en],
                           [Bead((0, 1), (0,), 0.5), Bead((2,), (1,), 0.1)])
-    cands = sentences.candidates(alignment, [])
+    ctx = _context(alignment)
+    cands = candidates(ctx, [])
     # a photo credit translates nothing: the sentence paired with it is judged as unaligned
     assert {(c.sentence, c.unaligned) for c in cands} == {(0, False), (1, False), (2, True)}
-    words = sentences.DictionaryWords.of(alignment)
-    features = {c.sentence: f for c, f in zip(cands, words.features(alignment, cands))}
+    from aligner.omissions.dictionary import DictionaryWords
+
+    columns = DictionaryWords.of(alignment, ctx.words, ctx.params).sentence_features(alignment, [c.sentence for c in cands],
+                                               [alignment.beads[c.host].en for c in cands],
+                                               [c.zh_without for c in cands])
+    features = {c.sentence: {k: v[n] for k, v in columns.items()} for n, c in enumerate(cands)}
     assert features[2]["dict_gain"] == 0.0 < features[1]["dict_gain"]  # only sentence 1 gives the 186
     assert features[2]["dict_rest"] > features[1]["dict_rest"]  # the rest explains more of the English
     # of the words only it has, the English translates 186 for sentence 1 and nothing for sentence 2
     assert features[2]["dict_distinct"] < features[1]["dict_distinct"]
     other = Alignment(alignment.zh, alignment.en, alignment.beads, src_lang="de", tgt_lang="fr")
-    assert sentences.DictionaryWords.of(other) is None  # judged by EMBEDDING_WEIGHTS
+    assert _context(other).words is None  # no lexicon: judged by the sentence-embedding model
 
 
 def test_unaligned_sentence_found_nearby_is_recorded_as_moved_in_plain_json():
-    from aligner.omissions import detect
+    from aligner.omissions.judges import UnalignedJudge
 
     # twelve 1-1 pairs, then a Chinese sentence the search left out whose content the English before carries
     # (deep enough into the document that the search window's offset is a numpy integer)
@@ -193,51 +209,53 @@ def test_unaligned_sentence_found_nearby_is_recorded_as_moved_in_plain_json():
     sim[np.arange(n), np.arange(n)] = 0.9
     sim[n, n - 1] = 0.85
     sim = Similarity(sim, np.eye(n, dtype=np.float32))  # these cosines exactly, as rows of S against unit T
-    cal = detect.calibrate_pairs(sim, alignment, detect._positions(alignment)[0])
-    _, moved, candidates = detect.sentence_flags(alignment, sim, cal)
-    assert [(m["side"], m["sentence"], m["matches"]) for m in moved] == [("zh", n, n - 1)]
-    assert candidates == [(n, n)]  # still judged by the sentence model
-    json.dumps(moved)  # numpy integers would make the review's JSON output fail
+    verdict = UnalignedJudge()(_context(alignment, sim=sim))
+    assert [(m["side"], m["sentence"], m["matches"]) for m in verdict.moved] == [("zh", n, n - 1)]
+    assert verdict.pending == [(n, n)]  # still judged by the sentence model
+    json.dumps([m.to_dict() for m in verdict.moved])  # numpy integers would make the review's JSON output fail
 
 
 def test_sentence_paired_with_a_repeated_caption_counts_as_unaligned():
-    from aligner.omissions import sentences
+    from aligner.omissions.judges.hosts import candidates, repeated_english
 
     caption = "The minister meets the visiting delegation at the state guesthouse in the capital on Tuesday."
     zh = ["部长周二在首都国宾馆会见来访代表团。", "双方签署了合作协议。", "多位官员参加会见。"]
     en = [caption, "The two sides signed a cooperation agreement.", caption + " (Xinhua/Li Ming)"]
     alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en],
                           [Bead((0,), (0,), 0.5), Bead((1,), (1,), 0.5), Bead((2,), (2,), 0.4)])
-    assert sentences._repeated_english(alignment) == {2}
-    assert [(c.sentence, c.host) for c in sentences.candidates(alignment, [])] == [(2, 1)]
+    assert repeated_english(alignment, ReviewParams().min_repeat_words) == {2}
+    assert [(c.sentence, c.host) for c in candidates(_context(alignment), [])] == [(2, 1)]
 
 
 def test_pair_whose_english_belongs_to_a_neighbour_counts_as_unaligned():
     """An orphaned Chinese sentence that the search paired with the neighbour's second English sentence (the
     pair scoring below its shifted neighbours) is judged as unaligned; a weak pair whose English matches no
     neighbour better, or a pair scoring above its shifted neighbours, is not."""
-    from aligner.omissions import sentences
+    from aligner.omissions.judges.hosts import candidates, displaced_beads
 
     zh = ["三个月没人上发条。", "墙上挂满了钟。", "它们都在走。"]
     en = ["Nobody had wound them.", "How could they still be going?", "They were all going."]
     sim = Similarity(np.array([[0.6, 0.5, 0.1], [0.1, 0.0, 0.1], [0.1, 0.1, 0.6]]), np.eye(3))
     beads = [Bead((0,), (0,), 0.4), Bead((1,), (1,), -0.05), Bead((2,), (2,), 0.4)]
     alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en], beads)
-    assert sentences.displaced_beads(alignment, sim, scale=0.2) == {1}
-    assert sentences.displaced_beads(alignment, sim, scale=2.0) == set()  # better, but not by half a unit
+    assert displaced_beads(_context(alignment, sim=sim, scale=0.2)) == {1}
+    assert displaced_beads(_context(alignment, sim=sim, scale=2.0)) == set()  # better, but not by half a unit
     scored_above = Alignment(alignment.zh, alignment.en, [beads[0], Bead((1,), (1,), 0.05), beads[2]])
-    assert sentences.displaced_beads(scored_above, sim, scale=0.2) == set()
-    cands = sentences.candidates(alignment, [], {1})
+    assert displaced_beads(_context(scored_above, sim=sim, scale=0.2)) == set()
+    cands = candidates(_context(alignment, sim=sim), [], {1})
     assert {(c.sentence, c.host, c.unaligned) for c in cands} == {(1, 0, True), (1, 2, True)}
 
 
 def test_sentence_numbers_the_host_english_lacks():
-    from aligner.omissions import sentences
+    from aligner.omissions.judges.hosts import candidates
+    from aligner.omissions.judges.sentence import _anchors
 
     zh = ["9 数据加密", "所有备份数据都使用AES-256加密。"]
     en = ["All backup data is encrypted with AES-256."]
     alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en], [Bead((0, 1), (0,), 0.5)])
-    anchors = {c.sentence: sentences._anchors(alignment, c) for c in sentences.candidates(alignment, [])}
+    ctx = _context(alignment)
+    cands = candidates(ctx, [])
+    anchors = dict(zip([c.sentence for c in cands], _anchors(ctx, cands)))
     assert anchors[0] == 1.0  # the heading's number is not in the English
     assert anchors[1] == -2.0  # 256 and "aes" are both there: evidence that it is carried
 
@@ -251,26 +269,29 @@ def test_clause_omission_found(toy_review):
 
 
 def test_clause_lexical_cover_and_neutral_without_lexicon():
-    from aligner.omissions import detect
+    from aligner.omissions.judges import ClauseJudge
+    from aligner.omissions.judges.units import Units, bead_units
+    from aligner.omissions.logistic import load_model
 
     zh = ["工程于2019年开工，全长186公里，沿线有12座水库。"]
     en = ["Construction began in 2019, and the line is 186 kilometres long."]
     alignment = Alignment([Sentence(zh[0], 0)], [Sentence(en[0], 0)], [Bead((0,), (0,), 0.5)])
-    units = [u for u in detect.bead_units(alignment, 0, alignment.beads[0]) if u.kind == "clause"]
-    detect.lexical_cover(alignment, units)
-    reservoirs = units[-1]
-    assert reservoirs.anchors == 1 and reservoirs.lex[0] < reservoirs.lex[1]  # "12" and the reservoirs are missing
-    assert units[0].anchors == -1  # the year is there
-    features = detect.clause_features(units, 0.1, 0.0)
-    assert features[-1]["sib_lex"] < 0 < features[0]["sib_lex"]
+    ctx = _context(alignment)
+    units = Units.measure(ctx, [u for u in bead_units(ctx, 0) if u.kind == "clause"])
+    assert units.anchors[-1] == 1 and units.lex_found[-1] < units.lex_total[-1]  # "12" and the reservoirs are missing
+    assert units.anchors[0] == -1  # the year is there
+    features = ClauseJudge(units).features(ctx, units)
+    assert features["sib_lex"][-1] < 0 < features["sib_lex"][0]
 
     other = Alignment(alignment.zh, alignment.en, alignment.beads, src_lang="de", tgt_lang="fr")
-    units = [u for u in detect.bead_units(other, 0, other.beads[0]) if u.kind == "clause"]
-    detect.lexical_cover(other, units)
-    assert all(u.lex is None and u.anchors == 0 for u in units)
-    assert all(f[k] == 0.0 for f in detect.clause_features(units, 0.1, 0.0) for k in ("zlex", "sib_lex", "short_lex"))
-    detect.clause_flags(other, units)  # judged by the weights without the dictionary
-    assert all(0.0 < u.confidence < 1.0 and set(detect.CLAUSE_EMBEDDING_WEIGHTS) <= set(u.features) for u in units)
+    ctx = _context(other)
+    units = Units.measure(ctx, [u for u in bead_units(ctx, 0) if u.kind == "clause"])
+    assert not units.lex_total.any() and not units.anchors.any()
+    judge = ClauseJudge(units)
+    features = judge.features(ctx, units)
+    assert all(not features[k].any() for k in ("zlex", "sib_lex", "short_lex"))
+    confidence = load_model("clause-embedding").confidence(features)  # the model without the dictionary
+    assert all(0.0 < c < 1.0 for c in confidence) and set(load_model("clause-embedding").features) <= set(features)
 
 def test_boilerplate_separate_and_flag_fields(toy_review):
     result, _, _ = toy_review
@@ -371,7 +392,7 @@ def test_seed_article():
 
 
 def test_repeated_caption_core_ignores_photo_credit():
-    from aligner.omissions.sentences import _core
+    from aligner.omissions.judges.hosts import core as _core
 
     body = "12月3日，甲在北京同乙举行会谈。"
     assert _core(body + " 新华社记者 张三 摄") == _core(body)
@@ -384,9 +405,8 @@ def test_repeated_caption_core_ignores_photo_credit():
     ([0.9, 0.44, 0.0], False),   # a fair match, but it is its own bead's translation
 ])
 def test_a_piece_carries_a_text_only_as_a_translation_and_better_than_its_own_chinese(english, carries):
-    from aligner.omissions.carriers import Carriers
-    from aligner.omissions.detect import PairCalibration
-    from aligner.omissions.embed import Embedder
+    from aligner.omissions.context import PairCalibration
+    from aligner.omissions.judges.carried import carriers
 
     piece = "The minister met the visiting delegation on Tuesday."
 
@@ -400,12 +420,11 @@ def test_a_piece_carries_a_text_only_as_a_translation_and_better_than_its_own_ch
     alignment = Alignment([Sentence("部长会见了代表团。", 0), Sentence("双方签署了协议。", 0)], [Sentence(piece, 0)],
                           [Bead((0,), (0,), 0.5), Bead((1,), (), -0.09)])
     alignment.src_vectors = np.eye(3, dtype=np.float32)[:2]  # the bead's own Chinese, and the text looked for
-    carriers = Carriers(alignment, Embedder(Fixed(), "zh", "en"))
-    carriers.want([0])
-    carriers.embedder.run()
-    best = carriers.best(alignment.src_vectors[1], [0])
-    assert best.sentence == 0 and best.piece == piece
-    assert best.carries(PairCalibration(aligned=0.6, near_miss=0.4), scale=0.2) is carries
+    alignment.tgt_vectors = Fixed().encode([piece])
+    ctx = _context(alignment, Fixed(), cal=PairCalibration(aligned=0.6, near_miss=0.4), scale=0.2)
+    (best,) = carriers(ctx, alignment.src_vectors[1:], [[0]])
+    assert (best is not None) is carries
+    assert best is None or (best.sentence == 0 and best.piece == piece)
 
 
 def test_document_word_model_learns_the_documents_own_senses():

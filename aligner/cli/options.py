@@ -104,32 +104,40 @@ max_input_size_option = click.option(
 
 def search_options(params: tuple[str, ...], max_bead: int | None) -> dict:
     """``--param KEY=VALUE`` pairs as SearchParams keyword arguments, typed like the defaults."""
-    from dataclasses import fields
-
     from ..search import SearchParams
 
-    known = {f.name: f for f in fields(SearchParams)}
-    options: dict = {"max_bead": max_bead} if max_bead else {}
-    given = {"max_bead": f"--max-bead {max_bead}"} if max_bead else {}
-    for item in params:
+    preset = {"max_bead": (max_bead, f"--max-bead {max_bead}")} if max_bead else {}
+    return keyed_params(params, SearchParams, "--param", preset)
+
+
+def keyed_params(items: tuple[str, ...], cls: type, flag: str, preset: dict | None = None) -> dict:
+    """``flag KEY=VALUE`` pairs as keyword arguments of the parameter class ``cls`` (SearchParams,
+    ReviewParams), typed like its defaults and checked by it. ``preset``: values given by other options,
+    ``{key: (value, how it was given)}``."""
+    from dataclasses import fields
+
+    known = {f.name: f for f in fields(cls)}
+    options = {k: v for k, (v, _) in (preset or {}).items()}
+    given = {k: how for k, (_, how) in (preset or {}).items()}
+    for item in items:
         key, sep, value = item.partition("=")
         key = key.strip().replace("-", "_")
         if not sep or key not in known:
-            raise InputError(f"--param {item!r}: expected KEY=VALUE with KEY one of {', '.join(known)}")
+            raise InputError(f"{flag} {item!r}: expected KEY=VALUE with KEY one of {', '.join(known)}")
         kind = type(known[key].default)
         try:
             parsed = parse_param(kind, value)
         except ValueError as exc:
-            raise InputError(f"--param {item!r}: {key} takes {exc}") from None
+            raise InputError(f"{flag} {item!r}: {key} takes {exc}") from None
         # Two different values for one parameter: the last one silently won.
         if key in options and options[key] != parsed:
-            raise InputError(f"--param {item!r} conflicts with {given[key]}: give {key} once")
+            raise InputError(f"{flag} {item!r} conflicts with {given[key]}: give {key} once")
         options[key] = parsed
-        given[key] = f"--param {item!r}"
+        given[key] = f"{flag} {item!r}"
     try:
-        SearchParams(**options)
+        cls(**options)
     except ValueError as exc:
-        raise InputError(f"--param: {exc}") from None
+        raise InputError(f"{flag}: {exc}") from None
     return options
 
 

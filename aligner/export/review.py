@@ -39,8 +39,9 @@ class ReviewHtmlExporter(_ReviewExporter):
 REVIEW_EXPORTERS = {cls.name: cls for cls in (ReviewJsonExporter, ReviewHtmlExporter)}
 
 
-def review_provider(encoder=None) -> ReviewProvider:
-    """A provider that reviews each alignment once, however many review files are written."""
+def review_provider(encoder=None, params=None) -> ReviewProvider:
+    """A provider that reviews each alignment once, however many review files are written. ``params``: the
+    review's :class:`~aligner.omissions.ReviewParams` (its defaults by default)."""
     cache: dict[int, tuple[Alignment, object]] = {}
 
     def provide(alignment: Alignment):
@@ -48,7 +49,7 @@ def review_provider(encoder=None) -> ReviewProvider:
         if hit is None or hit[0] is not alignment:
             from ..omissions import review
 
-            hit = cache[id(alignment)] = (alignment, review(alignment, encoder=encoder))
+            hit = cache[id(alignment)] = (alignment, review(alignment, encoder=encoder, params=params))
         return hit[1]
 
     return provide

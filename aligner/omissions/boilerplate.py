@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NAME = r"[\u4e00-\u9fff·•]{2,5}"  # a Chinese personal name
 _NAMES = rf"{_NAME}(?:[\s、,，]+{_NAME})*"
@@ -50,6 +51,7 @@ class Boilerplate:
     reason: str
 
 
+@lru_cache(maxsize=1 << 17)  # the judges ask about each sentence several times
 def whole_sentence(text: str) -> str | None:
     """The kind of boilerplate the whole sentence is (``site header``, ``dateline``…), or None."""
     stripped = text.strip()
@@ -63,11 +65,12 @@ def whole_sentence(text: str) -> str | None:
     return None
 
 
-def spans(text: str) -> list[Boilerplate]:
+@lru_cache(maxsize=1 << 17)
+def spans(text: str) -> tuple[Boilerplate, ...]:
     """Boilerplate inside a sentence: the whole of it, or a credit or dateline at one end."""
     reason = whole_sentence(text)
     if reason:
-        return [Boilerplate(0, len(text), reason)]
+        return (Boilerplate(0, len(text), reason),)
     found = []
     for reason, pattern in _TRAILING:
         match = pattern.search(text)
@@ -78,4 +81,4 @@ def spans(text: str) -> list[Boilerplate]:
             while end > start and text[end - 1].isspace():
                 end -= 1
             found.append(Boilerplate(start, end, reason))
-    return found
+    return tuple(found)

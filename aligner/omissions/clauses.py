@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..model import unspaced
 from ..segment import MAX_SENTENCE_CHARS
+from .params import ReviewParams
 
 # Full-width and half-width clause punctuation. The half-width comma only splits when it is not between
 # digits (12,000), and 、 (enumeration comma) splits too: tiny pieces are merged back below.
 _ZH_BREAK = re.compile(r"[，；：、,;:](?!\d)|——|…{1,2}")
 _EN_BREAK = re.compile(r"[,;:](?!\d)|\s[-–—]{1,2}\s|\s(?=\((?!\d))")
-# Pieces shorter than this (in meaningful characters) are joined to a neighbour: "當前" or "安全" alone say
-# too little for an encoder to judge, and a reviewer does not need them separately.
-MIN_ZH_CHARS = 5
-MIN_EN_WORDS = 3
 # Pieces that only frame a clause: a speaker tag ("X said") or a bare date or time word. Translators render
 # them in other forms ("on Tuesday", "Xi said, ...") or fold them in, so they are joined to the next piece.
 _FRAME = re.compile(r"^(?:.{1,8}(?:表示|指出|强调|強調|认为|認為|说|說|称|稱|介绍|介紹|宣布|透露)|"
@@ -31,6 +29,11 @@ class Clause:
 
 
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts, counted in C
+
+
+def alnum(text: str) -> str:
+    """The text's letters and digits (what ``str.isalnum`` accepts), in order."""
+    return "".join(_ALNUM.findall(text))
 
 
 def zh_size(text: str) -> int:
@@ -58,8 +61,12 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def split_clauses(sentence: str, lang: str = "zh") -> list[Clause]:
-    """Clauses of one sentence, tiny pieces merged into a neighbour; empty pieces dropped.
+def split_clauses(sentence: str, lang: str = "zh", min_chars: int = ReviewParams.min_clause_chars,
+                  min_words: int = ReviewParams.min_clause_words) -> list[Clause]:
+    """Clauses of one sentence, tiny pieces merged into a neighbour; empty pieces dropped. Pieces shorter
+    than ``min_chars`` meaningful characters (Chinese, Japanese) or ``min_words`` words are joined to a
+    neighbour: "當前" or "安全" alone say too little for an encoder to judge, and a reviewer does not need
+    them separately.
 
     A sentence longer than the segmenter makes them (:data:`~aligner.segment.MAX_SENTENCE_CHARS`; only
     presplit input or the API gives one) is one clause: the review compares each clause of a bead with the
@@ -68,13 +75,12 @@ def split_clauses(sentence: str, lang: str = "zh") -> list[Clause]:
     if len(sentence) > MAX_SENTENCE_CHARS:
         start, end = _trim(sentence, 0, len(sentence))
         return [Clause(start, end, sentence[start:end])] if end > start else []
-    pattern, size, minimum = (_ZH_BREAK, zh_size, MIN_ZH_CHARS) if lang in ("zh", "ja") \
-        else (_EN_BREAK, en_size, MIN_EN_WORDS)
+    pattern, size, minimum = (_ZH_BREAK, zh_size, min_chars) if unspaced(lang) else (_EN_BREAK, en_size, min_words)
     spans = [(a, b) for a, b in (_trim(sentence, *s) for s in _pieces(sentence, pattern)) if b > a]
     merged: list[list[int]] = []
     pending_start: int | None = None  # a tiny piece waiting to be joined to the next one
     for a, b in spans:
-        framing = lang in ("zh", "ja") and _FRAME.match(sentence[a:b])
+        framing = unspaced(lang) and _FRAME.match(sentence[a:b])
         if pending_start is not None:
             a, pending_start = pending_start, None
         if size(sentence[a:b]) < minimum or framing:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from ..encoders import Encoder
@@ -9,7 +11,8 @@ from ..segment.chinese import to_simplified
 
 
 class Embedder:
-    """Collect strings first (``want``), embed them in one batch per language (``run``), then look up.
+    """Collect strings first (``want``), embed them in one batch per side (``run``), then look them up, one
+    (``embedder(side, text)``) or many as rows of one matrix (``rows`` into ``matrix``).
 
     Chinese is converted to Simplified first, as the aligner does, so clause and sentence vectors agree.
     """
@@ -18,11 +21,12 @@ class Embedder:
         self.encoder = encoder
         self.langs = {"src": src_lang, "tgt": tgt_lang}
         self._wanted: dict[str, set[str]] = {"src": set(), "tgt": set()}
-        self._vectors: dict[tuple[str, str], np.ndarray] = {}
+        self._rows: dict[str, dict[str, int]] = {"src": {}, "tgt": {}}
+        self._blocks: dict[str, list[np.ndarray]] = {"src": [], "tgt": []}
 
-    def want(self, side: str, text: str) -> None:
-        if (side, text) not in self._vectors:
-            self._wanted[side].add(text)
+    def want(self, side: str, texts: str | Iterable[str]) -> None:
+        known, wanted = self._rows[side], self._wanted[side]
+        wanted.update(t for t in ([texts] if isinstance(texts, str) else texts) if t not in known)
 
     def run(self) -> None:
         for side, texts in self._wanted.items():
@@ -31,9 +35,20 @@ class Embedder:
                 continue
             prepared = [to_simplified(t) if self.langs[side] == "zh" else t for t in todo]
             vectors = np.asarray(self.encoder.encode(prepared), dtype=np.float32)
-            for text, vector in zip(todo, vectors):
-                self._vectors[(side, text)] = vector
+            rows = self._rows[side]
+            base = len(rows)
+            rows.update((text, base + n) for n, text in enumerate(todo))
+            self._blocks[side] = [np.concatenate(self._blocks[side] + [vectors])]
             texts.clear()
 
+    def matrix(self, side: str) -> np.ndarray:
+        """Every vector of the side embedded so far, one row each (see :meth:`rows`)."""
+        return self._blocks[side][0] if self._blocks[side] else np.zeros((0, 0), dtype=np.float32)
+
+    def rows(self, side: str, texts: Iterable[str]) -> np.ndarray:
+        """The rows of ``texts`` in :meth:`matrix`."""
+        rows = self._rows[side]
+        return np.fromiter((rows[t] for t in texts), dtype=np.int64)
+
     def __call__(self, side: str, text: str) -> np.ndarray:
-        return self._vectors[(side, text)]
+        return self.matrix(side)[self._rows[side][text]]

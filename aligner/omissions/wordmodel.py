@@ -15,21 +15,19 @@ from functools import lru_cache
 from itertools import islice
 
 import numpy as np
+from scipy import sparse
 
 from ..lexicon import CHINESE_STOPWORDS, chinese_words, english_keys
 from ..model import Alignment
 from .calibrate import robust_scale
+from .params import ReviewParams
 
-ROUNDS = 5
 NULL = ""  # the empty English word, which Chinese words with no translation attach to
-FLOOR = 1e-6  # probability of a pair never seen together
-SPREAD_FLOOR = 0.1  # least spread of the document's pair scores (mean log-probabilities per word)
 # Words of a sentence (or clause) the model reads, the first ones: a pair costs the product of its two sides'
 # words to train and to score, so an overlong line must not cost the square of its length. Only presplit input
 # or the API gives one: the segmenter cuts sentences at 600 characters, fewer words than this on either side.
 MAX_WORDS = 400
-_CELLS_AT_ONCE = 1 << 20  # (Chinese word, English word) cells scored at once (bounds the memory of scoring)
-_MAX_KEYS = 1 << 32  # English keys a table may hold (cell keys are row * _MAX_KEYS + column, in an int64)
+_CELLS_AT_ONCE = 1 << 19  # (Chinese word, English word) cells scored at once (bounds the memory of scoring)
 
 
 @lru_cache(maxsize=65536)
@@ -48,24 +46,27 @@ def english_tokens(text: str) -> tuple[str, ...]:
 class WordModel:
     """t(Chinese word | English key), and the document's typical score of an aligned pair."""
 
-    def __init__(self, table: dict[str, dict[str, float]], mid: float, spread: float):
+    def __init__(self, table: dict[str, dict[str, float]], mid: float, spread: float,
+                 floor: float = ReviewParams.word_floor):
         self.table = table  # Chinese word -> {English key: t(word | key)}
         self.mid = mid
         self.spread = spread
-        # The same table as sorted cell keys (row * columns + column) and their probabilities, so that many
-        # pairs are scored by one vectorised lookup instead of a Python loop over words (the review scores
-        # ~20 pairs a candidate).
+        self.floor = floor  # probability of a pair never seen together
+        # The same table as a sparse matrix (Chinese word × English key), so that many pairs are scored by one
+        # vectorised lookup instead of a Python loop over words (the review scores ~20 pairs a candidate).
         self._rows = {w: i for i, w in enumerate(table)}
         self._cols: dict[str, int] = {}
-        keys, values = [], []
+        rows, cols, values = [], [], []
         for r, known in enumerate(table.values()):
             for e, p in known.items():
-                keys.append(r * _MAX_KEYS + self._cols.setdefault(e, len(self._cols)))
+                rows.append(r)
+                cols.append(self._cols.setdefault(e, len(self._cols)))
                 values.append(p)
-        order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
-        self._keys = np.array(keys, dtype=np.int64)[order]
-        self._values = np.array(values, dtype=np.float64)[order]
+        self._table = sparse.csr_matrix((np.array(values, dtype=np.float64), (rows, cols)),
+                                        shape=(len(self._rows), len(self._cols)))
+        self._table.sort_indices()
         self._english_seen: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._chinese_seen: dict[tuple[str, ...], np.ndarray] = {}
 
     def prob(self, word: str, key: str) -> float:
         """t(word | key); 0 for a pair never seen together."""
@@ -80,22 +81,24 @@ class WordModel:
         return any(known.get(e, 0.0) >= at for e in keys)
 
     @classmethod
-    def of(cls, alignment: Alignment) -> "WordModel":
+    def of(cls, alignment: Alignment, params: ReviewParams = ReviewParams()) -> "WordModel":
+        """Trained on the document's better half of 1-1 pairs (``word_rounds`` of EM); ``word_floor`` and
+        ``word_spread_floor`` as :class:`~aligner.omissions.params.ReviewParams` says."""
         ones = [b for b in alignment.beads if len(b.zh) == 1 and len(b.en) == 1]
         pairs = [(chinese_tokens(alignment.zh[b.zh[0]].text), english_tokens(alignment.en[b.en[0]].text))
                  for b in ones]
         median = float(np.median([b.score for b in ones])) if ones else 0.0
         confident = [p for p, b in zip(pairs, ones) if b.score >= median and p[0] and p[1]]
-        model = cls(_train(confident), 0.0, 1.0)
+        model = cls(_train(confident, params.word_rounds), 0.0, 1.0, params.word_floor)
         scores = model.explain_pairs([(z, e) for z, e in pairs if z])
-        model.mid, model.spread = robust_scale(scores, SPREAD_FLOOR)
+        model.mid, model.spread = robust_scale(scores, params.word_spread_floor)
         return model
 
     def explain_pairs(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> np.ndarray:
         """Mean log-probability of the Chinese words given the English (Model 1, NULL included) of each
         (Chinese, English) pair, shape (len(pairs),); 0 for an empty Chinese side.
 
-        For each Chinese word w: log((sum of t(w|e) * count(e) over the English words + FLOOR * the count of
+        For each Chinese word w: log((sum of t(w|e) * count(e) over the English words + floor * the count of
         those never seen with w) / (len(en) + 1)), averaged over the Chinese words. Pairs are scored in blocks
         of at most ``_CELLS_AT_ONCE`` (word, English word) cells: memory stays bounded whatever their number."""
         out, block, cells = [], [], 0
@@ -111,28 +114,30 @@ class WordModel:
 
     def _explain_block(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> np.ndarray:
         n = len(pairs)
-        rows, owner = [], []  # each Chinese word the table knows, and the pair it belongs to
-        for k, (zh, _) in enumerate(pairs):
-            for w in zh:
-                if (r := self._rows.get(w)) is not None:
-                    rows.append(r)
-                    owner.append(k)
+        known = [self._chinese(zh) for zh, _ in pairs]  # each Chinese word the table knows …
+        rows = np.concatenate(known) if known else np.zeros(0, dtype=np.int64)
+        owner_ = np.repeat(np.arange(n), [len(k) for k in known])  # … and the pair it belongs to
         lengths = np.array([len(zh) for zh, _ in pairs], dtype=np.float64)
-        total = (lengths - np.bincount(owner, minlength=n)) * math.log(FLOOR)  # words with no translation
-        if rows and len(self._keys):
+        total = (lengths - np.bincount(owner_, minlength=n)) * math.log(self.floor)  # words with no translation
+        if len(rows) and self._table.nnz:
             cols, counts, starts = self._english_counts([en for _, en in pairs])
-            owner_ = np.array(owner)
             width = np.diff(starts)[owner_]  # the English words each Chinese word is read against
             word = np.repeat(np.arange(len(rows)), width)  # one cell per (Chinese word, English word)
             at = np.repeat(starts[owner_], width) + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
-            cells = np.array(rows, dtype=np.int64)[word] * _MAX_KEYS + cols[at]
-            found = np.minimum(np.searchsorted(self._keys, cells), len(self._keys) - 1)
-            seen = self._keys[found] == cells
-            mass = np.bincount(word, np.where(seen, self._values[found], 0.0) * counts[at], minlength=len(rows))
+            found = np.asarray(self._table[rows[word], cols[at]]).ravel() if len(word) else np.zeros(0)
+            seen = found > 0  # every pair the model learnt has a positive probability
+            mass = np.bincount(word, found * counts[at], minlength=len(rows))
             matched = np.bincount(word, seen * counts[at], minlength=len(rows))
             sizes = np.array([len(en) + 1 for _, en in pairs], dtype=np.float64)[owner_]
-            total += np.bincount(owner_, np.log((mass + FLOOR * (sizes - matched)) / sizes), minlength=n)
+            total += np.bincount(owner_, np.log((mass + self.floor * (sizes - matched)) / sizes), minlength=n)
         return np.divide(total, lengths, out=np.zeros(n), where=lengths > 0)
+
+    def _chinese(self, zh: tuple[str, ...]) -> np.ndarray:
+        # remembered: the review reads each Chinese sentence against ~20 English sentences nearby
+        if (found := self._chinese_seen.get(zh)) is None:
+            found = self._chinese_seen[zh] = np.array([r for w in zh if (r := self._rows.get(w)) is not None],
+                                                      dtype=np.int64)
+        return found
 
     def _english_counts(self, ens: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The known English keys (NULL once) of each text with their counts, flat, and where each text's
@@ -164,33 +169,38 @@ def _counts(en: tuple[str, ...]) -> Counter:
     return counts
 
 
-def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, dict[str, float]]:
+def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]], rounds: int) -> dict[str, dict[str, float]]:
     """EM over every (Chinese word, English word) cell of every pair at once: a cell's share of its Chinese
     word's probability mass (E step), then each pair type's share of its English word's counts (M step)."""
-    index: dict[tuple[str, str], int] = {}
-    cell_type: list[int] = []
-    cell_word: list[int] = []  # which Chinese word occurrence (of all pairs) a cell belongs to
-    occurrence = 0
-    for zh, en in pairs:
-        words = en + (NULL,)
-        for w in zh:
-            for e in words:
-                cell_type.append(index.setdefault((w, e), len(index)))
-                cell_word.append(occurrence)
-            occurrence += 1
-    if not index:
+    zh_ids: dict[str, int] = {}
+    en_ids: dict[str, int] = {NULL: 0}
+    zh_flat = np.array([zh_ids.setdefault(w, len(zh_ids)) for zh, _ in pairs for w in zh], dtype=np.int64)
+    en_lists = [[en_ids.setdefault(e, len(en_ids)) for e in en] + [0] for _, en in pairs]  # NULL last
+    en_flat = np.array([e for ids in en_lists for e in ids], dtype=np.int64)
+    en_starts = np.cumsum([0] + [len(ids) for ids in en_lists])[:-1]
+    owner = np.repeat(np.arange(len(pairs)), [len(zh) for zh, _ in pairs])  # the pair of each word occurrence
+    width = np.array([len(ids) for ids in en_lists], dtype=np.int64)[owner]
+    groups = np.repeat(np.arange(len(zh_flat)), width)  # which Chinese word occurrence a cell belongs to
+    if not len(groups):
         return {}
-    types = np.array(cell_type)
-    groups = np.array(cell_word)
-    english = {e: n for n, e in enumerate({e for _, e in index})}
-    type_en = np.array([english[e] for _, e in index])
-    table = np.ones(len(index))
-    for _ in range(ROUNDS):
+    at = np.repeat(en_starts[owner], width) + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+    codes = zh_flat[groups] * len(en_ids) + en_flat[at]
+    # pair types numbered in order of first appearance, as the cells are read (the sums below keep that order)
+    unique, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(unique), dtype=np.int64)
+    rank[order] = np.arange(len(unique))
+    types = rank[inverse.ravel()]
+    ordered = unique[order]
+    type_en = ordered % len(en_ids)
+    table = np.ones(len(unique))
+    for _ in range(rounds):
         values = table[types]
         shares = values / np.bincount(groups, values)[groups]
-        counts = np.bincount(types, shares, minlength=len(index))
+        counts = np.bincount(types, shares, minlength=len(unique))
         table = counts / np.bincount(type_en, counts)[type_en]
+    zh_words, en_words = list(zh_ids), list(en_ids)
     out: dict[str, dict[str, float]] = defaultdict(dict)
-    for (w, e), p in zip(index, table.tolist()):
-        out[w][e] = p
+    for w, e, p in zip((ordered // len(en_ids)).tolist(), type_en.tolist(), table.tolist()):
+        out[zh_words[w]][en_words[e]] = p
     return dict(out)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..model import Sentence
+from ..model import Sentence, unspaced
 from .base import MAX_SENTENCE_CHARS, Segmenter, cut_long
 
 
 @lru_cache(maxsize=None)
 def get_segmenter(lang: str) -> Segmenter:
-    if lang in ("zh", "ja"):
+    if unspaced(lang):
         from .chinese import ChineseSegmenter
 
         return ChineseSegmenter()

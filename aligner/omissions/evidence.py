@@ -1,0 +1,120 @@
+"""Evidence the judges share, computed for many candidates at once: embedding cosines (whole rows, or the
+best over a ragged group of English pieces per candidate), text sizes and length ratios, anchors (numbers
+and Latin words), and the English pieces a Chinese text is compared with.
+
+Ragged groups are flat arrays with ``starts`` (group ``k`` is ``flat[starts[k]:starts[k + 1]]``), so that
+the judges' ``features`` are array operations instead of a Python loop per candidate.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from ..model import Alignment, join_sentences, unspaced
+from ..scoring import normalise
+from .clauses import en_size, split_clauses, zh_size
+
+_FLOATS_AT_ONCE = 1 << 18  # vector entries gathered at once per side by pair_dots (1 MB of float32)
+
+
+def flatten(groups: Iterable[Sequence]) -> tuple[list, np.ndarray]:
+    """The groups' items in one list, and where each group starts (one more start: the end)."""
+    flat: list = []
+    starts = [0]
+    for group in groups:
+        flat.extend(group)
+        starts.append(len(flat))
+    return flat, np.array(starts, dtype=np.int64)
+
+
+def cosines(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Cosine of each row of ``A`` with the same row of ``B``."""
+    dots = np.einsum("ij,ij->i", A, B)
+    norms = np.linalg.norm(A, axis=1) * np.linalg.norm(B, axis=1)
+    return dots / np.maximum(norms, 1e-9)
+
+
+def pair_dots(A: np.ndarray, rows: np.ndarray, B: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``A[rows[k]] · B[cols[k]]`` for each k, in blocks (memory bounded whatever the number of pairs)."""
+    out = np.empty(len(rows), dtype=np.result_type(A, B))
+    step = max(1, _FLOATS_AT_ONCE // max(1, A.shape[1]))
+    for lo in range(0, len(rows), step):
+        hi = lo + step
+        out[lo:hi] = np.einsum("ij,ij->i", A[rows[lo:hi]], B[cols[lo:hi]])
+    return out
+
+
+def group_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The largest value of each non-empty group (empty groups are left out)."""
+    full = np.flatnonzero(np.diff(starts))
+    return np.maximum.reduceat(values, starts[full]) if len(full) else values[:0]
+
+
+def group_argmax(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Flat index of each non-empty group's first largest value (empty groups are left out)."""
+    sizes = np.diff(starts)
+    best = np.repeat(group_max(values, starts), sizes[sizes > 0])
+    hit = np.flatnonzero(values == best)
+    return hit[np.searchsorted(hit, starts[:-1][sizes > 0])]
+
+
+def unit(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero)."""
+    return normalise(np.asarray(vectors))
+
+
+def text_size(text: str, lang: str) -> int:
+    """Characters for languages written without spaces, words for the others."""
+    return zh_size(text) if unspaced(lang) else en_size(text)
+
+
+def log_ratio(target_size: int, source_size: int) -> float:
+    """Log of a target size over a source size, both smoothed by one."""
+    return math.log((target_size + 1) / (source_size + 1))
+
+
+def reach(alignment: Alignment, en: Sequence[int], width: int) -> range:
+    """The English sentences of ``en`` and ``width`` either side."""
+    return range(max(0, min(en) - width), min(len(alignment.en), max(en) + width + 1))
+
+
+def source(alignment: Alignment, idx: Iterable[int]) -> str:
+    return join_sentences([alignment.zh[i].text for i in idx], alignment.src_lang)
+
+
+def target(alignment: Alignment, idx: Iterable[int]) -> str:
+    return join_sentences([alignment.en[j].text for j in idx], alignment.tgt_lang)
+
+
+def en_pieces(sentences: Iterable[str], min_words: int) -> list[str]:
+    """What a Chinese text may be compared with: each English sentence, clause and pair of clauses."""
+    return [p for s in sentences for p in sentence_pieces(s, min_words)]
+
+
+@lru_cache(maxsize=65536)
+def sentence_pieces(sentence: str, min_words: int) -> tuple[str, ...]:
+    # every candidate asks for the pieces of the English around it: a book's review splits each sentence once
+    clauses = split_clauses(sentence, "en", min_words=min_words)
+    if len(clauses) < 2:
+        return (sentence,)
+    return (sentence, *(c.text for c in clauses), *(sentence[a.start:b.end] for a, b in zip(clauses, clauses[1:])))
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+@lru_cache(maxsize=65536)
+def anchor_words(text: str) -> frozenset[str]:
+    """Numbers (thousands separators dropped) and Latin words: they read the same in both languages."""
+    return frozenset({n.replace(",", "") for n in _NUMBER.findall(text)} | {w.lower() for w in _LATIN.findall(text)})
+
+
+def anchor_balance(own: set[str] | frozenset[str], english: set[str] | frozenset[str], clip: int) -> float:
+    """Anchors of a Chinese text its English lacks, less those it has, clipped to ``±clip``."""
+    return float(max(-clip, min(clip, len(own - english) - len(own & english))))

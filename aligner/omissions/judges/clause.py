@@ -1,0 +1,151 @@
+"""Clauses the bead's English does not carry, by the clause model (``models/clause.json``, or
+``clause-embedding.json`` without a lexicon), fitted on synthetic clause deletions by
+``scripts/bench_omissions.py``. Features, in units of the document's own calibration:
+
+- ``zgain``: how much better the bead matches its English without the clause, in robust deviations of the
+  document's clauses (``gain``, the same in calibration units, is kept for the flag's reason);
+- ``owncover``: its best match with a piece of the bead's own English, from a near miss;
+- ``claimed``: how much better it matches that piece than the sentence's other clauses do (negative when
+  the piece is really a sibling's translation);
+- ``length``: log of its size over the document's median clause size;
+- ``zratio``: the bead's English length for its Chinese against the document's usual;
+- with a lexicon: ``zlex`` (its shrunk dictionary cover against the document's typical clause), ``sib_lex``
+  (… against its sentence's other clauses), ``short_lex`` (``zratio`` × ``sib_lex``: the bead misses
+  something and the dictionary says what), ``anchors`` and ``word_model``.
+
+The clause's share of its bead is left out on purpose: synthetic deletions sit only in 1-1 beads, so it
+would learn that clauses of many-sentence beads are never missing, which a loose translation disproves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..calibrate import robust_scale
+from ..clauses import zh_size
+from ..context import ReviewContext
+from ..evidence import reach, unit
+from ..logistic import load_model
+from ..model import Flag
+from .base import Judge, Verdict
+from .carried import carriers
+from .units import Units
+
+
+class ClauseJudge(Judge[Units]):
+    def __init__(self, units: Units, skip: set[int] = frozenset()):
+        self.units = units
+        self.skip = skip  # sentences judged whole
+
+    def candidates(self, ctx: ReviewContext) -> Units:
+        return self.units.take(np.array([n for n, u in enumerate(self.units.items)
+                                         if u.kind == "clause" and u.boilerplate is None], dtype=np.int64))
+
+    def features(self, ctx: ReviewContext, units: Units) -> dict[str, np.ndarray]:
+        p, scale = ctx.params, ctx.scale
+        n = len(units.items)
+        if not n:
+            return {}
+        gain_mid, gain_spread = robust_scale(units.gain, p.gain_floor)
+        sizes = np.array([max(1, zh_size(u.clause.text)) for u in units.items], dtype=np.float64)
+        ratio_mid, ratio_spread = robust_scale(units.ratio, p.ratio_floor)
+        zratio = np.clip((units.ratio - ratio_mid) / ratio_spread, -p.z_clip, p.z_clip)
+        zlex, sib_lex, claimed = np.zeros(n), np.zeros(n), np.zeros(n)
+        words = int(units.lex_total.sum())
+        rates = None
+        if ctx.words is not None and words:
+            # each clause's cover shrunk towards the document's pooled cover by lex_prior words' worth, so
+            # that a clause of one or two dictionary words cannot look entirely missing (or entirely there)
+            pooled = float(units.lex_found.sum()) / words
+            rates = (units.lex_found + p.lex_prior * pooled) / (units.lex_total + p.lex_prior)
+            lex_mid, lex_spread = robust_scale(rates, p.lex_floor)
+            zlex = np.clip((rates - lex_mid) / lex_spread, -p.z_clip, p.z_clip)
+        siblings: dict[tuple[int, int], list[int]] = {}
+        for k, u in enumerate(units.items):
+            siblings.setdefault((u.bead, u.sentence), []).append(k)
+        for group in siblings.values():
+            if len(group) < 2:
+                continue
+            for k in group:
+                others = [o for o in group if o != k]
+                if rates is not None:
+                    sib = [float(rates[o]) for o in others]
+                    sib_lex[k] = float(rates[k]) - sum(sib) / len(sib)
+                # whether the English this clause matches best is its own or a sibling's
+                lo, hi = units.own_starts[k], units.own_starts[k + 1]
+                best = int(np.argmax(units.own[lo:hi]))
+                rival = max(units.own[units.own_starts[o] + best] for o in others)
+                claimed[k] = float(units.own[lo + best] - rival) / scale
+        return {"zlex": zlex, "sib_lex": sib_lex, "anchors": units.anchors, "word_model": units.word,
+                "zratio": zratio, "short_lex": zratio * sib_lex, "claimed": claimed, "gain": units.gain / scale,
+                "zgain": np.clip((units.gain - gain_mid) / gain_spread, -p.z_clip, p.z_clip),
+                "owncover": (units.own_best - ctx.near_miss) / scale,
+                "length": np.log(sizes / float(np.median(sizes)))}
+
+    def decide(self, ctx: ReviewContext, units: Units, features: dict[str, np.ndarray]) -> Verdict:
+        """Flag the clauses the model finds missing, unless a piece of the English sentences just outside
+        the bead (``clause_reach``) carries them: content the search or the translator put next door."""
+        a, p = ctx.alignment, ctx.params
+        if not units.items:
+            return Verdict()
+        model = load_model("clause" if ctx.words is not None else "clause-embedding")
+        confidence = model.confidence(features)
+        flags = []
+        for k, u in enumerate(units.items):
+            if u.sentence in self.skip or confidence[k] < p.flag_at:
+                continue
+            f = {name: round(float(v[k]), 3) for name, v in features.items()}
+            reason = (f"clause not covered by the bead's English: its best match there is {f['owncover']:.2f} of the "
+                      f"way from a near miss to a typical aligned pair, and the bead matches its English "
+                      f"{f['gain']:+.2f} calibration units better without it")
+            if ctx.words is not None:
+                reason += (f"; {units.lex_found[k]} of its {units.lex_total[k]} dictionary words have a translation "
+                           "there")
+            s = a.zh[u.sentence]
+            flags.append(Flag("clause", round(float(confidence[k]), 3), reason, zh=u.clause.text,
+                              zh_sentence=u.sentence, zh_paragraph=s.paragraph, en_paragraph=a.en[u.en[0]].paragraph,
+                              span=(u.clause.start, u.clause.end), bead=u.bead))
+        vectors = unit(ctx.embedder.matrix("src")[ctx.embedder.rows("src", [f.zh for f in flags])]) if flags \
+            else np.zeros((0, 0))
+        jobs = [[j for j in reach(a, a.beads[f.bead].en, p.clause_reach) if j not in a.beads[f.bead].en]
+                for f in flags]
+        out = Verdict()
+        for f, carrier in zip(flags, carriers(ctx, vectors, jobs)):
+            if carrier:
+                out.moved.append(carrier.moved(ctx, f.zh_sentence, (f.zh, f.span)))
+            else:
+                out.flags.append(f)
+        return out
+
+
+class BoilerplateJudge(Judge[Units]):
+    """Boilerplate inside aligned beads (a trailing photo credit, a dateline sentence of a many-sentence
+    bead) that the English does not seem to carry: cheap to show (it is not an omission), so it needs only a
+    below-typical match, and its confidence is that of the pattern."""
+
+    def __init__(self, units: Units, skip: set[int] = frozenset()):
+        self.units = units
+        self.skip = skip
+
+    def candidates(self, ctx: ReviewContext) -> Units:
+        return self.units.take(np.array([n for n, u in enumerate(self.units.items)
+                                         if u.boilerplate is not None and u.sentence not in self.skip],
+                                        dtype=np.int64))
+
+    def features(self, ctx: ReviewContext, units: Units) -> dict[str, np.ndarray]:
+        """``below``: how far below the document's typical clause the unit's cover is and above it its gain,
+        in robust deviations (the typical unit: the clauses, or without any, every unit not boilerplate)."""
+        p, every = ctx.params, self.units
+        clauses = [n for n, u in enumerate(every.items) if u.kind == "clause" and u.boilerplate is None]
+        real = clauses or [n for n, u in enumerate(every.items) if u.boilerplate is None]
+        cover_mid, cover_spread = robust_scale(every.cover[real], p.cover_floor)
+        gain_mid, gain_spread = robust_scale(every.gain[real], p.gain_floor)
+        return {"below": (cover_mid - units.cover) / cover_spread + (units.gain - gain_mid) / gain_spread}
+
+    def decide(self, ctx: ReviewContext, units: Units, features: dict[str, np.ndarray]) -> Verdict:
+        a = ctx.alignment
+        return Verdict(flags=[
+            Flag("boilerplate", ctx.params.boilerplate_confidence, f"{u.boilerplate}, not translated", zh=u.clause.text,
+                 zh_sentence=u.sentence, zh_paragraph=a.zh[u.sentence].paragraph, en_paragraph=a.en[u.en[0]].paragraph,
+                 span=(u.clause.start, u.clause.end), bead=u.bead)
+            for u, below in zip(units.items, features.get("below", ())) if below > 0])

@@ -1,0 +1,166 @@
+"""Whole-sentence omissions: is a Chinese sentence carried by the English the search gave it (or, for an
+unaligned sentence, by the English of the neighbouring bead that welcomes it most)?
+
+Features, in units of the document's own calibration (the gap between a typical aligned 1-1 pair and a
+typical near miss), so no raw cosine threshold appears here:
+
+- ``gain``: how much better the host bead's Chinese matches its English *without* the sentence;
+- ``cover``: the sentence's best cosine with an English sentence within ``cover_reach`` of the host;
+- ``pieces``: its best cosine with an English sentence, clause or pair of clauses within ``piece_reach``;
+- ``unaligned``: the search itself left the sentence unaligned;
+- ``length``: log of its length over the document's median sentence length (short sentences are folded
+  into a neighbour's English and move the bead's vector too little for ``gain`` to say much), and
+  ``length_u``, the same for an unaligned sentence only;
+- ``share``: its share of the characters of the host's Chinese (with it);
+- ``length_gain``: how much better the host English's length fits the Chinese without the sentence, in
+  robust deviations of the document's 1-1 length ratios (Gale and Church's evidence);
+- ``anchors``: numbers and Latin words only it has that the host English lacks, less those it has;
+- with a lexicon, the ``dict_`` features (:meth:`~aligner.omissions.dictionary.DictionaryWords.sentence_features`).
+
+The model (``models/sentence.json``, or ``sentence-embedding.json`` without a lexicon) is fitted on synthetic
+deletions by ``scripts/bench_omissions.py``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..calibrate import robust_scale
+from ..context import ReviewContext
+from ..dictionary import DictionaryWords
+from ..evidence import (anchor_balance, anchor_words, en_pieces, flatten, group_max, pair_dots, reach, source,
+                        target, text_size, unit)
+from ..logistic import load_model
+from ..model import Flag
+from .base import Judge, Verdict
+from .carried import carriers
+from .hosts import Candidate, candidates, displaced_beads
+
+
+class SentenceJudge(Judge[list[Candidate]]):
+    def __init__(self, pending: list[tuple[int, int]]):
+        self.pending = pending  # the unaligned Chinese sentences handed on, as (bead, sentence)
+
+    def candidates(self, ctx: ReviewContext) -> list[Candidate]:
+        return candidates(ctx, self.pending, displaced_beads(ctx))
+
+    def features(self, ctx: ReviewContext, cands: list[Candidate]) -> dict[str, np.ndarray]:
+        if not cands:
+            return {}
+        a, p, emb = ctx.alignment, ctx.params, ctx.embedder
+        hosts = [a.beads[c.host].en for c in cands]
+        english = [target(a, en) for en in hosts]
+        with_, without = [source(a, c.zh_with) for c in cands], [source(a, c.zh_without) for c in cands]
+        own = [a.zh[c.sentence].text for c in cands]
+        piece_texts, starts = flatten(en_pieces([a.en[j].text for j in reach(a, en, p.piece_reach)],
+                                                p.min_clause_words) for en in hosts)
+        emb.want("tgt", english)
+        emb.want("src", with_ + [t for t in without if t] + own)
+        emb.want("tgt", piece_texts)
+        emb.run()
+        src, tgt = emb.matrix("src"), emb.matrix("tgt")
+        e = unit(tgt[emb.rows("tgt", english)])
+        full = np.einsum("ij,ij->i", unit(src[emb.rows("src", with_)]), e)
+        has_rest = np.array([bool(c.zh_without) for c in cands])
+        rest = np.zeros(len(cands), dtype=full.dtype)
+        rest[has_rest] = np.einsum("ij,ij->i", unit(src[emb.rows("src", [t for t in without if t])]), e[has_rest])
+        cells, cover_starts = flatten(reach(a, en, p.cover_reach) for en in hosts)
+        owner = np.repeat(np.arange(len(cands)), np.diff(cover_starts))
+        sentences = np.array([c.sentence for c in cands])
+        cover = group_max(ctx.sim.pairs(sentences[owner], np.array(cells)), cover_starts).astype(np.float64)
+        v = unit(src[emb.rows("src", own)])
+        piece_rows = emb.rows("tgt", piece_texts)
+        pieces = group_max(pair_dots(v, np.repeat(np.arange(len(cands)), np.diff(starts)), unit(tgt[piece_rows]),
+                                     np.arange(len(piece_rows))), starts).astype(np.float64)
+        lengths = np.array([len(t) for t in own], dtype=np.float64)
+        median_len = float(np.median([len(s.text) for s in a.zh])) or 1.0
+        unaligned = np.array([float(c.unaligned) for c in cands])
+        f = {"gain": (rest.astype(np.float64) - full) / ctx.scale, "cover": (cover - ctx.near_miss) / ctx.scale,
+             "pieces": (pieces - ctx.near_miss) / ctx.scale, "unaligned": unaligned,
+             "length": np.log(np.maximum(1, lengths) / median_len),
+             "share": lengths / np.maximum(1, [sum(len(a.zh[x].text) for x in c.zh_with) for c in cands]),
+             "length_gain": _length_gain(ctx, cands), "anchors": _anchors(ctx, cands)}
+        f["length_u"] = f["length"] * unaligned
+        if ctx.words is not None:  # built here, and let go after: only this judge reads it
+            dictionary = DictionaryWords.of(a, ctx.words, p)
+            f.update(dictionary.sentence_features(a, list(sentences), hosts, [c.zh_without for c in cands]))
+        return f
+
+    def scored(self, ctx: ReviewContext, cands: list[Candidate], features: dict[str, np.ndarray]
+               ) -> list[Candidate]:
+        """The candidates with their features and confidence, an unaligned sentence with only its more
+        welcoming host (the one where adding it lowers the match least), by sentence."""
+        best: dict[int, int] = {}
+        for n, c in enumerate(cands):
+            if not (c.unaligned and c.sentence in best and features["gain"][best[c.sentence]] <= features["gain"][n]):
+                best[c.sentence] = n
+        model = load_model("sentence" if ctx.words else "sentence-embedding")
+        confidence = model.confidence(features)
+        out = []
+        for n in sorted(best.values(), key=lambda n: cands[n].sentence):
+            c = cands[n]
+            c.features = {k: round(float(v[n]), 3) for k, v in features.items()}
+            c.confidence = float(confidence[n])
+            out.append(c)
+        return out
+
+    def decide(self, ctx: ReviewContext, cands: list[Candidate], features: dict[str, np.ndarray]) -> Verdict:
+        """Flag the sentences the model finds missing, unless a piece of another bead's English within
+        ``moved_reach`` sentences carries them (:func:`~.carried.carriers`): translators of news move
+        content into the lead or a later paragraph; such a sentence is not missing."""
+        a, p = ctx.alignment, ctx.params
+        flagged = [c for c in self.scored(ctx, cands, features) if c.confidence >= p.flag_at] if cands else []
+        S = np.asarray(a.src_vectors)
+        jobs = [[j for j in reach(a, a.beads[c.host].en, p.moved_reach) if j not in a.beads[c.host].en]
+                for c in flagged]
+        out = Verdict()
+        for c, carrier in zip(flagged, carriers(ctx, S[[c.sentence for c in flagged]], jobs)):
+            if carrier:
+                c.moved = carrier.moved(ctx, c.sentence)
+                out.moved.append(c.moved)
+                out.judged.add(c.sentence)
+                continue
+            s, f = a.zh[c.sentence], c.features
+            where = "left unaligned by the search; " if c.unaligned else ""
+            reason = (f"no English counterpart: {where}the nearby English matches the Chinese "
+                      f"{f['gain']:+.2f} calibration units better without it, and its best English match is "
+                      f"{f['cover']:.2f} of the way from a near miss to a typical aligned pair")
+            en_par = ctx.nearest_en_paragraph(c.bead) if c.unaligned else a.en[a.beads[c.bead].en[0]].paragraph
+            out.flags.append(Flag("sentence", round(c.confidence, 3), reason, zh=s.text, zh_sentence=c.sentence,
+                                  zh_paragraph=s.paragraph, en_paragraph=en_par, span=(0, len(s.text)), bead=c.bead))
+            out.judged.add(c.sentence)
+        return out
+
+
+def _length_gain(ctx: ReviewContext, cands: list[Candidate]) -> np.ndarray:
+    """How many deviations closer to the document's typical log length ratio (of its 1-1 pairs) the host's
+    English is without the sentence, clipped to ``z_clip``."""
+    a = ctx.alignment
+    zh = np.array([text_size(s.text, a.src_lang) for s in a.zh], dtype=np.float64)
+    en = np.array([text_size(s.text, a.tgt_lang) for s in a.en], dtype=np.float64)
+    ones = [(b.zh[0], b.en[0]) for b in a.beads if len(b.zh) == 1 and len(b.en) == 1]
+    ratios = np.array([math.log((en[j] + 1) / (zh[i] + 1)) for i, j in ones])
+    mid, spread = robust_scale(ratios, ctx.params.length_ratio_floor)
+    out = np.zeros(len(cands))
+    for n, c in enumerate(cands):
+        host = sum(en[j] for j in a.beads[c.host].en)
+        with_it = abs(math.log((host + 1) / (sum(zh[i] for i in c.zh_with) + 1)) - mid)
+        without = abs(math.log((host + 1) / (sum(zh[i] for i in c.zh_without) + 1)) - mid) if c.zh_without \
+            else with_it
+        out[n] = (with_it - without) / spread
+    return np.clip(out, -ctx.params.z_clip, ctx.params.z_clip)
+
+
+def _anchors(ctx: ReviewContext, cands: list[Candidate]) -> np.ndarray:
+    """Numbers and Latin words of the sentence (and not of the rest of the host's Chinese) that the host's
+    English lacks, less those it has: a heading "9 数据加密" or a date merged into the next sentence's bead
+    leaves its number behind."""
+    a = ctx.alignment
+    out = np.zeros(len(cands))
+    for n, c in enumerate(cands):
+        own = anchor_words(a.zh[c.sentence].text).difference(*(anchor_words(a.zh[x].text) for x in c.zh_without))
+        english = frozenset().union(*(anchor_words(a.en[j].text) for j in a.beads[c.host].en))
+        out[n] = anchor_balance(own, english, ctx.params.anchor_clip)
+    return out

@@ -1,0 +1,101 @@
+"""The review's parameters: every threshold, reach, prior, floor and clip it judges with, one home each,
+checked, and recorded in the review's signature (``Review.to_dict()["review"]``).
+
+The fitted models' weights are data, not parameters (:mod:`~aligner.omissions.logistic`); their names are
+recorded in the signature too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from numbers import Integral, Real
+
+import numpy as np
+
+# (low, high) of each parameter. Reaches are bounded so that one candidate's work stays small.
+RANGES = {
+    "flag_at": (0.0, 1.0), "carried_at": (-10.0, 10.0), "unaligned_slope": (0.0, 100.0),
+    "boilerplate_confidence": (0.0, 1.0), "window": (1, 100), "min_chars": (1, 100),
+    "min_calibration_pairs": (1, 1000), "min_scale_share": (0.0, 1.0), "scale_floor": (1e-6, 1.0),
+    "median_cells": (1 << 10, 1 << 40), "median_sample": (1 << 10, 1 << 24),
+    "cover_reach": (0, 20), "piece_reach": (0, 20), "moved_reach": (0, 200), "dict_reach": (0, 50),
+    "clause_reach": (0, 20), "lex_prior": (0.0, 100.0), "z_clip": (0.1, 100.0), "anchor_clip": (0, 100),
+    "lex_floor": (1e-6, 1.0), "ratio_floor": (1e-6, 10.0), "cover_floor": (1e-6, 1.0), "gain_floor": (1e-6, 1.0),
+    "length_ratio_floor": (1e-6, 10.0), "min_explained": (1e-6, 1.0), "word_translation_at": (0.0, 1.0),
+    "displaced_margin": (-10.0, 10.0), "min_repeat_words": (1, 1000), "moved_margin": (-10.0, 10.0),
+    "missing_share": (0.0, 1.0), "sure": (0.0, 1.0), "min_clause_chars": (1, 100), "min_clause_words": (1, 100),
+    "word_rounds": (0, 50), "word_floor": (1e-12, 0.1), "word_spread_floor": (1e-6, 10.0),
+}
+
+
+@dataclass(frozen=True)
+class ReviewParams:
+    # deciding
+    flag_at: float = 0.5                 # a candidate becomes a flag at this confidence
+    boilerplate_confidence: float = 0.9  # how sure the news-page patterns are
+    # An unaligned sentence whose best match nearby lies this far from the typical near miss (0) to the
+    # typical aligned pair (1) is carried elsewhere (moved or repeated), not missing ...
+    carried_at: float = 0.55
+    unaligned_slope: float = 6.0         # ... and its confidence falls this steeply past that point
+    min_chars: int = 2                   # meaningful characters a sentence or clause needs to be judged
+    # calibration (the document's own unit: aligned pairs against near misses)
+    window: int = 8                      # sentences either side of the path searched for near misses
+    min_calibration_pairs: int = 3       # 1-1 beads needed to calibrate; fewer: row maxima and medians
+    # the unit is at least this share of the gap between a typical aligned and a typical unrelated pair (a
+    # short, repetitive document's near misses come close to its aligned pairs), and at least scale_floor
+    min_scale_share: float = 0.35
+    scale_floor: float = 0.02
+    # the typical unrelated pair is the median of all cells of the similarity matrix up to median_cells,
+    # and beyond of a fixed draw of median_sample cells (the exact median reads every cell: quadratic)
+    median_cells: int = 1 << 22
+    median_sample: int = 1 << 19
+    # reaches: English sentences either side of the host bead searched for ...
+    cover_reach: int = 2                 # ... a sentence or clause as a whole
+    piece_reach: int = 1                 # ... a clause or pair of clauses carrying a sentence
+    moved_reach: int = 20                # ... a piece of another bead's English carrying a sentence (moved)
+    dict_reach: int = 8                  # ... dictionary translations of its words (its translatability)
+    clause_reach: int = 1                # ... a piece carrying a flagged clause (content moved next door)
+    # priors, floors and clips
+    lex_prior: float = 2.0               # dictionary shares are shrunk to the document's by this many words
+    z_clip: float = 5.0                  # robust z-scores and model scores say no more beyond this
+    anchor_clip: int = 2                 # missing numbers or names: two say all there is to say
+    lex_floor: float = 0.05              # least spread of clause dictionary covers (a share of words)
+    ratio_floor: float = 0.05            # least spread of the beads' log length ratios (clauses)
+    cover_floor: float = 0.02            # least spread of clause covers (a cosine)
+    gain_floor: float = 0.005            # least spread of clause gains (a cosine)
+    length_ratio_floor: float = 0.1      # least spread of the 1-1 pairs' log length ratios (sentences)
+    min_explained: float = 0.05          # least typical share of an aligned English the dictionary explains
+    word_translation_at: float = 0.1     # word-model probability from which a word counts as translated
+    # moved and displaced content
+    displaced_margin: float = 0.5        # a 1-1 bead's English is a neighbour's by this many units
+    min_repeat_words: int = 8            # an English sentence this long, given twice, is a repeat
+    moved_margin: float = 1.25           # a piece carries a text better than its own Chinese by this many units
+    # paragraphs: flagged when this share of their Chinese is missing, or a sentence flagged this surely
+    missing_share: float = 0.15
+    sure: float = 0.7
+    # clause splitting: pieces smaller than this are joined to a neighbour
+    min_clause_chars: int = 5
+    min_clause_words: int = 3
+    # the document's word model (IBM Model 1)
+    word_rounds: int = 5                 # EM rounds
+    word_floor: float = 1e-6             # probability of a pair never seen together
+    word_spread_floor: float = 0.1       # least spread of the document's pair scores
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, _checked(f.name, getattr(self, f.name), f.default))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _checked(name: str, value, default):
+    """``value`` as a plain value of its default's kind within its range (API callers and the CLI alike)."""
+    low, high = RANGES[name]
+    if isinstance(default, int):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral) or not low <= value <= high:
+            raise ValueError(f"review parameter {name} must be a whole number >= {low} and <= {high}")
+        return int(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not low <= value <= high:
+        raise ValueError(f"review parameter {name} must be a number between {low:g} and {high:g}")
+    return float(value)
