@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from importlib.metadata import PackageNotFoundError, version
 
 
@@ -23,4 +25,16 @@ def format_signature(sig: dict) -> str:
     parts += [f"{k}:{v}" for k, v in sig.get("params", {}).items()]
     if sig.get("calibrated"):
         parts.append("calibrated:" + ",".join(f"{k}={v}" for k, v in sorted(sig["calibrated"].items())))
+    return "|".join(parts)
+
+
+def format_review_signature(settings: dict) -> str:
+    """The review's settings on one line: its parameters, then each fitted model it read as a short digest of
+    its weights (``review|flag_at:0.5|…|models:clause=1a2b3c4d,…``); the review JSON has them in full."""
+    parts = ["review"] + [f"{k}:{v}" for k, v in sorted(settings.get("params", {}).items())]
+    models = settings.get("models", {})
+    if models:
+        parts.append("models:" + ",".join(
+            f"{name}={hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()[:8]}"
+            for name, model in sorted(models.items())))
     return "|".join(parts)

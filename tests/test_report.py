@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aligner import review
+from aligner import ReviewParams, review
 from aligner.api import align
 from aligner.cli import main
 from aligner.export import write_outputs
@@ -56,6 +56,10 @@ def test_html_is_escaped_and_self_contained(reviewed):
     # the signature sits in the footer, not at the top
     assert page.index("Signature:") > page.index("<footer>") and "encoder:toy:1" in page
     assert data["doc"]["signature"].startswith("aligner") or "encoder:toy:1" in data["doc"]["signature"]
+    # and the review's own settings below it: parameters and a digest of each fitted model it read
+    review_line = data["doc"]["review_signature"]
+    assert page.index("Review: review|") > page.index("Signature:") and f"sure:{ReviewParams().sure}" in review_line
+    assert "models:" in review_line
 
 
 def test_page_data_is_linear_and_keyed(reviewed):
@@ -63,7 +67,8 @@ def test_page_data_is_linear_and_keyed(reviewed):
 
     data = _data(render_html(reviewed, heatmap=False))
     alignment = reviewed.alignment
-    assert data["doc"] | {"signature": None} == document_of(alignment) | {"signature": None}
+    assert data["doc"] | {"signature": None, "review_signature": None} == \
+        document_of(alignment) | {"signature": None, "review_signature": None}
     assert [f["key"] for f in data["flags"]] == [flag_key(f) for f in reviewed.flags]
     assert len(data["beads"]) == len(alignment.beads)
     assert [b[:2] for b in data["beads"]] == [[list(b.zh), list(b.en)] for b in alignment.beads]

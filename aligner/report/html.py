@@ -16,7 +16,7 @@ from ..confidence import WORDS, bead_confidence, confidence_word
 from ..language import language_name
 from ..model import Alignment
 from ..omissions import Review
-from ..signature import format_signature
+from ..signature import format_review_signature, format_signature
 from .heatmap import heatmap_png
 from ..corrections import document_of, flag_key
 from .reasons import moved_reason, plain_reason
@@ -67,7 +67,8 @@ def page_data(review: Review) -> dict:
     confidence = bead_confidence(alignment)
     return {
         "doc": {**document_of(alignment),
-                "signature": format_signature(alignment.signature) if alignment.signature else ""},
+                "signature": format_signature(alignment.signature) if alignment.signature else "",
+                "review_signature": format_review_signature(review.settings) if review.settings else ""},
         "lang": {"zh": _zh_lang(alignment), "en": alignment.tgt_locale or alignment.tgt_lang,
                  "src": language_name(alignment.src_lang), "tgt": language_name(alignment.tgt_lang)},
         "zh": [s.text for s in alignment.zh], "en": [s.text for s in alignment.en],
@@ -85,6 +86,7 @@ def render_html(review: Review, *, heatmap: bool = True) -> str:
     data = page_data(review)
     return environment().get_template("review.html.j2").render(
         data=data, lang=data["lang"], signature=data["doc"]["signature"],
+        review_signature=data["doc"]["review_signature"],
         style=_static("review.css"), edits=_static("edits.js"), window=_static("window.js"),
         script=_static("review.js"),
         heatmap=heatmap_png(alignment, review.similarity) if heatmap and review.similarity is not None

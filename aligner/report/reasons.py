@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from ..language import language_name
 from ..model import Alignment
 from ..omissions import Flag, Review
-from ..omissions.paragraphs import SURE
+from ..omissions import ReviewParams
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,11 @@ class Reason:
         return asdict(self)
 
 
-def flag_word(confidence: float) -> str:
-    """A flag's confidence in a word: "likely" from the confidence the paragraph summary calls sure."""
-    return "likely" if confidence >= SURE else "possible"
+def flag_word(confidence: float, review: Review | None = None) -> str:
+    """A flag's confidence in a word: "likely" from the confidence the review's paragraph judge calls sure
+    (``ReviewParams.sure``, as the review was run)."""
+    sure = review.settings.get("params", {}).get("sure", ReviewParams.sure) if review is not None else ReviewParams.sure
+    return "likely" if confidence >= sure else "possible"
 
 
 def _adverb(word: str) -> str:
@@ -54,7 +56,7 @@ def plain_reason(flag: Flag, review: Review) -> Reason:
     """What ``flag`` means for a translator (all kinds but moved content; see :func:`moved_reason`)."""
     alignment = review.alignment
     src, tgt = language_name(alignment.src_lang), language_name(alignment.tgt_lang)
-    word = flag_word(flag.confidence)
+    word = flag_word(flag.confidence, review)
     how = _adverb(word)
     bead = alignment.beads[flag.bead] if flag.bead is not None else None
     own = tuple(bead.en) if bead else ()

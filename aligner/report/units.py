@@ -78,7 +78,7 @@ def summary_lines(review: Review, units: Units) -> list[dict]:
     names = {"sentence": ("whole sentence", "whole sentences"), "clause": ("part of a sentence", "parts of sentences"),
              "addition": ("addition", "additions"), "boilerplate": ("piece of boilerplate", "pieces of boilerplate")}
     kinds = Counter(f.kind for f in flags)
-    likely = Counter(f.kind for f in flags if flag_word(f.confidence) == "likely")
+    likely = Counter(f.kind for f in flags if flag_word(f.confidence, review) == "likely")
     parts = [_count(kinds[k], *names[k]) + (f" ({likely[k]} likely)" if k != "boilerplate" and likely[k] else "")
              for k in names if kinds[k]]
     lines.append({"text": f"{_count(len(flags), 'thing')} to check: {_and(parts)}."})
