@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Callable
@@ -12,20 +11,17 @@ import numpy as np
 
 from .encoders import Encoder, encoder_signature, resolve_encoder
 from .encoders.base import CheckedEncoder, check_vectors
+from .encoders.source import EmbeddingSource
 from .errors import InputError, SwappedInputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
 from .lexicon import lexical_vectors, translates
-from .model import Alignment, Bead, Sentence, check_alignment, check_beads, join_sentences
+from .model import Alignment, Bead, Sentence, check_alignment, check_beads
 from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
-from .segment.chinese import to_simplified
 from .result_cache import ResultStore, result_key
 from .search import ADAPTED, SearchParams, align_embeddings, pair_defaults, quote_states
 from .signature import make_signature
 
-# The encoder never needs more than this; longer inputs only cost time.
-MAX_ENCODER_CHARS = 2000
-_PROGRESS_BATCH = 1000  # sentences embedded between progress updates
 # Lone surrogates cannot be encoded (OpenCC, the encoders, every export): refused where text comes in.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_ARG = ("a text (str), a list of sentences (str) or a list of paragraphs (lists of str)")
@@ -123,7 +119,7 @@ def review_encoder(alignment: Alignment, encoder: Encoder | str | None,
     return CheckedEncoder(encoder, dim)
 
 
-def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSource", tgt_embed: "EmbeddingSource",
+def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource, tgt_embed: EmbeddingSource,
             params: SearchParams) -> tuple[list[Bead], dict[str, float]]:
     """The beads, and the parameters calibration changed (skip, skip_run, merge_penalty) with their values."""
     lexical = None
@@ -136,61 +132,6 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSourc
                                   lexical=lexical, quotes=quotes, progress=src_embed.progress)
     calibrated = {k: round(getattr(used, k), 6) for k in ADAPTED if getattr(used, k) != getattr(params, k)}
     return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path], calibrated
-
-
-def prepare_text(text: str, lang: str) -> str:
-    """A sentence as the encoder is given it: cut to MAX_ENCODER_CHARS, Chinese in Simplified characters."""
-    text = text[:MAX_ENCODER_CHARS]
-    return to_simplified(text) if lang == "zh" else text
-
-
-class EmbeddingSource:
-    """Embeddings of one side's sentences and of runs of consecutive sentences, computed on demand.
-
-    Runs are embedded lazily and remembered, so the search pays only for the candidates it looks at.
-    ``encoder`` is the CheckedEncoder both sides share: the search trusts the vectors it gives.
-    """
-
-    def __init__(self, encoder: CheckedEncoder, texts: list[str], lang: str, progress: bool = False):
-        self.encoder = encoder
-        self.progress = progress
-        self.lang = lang
-        self.texts = texts
-        self._runs: dict[tuple[int, int], np.ndarray] = {}
-        self._sentences: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        return len(self.texts)
-
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        prepared = [prepare_text(t, self.lang) for t in texts]
-        if self.progress and len(prepared) > _PROGRESS_BATCH:
-            from tqdm import tqdm
-
-            parts = []
-            with tqdm(total=len(prepared), desc=f"embedding ({self.lang})", unit="sent", file=sys.stderr,
-                      leave=False) as bar:
-                for k in range(0, len(prepared), _PROGRESS_BATCH):
-                    parts.append(self.encoder.encode(prepared[k:k + _PROGRESS_BATCH]))
-                    bar.update(len(parts[-1]))
-            return np.concatenate(parts)
-        return self.encoder.encode(prepared)
-
-    def sentence_vectors(self) -> np.ndarray:
-        if self._sentences is None:
-            self._sentences = self._encode(self.texts)
-        return self._sentences
-
-    def runs(self, spans: list[tuple[int, int]]) -> np.ndarray:
-        """Embeddings of the concatenated sentences ``texts[start:end]`` for each span."""
-        missing = sorted({s for s in spans if s not in self._runs and s[1] - s[0] > 1})
-        if missing:
-            joined = [join_sentences(self.texts[a:b], self.lang)[: MAX_ENCODER_CHARS] for a, b in missing]
-            for span, vec in zip(missing, self._encode(joined)):
-                self._runs[span] = vec
-        sentences = self.sentence_vectors()
-        return np.stack([sentences[a] if b - a == 1 else self._runs[(a, b)] for a, b in spans]) if spans \
-            else np.zeros((0, sentences.shape[1]), dtype=np.float32)
 
 
 def _sentences(doc: object, lang: str | None, arg: str) -> tuple[list[Sentence], str]:

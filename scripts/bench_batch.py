@@ -110,7 +110,7 @@ def main() -> None:
             runs[n] = measured([*aligner, "batch", str(tmp / f"m{n}.tsv"), "-o", str(tmp / f"out{n}"), *common])
             print(f"aligner batch, {n} pairs: {runs[n][0]:.1f} s, peak {runs[n][1]:.0f} MiB", flush=True)
 
-        from aligner.api import prepare_text
+        from aligner.encoders.source import prepare_text
         from aligner.encoders import get_encoder
 
         encoder = get_encoder(args.encoder, cache=False)

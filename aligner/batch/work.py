@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..api import align_sentences, prepare_text, read_pair
+from ..api import align_sentences, read_pair
 from ..encoders import Encoder, get_encoder
-from ..encoders.base import encoder_signature
+from ..encoders.base import WrappedEncoder
+from ..encoders.source import prepare_text
 from ..errors import AlignerError, SwappedInputError
 from ..export import review_provider, write_outputs
 from ..model import Alignment, Sentence
@@ -98,14 +99,12 @@ def embed(encoder: Encoder, pairs: list[Prepared]) -> tuple[dict[str, np.ndarray
     return vectors, (time.perf_counter() - start) / max(1, len(pairs))
 
 
-class PrecomputedEncoder:
+class PrecomputedEncoder(WrappedEncoder):
     """``inner`` answering from vectors computed beforehand; only texts not among them (runs of sentences the
-    search asks for) reach ``inner``. Same name and signature, so outputs are signed as by ``inner``."""
+    search asks for) reach ``inner``."""
 
     def __init__(self, inner: Encoder, vectors: dict[str, np.ndarray]):
-        self.inner = inner
-        self.name = inner.name
-        self.signature = encoder_signature(inner)
+        super().__init__(inner)
         self.vectors = vectors
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -116,14 +116,21 @@ def check_vectors(vectors: object, n_texts: int, name: str, dim: int | None = No
     return out
 
 
-class CheckedEncoder:
+class WrappedEncoder:
+    """An encoder in front of ``inner``, under its name and signature: outputs are signed as by ``inner``."""
+
+    def __init__(self, inner: Encoder):
+        self.inner = inner
+        self.name = inner.name
+        self.signature = encoder_signature(inner)
+
+
+class CheckedEncoder(WrappedEncoder):
     """``inner`` with every output checked by :func:`check_vectors`, all of one width: the first call's,
     or ``dim`` when given (the width of vectors already computed elsewhere)."""
 
     def __init__(self, inner: Encoder, dim: int | None = None):
-        self.inner = inner
-        self.name = inner.name
-        self.signature = encoder_signature(inner)
+        super().__init__(inner)
         self.dim = dim
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -1,0 +1,70 @@
+"""What the search embeds: one side's sentences, and runs of consecutive sentences on demand."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from ..model import join_sentences
+from ..segment.chinese import to_simplified
+from .base import CheckedEncoder
+
+# The encoder never needs more than this; longer inputs only cost time.
+MAX_ENCODER_CHARS = 2000
+_PROGRESS_BATCH = 1000  # sentences embedded between progress updates
+
+
+def prepare_text(text: str, lang: str) -> str:
+    """A sentence as the encoder is given it: cut to MAX_ENCODER_CHARS, Chinese in Simplified characters."""
+    text = text[:MAX_ENCODER_CHARS]
+    return to_simplified(text) if lang == "zh" else text
+
+
+class EmbeddingSource:
+    """Embeddings of one side's sentences and of runs of consecutive sentences, computed on demand.
+
+    Runs are embedded lazily and remembered, so the search pays only for the candidates it looks at.
+    ``encoder`` is the CheckedEncoder both sides share: the search trusts the vectors it gives.
+    """
+
+    def __init__(self, encoder: CheckedEncoder, texts: list[str], lang: str, progress: bool = False):
+        self.encoder = encoder
+        self.progress = progress
+        self.lang = lang
+        self.texts = texts
+        self._runs: dict[tuple[int, int], np.ndarray] = {}
+        self._sentences: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        prepared = [prepare_text(t, self.lang) for t in texts]
+        if self.progress and len(prepared) > _PROGRESS_BATCH:
+            from tqdm import tqdm
+
+            parts = []
+            with tqdm(total=len(prepared), desc=f"embedding ({self.lang})", unit="sent", file=sys.stderr,
+                      leave=False) as bar:
+                for k in range(0, len(prepared), _PROGRESS_BATCH):
+                    parts.append(self.encoder.encode(prepared[k:k + _PROGRESS_BATCH]))
+                    bar.update(len(parts[-1]))
+            return np.concatenate(parts)
+        return self.encoder.encode(prepared)
+
+    def sentence_vectors(self) -> np.ndarray:
+        if self._sentences is None:
+            self._sentences = self._encode(self.texts)
+        return self._sentences
+
+    def runs(self, spans: list[tuple[int, int]]) -> np.ndarray:
+        """Embeddings of the concatenated sentences ``texts[start:end]`` for each span."""
+        missing = sorted({s for s in spans if s not in self._runs and s[1] - s[0] > 1})
+        if missing:
+            joined = [join_sentences(self.texts[a:b], self.lang)[: MAX_ENCODER_CHARS] for a, b in missing]
+            for span, vec in zip(missing, self._encode(joined)):
+                self._runs[span] = vec
+        sentences = self.sentence_vectors()
+        return np.stack([sentences[a] if b - a == 1 else self._runs[(a, b)] for a, b in spans]) if spans \
+            else np.zeros((0, sentences.shape[1]), dtype=np.float32)
