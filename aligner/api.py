@@ -20,7 +20,7 @@ from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
 from .segment.chinese import to_simplified
 from .result_cache import ResultStore, result_key
-from .search import CALIBRATED, SearchParams, align_embeddings
+from .search import ADAPTED, SearchParams, align_embeddings, pair_defaults, quote_states
 from .signature import make_signature
 
 # The encoder never needs more than this; longer inputs only cost time.
@@ -78,7 +78,7 @@ def align_sentences(
     if not src or not tgt:
         raise InputError("nothing to align: one side has no sentences")
     encoder = resolve_encoder(encoder)
-    params = SearchParams(**options)
+    params = SearchParams(**{**pair_defaults(src_lang, tgt_lang), **options})
     signature = make_signature(encoder_signature(encoder),
                                {**params.as_dict(), "src_lang": src_lang, "tgt_lang": tgt_lang})
     checked = CheckedEncoder(encoder)  # one for both sides, so both have the same width
@@ -130,10 +130,11 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: "EmbeddingSourc
     if params.lexical_weight > 0 and (translates(src_embed.lang, tgt_embed.lang)
                                       or translates(tgt_embed.lang, src_embed.lang)):
         lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
+    quotes = (quote_states(src_embed.texts), quote_states(tgt_embed.texts)) if params.quote_weight else None
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
-                                  lexical=lexical, progress=src_embed.progress)
-    calibrated = {k: round(getattr(used, k), 6) for k in CALIBRATED if getattr(used, k) != getattr(params, k)}
+                                  lexical=lexical, quotes=quotes, progress=src_embed.progress)
+    calibrated = {k: round(getattr(used, k), 6) for k in ADAPTED if getattr(used, k) != getattr(params, k)}
     return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path], calibrated
 
 

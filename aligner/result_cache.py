@@ -19,19 +19,25 @@ from pathlib import Path
 
 from .errors import InputError
 from .model import Bead, Sentence, check_beads
-from .search import CALIBRATED
+from .search import ADAPTED
 from .tempfiles import remove_stale_temps, temp_name
 
 MAX_FILES = 200  # alignments kept; the oldest go first
 _warned: set[str] = set()
 
 
+def search_code_files() -> list[Path]:
+    """The code a stored result depends on: the whole search package, the scoring and lexicon modules it
+    uses, and the API that calls it."""
+    here = Path(__file__).parent
+    return [here / name for name in ("api.py", "scoring.py", "lexicon.py")] + sorted((here / "search").rglob("*.py"))
+
+
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """The search code itself, so that an edited checkout never gets a result computed by older code."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for path in [here / name for name in ("api.py", "scoring.py", "lexicon.py")] + sorted((here / "search").glob("*.py")):
+    for path in search_code_files():
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -72,8 +78,8 @@ class ResultStore:
             check_beads(beads, n_src, n_tgt)
             calibrated = data["calibrated"]
             if not isinstance(calibrated, dict) or not all(
-                    k in CALIBRATED and isinstance(v, float) and math.isfinite(v) for k, v in calibrated.items()):
-                raise InputError(f"calibrated parameters {calibrated!r} are not finite values of {CALIBRATED}")
+                    k in ADAPTED and isinstance(v, float) and math.isfinite(v) for k, v in calibrated.items()):
+                raise InputError(f"calibrated parameters {calibrated!r} are not finite values of {ADAPTED}")
         except (InputError, KeyError, TypeError, ValueError) as exc:
             if str(self.folder) not in _warned:
                 _warned.add(str(self.folder))

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from aligner import api
 from aligner.encoders.hashing import HashingEncoder
-from aligner.search import SearchParams, band_around, banded_dp, full_band
+from aligner.scoring import normalise
+from aligner.search import BandScorer, SearchParams, band_around, banded_dp, full_band
 
 ENC = HashingEncoder()
 WORDS = ["river", "mountain", "bridge", "teacher", "market", "winter", "letter", "garden", "station", "engine",
@@ -127,14 +128,45 @@ def test_lexical_overlap_of_runs_matches_a_direct_count():
 
 
 def test_thresholds_follow_the_encoders_score_level():
-    from aligner.search import REFERENCE_SCORE, calibrated
+    from aligner.search import calibrated
 
     params = SearchParams()
-    same = calibrated(params, REFERENCE_SCORE * 1.1)  # within the spread the defaults were tuned on
+    reference = params.reference_score
+    same = calibrated(params, reference * 1.1)  # within the spread the defaults were tuned on
     assert (same.skip, same.merge_penalty) == (params.skip, params.merge_penalty)
-    low = calibrated(params, REFERENCE_SCORE * 0.5)  # an encoder that scores translations half as high
+    low = calibrated(params, reference * 0.5)  # an encoder that scores translations half as high
     assert low.skip == pytest.approx(params.skip * 0.5) and low.merge_penalty == pytest.approx(params.merge_penalty * 0.5)
     assert not low.calibrate
+    assert calibrated(params, reference * 0.1).skip == pytest.approx(params.skip * 0.25)  # clipped
+    # the band and the clip are parameters: a narrower band scales where the default does not
+    narrow = calibrated(SearchParams(calibrate_high=1.05), reference * 1.1)
+    assert narrow.skip == pytest.approx(params.skip * 1.1)
+    assert calibrated(SearchParams(calibrate_min_scale=0.5), reference * 0.1).skip == pytest.approx(params.skip * 0.5)
+    assert calibrated(SearchParams(reference_score=reference * 0.5), reference * 0.5).skip == params.skip
+
+
+@pytest.mark.parametrize("name", ["reference_score", "calibrate_low", "calibrate_high", "calibrate_min_scale",
+                                  "calibrate_max_scale", "neighbour_share"])
+def test_bounded_numbers_are_checked(name):
+    from aligner.search import FLOAT_RANGES
+
+    low, high = FLOAT_RANGES[name]
+    assert SearchParams(**{name: low}).as_dict()[name] == low and SearchParams(**{name: high}).as_dict()[name] == high
+    for bad in (low - 0.001, high + 0.001, float("nan"), True):
+        with pytest.raises(ValueError, match=f"{name} must be a number >= {low:g} and <= {high:g}"):
+            SearchParams(**{name: bad})
+
+
+def test_neighbour_share_weighs_the_margin():
+    rng = np.random.default_rng(0)
+    S, T = normalise(rng.normal(size=(6, 8))).astype(np.float32), normalise(rng.normal(size=(7, 8))).astype(np.float32)
+    lengths = (np.full(6, 10.0), np.full(7, 10.0))
+    lo, hi = full_band(6, 7)
+    def score(**kw):
+        return BandScorer(S, T, *lengths, ((1, 1),), SearchParams(**kw))(1, 6, lo, hi, [(1, 1)])
+    assert np.array_equal(score(neighbour_share=0.0), score(neighbour_weight=0.0))
+    assert np.allclose(score(neighbour_share=0.25, neighbour_weight=0.9), score(neighbour_share=0.5, neighbour_weight=0.45))
+    assert not np.allclose(score(), score(neighbour_share=0.25))
 
 
 def _best_total(n, m, types, score, null_score, null_extend):

@@ -7,6 +7,8 @@ document) and ``lazy`` (sentence runs embedded near the path, then searched agai
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from threadpoolctl import threadpool_limits
 
@@ -14,26 +16,33 @@ from .band import search_band
 from .calibrate import calibrated, typical_score
 from .dp import PathBead, band_around, banded_dp, full_band
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
-from .params import CALIBRATED, INT_RANGES, MAX_PARAM, REFERENCE_SCORE, SearchParams, parse_param
+from .lengths import length_spread, margin_only, softened
+from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
+from .progress import phase_bar
+from .quotes import quote_states
 from .scorer import BandScorer
 
-PROGRESS_ROWS = 10_000  # a main pass this long takes a few seconds: worth a progress bar
+PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
 
-__all__ = ["BandScorer", "CALIBRATED", "INT_RANGES", "MAX_PARAM", "PathBead", "REFERENCE_SCORE", "SearchParams", "parse_param",
-           "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "full_band", "typical_score"]
+__all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead", "SearchParams",
+           "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "full_band", "pair_defaults",
+           "parse_param", "quote_states", "typical_score"]
 
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                      src_lengths: np.ndarray, tgt_lengths: np.ndarray,
-                     lexical: tuple[np.ndarray, np.ndarray] | None = None, progress: bool = False
+                     lexical: tuple[np.ndarray, np.ndarray] | None = None,
+                     quotes: tuple[np.ndarray, np.ndarray] | None = None, progress: bool = False
                      ) -> tuple[list[PathBead], SearchParams]:
     """Align two documents given their embedding sources (sentences now, sentence runs on demand): the path,
     and the parameters it was searched with (``params`` with skip and merge penalty calibrated).
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides) whose
-    overlap is added to the score with ``params.lexical_weight``. ``progress``: a bar for the main pass
-    when the document is long enough for it to take seconds.
+    overlap is added to the score with ``params.lexical_weight``. ``quotes``: whether a quotation is open
+    after each prefix of each side (:func:`quote_states`), for ``params.quote_weight``. ``progress``: a bar
+    for the main pass when the document is long enough for it to take seconds.
     """
+    threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     n, m = len(S), len(T)
     types = params.bead_types()
@@ -42,29 +51,47 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     src_runs: dict = {}
     tgt_runs: dict = {}
     if params.overlaps == "all":
-        _embed_runs(src, tgt, _spans_in_band(lo, hi, params.max_bead), src_runs, tgt_runs)
+        _embed_runs(src, tgt, _spans_in_band(lo, hi, params.widest()), src_runs, tgt_runs)
     with one_thread():
-        scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
+        scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
         if params.calibrate:
             tuned = calibrated(params, typical_score(scorer, lo, hi))
-            if (tuned.skip, tuned.merge_penalty) != (params.skip, params.merge_penalty):
-                scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical)
+            if params.length_spread:
+                flat = BandScorer(S, T, src_lengths, tgt_lengths, ((1, 1),), margin_only(params), src_runs,
+                                  tgt_runs, lexical, quotes)
+                tuned = softened(tuned, length_spread(flat, lo, hi))
+            if any(getattr(tuned, k) != getattr(params, k) for k in ADAPTED):
+                scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical, quotes)
             params = tuned
         path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),
                          progress=progress and n >= PROGRESS_ROWS)
     if params.overlaps == "lazy":
+        rounds = phase_bar("search: lazy rounds", params.lazy_rounds, "round", progress and n >= PROGRESS_ROWS)
         for _ in range(params.lazy_rounds):
-            wanted = _spans_near(path, n, m, params.max_bead, params.lazy_reach)
+            rounds.update()
+            wanted = _spans_near(path, n, m, params.widest(), params.lazy_reach)
             if params.lazy_nulls:
-                _add_null_merges(path, params.max_bead, wanted)
+                _add_null_merges(path, params.widest(), wanted)
             new = _embed_runs(src, tgt, wanted, src_runs, tgt_runs)
             if not any(new):
                 break
             changed = _touched(path, new, n, m)
             with one_thread():
-                scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical)
+                scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi))
+        rounds.close()
     return path, params
+
+
+def _warm_kernel() -> None:
+    """Import numba and load the DP kernel (about a second, mostly Python) in a thread of its own, so that
+    it overlaps the encoder's work (numpy, which lets it run) instead of following it."""
+    try:
+        from .kernel import warm
+
+        warm()
+    except Exception:  # noqa: BLE001 - only a head start: the search's own import reports any failure
+        pass
 
 
 def one_thread():

@@ -8,12 +8,12 @@ time, so the scorer works on whole arrays rather than one row.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from tqdm import tqdm
+
+from .progress import phase_bar
 
 # scores(i0, i1, lo, hi): array (types with a >= 1, i1 - i0, width) of the scores of beads ending at
 # (i, lo[i] + c) for rows i0 <= i < i1; cells beyond hi[i] are ignored.
@@ -32,13 +32,14 @@ def row_blocks(lo: np.ndarray, hi: np.ndarray, first: int, last: int, cells: int
     """Consecutive row ranges [i0, i1) covering first..last whose rectangle (rows times the columns any of
     them spans) stays near ``cells``: the scorer's products cover that rectangle, so on a narrow diagonal
     band a block must not be too tall either."""
-    i = first
+    lo, hi = lo[first:last + 1].tolist(), hi[first:last + 1].tolist()  # plain ints, indexed from first
+    i, last = 0, last - first
     while i <= last:
-        j, left, right = i + 1, int(lo[i]), int(hi[i])
-        while j <= last and (j - i + 1) * (max(right, int(hi[j])) - min(left, int(lo[j])) + 1) <= cells:
-            left, right = min(left, int(lo[j])), max(right, int(hi[j]))
+        j, left, right = i + 1, lo[i], hi[i]
+        while j <= last and (j - i + 1) * (max(right, hi[j]) - min(left, lo[j]) + 1) <= cells:
+            left, right = min(left, lo[j]), max(right, hi[j])
             j += 1
-        yield i, j
+        yield first + i, first + j
         i = j
 
 
@@ -51,71 +52,40 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     0-1 beads (target sentences left unaligned) score ``null_score``. With ``null_extend``, a 1-0 or 0-1
     bead that continues a run of such beads on the same side scores ``null_extend`` instead (affine gaps:
     a block left out costs less per sentence than scattered ones); a 1-0 bead's first score is what
-    ``scores`` gives it. ``progress``: a tqdm bar of the rows on standard error.
+    ``scores`` gives it. ``progress``: a bar of the rows (see :func:`progress.phase_bar`).
     """
+    from .kernel import relax_nulls, relax_rows  # numba: imported when a search runs, not with the package
+
     steps = [t for t in types if t[0] >= 1]
     null_t = len(steps)  # backpointer code of a 0-1 step
     gap_t = null_t + 1   # backpointer code of a 1-0 step that continues a run of them
-    t10 = steps.index((1, 0)) if null_extend is not None and (1, 0) in steps else None
+    t10 = steps.index((1, 0)) if null_extend is not None and (1, 0) in steps else -1
     extend = null_score if null_extend is None else null_extend
-    max_a = max(a for a, _ in steps)
-    max_b = max(b for _, b in steps)
     i0, j0 = start
-    lo_r = np.asarray(lo[i0:n + 1], dtype=np.int64)  # row r is row i0 + r of the lattice
-    widths = np.asarray(hi[i0:n + 1], dtype=np.int64) - lo_r + 1
+    lo_r = np.ascontiguousarray(lo[i0:n + 1], dtype=np.int64)  # row r is row i0 + r of the lattice
+    widths = np.ascontiguousarray(hi[i0:n + 1], dtype=np.int64) - lo_r + 1
     off = np.concatenate([[0], np.cumsum(widths)])
     D = np.full(int(off[-1]), -np.inf)       # best score of each band cell
     BP = np.full(int(off[-1]), null_t, dtype=np.int8)
     chain = np.full(int(off[-1]), -1, dtype=np.int64)  # where the run of 0-1 beads ending at a cell starts
-    if t10 is not None:
-        G = np.full(int(off[-1]), -np.inf)   # best score of each cell reached by a 1-0 bead
-        G_open = np.ones(int(off[-1]), dtype=bool)  # whether that 1-0 bead starts its run
-
-    def row(arr: np.ndarray, r: int) -> np.ndarray:
-        return arr[off[r]: off[r + 1]]
-
-    def relax_nulls(r: int) -> None:
-        """Runs of 0-1 steps along row r: best[j] = max_k best[k] + null_score + extend * (j - k - 1)."""
-        best, width = row(D, r), int(widths[r])
-        offsets = np.arange(width) * extend
-        lead = best - offsets
-        top = np.maximum.accumulate(lead)
-        first = np.maximum.accumulate(np.where(lead >= top, np.arange(width), 0))  # where each running max is set
-        running = np.full(width, -np.inf)
-        running[1:] = top[:-1] + offsets[1:] + null_score - extend
-        from_left = running > best + 1e-12
-        row(chain, r)[1:] = first[:-1] + int(lo_r[r])
-        best[:] = np.maximum(running, best)
-        row(BP, r)[from_left] = null_t
-
+    cells = int(off[-1]) if t10 >= 0 else 1
+    G = np.full(cells, -np.inf)               # best score of each cell reached by a 1-0 bead
+    G_open = np.ones(cells, dtype=bool)       # whether that 1-0 bead starts its run
+    step_a = np.array([a for a, _ in steps], dtype=np.int64)
+    step_b = np.array([b for _, b in steps], dtype=np.int64)
     has_01 = (0, 1) in types
     D[j0 - lo_r[0]] = 0.0
     if has_01:
-        relax_nulls(0)
-    bar = tqdm(total=n - i0, desc="search", unit="row", file=sys.stderr, leave=False, disable=not progress)
+        relax_nulls(D, BP, chain, off, lo_r, widths, 0, float(null_score), float(extend), null_t)
+    bar = phase_bar("search", n - i0, "row", progress)
     for b0, b1 in row_blocks(lo, hi, i0 + 1, n):
         bar.update(b1 - b0)
-        block = scores(b0, b1, lo, hi)
-        for i in range(b0, b1):
-            r = i - i0
-            width = int(widths[r])
-            base = int(lo_r[r]) - max_b
-            prev = np.full((max_a + 1, width + max_b), -np.inf)
-            for a in range(1, min(max_a, r) + 1):
-                prev[a] = _shifted(row(D, r - a), int(lo_r[r - a]), base, width + max_b)
-            cand = np.stack([prev[a, max_b - b: max_b - b + width] for a, b in steps]) + block[:, i - b0, :width]
-            if t10 is not None:
-                cont = _shifted(row(G, r - 1), int(lo_r[r - 1]), int(lo_r[r]), width) + null_extend
-                row(G_open, r)[:] = cand[t10] >= cont
-                row(G, r)[:] = np.maximum(cand[t10], cont)
-                cand = np.concatenate([cand, np.full((gap_t - len(steps), width), -np.inf), cont[None]])
-            bp = np.argmax(cand, axis=0)
-            row(BP, r)[:] = bp
-            row(D, r)[:] = np.take_along_axis(cand, bp[None, :], axis=0)[0]
-            if has_01:
-                relax_nulls(r)
+        block = np.ascontiguousarray(scores(b0, b1, lo, hi), dtype=np.float64)
+        relax_rows(D, BP, chain, G, G_open, off, lo_r, widths, block, b0 - i0, b1 - i0, step_a, step_b, t10,
+                   float(null_score), float(extend), has_01, null_t, gap_t)
     bar.close()
-    if hi[n] != m or not np.isfinite(row(D, n - i0)[m - lo[n]]):
+
+    if hi[n] != m or not np.isfinite(D[off[n - i0] + m - lo[n]]):
         raise RuntimeError("the search band does not reach the end of both documents")
 
     def at(arr: np.ndarray, i: int, j: int):
@@ -147,15 +117,6 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
         i, j = i - a, j - b
     path.reverse()
     return path
-
-
-def _shifted(row: np.ndarray, row_lo: int, lo: int, width: int) -> np.ndarray:
-    """A previous row's values laid out on this row's columns (-inf where that row has no cell)."""
-    out = np.full(width, -np.inf)
-    c0, c1 = max(row_lo, lo), min(row_lo + len(row), lo + width)
-    if c1 > c0:
-        out[c0 - lo: c1 - lo] = row[c0 - row_lo: c1 - row_lo]
-    return out
 
 
 def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:

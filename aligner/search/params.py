@@ -11,10 +11,26 @@ MAX_PARAM = 1000.0  # largest weight or score a search parameter may have (a cos
 # The range of each whole-number parameter, chosen so that the largest still finishes in reasonable time
 # (docs/algorithm.md, Parameters: the largest together took 6x the defaults). lazy_reach beyond max_bead adds
 # no run; lazy rounds stop anyway once no new run is wanted.
-INT_RANGES = {"max_bead": (1, 8), "band": (0, 100), "lazy_reach": (0, 8), "lazy_rounds": (0, 10)}
-# The typical best 1-1 score for which skip and merge_penalty were tuned (USE on our documents).
-REFERENCE_SCORE = 0.41
+INT_RANGES = {"max_bead": (1, 8), "max_split": (0, 8), "band": (0, 100), "lazy_reach": (0, 8),
+              "lazy_rounds": (0, 10)}
+# The range of each number whose meaning bounds it more tightly than MAX_PARAM: a score level is a cosine,
+# the calibration's bands lie either side of a scale of 1, a share of the neighbour margin is a share.
+FLOAT_RANGES = {"reference_score": (0.01, 1.0), "calibrate_low": (0.01, 1.0), "calibrate_high": (1.0, 100.0),
+                "calibrate_min_scale": (0.01, 1.0), "calibrate_max_scale": (1.0, 100.0),
+                "neighbour_share": (0.0, 1.0), "length_exponent": (0.01, 10.0), "length_spread": (0.0, 10.0),
+                "length_exponent_min": (0.01, 1.0)}
 CALIBRATED = ("skip", "skip_run", "merge_penalty")  # the parameters calibration scales
+ADAPTED = CALIBRATED + ("length_exponent",)  # all a calibration may change (recorded with the alignment)
+# Defaults of their own for a language pair (source, target), where the general ones cannot serve it: Chinese
+# literature in English splits one Chinese sentence into up to six English ones and is half dialogue (MAC-Dev
+# chapters, docs/algorithm.md); the same split limit costs the German-French yearbooks their caption blocks,
+# and Icelandic quotation marks read the other way round.
+PAIR_DEFAULTS = {("zh", "en"): {"max_split": 6, "quote_weight": 0.1}}
+
+
+def pair_defaults(src_lang: str, tgt_lang: str) -> dict:
+    """The search parameters whose default differs for this language pair (primary subtags compared)."""
+    return dict(PAIR_DEFAULTS.get((src_lang.split("-")[0].lower(), tgt_lang.split("-")[0].lower()), {}))
 
 
 def parse_param(kind: type, value: str):
@@ -36,6 +52,7 @@ def parse_param(kind: type, value: str):
 @dataclass
 class SearchParams:
     max_bead: int = 4            # most sentences on one side of a bead
+    max_split: int = 0           # 1-n beads up to this many target sentences, beyond max_bead (0: none)
     band: int = 10               # sentences either side of the coarse path searched at full resolution
     merge_penalty: float = 0.01  # per sentence beyond 1-1
     length_weight: float = 0.05  # with length_mode add: weight of the squared log length ratio
@@ -50,6 +67,16 @@ class SearchParams:
     skip: float = -0.09          # score of a 1-0 or 0-1 bead
     skip_run: float = -0.05      # score of a 1-0 or 0-1 bead that continues a run of them on the same side
     run_exponent: float = 0.75   # an approximated run weighs its sentences by length ** run_exponent
+    neighbour_share: float = 0.5  # each side's share of the neighbour margin (0.5: the two sides' mean)
+    reference_score: float = 0.41  # typical best 1-1 score the skip and merge penalty were tuned at (USE)
+    calibrate_low: float = 0.75   # calibration leaves the parameters alone when typical / reference_score
+    calibrate_high: float = 1.33  # lies between these: the spread of documents under the tuning encoder
+    calibrate_min_scale: float = 0.25  # outside it, the scale applied is clipped to these bounds
+    calibrate_max_scale: float = 2.0
+    quote_weight: float = 0.0    # penalty of a bead end inside a quotation on one side only (search.quotes)
+    length_exponent: float = 1.0  # with length_mode mult: log2(1 + (min/max) ** length_exponent)
+    length_spread: float = 0.18  # calibration: lengths agreeing less than this soften the length factor (0: never)
+    length_exponent_min: float = 0.4  # the softened exponent (length_spread / the document's) is at least this
 
     def __post_init__(self):
         for f in fields(self):
@@ -65,9 +92,15 @@ class SearchParams:
         return None if self.skip_run == self.skip else self.skip_run
 
     def bead_types(self) -> tuple[tuple[int, int], ...]:
-        # 1-0, 0-1 and m-n with m, n <= max_bead and m + n <= max_bead + 1 (1-4 and 2-3 at 4)
+        # 1-0, 0-1 and m-n with m, n <= max_bead and m + n <= max_bead + 1 (1-4 and 2-3 at 4); then 1-n up to
+        # max_split: a translator splits one long sentence into many, rarely merges many (asymmetric lattice)
         return tuple((a, b) for a in range(self.max_bead + 1) for b in range(self.max_bead + 1)
-                     if (a, b) in ((1, 0), (0, 1)) or (a >= 1 and b >= 1 and a + b <= self.max_bead + 1))
+                     if (a, b) in ((1, 0), (0, 1)) or (a >= 1 and b >= 1 and a + b <= self.max_bead + 1)) \
+            + tuple((1, b) for b in range(self.max_bead + 1, self.max_split + 1))
+
+    def widest(self) -> int:
+        """The most sentences a bead has on either side (the longest run the search may embed)."""
+        return max(self.max_bead, self.max_split)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -86,6 +119,11 @@ def _checked(name: str, value, default):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral) or not low <= value <= high:
             raise ValueError(f"{name} must be a whole number >= {low} and <= {high}")
         return int(value)
+    if isinstance(default, float) and name in FLOAT_RANGES:
+        low, high = FLOAT_RANGES[name]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not low <= value <= high:
+            raise ValueError(f"{name} must be a number >= {low:g} and <= {high:g}")
+        return float(value)
     if isinstance(default, float):
         # scores are sums of these times cosines: nan, inf or beyond this overflow and crash the search
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not abs(value) <= MAX_PARAM:

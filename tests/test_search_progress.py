@@ -1,0 +1,37 @@
+"""The search's progress on standard error: one line per long phase off a terminal, nothing when off."""
+
+from __future__ import annotations
+
+import aligner.search as search
+from aligner import api
+from aligner.encoders.hashing import HashingEncoder
+
+SRC = [f"sentence number {k} about the river and the {w}" for k, w in enumerate(["bridge", "mill", "town"] * 8)]
+TGT = [f"phrase numéro {k} sur la rivière et le {w}" for k, w in enumerate(["pont", "moulin", "ville"] * 8)]
+
+
+def test_long_searches_say_each_phase_in_one_line(monkeypatch, capsys):
+    monkeypatch.setattr(search, "PROGRESS_ROWS", 1)  # as if the document were long
+    api.align(SRC, TGT, encoder=HashingEncoder(), src_lang="en", tgt_lang="fr", progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    assert "aligner: search (24 rows)" in lines
+    assert "aligner: search: lazy rounds (2 rounds)" in lines
+    assert all(line.startswith("aligner: ") and "\r" not in line for line in lines)
+
+
+def test_short_searches_and_progress_off_are_quiet(monkeypatch, capsys):
+    api.align(SRC, TGT, encoder=HashingEncoder(), src_lang="en", tgt_lang="fr", progress=True)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(search, "PROGRESS_ROWS", 1)
+    api.align(SRC, TGT, encoder=HashingEncoder(), src_lang="en", tgt_lang="fr")
+    assert capsys.readouterr().err == ""
+
+
+def test_result_cache_fingerprints_every_search_module():
+    from pathlib import Path
+
+    from aligner.result_cache import search_code_files
+
+    package = Path(search.__file__).parent
+    assert set(package.rglob("*.py")) <= set(search_code_files())
+    assert {"kernel.py", "progress.py", "dp.py", "scorer.py"} <= {p.name for p in search_code_files()}
