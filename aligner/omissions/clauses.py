@@ -21,6 +21,15 @@ _FRAME = re.compile(r"^(?:.{1,8}(?:表示|指出|强调|強調|认为|認為|说
 _STRIP = " \t\u3000\"'“”‘’「」『』《》()（）[]【】。．.!?！？…，,;；:：、—-"
 
 
+# A speech tag opening a clause ("韦小宝喜道：“", "小玄子摇手笑道") and the characters that carry little
+# content of their own (particles, pronouns, light verbs and adverbs): what is left is what a reader would
+# miss (:func:`content_chars`).
+_SPEECH_TAG = re.compile(r"^[^“”「」]{0,12}?(?<![知难難])(?:道|说|說|问|問|叫|喊|骂|罵)[：:]\s*[“「『]?|"
+                         r"^[^“”「」]{1,12}?(?<![知难難])(?:道|说|說|问|問)$")
+_LIGHT = frozenset("的了着著过過是在也都就还還又把被这這那个個么麼什呢吗嗎吧啊呀哦之其而与與和或但却卻所以为為"
+                   "我你他她它们們不有很太得地怎样樣便即则則已将將再才只此")
+
+
 @dataclass(frozen=True)
 class Clause:
     start: int  # character offsets in the sentence: sentence[start:end] is the clause
@@ -38,6 +47,12 @@ def alnum(text: str) -> str:
 
 def zh_size(text: str) -> int:
     return len(_ALNUM.findall(text))
+
+
+def content_chars(text: str) -> int:
+    """Distinct letters and digits of a Chinese clause, less an opening speech tag and light characters
+    (:data:`_LIGHT`): "短长长长长" has two, "这个…… 什么书" one."""
+    return len(set(alnum(_SPEECH_TAG.sub("", text))) - _LIGHT)
 
 
 def en_size(text: str) -> int:

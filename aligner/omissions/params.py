@@ -14,7 +14,8 @@ import numpy as np
 
 # (low, high) of each parameter. Reaches are bounded so that one candidate's work stays small.
 RANGES = {
-    "flag_at": (0.0, 1.0), "carried_at": (-10.0, 10.0), "unaligned_slope": (0.0, 100.0),
+    "flag_at": (0.0, 1.0), "clause_flag_at": (0.0, 1.0),
+    "min_clause_content": (0, 100), "nearby_reach": (0, 20), "nearby_share": (0.0, 1.0), "carried_at": (-10.0, 10.0), "unaligned_slope": (0.0, 100.0),
     "boilerplate_confidence": (0.0, 1.0), "window": (1, 100), "min_chars": (1, 100),
     "min_calibration_pairs": (1, 1000), "min_scale_share": (0.0, 1.0), "scale_floor": (1e-6, 1.0),
     "median_cells": (1 << 10, 1 << 40), "median_sample": (1 << 10, 1 << 24),
@@ -31,7 +32,15 @@ RANGES = {
 @dataclass(frozen=True)
 class ReviewParams:
     # deciding
-    flag_at: float = 0.5                 # a candidate becomes a flag at this confidence
+    flag_at: float = 0.5                 # a sentence candidate becomes a flag at this confidence ...
+    clause_flag_at: float = 0.7          # ... and a clause at this one (literary clauses: docs/omissions.md)
+    # a clause needs this many distinct content characters, not counting a speech tag (X道：“) or particles
+    # and pronouns, to be flagged: "是不大好看" or "韦小宝喜道" are not what a reviewer should read
+    min_clause_content: int = 4
+    # a clause is carried nearby, not missing, when the English within nearby_reach sentences of its bead
+    # translates this share of its dictionary words more than the bead's own English does
+    nearby_reach: int = 2
+    nearby_share: float = 0.3
     boilerplate_confidence: float = 0.9  # how sure the news-page patterns are
     # An unaligned sentence whose best match nearby lies this far from the typical near miss (0) to the
     # typical aligned pair (1) is carried elsewhere (moved or repeated), not missing ...

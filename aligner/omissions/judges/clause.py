@@ -22,8 +22,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..calibrate import robust_scale
-from ..clauses import zh_size
+from ..clauses import content_chars, zh_size
 from ..context import ReviewContext
+from ..dictionary import clause_cover
 from ..evidence import reach, unit
 from ..logistic import load_model
 from ..model import Flag
@@ -83,17 +84,22 @@ class ClauseJudge(Judge[Units]):
                 "length": np.log(sizes / float(np.median(sizes)))}
 
     def decide(self, ctx: ReviewContext, units: Units, features: dict[str, np.ndarray]) -> Verdict:
-        """Flag the clauses the model finds missing, unless a piece of the English sentences just outside
-        the bead (``clause_reach``) carries them: content the search or the translator put next door."""
+        """Flag the clauses the model finds missing (at ``clause_flag_at``) that say enough to be missed
+        (``min_clause_content``: not a speech tag, a particle or a repeated sign), unless the English
+        nearby carries them: the English within ``nearby_reach`` sentences translates ``nearby_share`` more
+        of their dictionary words than the bead's own, or a piece of the English sentences just outside the
+        bead (``clause_reach``) matches them as a translation: content the search or the translator put next
+        door."""
         a, p = ctx.alignment, ctx.params
         if not units.items:
             return Verdict()
         model = load_model("clause" if ctx.words is not None else "clause-embedding")
         confidence = model.confidence(features)
+        chosen = [k for k, u in enumerate(units.items) if u.sentence not in self.skip
+                  and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content]
         flags = []
-        for k, u in enumerate(units.items):
-            if u.sentence in self.skip or confidence[k] < p.flag_at:
-                continue
+        for k in chosen:
+            u = units.items[k]
             f = {name: round(float(v[k]), 3) for name, v in features.items()}
             reason = (f"clause not covered by the bead's English: its best match there is {f['owncover']:.2f} of the "
                       f"way from a near miss to a typical aligned pair, and the bead matches its English "
@@ -110,11 +116,20 @@ class ClauseJudge(Judge[Units]):
         jobs = [[j for j in reach(a, a.beads[f.bead].en, p.clause_reach) if j not in a.beads[f.bead].en]
                 for f in flags]
         out = Verdict()
-        for f, carrier in zip(flags, carriers(ctx, vectors, jobs)):
+        kept = []
+        for k, f, carrier in zip(chosen, flags, carriers(ctx, vectors, jobs)):
             if carrier:
                 out.moved.append(carrier.moved(ctx, f.zh_sentence, (f.zh, f.span)))
             else:
-                out.flags.append(f)
+                kept.append((k, f))
+        if ctx.words is not None and kept:
+            # the dictionary's view of the same question, wider: the translator moved it a sentence or two
+            nearby, _, _ = clause_cover(a, ctx.words, [f.zh for _, f in kept],
+                                        [tuple(reach(a, units.items[k].en, p.nearby_reach)) for k, _ in kept], p.z_clip)
+            own = np.array([k for k, _ in kept])
+            gained = (nearby - units.lex_found[own]) / np.maximum(units.lex_total[own], 1)
+            kept = [kf for kf, g in zip(kept, gained) if g < p.nearby_share]
+        out.flags = [f for _, f in kept]
         return out
 
 
