@@ -238,10 +238,14 @@ def test_pair_whose_english_belongs_to_a_neighbour_counts_as_unaligned():
     sim = Similarity(np.array([[0.6, 0.5, 0.1], [0.1, 0.0, 0.1], [0.1, 0.1, 0.6]]), np.eye(3))
     beads = [Bead((0,), (0,), 0.4), Bead((1,), (1,), -0.05), Bead((2,), (2,), 0.4)]
     alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en], beads)
-    assert displaced_beads(_context(alignment, sim=sim, scale=0.2)) == {1}
-    assert displaced_beads(_context(alignment, sim=sim, scale=2.0)) == set()  # better, but not by half a unit
+    doubted = ReviewParams(min_bead_confidence=1.0)  # the bead confidence model doubts every bead
+    assert displaced_beads(_context(alignment, sim=sim, scale=0.2, params=doubted)) == {1}
+    # better, but not by half a unit
+    assert displaced_beads(_context(alignment, sim=sim, scale=2.0, params=doubted)) == set()
     scored_above = Alignment(alignment.zh, alignment.en, [beads[0], Bead((1,), (1,), 0.05), beads[2]])
-    assert displaced_beads(_context(scored_above, sim=sim, scale=0.2)) == set()
+    assert displaced_beads(_context(scored_above, sim=sim, scale=0.2, params=doubted)) == set()
+    # the bead confidence model finds this short pair likely right (0.9): a loose pair, not a displaced one
+    assert displaced_beads(_context(alignment, sim=sim, scale=0.2)) == set()
     cands = candidates(_context(alignment, sim=sim), [], {1})
     assert {(c.sentence, c.host, c.unaligned) for c in cands} == {(1, 0, True), (1, 2, True)}
 
@@ -443,3 +447,23 @@ def test_document_word_model_learns_the_documents_own_senses():
     carried, missing = model.units([(chinese_tokens("后裔必得地土"), english_tokens("His seed shall possess the land.")),
                                     (chinese_tokens("后裔必得地土"), english_tokens("I will bless thee."))])
     assert carried > missing
+
+
+def test_sentence_words_carried_by_the_neighbouring_english():
+    """A sentence's own words that the English next door translates and its bead's English does not are
+    carried nearby (moved_share); words the neighbouring Chinese has too are the neighbours' and say nothing."""
+    from aligner.omissions.judges.nearby import moved_share
+
+    zh = ["他走进房间。", "窗外下着大雨。", "她笑了。"]
+    en = ["He walked into the room.", "She smiled.", "Heavy rain fell outside the window."]
+    # the misaligned pair scores low, so the document's word model is not trained on it
+    beads = [Bead((0,), (0,), 0.4), Bead((1,), (1,), -0.1), Bead((2,), (2,), 0.1)]
+    alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en], beads)
+    ctx = _context(alignment)
+    assert moved_share(ctx, [zh[1]], [(1,)], [1])[0] >= 0.5
+    assert moved_share(ctx, [zh[1]], [(2,)], [1])[0] == 0.0  # its own English translates them
+    assert moved_share(ctx, [zh[0]], [(0,)], [0])[0] == 0.0  # its own English translates them too
+    shared = Alignment([Sentence(t, 0) for t in ["他走进房间。", "窗外下着大雨。", "窗外大雨，她笑了。"]],
+                       alignment.en, beads)
+    assert moved_share(_context(shared), [zh[1]], [(1,)], [1])[0] < 0.5  # 窗外, 大雨: the neighbour's words
+

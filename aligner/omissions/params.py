@@ -15,7 +15,8 @@ import numpy as np
 # (low, high) of each parameter. Reaches are bounded so that one candidate's work stays small.
 RANGES = {
     "flag_at": (0.0, 1.0), "clause_flag_at": (0.0, 1.0),
-    "min_clause_content": (0, 100), "nearby_reach": (0, 20), "nearby_share": (0.0, 1.0), "carried_at": (-10.0, 10.0), "unaligned_slope": (0.0, 100.0),
+    "min_clause_content": (0, 100), "nearby_reach": (0, 20), "nearby_share": (0.0, 1.0), "min_bead_confidence": (0.0, 1.0),
+    "carried_at": (-10.0, 10.0), "unaligned_slope": (0.0, 100.0),
     "boilerplate_confidence": (0.0, 1.0), "window": (1, 100), "min_chars": (1, 100),
     "min_calibration_pairs": (1, 1000), "min_scale_share": (0.0, 1.0), "scale_floor": (1e-6, 1.0),
     "median_cells": (1 << 10, 1 << 40), "median_sample": (1 << 10, 1 << 24),
@@ -38,12 +39,17 @@ class ReviewParams:
     # and pronouns, to be flagged: "是不大好看" or "韦小宝喜道" are not what a reviewer should read
     min_clause_content: int = 4
     # a clause is carried nearby, not missing, when the English within nearby_reach sentences of its bead
-    # translates this share of its dictionary words more than the bead's own English does
+    # translates this share of its dictionary words more than the bead's own English does; so is a sentence
+    # when this share of its own words (those the Chinese around lacks) is translated there and not in its
+    # bead, and its best English match nearby reaches carried_at
     nearby_reach: int = 2
     nearby_share: float = 0.3
+    # below this bead confidence (aligner.confidence; 0.5 is its "possible") the alignment, not the English,
+    # is in doubt: no clause of the bead is flagged, and a 1-1 bead is never taken for a displaced one
+    min_bead_confidence: float = 0.5
     boilerplate_confidence: float = 0.9  # how sure the news-page patterns are
     # An unaligned sentence whose best match nearby lies this far from the typical near miss (0) to the
-    # typical aligned pair (1) is carried elsewhere (moved or repeated), not missing ...
+    # typical aligned pair (1) is carried elsewhere (moved or repeated), not missing (see nearby_share) ...
     carried_at: float = 0.55
     unaligned_slope: float = 6.0         # ... and its confidence falls this steeply past that point
     min_chars: int = 2                   # meaningful characters a sentence or clause needs to be judged

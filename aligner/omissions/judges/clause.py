@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...confidence import bead_confidence
 from ..calibrate import robust_scale
 from ..clauses import content_chars, zh_size
 from ..context import ReviewContext
@@ -85,7 +86,8 @@ class ClauseJudge(Judge[Units]):
 
     def decide(self, ctx: ReviewContext, units: Units, features: dict[str, np.ndarray]) -> Verdict:
         """Flag the clauses the model finds missing (at ``clause_flag_at``) that say enough to be missed
-        (``min_clause_content``: not a speech tag, a particle or a repeated sign), unless the English
+        (``min_clause_content``: not a speech tag, a particle or a repeated sign) in a bead the confidence
+        model does not doubt (``min_bead_confidence``: a misaligned bead is not an omission), unless the English
         nearby carries them: the English within ``nearby_reach`` sentences translates ``nearby_share`` more
         of their dictionary words than the bead's own, or a piece of the English sentences just outside the
         bead (``clause_reach``) matches them as a translation: content the search or the translator put next
@@ -95,8 +97,10 @@ class ClauseJudge(Judge[Units]):
             return Verdict()
         model = load_model("clause" if ctx.words is not None else "clause-embedding")
         confidence = model.confidence(features)
+        sure = bead_confidence(a)
         chosen = [k for k, u in enumerate(units.items) if u.sentence not in self.skip
-                  and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content]
+                  and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content
+                  and sure[u.bead] >= p.min_bead_confidence]
         flags = []
         for k in chosen:
             u = units.items[k]

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ...confidence import bead_confidence
 from .. import boilerplate
 from ..clauses import alnum, en_size, zh_size
 from ..context import ReviewContext
@@ -74,11 +75,13 @@ def displaced_beads(ctx: ReviewContext) -> set[int]:
     sentence of the bead before or after better than its own by ``displaced_margin`` calibration units.
     When a translator drops the English of a sentence beside a 1-2 bead, the search tends to hand the
     orphaned Chinese the neighbour's second English sentence rather than leave it unaligned; the pair then
-    fits worse than its shifted neighbours."""
+    fits worse than its shifted neighbours. The bead confidence model must doubt the pair too (below
+    ``min_bead_confidence``): a loose literary pair scores under 0 yet is right."""
     out = set()
     beads, sim = ctx.alignment.beads, ctx.sim
+    sure = bead_confidence(ctx.alignment)
     for k, b in enumerate(beads):
-        if len(b.zh) != 1 or len(b.en) != 1 or b.score >= 0:
+        if len(b.zh) != 1 or len(b.en) != 1 or b.score >= 0 or sure[k] >= ctx.params.min_bead_confidence:
             continue
         i, j = b.zh[0], b.en[0]
         near = [x for n in (k - 1, k + 1) if 0 <= n < len(beads) and beads[n].en for x in beads[n].zh]

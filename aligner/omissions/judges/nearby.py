@@ -1,0 +1,62 @@
+"""Content a translator moved a sentence or two, seen by words: of a Chinese text's own words, the share
+that the English near its bead translates and its bead's English does not (the sentence judge's "carried
+nearby" check, the words' half of it; the encoder's half is the sentence's ``cover``).
+
+Words the neighbouring Chinese also has are left out: their English is the neighbours' (the Bible's 神 and 说
+recur in every verse, so the next verse's "God said" says nothing about a deleted one). A word is translated
+by an English text when one of its CC-CEDICT senses or the document's word model (at
+``word_translation_at``) finds it there. Chinese–English only (the context's word model); other pairs get 0.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ...lexicon import chinese_words, english_keys
+from ..context import ReviewContext
+from ..evidence import reach, target
+from ..wordmodel import chinese_tokens
+
+
+class _English:
+    """The English keys of sentences and groups of sentences, each read once."""
+
+    def __init__(self, ctx: ReviewContext):
+        self.ctx = ctx
+        self.seen: dict[tuple[int, ...], frozenset[str]] = {}
+
+    def keys(self, js: Sequence[int]) -> frozenset[str]:
+        js = tuple(js)
+        if js not in self.seen:
+            self.seen[js] = frozenset(english_keys(target(self.ctx.alignment, js))) if js else frozenset()
+        return self.seen[js]
+
+    def translates(self, senses: dict[str, tuple[str, ...]], word: str, keys: frozenset[str]) -> bool:
+        return not keys.isdisjoint(senses.get(word, ())) or \
+            self.ctx.words.translated(word, keys, self.ctx.params.word_translation_at)
+
+
+def moved_share(ctx: ReviewContext, texts: Sequence[str], own: Sequence[Sequence[int]],
+                sentences: Sequence[int]) -> np.ndarray:
+    """For each Chinese text (a sentence or a clause of sentence ``sentences[n]``) and its bead's English
+    ``own[n]`` (empty for an unaligned sentence: then the English where the search left it): the share of its
+    own words translated within ``nearby_reach`` English sentences but not by ``own[n]``. Its own words are
+    those of no other Chinese sentence whose bead holds that nearby English."""
+    a, p = ctx.alignment, ctx.params
+    out = np.zeros(len(texts))
+    if ctx.words is None:
+        return out
+    bead_of = {j: k for k, b in enumerate(a.beads) for j in b.en}
+    english = _English(ctx)
+    for n, (text, en, i) in enumerate(zip(texts, own, sentences)):
+        near = [j for j in reach(a, list(en) or [int(ctx.src_pos[i])], p.nearby_reach) if j not in en]
+        others = {x for j in near for x in a.beads[bead_of[j]].zh if x != i}
+        shared = set().union(*(chinese_tokens(a.zh[x].text) for x in others))
+        words = [w for w in dict.fromkeys(chinese_tokens(text)) if w not in shared]
+        if words:
+            senses, mine, there = dict(chinese_words(text)), english.keys(en), english.keys(near)
+            out[n] = sum(english.translates(senses, w, there) and not english.translates(senses, w, mine)
+                         for w in words) / len(words)
+    return out
