@@ -15,8 +15,8 @@ import numpy as np
 # (low, high) of each parameter. Reaches are bounded so that one candidate's work stays small.
 RANGES = {
     "flag_at": (0.0, 1.0), "clause_flag_at": (0.0, 1.0),
-    "min_clause_content": (0, 100), "nearby_reach": (0, 20), "nearby_share": (0.0, 1.0), "min_bead_confidence": (0.0, 1.0),
-    "carried_at": (-10.0, 10.0), "unaligned_slope": (0.0, 100.0),
+    "min_clause_content": (0, 100), "nearby_reach": (0, 20), "nearby_share": (0.0, 1.0),
+    "min_bead_confidence": (0.0, 1.0), "carried_at": (-10.0, 10.0), "unaligned_slope": (0.0, 100.0),
     "boilerplate_confidence": (0.0, 1.0), "window": (1, 100), "min_chars": (1, 100),
     "min_calibration_pairs": (1, 1000), "min_scale_share": (0.0, 1.0), "scale_floor": (1e-6, 1.0),
     "median_cells": (1 << 10, 1 << 40), "median_sample": (1 << 10, 1 << 24),
@@ -40,8 +40,8 @@ class ReviewParams:
     min_clause_content: int = 4
     # a clause is carried nearby, not missing, when the English within nearby_reach sentences of its bead
     # translates this share of its dictionary words more than the bead's own English does; so is a sentence
-    # when this share of its own words (those the Chinese around lacks) is translated there and not in its
-    # bead, and its best English match nearby reaches carried_at
+    # of a many-sentence bead when this share of its own words (those the Chinese around lacks) is translated
+    # there and not in its bead, and its best English match nearby reaches carried_at
     nearby_reach: int = 2
     nearby_share: float = 0.3
     # below this bead confidence (aligner.confidence; 0.5 is its "possible") the alignment, not the English,

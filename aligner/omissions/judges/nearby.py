@@ -41,9 +41,9 @@ class _English:
 def moved_share(ctx: ReviewContext, texts: Sequence[str], own: Sequence[Sequence[int]],
                 sentences: Sequence[int]) -> np.ndarray:
     """For each Chinese text (a sentence or a clause of sentence ``sentences[n]``) and its bead's English
-    ``own[n]`` (empty for an unaligned sentence: then the English where the search left it): the share of its
-    own words translated within ``nearby_reach`` English sentences but not by ``own[n]``. Its own words are
-    those of no other Chinese sentence whose bead holds that nearby English."""
+    ``own[n]``: the share of its own words translated within ``nearby_reach`` English sentences of ``own[n]``
+    but not by ``own[n]``. Its own words are those of no other Chinese sentence whose bead holds that nearby
+    English."""
     a, p = ctx.alignment, ctx.params
     out = np.zeros(len(texts))
     if ctx.words is None:
@@ -51,7 +51,7 @@ def moved_share(ctx: ReviewContext, texts: Sequence[str], own: Sequence[Sequence
     bead_of = {j: k for k, b in enumerate(a.beads) for j in b.en}
     english = _English(ctx)
     for n, (text, en, i) in enumerate(zip(texts, own, sentences)):
-        near = [j for j in reach(a, list(en) or [int(ctx.src_pos[i])], p.nearby_reach) if j not in en]
+        near = [j for j in reach(a, en, p.nearby_reach) if j not in en]
         others = {x for j in near for x in a.beads[bead_of[j]].zh if x != i}
         shared = set().union(*(chinese_tokens(a.zh[x].text) for x in others))
         words = [w for w in dict.fromkeys(chinese_tokens(text)) if w not in shared]

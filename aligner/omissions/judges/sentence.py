@@ -110,29 +110,32 @@ class SentenceJudge(Judge[list[Candidate]]):
     def decide(self, ctx: ReviewContext, cands: list[Candidate], features: dict[str, np.ndarray]) -> Verdict:
         """Flag the sentences the model finds missing, unless a piece of another bead's English within
         ``moved_reach`` sentences carries them (:func:`~.carried.carriers`): translators of news move
-        content into the lead or a later paragraph; such a sentence is not missing. Nor is one carried nearby
-        by words and by the encoder alike: ``nearby_share`` of its own words translated within
-        ``nearby_reach`` sentences and not by its bead (:func:`~.nearby.moved_share`), and its best English
-        match around its host (``cover``) ``carried_at`` of the way to a typical pair. Literary translators
-        fold an image into the neighbouring sentence; each witness alone also fires on the Bible's recurring
-        formulae. Its clauses are then judged as any others (part of it may still be missing)."""
+        content into the lead or a later paragraph; such a sentence is not missing. Nor is a sentence of a
+        many-sentence bead carried nearby by words and by the encoder alike: ``nearby_share`` of its own words
+        translated within ``nearby_reach`` sentences and not by its bead (:func:`~.nearby.moved_share`), and
+        its best English match around its host (``cover``) ``carried_at`` of the way to a typical pair.
+        Literary translators fold an image into the neighbouring sentence; each witness alone also fires on
+        the Bible's recurring formulae. Its clauses are then judged as any others (part of it may still be
+        missing). An unaligned sentence is left to the search's verdict, which weighed that English already
+        (docs/omissions.md has the figures)."""
         a, p = ctx.alignment, ctx.params
         flagged = [c for c in self.scored(ctx, cands, features) if c.confidence >= p.flag_at] if cands else []
         S = np.asarray(a.src_vectors)
         jobs = [[j for j in reach(a, a.beads[c.host].en, p.moved_reach) if j not in a.beads[c.host].en]
                 for c in flagged]
         out = Verdict()
-        shares = moved_share(ctx, [a.zh[c.sentence].text for c in flagged],
-                             [() if c.unaligned else a.beads[c.host].en for c in flagged],
-                             [c.sentence for c in flagged])
-        for c, carrier, share in zip(flagged, carriers(ctx, S[[c.sentence for c in flagged]], jobs), shares):
+        merged = [c for c in flagged if not c.unaligned]
+        shares = dict(zip((c.sentence for c in merged), moved_share(
+            ctx, [a.zh[c.sentence].text for c in merged], [a.beads[c.host].en for c in merged],
+            [c.sentence for c in merged])))
+        for c, carrier in zip(flagged, carriers(ctx, S[[c.sentence for c in flagged]], jobs)):
             if carrier:
                 c.moved = carrier.moved(ctx, c.sentence)
                 out.moved.append(c.moved)
                 out.judged.add(c.sentence)
                 continue
-            if share >= p.nearby_share and ctx.cal.carried(c.features["cover"] * ctx.scale + ctx.near_miss) \
-                    >= p.carried_at:
+            cover = ctx.cal.carried(c.features["cover"] * ctx.scale + ctx.near_miss)
+            if shares.get(c.sentence, 0.0) >= p.nearby_share and cover >= p.carried_at:
                 continue
             s, f = a.zh[c.sentence], c.features
             where = "left unaligned by the search; " if c.unaligned else ""
