@@ -1,6 +1,6 @@
-"""Data derived from installed files (the CC-CEDICT dictionary, the USE tokenizer and unpacked weights), kept on disk so that
-a process loads it instead of parsing the source again. Not a per-document cache: it holds nothing of the
-user's texts, so it stays on under ``--no-cache``.
+"""Data derived from installed files (the CC-CEDICT dictionary, the USE tokenizer and unpacked weights), kept
+on disk so that a process loads it instead of parsing the source again. Not a per-document cache: it holds
+nothing of the user's texts, so it stays on under ``--no-cache``.
 
 Each entry is one file in the user cache folder (beside the embeddings): a header, the SHA-256 of the
 payload, then the payload (:mod:`marshal` or :mod:`pickle`). It is written atomically and checked on load;
