@@ -75,10 +75,14 @@ class DictionaryWords:
         out = {k: np.zeros(len(sentences)) for k in ("dict_cover", "dict_rest", "dict_gain", "dict_distinct",
                                                       "dict_model")}
         hosts_keys: dict[tuple[int, ...], frozenset[str]] = {}
+        # each word's keys by CC-CEDICT or by the word model (at word_translation_at), found once
+        known: dict[str, frozenset[str]] = {}
+        nearby: dict[tuple[int, int], set[str]] = {}  # candidates of one host share their reach
         for n, (i, en, span, rest_idx) in enumerate(zip(sentences, hosts, spans, without)):
             if (host := hosts_keys.get(en)) is None:
                 host = hosts_keys[en] = frozenset().union(*(self.en[j] for j in en))
-            near = set().union(*(self.en[j] for j in span))
+            if (near := nearby.get((span.start, span.stop))) is None:
+                near = nearby[span.start, span.stop] = set().union(*(self.en[j] for j in span))
             words = self.zh[i]
             covered = sum(1 for w in words if not w.isdisjoint(host))
             anywhere = sum(1 for w in words if not w.isdisjoint(near))
@@ -87,8 +91,10 @@ class DictionaryWords:
             size = len(host) + p.lex_prior
             siblings = set().union(*(tokens.zh_tokens(alignment.zh[x].text) for x in rest_idx))
             distinct = [w for w in dict.fromkeys(tokens.zh_tokens(alignment.zh[i].text)) if w not in siblings]
-            translated = sum(1 for w in distinct if not self.senses.get(w, frozenset()).isdisjoint(host)
-                             or self.model.translated(w, host, p.word_translation_at))
+            for w in distinct:
+                if w not in known:
+                    known[w] = self.senses.get(w, frozenset()) | self.model.translations(w, p.word_translation_at)
+            translated = sum(1 for w in distinct if not known[w].isdisjoint(host))
             best = max(scores[pairs[(i, j)]] for j in span)
             # a sentence none of whose words has a translation nearby gives no evidence either way (1)
             out["dict_cover"][n] = (covered + 1) / (anywhere + 1)

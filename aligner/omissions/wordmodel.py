@@ -121,13 +121,9 @@ class WordModel:
         """t(word | key); 0 for a pair never seen together."""
         return self.table.get(word, {}).get(key, 0.0)
 
-    def translated(self, word: str, keys: set[str], at: float) -> bool:
-        """Whether one of ``keys`` translates ``word`` with probability ``at`` or more (the smaller of the two
-        sets is read: a long English has many keys, a rare word few translations)."""
-        known = self.table.get(word, {})
-        if len(known) < len(keys):
-            return any(p >= at for e, p in known.items() if e in keys)
-        return any(known.get(e, 0.0) >= at for e in keys)
+    def translations(self, word: str, at: float) -> frozenset[str]:
+        """The English keys that translate ``word`` with probability ``at`` or more."""
+        return frozenset(e for e, p in self.table.get(word, {}).items() if p >= at)
 
     @classmethod
     def of(cls, alignment: Alignment, params: ReviewParams = ReviewParams()) -> "WordModel":
