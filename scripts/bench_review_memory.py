@@ -82,7 +82,7 @@ def main() -> None:
     aligner = [sys.executable, "-m", "aligner"]
     env_note = f"PYTHONPATH={os.environ.get('PYTHONPATH', '')}" if os.environ.get("PYTHONPATH") else ""
     print(f"# aligner review --encoder hash --no-cache --presplit {env_note}".rstrip())
-    print(f"# load average before: {_load()}")
+    print(f"# load average before: {load_average()}")
     print(f"{'N':>7} {'command':>7} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} status")
     for n in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
@@ -95,10 +95,11 @@ def main() -> None:
             for command in ([] if args.review_only else ["align"]) + ["review"]:
                 wall, cpu, peak, code = measure(aligner + [command] + common)
                 print(f"{n:>7} {command:>7} {wall:>8.1f} {cpu:>8.1f} {peak:>8.0f} {code}", flush=True)
-    print(f"# load average after: {_load()}")
+    print(f"# load average after: {load_average()}")
 
 
-def _load() -> str:
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (timings on a shared machine are read with them)."""
     return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
 
 

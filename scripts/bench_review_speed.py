@@ -13,12 +13,11 @@ run's wall and CPU seconds (user + system, from ``os.wait4``), peak memory and t
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench_review_memory import load_average, measure  # scripts/ is on the path of a script run from it
 
 ROOT = Path(__file__).resolve().parents[1]
 BIBLE = ROOT.parent / "shared" / "corpora" / "bible-en-zh"
@@ -33,27 +32,16 @@ def main() -> None:
     corpus = Path(args.corpus)
     if not (corpus / "zh" / "001").is_file():
         sys.exit(f"no Bible pair in {corpus}")
-    print(f"# aligner review bible zh/001 en/001 --presplit (use encoder); load {_load()}")
+    print(f"# aligner review bible zh/001 en/001 --presplit (use encoder); load {load_average()}")
     print(f"{'run':>4} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} status")
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, "-m", "aligner", "review", str(corpus / "zh" / "001"), str(corpus / "en" / "001"),
                    "--presplit", "--quiet", "-o", str(Path(tmp, "bible"))]
         command += ["--cache-dir", args.cache_dir] if args.cache_dir else []
         for run in range(1, args.runs + 1):
-            start = time.perf_counter()
-            proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            _, status, usage = os.wait4(proc.pid, 0)
-            wall = time.perf_counter() - start
-            code = os.waitstatus_to_exitcode(status)
-            if code:
-                sys.stderr.write(proc.stderr.read().decode("utf-8", "replace")[-2000:])
-            print(f"{run:>4} {wall:>8.1f} {usage.ru_utime + usage.ru_stime:>8.1f} {usage.ru_maxrss / 1024:>8.0f} "
-                  f"{code}", flush=True)
-    print(f"# load average after: {_load()}")
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+            wall, cpu, peak, code = measure(command)
+            print(f"{run:>4} {wall:>8.1f} {cpu:>8.1f} {peak:>8.0f} {code}", flush=True)
+    print(f"# load average after: {load_average()}")
 
 
 if __name__ == "__main__":
