@@ -43,7 +43,7 @@ class HashingEncoder:
 
 
 def _crc32(chars: np.ndarray, first: np.ndarray, size: np.ndarray, n: int) -> np.ndarray:
-    """zlib.crc32 of the UTF-8 bytes of each gram ``chars[first:first + size]`` (size <= n), as int64.
+    """zlib.crc32 of the UTF-8 bytes of each gram ``chars[first:first + size]`` (size <= n), as uint32.
 
     The CRC is affine in its input: feeding a character's bytes to the register R gives Z^w(R) ^ K, where
     Z is a zero byte's step, w the character's UTF-8 width and K what the character gives from R = 0. So a
@@ -54,17 +54,18 @@ def _crc32(chars: np.ndarray, first: np.ndarray, size: np.ndarray, n: int) -> np
     utf8 = [chr(c).encode("utf-8", "surrogatepass") for c in distinct.tolist()]
     shifts = 4 * (n - 1) + 1  # widths after a character: 0 .. 4 (n - 1)
     # values[c, s] = Z^s(K of character c); the last row is "no character" (past a short gram's end)
-    values = np.zeros((len(distinct) + 1, shifts), dtype=np.int64)
+    values = np.zeros((len(distinct) + 1, shifts), dtype=np.uint32)
     values[:-1] = [[_zeros(s, zlib.crc32(b, 0xFFFFFFFF) ^ 0xFFFFFFFF) for s in range(shifts)] for b in utf8]
-    width = np.array([len(b) for b in utf8] + [0], dtype=np.int64)
-    start = np.array([_zeros(w, 0xFFFFFFFF) for w in range(4 * n + 1)], dtype=np.int64)
-    at = [np.where(k < size, ids[np.minimum(first + k, len(chars) - 1)], len(distinct)) for k in range(n)]
-    after = np.zeros(len(first), dtype=np.int64)
-    crc = np.zeros(len(first), dtype=np.int64)
+    width = np.array([len(b) for b in utf8] + [0], dtype=np.int32)
+    start = np.array([_zeros(w, 0xFFFFFFFF) for w in range(4 * n + 1)], dtype=np.uint32)
+    ids = ids.astype(np.int32)  # 32-bit working arrays: a book has millions of grams
+    at = [np.where(k < size, ids[np.minimum(first + k, len(chars) - 1)], np.int32(len(distinct))) for k in range(n)]
+    after = np.zeros(len(first), dtype=np.int32)
+    crc = np.zeros(len(first), dtype=np.uint32)
     for k in reversed(range(n)):
         crc ^= values[at[k], after]
         after += width[at[k]]
-    return crc ^ start[after] ^ 0xFFFFFFFF
+    return crc ^ start[after] ^ np.uint32(0xFFFFFFFF)
 
 
 def _zeros(count: int, register: int) -> int:
@@ -77,6 +78,6 @@ def _dense(chars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     present = np.zeros(0x110000, dtype=bool)
     present[chars] = True
     distinct = np.flatnonzero(present).astype(np.uint32)
-    index = np.zeros(0x110000, dtype=np.int64)
+    index = np.zeros(0x110000, dtype=np.int32)
     index[distinct] = np.arange(len(distinct))
     return distinct, index[chars]
