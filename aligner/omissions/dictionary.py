@@ -10,11 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..lexicon import chinese_words, english_keys
 from ..model import Alignment
 from .evidence import reach, target
 from .params import ReviewParams
-from .wordmodel import WordModel, chinese_tokens, english_tokens
+from .wordmodel import WordModel
 
 
 @dataclass
@@ -34,12 +33,13 @@ class DictionaryWords:
     def of(cls, alignment: Alignment, model: WordModel, params: ReviewParams) -> "DictionaryWords":
         senses: dict[str, frozenset[str]] = {}
         zh = []
+        tokens = model.tokens
         for s in alignment.zh:
-            words = chinese_words(s.text)
+            words = tokens.zh_words(s.text)
             zh.append([senses.setdefault(w, frozenset(keys)) for w, keys in words if keys])
             for w, keys in words:
                 senses.setdefault(w, frozenset(keys))
-        en = [frozenset(english_keys(s.text)) for s in alignment.en]
+        en = [frozenset(tokens.en_keys(s.text)) for s in alignment.en]
         shares = [len(en[b.en[0]] & _keys(zh, b.zh)) / len(en[b.en[0]]) for b in alignment.beads
                   if len(b.zh) == 1 and len(b.en) == 1 and en[b.en[0]]]
         explained = max(float(np.median(shares)) if shares else 0.0, params.min_explained)
@@ -61,7 +61,7 @@ class DictionaryWords:
           the English sentence nearby that explains them best, in the model's deviations.
 
         The word model scores each distinct (sentence, English) pair once, all in one call."""
-        p = self.params
+        p, tokens = self.params, self.model.tokens
         pairs: dict[tuple, int] = {}
         spans = [reach(alignment, en, p.dict_reach) for en in hosts]
         for i, en, span in zip(sentences, hosts, spans):
@@ -69,26 +69,32 @@ class DictionaryWords:
                 pairs.setdefault((i, j), len(pairs))
             pairs.setdefault((i, en), len(pairs))
         scores = self.model.explain_pairs([
-            (chinese_tokens(alignment.zh[i].text),
-             english_tokens(alignment.en[j].text) if isinstance(j, int)
-             else tuple(t for b in j for t in english_tokens(alignment.en[b].text))) for i, j in pairs])
+            (tokens.zh_tokens(alignment.zh[i].text),
+             tokens.en_tokens(alignment.en[j].text) if isinstance(j, int)
+             else tuple(t for b in j for t in tokens.en_tokens(alignment.en[b].text))) for i, j in pairs])
         out = {k: np.zeros(len(sentences)) for k in ("dict_cover", "dict_rest", "dict_gain", "dict_distinct",
                                                       "dict_model")}
         hosts_keys: dict[tuple[int, ...], frozenset[str]] = {}
+        # each word's keys by CC-CEDICT or by the word model (at word_translation_at), found once
+        known: dict[str, frozenset[str]] = {}
+        nearby: dict[tuple[int, int], set[str]] = {}  # candidates of one host share their reach
         for n, (i, en, span, rest_idx) in enumerate(zip(sentences, hosts, spans, without)):
             if (host := hosts_keys.get(en)) is None:
                 host = hosts_keys[en] = frozenset().union(*(self.en[j] for j in en))
-            near = set().union(*(self.en[j] for j in span))
+            if (near := nearby.get((span.start, span.stop))) is None:
+                near = nearby[span.start, span.stop] = set().union(*(self.en[j] for j in span))
             words = self.zh[i]
             covered = sum(1 for w in words if not w.isdisjoint(host))
             anywhere = sum(1 for w in words if not w.isdisjoint(near))
             rest = host & _keys(self.zh, rest_idx)
             own = (host & _keys(self.zh, (i,))) - rest
             size = len(host) + p.lex_prior
-            siblings = set().union(*(chinese_tokens(alignment.zh[x].text) for x in rest_idx))
-            distinct = [w for w in dict.fromkeys(chinese_tokens(alignment.zh[i].text)) if w not in siblings]
-            translated = sum(1 for w in distinct if not self.senses.get(w, frozenset()).isdisjoint(host)
-                             or self.model.translated(w, host, p.word_translation_at))
+            siblings = set().union(*(tokens.zh_tokens(alignment.zh[x].text) for x in rest_idx))
+            distinct = [w for w in dict.fromkeys(tokens.zh_tokens(alignment.zh[i].text)) if w not in siblings]
+            for w in distinct:
+                if w not in known:
+                    known[w] = self.senses.get(w, frozenset()) | self.model.translations(w, p.word_translation_at)
+            translated = sum(1 for w in distinct if not known[w].isdisjoint(host))
             best = max(scores[pairs[(i, j)]] for j in span)
             # a sentence none of whose words has a translation nearby gives no evidence either way (1)
             out["dict_cover"][n] = (covered + 1) / (anywhere + 1)
@@ -109,18 +115,20 @@ def clause_cover(alignment: Alignment, model: WordModel, clauses: list[str], en:
     """For each clause with its bead's English: how many of its dictionary words have their translation
     there, how many it has, and how well the English explains its words by the word model (in the
     model's deviations, clipped to ``z_clip``; 0 for a clause without content words)."""
+    tokens = model.tokens
+    tokens.segment(clauses)
     keys: dict[tuple[int, ...], tuple[set[str], tuple[str, ...]]] = {}
     for e in en:
         if e not in keys:
             text = target(alignment, e)
-            keys[e] = set(english_keys(text)), english_tokens(text)
+            keys[e] = set(tokens.en_keys(text)), tokens.en_tokens(text)
     found = np.zeros(len(clauses), dtype=np.int64)
     total = np.zeros(len(clauses), dtype=np.int64)
     for n, (text, e) in enumerate(zip(clauses, en)):
-        words = [k for _, k in chinese_words(text) if k]
+        words = [k for _, k in tokens.zh_words(text) if k]
         found[n] = sum(1 for k in words if not keys[e][0].isdisjoint(k))
         total[n] = len(words)
-    pairs = [(chinese_tokens(text), keys[e][1]) for text, e in zip(clauses, en)]
+    pairs = [(tokens.zh_tokens(text), keys[e][1]) for text, e in zip(clauses, en)]
     has_words = np.array([bool(zh) for zh, _ in pairs])
     z = np.clip(model.units(pairs), -z_clip, z_clip) if pairs else np.zeros(0)
     return found, total, np.where(has_words, z, 0.0)

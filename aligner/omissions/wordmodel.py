@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from functools import lru_cache
+from collections.abc import Iterable
 from itertools import islice
 
 import numpy as np
+from numba import njit
 from scipy import sparse
 
-from ..lexicon import CHINESE_STOPWORDS, chinese_words, english_keys
+from ..lexicon import CHINESE_STOPWORDS, Words, chinese_words_many, english_keys
 from ..model import Alignment
 from .calibrate import robust_scale
 from .params import ReviewParams
@@ -27,27 +28,74 @@ NULL = ""  # the empty English word, which Chinese words with no translation att
 # words to train and to score, so an overlong line must not cost the square of its length. Only presplit input
 # or the API gives one: the segmenter cuts sentences at 600 characters, fewer words than this on either side.
 MAX_WORDS = 400
-_CELLS_AT_ONCE = 1 << 19  # (Chinese word, English word) cells scored at once (bounds the memory of scoring)
 
 
-@lru_cache(maxsize=65536)
 def chinese_tokens(text: str) -> tuple[str, ...]:
     """Content words (at most ``MAX_WORDS``): dictionary segmentation, function words and punctuation left out."""
-    words = (w for w, _ in chinese_words(text) if w not in CHINESE_STOPWORDS and any(c.isalnum() for c in w))
-    return tuple(islice(words, MAX_WORDS))
+    return content_words(chinese_words_many([text])[0])
 
 
-@lru_cache(maxsize=65536)
+def content_words(words: Words) -> tuple[str, ...]:
+    """The content words of a segmented Chinese text (see :func:`chinese_tokens`)."""
+    content = (w for w, _ in words if w not in CHINESE_STOPWORDS and any(c.isalnum() for c in w))
+    return tuple(islice(content, MAX_WORDS))
+
+
 def english_tokens(text: str) -> tuple[str, ...]:
     """Content-word keys (at most ``MAX_WORDS``)."""
     return tuple(english_keys(text)[:MAX_WORDS])
+
+
+class Tokens:
+    """The words of each text a review reads, found once and remembered for the whole review (its judges
+    read each sentence and clause many times: the word model, the dictionary's features, the clause cover);
+    Chinese is segmented in bulk (:func:`~aligner.lexicon.chinese_words_many`). Memory: the document's
+    words, once."""
+
+    def __init__(self) -> None:
+        self._zh: dict[str, Words] = {}
+        self._zh_tokens: dict[str, tuple[str, ...]] = {}
+        self._en: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def segment(self, texts: Iterable[str]) -> None:
+        """Segment the Chinese ``texts`` not seen yet, all at once."""
+        new = [t for t in dict.fromkeys(texts) if t not in self._zh]
+        self._zh.update(zip(new, chinese_words_many(new)))
+
+    def zh_words(self, text: str) -> Words:
+        """:func:`~aligner.lexicon.chinese_words` of ``text``."""
+        if (found := self._zh.get(text)) is None:
+            self.segment([text])
+            found = self._zh[text]
+        return found
+
+    def zh_tokens(self, text: str) -> tuple[str, ...]:
+        """:func:`chinese_tokens` of ``text``."""
+        if (found := self._zh_tokens.get(text)) is None:
+            found = self._zh_tokens[text] = content_words(self.zh_words(text))
+        return found
+
+    def en_keys(self, text: str) -> tuple[str, ...]:
+        """:func:`~aligner.lexicon.english_keys` of ``text``."""
+        return self._english(text)[0]
+
+    def en_tokens(self, text: str) -> tuple[str, ...]:
+        """:func:`english_tokens` of ``text``."""
+        return self._english(text)[1]
+
+    def _english(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if (found := self._en.get(text)) is None:
+            keys = tuple(english_keys(text))
+            found = self._en[text] = keys, keys[:MAX_WORDS]
+        return found
 
 
 class WordModel:
     """t(Chinese word | English key), and the document's typical score of an aligned pair."""
 
     def __init__(self, table: dict[str, dict[str, float]], mid: float, spread: float,
-                 floor: float = ReviewParams.word_floor):
+                 floor: float = ReviewParams.word_floor, tokens: Tokens | None = None):
+        self.tokens = tokens or Tokens()  # the document's words, shared by everything that reads them
         self.table = table  # Chinese word -> {English key: t(word | key)}
         self.mid = mid
         self.spread = spread
@@ -65,6 +113,7 @@ class WordModel:
         self._table = sparse.csr_matrix((np.array(values, dtype=np.float64), (rows, cols)),
                                         shape=(len(self._rows), len(self._cols)))
         self._table.sort_indices()
+        self._cells: tuple[np.ndarray, np.ndarray] | None = None  # the table as a hash table (_cell_table)
         self._english_seen: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._chinese_seen: dict[tuple[str, ...], np.ndarray] = {}
 
@@ -72,24 +121,22 @@ class WordModel:
         """t(word | key); 0 for a pair never seen together."""
         return self.table.get(word, {}).get(key, 0.0)
 
-    def translated(self, word: str, keys: set[str], at: float) -> bool:
-        """Whether one of ``keys`` translates ``word`` with probability ``at`` or more (the smaller of the two
-        sets is read: a long English has many keys, a rare word few translations)."""
-        known = self.table.get(word, {})
-        if len(known) < len(keys):
-            return any(p >= at for e, p in known.items() if e in keys)
-        return any(known.get(e, 0.0) >= at for e in keys)
+    def translations(self, word: str, at: float) -> frozenset[str]:
+        """The English keys that translate ``word`` with probability ``at`` or more."""
+        return frozenset(e for e, p in self.table.get(word, {}).items() if p >= at)
 
     @classmethod
     def of(cls, alignment: Alignment, params: ReviewParams = ReviewParams()) -> "WordModel":
         """Trained on the document's better half of 1-1 pairs (``word_rounds`` of EM); ``word_floor`` and
         ``word_spread_floor`` as :class:`~aligner.omissions.params.ReviewParams` says."""
+        tokens = Tokens()
+        tokens.segment(s.text for s in alignment.zh)
         ones = [b for b in alignment.beads if len(b.zh) == 1 and len(b.en) == 1]
-        pairs = [(chinese_tokens(alignment.zh[b.zh[0]].text), english_tokens(alignment.en[b.en[0]].text))
+        pairs = [(tokens.zh_tokens(alignment.zh[b.zh[0]].text), tokens.en_tokens(alignment.en[b.en[0]].text))
                  for b in ones]
         median = float(np.median([b.score for b in ones])) if ones else 0.0
         confident = [p for p, b in zip(pairs, ones) if b.score >= median and p[0] and p[1]]
-        model = cls(_train(confident, params.word_rounds), 0.0, 1.0, params.word_floor)
+        model = cls(_train(confident, params.word_rounds), 0.0, 1.0, params.word_floor, tokens)
         scores = model.explain_pairs([(z, e) for z, e in pairs if z])
         model.mid, model.spread = robust_scale(scores, params.word_spread_floor)
         return model
@@ -99,38 +146,25 @@ class WordModel:
         (Chinese, English) pair, shape (len(pairs),); 0 for an empty Chinese side.
 
         For each Chinese word w: log((sum of t(w|e) * count(e) over the English words + floor * the count of
-        those never seen with w) / (len(en) + 1)), averaged over the Chinese words. Pairs are scored in blocks
-        of at most ``_CELLS_AT_ONCE`` (word, English word) cells: memory stays bounded whatever their number."""
-        out, block, cells = [], [], 0
-        for pair in pairs:
-            size = len(pair[0]) * (len(pair[1]) + 1)
-            if block and cells + size > _CELLS_AT_ONCE:
-                out.append(self._explain_block(block))
-                block, cells = [], 0
-            block.append(pair)
-            cells += size
-        out.append(self._explain_block(block))
-        return np.concatenate(out)
-
-    def _explain_block(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> np.ndarray:
-        n = len(pairs)
-        known = [self._chinese(zh) for zh, _ in pairs]  # each Chinese word the table knows …
+        those never seen with w) / (len(en) + 1)), averaged over the Chinese words. Each distinct side is
+        looked up once; the (word, English word) cells are read by a compiled loop (:func:`_explain`), so
+        memory is that of the distinct sides whatever the number of pairs."""
+        zh_seen: dict[tuple[str, ...], int] = {}
+        en_seen: dict[tuple[str, ...], int] = {}
+        zh_at = np.fromiter((zh_seen.setdefault(zh, len(zh_seen)) for zh, _ in pairs), np.int64, len(pairs))
+        en_at = np.fromiter((en_seen.setdefault(en, len(en_seen)) for _, en in pairs), np.int64, len(pairs))
+        known = [self._chinese(zh) for zh in zh_seen]  # each Chinese side's words the table knows
+        zh_starts = np.zeros(len(known) + 1, dtype=np.int64)
+        np.cumsum([len(k) for k in known], out=zh_starts[1:])
         rows = np.concatenate(known) if known else np.zeros(0, dtype=np.int64)
-        owner_ = np.repeat(np.arange(n), [len(k) for k in known])  # … and the pair it belongs to
-        lengths = np.array([len(zh) for zh, _ in pairs], dtype=np.float64)
-        total = (lengths - np.bincount(owner_, minlength=n)) * math.log(self.floor)  # words with no translation
-        if len(rows) and self._table.nnz:
-            cols, counts, starts = self._english_counts([en for _, en in pairs])
-            width = np.diff(starts)[owner_]  # the English words each Chinese word is read against
-            word = np.repeat(np.arange(len(rows)), width)  # one cell per (Chinese word, English word)
-            at = np.repeat(starts[owner_], width) + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
-            found = np.asarray(self._table[rows[word], cols[at]]).ravel() if len(word) else np.zeros(0)
-            seen = found > 0  # every pair the model learnt has a positive probability
-            mass = np.bincount(word, found * counts[at], minlength=len(rows))
-            matched = np.bincount(word, seen * counts[at], minlength=len(rows))
-            sizes = np.array([len(en) + 1 for _, en in pairs], dtype=np.float64)[owner_]
-            total += np.bincount(owner_, np.log((mass + self.floor * (sizes - matched)) / sizes), minlength=n)
-        return np.divide(total, lengths, out=np.zeros(n), where=lengths > 0)
+        zh_len = np.array([len(zh) for zh in zh_seen], dtype=np.float64)
+        cols, counts, en_starts = self._english_counts(list(en_seen))
+        en_size = np.array([len(en) + 1 for en in en_seen], dtype=np.float64)
+        t = self._table
+        if self._cells is None:
+            self._cells = _cell_table(t.indptr, t.indices, t.data, t.shape[1])
+        return _explain(*self._cells, t.shape[1], rows, zh_starts, zh_len, zh_at, cols, counts, en_starts,
+                        en_size, en_at, math.log(self.floor), self.floor)
 
     def _chinese(self, zh: tuple[str, ...]) -> np.ndarray:
         # remembered: the review reads each Chinese sentence against ~20 English sentences nearby
@@ -145,6 +179,8 @@ class WordModel:
         parts = [self._english(en) for en in ens]
         starts = np.zeros(len(parts) + 1, dtype=np.int64)
         np.cumsum([len(cols) for cols, _ in parts], out=starts[1:])
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0), starts
         return (np.concatenate([cols for cols, _ in parts]), np.concatenate([counts for _, counts in parts]),
                 starts)
 
@@ -161,12 +197,67 @@ class WordModel:
         return (self.explain_pairs(pairs) - self.mid) / self.spread
 
 
-@lru_cache(maxsize=65536)
 def _counts(en: tuple[str, ...]) -> Counter:
-    """English words with their counts, NULL once (shared: the review asks about each sentence often)."""
+    """English words with their counts, NULL once (last)."""
     counts = Counter(en)
     counts[NULL] += 1
     return counts
+
+
+_SPREAD = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: consecutive cell codes land far apart
+
+
+@njit(cache=True, nogil=True)
+def _cell_table(indptr, indices, data, width):  # pragma: no cover (compiled)
+    """The sparse table as an open-addressing hash table of cell codes (row * width + column) and values,
+    at most half full: one probe or two per lookup, where a binary search in a row of the CSR matrix costs
+    a dozen (the review looks up ~100 million cells at 30,000 sentences)."""
+    size = 2
+    while size < 2 * len(data):
+        size *= 2
+    codes = np.full(size, -1, dtype=np.int64)
+    values = np.zeros(size)
+    for r in range(len(indptr) - 1):
+        for at in range(indptr[r], indptr[r + 1]):
+            code = r * width + indices[at]
+            h = (np.uint64(code) * _SPREAD) >> np.uint64(32)
+            slot = np.int64(h) & (size - 1)
+            while codes[slot] != -1:
+                slot = (slot + 1) & (size - 1)
+            codes[slot] = code
+            values[slot] = data[at]
+    return codes, values
+
+
+@njit(cache=True, nogil=True)
+def _explain(codes, values, width, rows, zh_starts, zh_len, zh_at, cols, counts, en_starts, en_size, en_at,
+             log_floor, floor):  # pragma: no cover (compiled)
+    """:meth:`WordModel.explain_pairs` of pair p = (Chinese side ``zh_at[p]``, English side ``en_at[p]``):
+    a side's known word rows (``rows``) and its English keys with counts (``cols``, ``counts``) flat, from
+    its ``*_starts``; t(w|e) from the hash table of :func:`_cell_table`. Sums run in the order the words
+    come, as :func:`numpy.bincount` would sum them."""
+    out = np.zeros(len(zh_at))
+    mask = len(codes) - 1
+    for p in range(len(zh_at)):
+        z, e = zh_at[p], en_at[p]
+        if zh_len[z] == 0:
+            continue
+        size = en_size[e]
+        logs = 0.0
+        for k in range(zh_starts[z], zh_starts[z + 1]):
+            mass = 0.0
+            matched = 0.0
+            for x in range(en_starts[e], en_starts[e + 1]):
+                code = rows[k] * width + cols[x]
+                slot = np.int64((np.uint64(code) * _SPREAD) >> np.uint64(32)) & mask
+                while codes[slot] != -1 and codes[slot] != code:
+                    slot = (slot + 1) & mask
+                if codes[slot] == code and values[slot] > 0:
+                    mass += values[slot] * counts[x]
+                    matched += counts[x]
+            logs += np.log((mass + floor * (size - matched)) / size)
+        out[p] = ((zh_len[z] - (zh_starts[z + 1] - zh_starts[z])) * log_floor + logs) / zh_len[z]
+    return out
 
 
 def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]], rounds: int) -> dict[str, dict[str, float]]:
