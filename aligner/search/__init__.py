@@ -2,7 +2,8 @@
 
 One module per responsibility: ``params`` (what can be tuned), ``dp`` (the banded DP engine), ``scorer``
 (bead scores for a block of band rows), ``band`` (coarse to fine), ``calibrate`` (thresholds scaled to the
-document) and ``lazy`` (sentence runs embedded near the path, then searched again).
+document), ``lazy`` (sentence runs embedded near the path, then searched again) and ``absorb`` (a second
+look at the target sentences the path left unaligned).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
 from .calibrate import calibrated, typical_score
 from .dp import PathBead, band_around, banded_dp, full_band
@@ -85,6 +87,11 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi), compiled=compiled)
         rounds.close()
+    if params.absorb_margin:  # a second look at the target sentences left unaligned (search.absorb)
+        _embed_runs(src, tgt, (set(), absorbing_runs(path, types)), src_runs, tgt_runs)
+        with one_thread():
+            scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
+            path = absorb_nulls(path, scorer, params.absorb_margin - params.skip, types)
     return path, params
 
 
