@@ -21,7 +21,7 @@ from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _
 from .lengths import length_spread, margin_only, softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
 from .progress import phase_bar
-from .quotes import quote_states
+from .quotes import Dialogue, dialogue, quote_states
 from .scorer import BandScorer
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
@@ -29,22 +29,23 @@ PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its pr
 # second: numba and LLVM); below, its array version is the faster (docs/algorithm.md, Search).
 COMPILED_SENTENCES = 2_000
 
-__all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead", "SearchParams",
-           "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "full_band", "pair_defaults",
+__all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "Dialogue", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead",
+           "SearchParams", "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "dialogue",
+           "full_band", "pair_defaults",
            "parse_param", "quote_states", "typical_score"]
 
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                      src_lengths: np.ndarray, tgt_lengths: np.ndarray,
                      lexical: tuple[np.ndarray, np.ndarray] | None = None,
-                     quotes: tuple[np.ndarray, np.ndarray] | None = None, progress: bool = False
+                     quotes: Dialogue | None = None, progress: bool = False
                      ) -> tuple[list[PathBead], SearchParams]:
     """Align two documents given their embedding sources (sentences now, sentence runs on demand): the path,
     and the parameters it was searched with (``params`` with skip and merge penalty calibrated).
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides) whose
-    overlap is added to the score with ``params.lexical_weight``. ``quotes``: whether a quotation is open
-    after each prefix of each side (:func:`quote_states`), for ``params.quote_weight``. ``progress``: a bar
+    overlap is added to the score with ``params.lexical_weight``. ``quotes``: each side's quotation marks
+    (:func:`dialogue`), for ``params.quote_weight`` and ``params.dialogue_weight``. ``progress``: a bar
     for the main pass when the document is long enough for it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES

@@ -26,7 +26,8 @@ ADAPTED = CALIBRATED + ("length_exponent",)  # all a calibration may change (rec
 # chapters, docs/algorithm.md); the same split limit costs the German-French yearbooks their caption blocks,
 # and Icelandic quotation marks read the other way round. Its short English sentences continuing a split
 # score low alone and are left unaligned where the translator merged them (absorb_margin).
-PAIR_DEFAULTS = {("zh", "en"): {"max_split": 6, "quote_weight": 0.1, "absorb_margin": 0.05}}
+PAIR_DEFAULTS = {("zh", "en"): {"max_split": 6, "quote_weight": 0.1, "dialogue_weight": 0.08,
+                               "absorb_margin": 0.05}}
 
 
 def pair_defaults(src_lang: str, tgt_lang: str) -> dict:
@@ -75,6 +76,7 @@ class SearchParams:
     calibrate_min_scale: float = 0.25  # outside it, the scale applied is clipped to these bounds
     calibrate_max_scale: float = 2.0
     quote_weight: float = 0.0    # penalty of a bead end inside a quotation on one side only (search.quotes)
+    dialogue_weight: float = 0.0  # penalty of a bead with quotation marks on one side only (search.quotes)
     length_exponent: float = 1.0  # with length_mode mult: log2(1 + (min/max) ** length_exponent)
     length_spread: float = 0.18  # calibration: lengths agreeing less than this soften the length factor (0: never)
     length_exponent_min: float = 0.4  # the softened exponent (length_spread / the document's) is at least this
