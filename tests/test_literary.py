@@ -95,14 +95,14 @@ def test_bead_types_are_within_their_limits(max_bead, max_split):
 
 
 def test_pair_defaults():
-    assert pair_defaults("zh", "en") == {"max_split": 6, "quote_weight": 0.1, "dialogue_weight": 0.08,
+    assert pair_defaults("zh", "en") == {"max_split": 6, "quote_weight": 0.125, "dialogue_weight": 0.08,
                                          "absorb_margin": 0.05}
     assert pair_defaults("zh-Hant", "EN") == pair_defaults("zh", "en")
     assert pair_defaults("en", "zh") == {} and pair_defaults("de", "fr") == {}
 
 
 @pytest.mark.parametrize("options, expected", [
-    ({}, (6, 0.1, 0.08)), ({"max_split": 0, "quote_weight": 0.0, "dialogue_weight": 0.0}, (0, 0.0, 0.0))])
+    ({}, (6, 0.125, 0.08)), ({"max_split": 0, "quote_weight": 0.0, "dialogue_weight": 0.0}, (0, 0.0, 0.0))])
 def test_the_pair_defaults_reach_the_signature_and_yield_to_the_caller(options, expected):
     alignment = api.align(["“你好。”", "他走了。"], ["'Hello.'", "He left."], encoder=ENC, src_lang="zh",
                           tgt_lang="en", **options)

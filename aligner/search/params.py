@@ -26,7 +26,7 @@ ADAPTED = CALIBRATED + ("length_exponent",)  # all a calibration may change (rec
 # chapters, docs/algorithm.md); the same split limit costs the German-French yearbooks their caption blocks,
 # and Icelandic quotation marks read the other way round. Its short English sentences continuing a split
 # score low alone and are left unaligned where the translator merged them (absorb_margin).
-PAIR_DEFAULTS = {("zh", "en"): {"max_split": 6, "quote_weight": 0.1, "dialogue_weight": 0.08,
+PAIR_DEFAULTS = {("zh", "en"): {"max_split": 6, "quote_weight": 0.125, "dialogue_weight": 0.08,
                                "absorb_margin": 0.05}}
 
 
