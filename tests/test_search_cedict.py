@@ -1,0 +1,31 @@
+"""CC-CEDICT segmentation: the bulk (array) path and the per-text path give the same words."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.cedict import BULK_CHARS, cedict
+from aligner.lexicon import chinese_words, chinese_words_many
+
+# common characters, some that only start or end words, one the dictionary lacks (𠀀), and Traditional forms
+_CHARS = "一个中国人民大学生的了是在和后後行银长城市场经济发展不知道么我们你他她它𠀀龍門語"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=_CHARS, min_size=1, max_size=30), min_size=1, max_size=40))
+def test_bulk_and_per_text_segmentation_agree(runs):
+    table = cedict()
+    padded = runs + ["中" * BULK_CHARS]  # long enough for the array path
+    bulk = table.segment(padded)[:len(runs)]
+    assert bulk == [table._segment([run])[0] for run in runs]  # short: the per-text path
+    for run, words in zip(runs, bulk):
+        assert "".join(w for w, _ in words) == run
+        assert all((row >= 0) == (w in table.index) for w, row in words)
+
+
+def test_classic_cases():
+    words = [w for w, _ in chinese_words("一个中国")]
+    assert words == ["一", "个", "中国"]  # not 一/个中/国 (left to right alone)
+    assert chinese_words_many(["一个中国", "abc 中国"])[0] == chinese_words("一个中国")
+    assert [w for w, keys in chinese_words("他在北京") if keys] == ["北京"]
