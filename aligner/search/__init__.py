@@ -49,6 +49,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     for the main pass when the document is long enough for it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
+    reference_skip = params.skip  # the second look's limit stays in these units (search.absorb)
     if compiled:
         threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
@@ -92,7 +93,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         _embed_runs(src, tgt, (set(), absorbing_runs(path, types)), src_runs, tgt_runs)
         with one_thread():
             scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
-            path = absorb_nulls(path, scorer, params.absorb_margin - params.skip, types)
+            path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types)
     return path, params
 
 

@@ -5,9 +5,11 @@ continues the translation (the second line of a reply, a comment closing a descr
 the Chinese on its own: the path leaves it out where the translator merged it into its neighbour. Each such
 sentence is looked at once more, merged into the bead before it (else the bead after it) with that run
 embedded for real: the merge is kept when it lowers the neighbour's score by at most ``limit``, which lies
-``absorb_margin`` beyond what the search itself allows (the skip score). A sentence that costs its
-neighbour more — a translator's own explanatory addition — stays unaligned. Linear: a few bead scores per
-0-1 bead, and only those runs embedded.
+``absorb_margin`` beyond the skip score as given, before calibration. A sentence that costs its neighbour
+more — a translator's own explanatory addition — stays unaligned. The calibrated skip score would shrink
+the limit in the loose translations that need it and widen it where an encoder scores everything high,
+letting an unrelated added sentence in (docs/algorithm.md). Linear: a few bead scores per 0-1 bead, and
+only those runs embedded.
 """
 
 from __future__ import annotations

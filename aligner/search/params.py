@@ -80,7 +80,7 @@ class SearchParams:
     length_exponent: float = 1.0  # with length_mode mult: log2(1 + (min/max) ** length_exponent)
     length_spread: float = 0.18  # calibration: lengths agreeing less than this soften the length factor (0: never)
     length_exponent_min: float = 0.4  # the softened exponent (length_spread / the document's) is at least this
-    absorb_margin: float = 0.0   # a 0-1 bead joins a neighbour that loses at most -skip + this (0: never; search.absorb)
+    absorb_margin: float = 0.0   # a 0-1 bead joins a neighbour losing at most -skip (uncalibrated) + this (0: off)
 
     def __post_init__(self):
         for f in fields(self):
