@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from array import array
+from itertools import chain, islice
 from functools import lru_cache
 
 import numpy as np
@@ -97,11 +97,6 @@ def english_keys(text: str) -> list[str]:
     return [k for k in map(english_key, _WORD.findall(text.lower())) if k is not None]
 
 
-@lru_cache(maxsize=65536)  # a document repeats its keys: one hash each
-def _column(key: str, dim: int) -> int:
-    return zlib.crc32(key.encode("utf-8")) % dim
-
-
 def _sense_keys(definitions: str) -> list[str]:
     """The distinct content keys of one entry's senses ("/"-separated), skipping cross-references and labels."""
     keys: list[str] = []
@@ -115,7 +110,16 @@ def _sense_keys(definitions: str) -> list[str]:
     return keys
 
 
-@lru_cache(maxsize=None)
+_ROW_KEYS: dict[int, tuple[str, ...]] = {-1: ()}  # each headword's keys (its row names it), derived once
+
+
+def _keys_of(word: str, row: int) -> tuple[str, ...]:
+    keys = _ROW_KEYS.get(row)
+    if keys is None:
+        keys = _ROW_KEYS[row] = _word_keys(word, row)
+    return keys
+
+
 def _word_keys(word: str, row: int) -> tuple[str, ...]:
     """A headword's English keys (``row``: its place in :func:`aligner.cedict.cedict`): its readings' keys
     interleaved (so one reading's long list does not crowd out another's first senses: 后 "queen" and 後
@@ -160,7 +164,8 @@ def chinese_words_many(texts: list[str]) -> list[Words]:
             if latin:
                 words.extend((w, (k,)) for w in _WORD.findall(latin.lower()) if (k := english_key(w)) is not None)
             else:
-                words.extend((w, _word_keys(w, row) if row >= 0 else ()) for w, row in next(segmented))
+                words.extend([(w, _ROW_KEYS[row] if row in _ROW_KEYS else _keys_of(w, row))
+                              for w, row in next(segmented)])
         found[text] = tuple(words)
     if len(_WORDS) + len(new) > CACHED_TEXTS:
         _WORDS.clear()
@@ -198,10 +203,16 @@ def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> np.ndarray:
     out = np.zeros((len(texts), dim), dtype=np.uint8)
     if lang not in ("en", "zh"):
         return out
-    cells = array("q")  # flat indexes of every key, as machine integers: a book's as Python lists took 70 MB
     keys = map(english_keys, texts) if lang == "en" else ([k for _, ks in words for k in ks]
-                                                     for words in chinese_words_many(texts))
-    for row, found in enumerate(keys):
-        cells.extend(row * dim + _column(key, dim) for key in found)
-    np.add.at(out.reshape(-1), np.frombuffer(cells, dtype=np.int64), 1)
+                                                         for words in chinese_words_many(texts))
+    flat_out = out.reshape(-1)
+    for first in range(0, len(texts), _TEXTS_AT_ONCE):  # a book's keys at once as Python lists took 70 MB
+        found = list(islice(keys, _TEXTS_AT_ONCE))
+        flat = list(chain.from_iterable(found))
+        columns = {key: zlib.crc32(key.encode("utf-8")) % dim for key in set(flat)}
+        rows = np.repeat(np.arange(first, first + len(found)), np.fromiter(map(len, found), np.int64, len(found)))
+        np.add.at(flat_out, rows * dim + np.fromiter(map(columns.__getitem__, flat), np.int64, len(flat)), 1)
     return out
+
+
+_TEXTS_AT_ONCE = 4096

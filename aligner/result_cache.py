@@ -28,9 +28,10 @@ _warned: set[str] = set()
 
 def search_code_files() -> list[Path]:
     """The code a stored result depends on: the whole search package, the scoring and lexicon modules it
-    uses, and the API that calls it."""
+    uses (with the dictionary behind the lexicon), and the API that calls it."""
     here = Path(__file__).parent
-    return [here / name for name in ("api.py", "scoring.py", "lexicon.py")] + sorted((here / "search").rglob("*.py"))
+    own = [here / name for name in ("api.py", "scoring.py", "lexicon.py", "cedict.py")]
+    return own + sorted((here / "search").rglob("*.py"))
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,8 @@ search <= 0.3x one embedding pass.
     python scripts/bench_speed.py --kinds markdown --sizes 50000 --encoder hash --no-write
     python scripts/bench_speed.py --sizes 60000 --encoder hash     # its own section (speed-hash)
 
-``--chapters`` also times the six development chapters as a user runs them: `aligner align --presplit
+``--from LOG...`` writes the section from the JSON lines of earlier runs (sizes measured at different
+times). ``--chapters`` also times the six development chapters as a user runs them: `aligner align --presplit
 --no-cache` per chapter, each a process of its own (interpreter, imports, model and dictionary loads
 included), summed (target: under 15 s).
 """
@@ -103,13 +104,15 @@ def peak_mib() -> float:
 
 
 def timed(function, total: list[float]):
-    """``function``, adding the seconds each call takes to ``total[0]``."""
+    """``function``, adding the seconds each call takes to ``total[0]`` and its CPU seconds (the process's,
+    all threads) to ``total[1]``."""
     def run(*args, **kwargs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
             total[0] += time.perf_counter() - start
+            total[1] += time.process_time() - cpu
     return run
 
 
@@ -117,7 +120,7 @@ class TimedEncoder:
     """Wraps an encoder to add up the time spent embedding."""
 
     def __init__(self, inner):
-        self.inner, self.name, self.seconds = inner, inner.name, [0.0]
+        self.inner, self.name, self.seconds = inner, inner.name, [0.0, 0.0]
         self.encode = timed(inner.encode, self.seconds)
 
     def __getattr__(self, name):
@@ -137,28 +140,32 @@ def child(kind: str, n: int, encoder_name: str) -> dict:
         Path(en_file).write_text("\n".join(en) + "\n", encoding="utf-8")
         encoder = TimedEncoder(get_encoder(encoder_name, cache=False))
         encoder.encode(zh[:8])  # load the model outside the timings
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         encoder.encode(zh)
         encoder.encode(en)
-        one_pass = time.perf_counter() - start
-        encoder.seconds[0] = 0.0
-        lexicon = [0.0]  # the dictionary's load and lookups (zh-en): the search's preparation
+        one_pass, pass_cpu = time.perf_counter() - start, time.process_time() - cpu
+        encoder.seconds[:] = [0.0, 0.0]
+        lexicon = [0.0, 0.0]  # the dictionary's load and lookups (zh-en): the search's preparation
         api.lexical_vectors = timed(api.lexical_vectors, lexicon)
-        start = time.perf_counter()
+        phase = [0.0, 0.0]
+        start, cpu = time.perf_counter(), time.process_time()
         plan_outputs(prefix, FORMATS, inputs=(zh_file, en_file))
         src, tgt, sl, tl, _ = read_pair(zh_file, en_file, presplit=True)
-        read = time.perf_counter() - start
-        start = time.perf_counter()
-        alignment = align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl)
-        aligned = time.perf_counter() - start
-        start = time.perf_counter()
+        read, read_cpu = time.perf_counter() - start, time.process_time() - cpu
+        alignment = timed(align_sentences, phase)(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl)
+        aligned, aligned_cpu = phase
+        start, write_start = time.perf_counter(), time.process_time()
         write_outputs(alignment, prefix, FORMATS, encoder=encoder.inner)
-        write = time.perf_counter() - start
+        write, write_cpu = time.perf_counter() - start, time.process_time() - write_start
+        whole_cpu = time.process_time() - cpu
     embed, search = encoder.seconds[0], aligned - encoder.seconds[0] - lexicon[0]
+    cpu = {"read": read_cpu, "embed": encoder.seconds[1], "lexicon": lexicon[1],
+           "search": aligned_cpu - encoder.seconds[1] - lexicon[1], "write": write_cpu, "whole": whole_cpu,
+           "one_pass": pass_cpu}
     whole = read + aligned + write
     return {"kind": kind, "n": len(src), "m": len(tgt), "read": read, "embed": embed, "lexicon": lexicon[0],
             "search": search, "write": write, "whole": whole, "one_pass": one_pass, "ratio": whole / one_pass,
-            "search_ratio": search / one_pass, "peak_mib": peak_mib(), "load": os.getloadavg()[0]}
+            "search_ratio": search / one_pass, "cpu": cpu, "peak_mib": peak_mib(), "load": os.getloadavg()[0]}
 
 
 def chapters_end_to_end(encoder: str) -> tuple[float, float]:
@@ -185,6 +192,8 @@ def main() -> None:
     parser.add_argument("--encoder", default="use")
     parser.add_argument("--chapters", action="store_true", help="also the six chapters end to end, as a user runs them")
     parser.add_argument("--no-write", action="store_true", help="print, do not update docs/benchmarks.md")
+    parser.add_argument("--from", dest="logs", nargs="+", metavar="LOG",
+                        help="write the section from the JSON lines earlier runs printed (rows, chapters), not measure")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -192,36 +201,52 @@ def main() -> None:
         print(json.dumps(child(kind, int(n), encoder)))
         return
     kinds = [k for k in args.kinds.split(",") if k]
-    if any(k != "markdown" for k in kinds) and not SHARED.is_dir():
+    rows, chapters = [], None
+    if args.logs:
+        for log in args.logs:
+            for line in Path(log).read_text(encoding="utf-8").splitlines():
+                found = json.loads(line) if line.startswith("{") else {}
+                if "kind" in found:
+                    rows.append(found)
+                elif "chapters_end_to_end" in found:
+                    chapters = found
+    elif any(k != "markdown" for k in kinds) and not SHARED.is_dir():
         sys.exit(f"bench_speed: {SHARED} not found (the shared corpora are beside the checkout)")
-    rows = []
-    for kind in kinds:
+    for kind in [] if args.logs else kinds:
         for n in (int(s) for s in args.sizes.split(",") if s):
             out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), args.encoder],
                                  capture_output=True, text=True, check=True)
             rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
             print(json.dumps(rows[-1]), flush=True)
+    rows.sort(key=lambda r: (KINDS.index(r["kind"]) if r["kind"] in KINDS else len(KINDS), r["n"]))
     section = "speed" if args.encoder == "use" else f"speed-{args.encoder}"
     lines = ["## Speed" + ("" if args.encoder == "use" else f": encoder {args.encoder}"), "",
              f"Measured by `scripts/bench_speed.py` on this machine (2 cores, shared: the load average is given); "
              f"encoder `{args.encoder}`, cache off, presplit. "
              + ("Targets (issue #13): whole ≤ 1.5× and search ≤ 0.3× one embedding pass." if args.encoder == "use" else
                 "This encoder costs almost nothing: the table shows what the rest costs on long documents "
-                "(target, issue #13: 50,000 × 60,000 in ≤ 15 s and ≤ 500 MB)."), "",
+                "(target, issue #13: 50,000 × 60,000 in ≤ 15 s and ≤ 500 MB).")
+             + " Each time is wall-clock, then in brackets CPU seconds (user + system, all threads), which the "
+               "machine's other work disturbs less; the ratios likewise.", "",
              "| kind | source × target | read + segment | embedding | dictionary | search | writing | whole "
              "| one embedding pass | whole / pass | search / pass | peak memory | load |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['kind']} | {r['n']:,} × {r['m']:,} | {r['read']:.2f} s | {r['embed']:.2f} s | "
-                     f"{r['lexicon']:.2f} s | {r['search']:.2f} s | {r['write']:.2f} s | {r['whole']:.2f} s | {r['one_pass']:.2f} s | "
-                     f"{r['ratio']:.2f}× | {r['search_ratio']:.2f}× | {r['peak_mib']:.0f} MiB | {r['load']:.1f} |")
-    if args.chapters:
+        c = r["cpu"]
+        cells = " | ".join(f"{r[k]:.2f} s ({c[k]:.2f})" for k in ("read", "embed", "lexicon", "search", "write", "whole",
+                                                                  "one_pass"))
+        lines.append(f"| {r['kind']} | {r['n']:,} × {r['m']:,} | {cells} | {r['ratio']:.2f}× ({c['whole'] / c['one_pass']:.2f}×) | "
+                     f"{r['search_ratio']:.2f}× ({c['search'] / c['one_pass']:.2f}×) | {r['peak_mib']:.0f} MiB | "
+                     f"{r['load']:.1f} |")
+    if args.chapters and not args.logs:
         load = os.getloadavg()[0]
         seconds, cpu = chapters_end_to_end(args.encoder)
-        print(json.dumps({"chapters_end_to_end": seconds, "cpu": cpu, "load": load}), flush=True)
+        chapters = {"chapters_end_to_end": seconds, "cpu": cpu, "load": load}
+        print(json.dumps(chapters), flush=True)
+    if chapters:
         lines += ["", f"The six development chapters end to end (`aligner align --presplit --no-cache` per chapter, "
-                      f"each a process of its own, summed; target under 15 s): {seconds:.1f} s wall-clock, "
-                      f"{cpu:.1f} s CPU (load {load:.1f})."]
+                      f"each a process of its own, summed; target under 15 s): {chapters['chapters_end_to_end']:.1f} s "
+                      f"wall-clock, {chapters['cpu']:.1f} s CPU (load {chapters['load']:.1f})."]
     if not args.no_write:
         update_section(section, "\n".join(lines))
 

@@ -4,13 +4,13 @@ It knows no language: a sentence is only similar to one sharing its characters, 
 with a copy of itself, not with a translation.
 
 Each n-gram of `` text `` (UTF-8) counts in bucket ``zlib.crc32(ngram) % dim``; the CRC is computed for all
-n-grams of all texts at once with numpy (the same numbers as zlib's, a byte at a time), which keeps the
+n-grams of all texts at once with numpy (the same numbers as zlib's, :func:`_crc32`), which keeps the
 encoder cheap next to the search and the review it is used to time.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import zlib
 
 import numpy as np
 
@@ -35,41 +35,49 @@ class HashingEncoder:
         row = np.repeat(np.arange(len(texts)), grams)
         first = np.repeat(starts, grams) + np.arange(grams.sum()) - np.repeat(np.cumsum(grams) - grams, grams)
         size = np.minimum(self.n, np.repeat(starts + lengths, grams) - first)
-        crc = _crc32([first + k for k in range(self.n)], size, *_utf8(chars))
+        crc = _crc32(chars, first, size, self.n)
         counts = np.bincount(row * self.dim + crc % self.dim, minlength=len(texts) * self.dim)
         out = counts.reshape(len(texts), self.dim).astype(np.float32)
         out[:, 0] += 1e-3  # an empty text still gets a direction
         return normalise_rows(out)
 
 
-@lru_cache(maxsize=1)
-def _crc_table() -> np.ndarray:
-    table = np.arange(256, dtype=np.uint32)
-    for _ in range(8):
-        table = np.where(table & 1, (table >> 1) ^ np.uint32(0xEDB88320), table >> 1)
-    return table
+def _crc32(chars: np.ndarray, first: np.ndarray, size: np.ndarray, n: int) -> np.ndarray:
+    """zlib.crc32 of the UTF-8 bytes of each gram ``chars[first:first + size]`` (size <= n), as uint32.
+
+    The CRC is affine in its input: feeding a character's bytes to the register R gives Z^w(R) ^ K, where
+    Z is a zero byte's step, w the character's UTF-8 width and K what the character gives from R = 0. So a
+    gram's CRC is Z^W(initial) ^ the XOR over its characters of Z^(widths after it)(K): a few table
+    lookups per gram, the tables computed by zlib itself for each distinct character.
+    """
+    distinct, ids = np.unique(chars, return_inverse=True) if len(chars) < 1 << 16 else _dense(chars)
+    utf8 = [chr(c).encode("utf-8", "surrogatepass") for c in distinct.tolist()]
+    shifts = 4 * (n - 1) + 1  # widths after a character: 0 .. 4 (n - 1)
+    # values[c, s] = Z^s(K of character c); the last row is "no character" (past a short gram's end)
+    values = np.zeros((len(distinct) + 1, shifts), dtype=np.uint32)
+    values[:-1] = [[_zeros(s, zlib.crc32(b, 0xFFFFFFFF) ^ 0xFFFFFFFF) for s in range(shifts)] for b in utf8]
+    width = np.array([len(b) for b in utf8] + [0], dtype=np.int32)
+    start = np.array([_zeros(w, 0xFFFFFFFF) for w in range(4 * n + 1)], dtype=np.uint32)
+    ids = ids.astype(np.int32)  # 32-bit working arrays: a book has millions of grams
+    at = [np.where(k < size, ids[np.minimum(first + k, len(chars) - 1)], np.int32(len(distinct))) for k in range(n)]
+    after = np.zeros(len(first), dtype=np.int32)
+    crc = np.zeros(len(first), dtype=np.uint32)
+    for k in reversed(range(n)):
+        crc ^= values[at[k], after]
+        after += width[at[k]]
+    return crc ^ start[after] ^ np.uint32(0xFFFFFFFF)
 
 
-def _utf8(chars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each code point's UTF-8 bytes, shape (len(chars), 4), and how many of them it has."""
-    width = 1 + (chars >= 0x80) + (chars >= 0x800) + (chars >= 0x10000)
-    out = np.zeros((len(chars), 4), dtype=np.uint32)
-    lead = np.array([0, 0, 0xC0, 0xE0, 0xF0], dtype=np.uint32)[width]
-    for j in range(4):  # byte j of a w-byte character carries bits 6 * (w - 1 - j) and up
-        shift = np.clip(6 * (width - 1 - j), 0, None).astype(np.uint32)
-        bits = chars >> shift
-        out[:, j] = np.where(j == 0, lead | bits, 0x80 | (bits & 0x3F))
-    return np.where(np.arange(4) < width[:, None], out, 0), width
+def _zeros(count: int, register: int) -> int:
+    """The CRC register after ``count`` zero bytes from ``register``."""
+    return zlib.crc32(bytes(count), register ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
 
 
-def _crc32(positions: list[np.ndarray], size: np.ndarray, data: np.ndarray, width: np.ndarray) -> np.ndarray:
-    """zlib.crc32 of each gram: the UTF-8 bytes of characters ``positions[k]`` for k < ``size``."""
-    table = _crc_table()
-    crc = np.full(len(size), 0xFFFFFFFF, dtype=np.uint32)
-    for k, at in enumerate(positions):
-        on = k < size
-        at = np.where(on, at, 0)
-        for j in range(4):
-            step = table[(crc ^ data[at, j]) & 0xFF] ^ (crc >> 8)
-            crc = np.where(on & (j < width[at]), step, crc)
-    return crc ^ np.uint32(0xFFFFFFFF)
+def _dense(chars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(chars, return_inverse=True) without sorting a long text: a table over all code points."""
+    present = np.zeros(0x110000, dtype=bool)
+    present[chars] = True
+    distinct = np.flatnonzero(present).astype(np.uint32)
+    index = np.zeros(0x110000, dtype=np.int32)
+    index[distinct] = np.arange(len(distinct))
+    return distinct, index[chars]

@@ -18,6 +18,7 @@ import numpy as np
 # read by position: an apostrophe inside a word (don't) or after a plural's s (the boys' room) is neither.
 _OPEN = "“「『‘"
 _CLOSE = "”」』’"
+_MARK = re.compile(f"[{_OPEN}{_CLOSE}\"]")
 _SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))'(?=[\w\"“(.…—-])")
 _SINGLE_CLOSE = re.compile(r"(?<=[.,!?;:…—\-\w])'(?=[\s)\]—–,.;:!?]|$)")
 
@@ -60,16 +61,18 @@ def marked_counts(texts: list[str]) -> np.ndarray:
 def _marks(text: str) -> list[str]:
     """The text's quotation marks in order: "open", "close" or '"' (a straight double quote)."""
     found: list[tuple[int, str]] = []
-    for k, ch in enumerate(text):
+    for match in _MARK.finditer(text):  # only the marks: most characters are none
+        k, ch = match.start(), match.group()
         if ch in _OPEN and not (ch == "‘" and _inside_word(text, k)):
             found.append((k, "open"))
         elif ch in _CLOSE and not (ch == "’" and _inside_word(text, k)):
             found.append((k, "close"))
         elif ch == '"':
             found.append((k, '"'))
-    found += [(m.start(), "open") for m in _SINGLE_OPEN.finditer(text)]
-    found += [(m.start(), "close") for m in _SINGLE_CLOSE.finditer(text)
-              if not _plural_possessive(text, m.start())]
+    if "'" in text:
+        found += [(m.start(), "open") for m in _SINGLE_OPEN.finditer(text)]
+        found += [(m.start(), "close") for m in _SINGLE_CLOSE.finditer(text)
+                  if not _plural_possessive(text, m.start())]
     return [mark for _, mark in sorted(found)]
 
 
