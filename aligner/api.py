@@ -19,7 +19,7 @@ from .model import Alignment, Bead, Sentence, check_alignment, check_beads
 from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
 from .result_cache import ResultStore, result_key
-from .search import ADAPTED, SearchParams, align_embeddings, pair_defaults, quote_states
+from .search import ADAPTED, SearchParams, align_embeddings, dialogue, pair_defaults
 from .signature import make_signature
 
 # Lone surrogates cannot be encoded (OpenCC, the encoders, every export): refused where text comes in.
@@ -126,7 +126,7 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
     if params.lexical_weight > 0 and (translates(src_embed.lang, tgt_embed.lang)
                                       or translates(tgt_embed.lang, src_embed.lang)):
         lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
-    quotes = (quote_states(src_embed.texts), quote_states(tgt_embed.texts)) if params.quote_weight else None
+    quotes = dialogue(src_embed.texts, tgt_embed.texts) if params.quote_weight or params.dialogue_weight else None
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                                   lexical=lexical, quotes=quotes, progress=src_embed.progress)

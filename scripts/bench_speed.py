@@ -14,7 +14,8 @@ search <= 0.3x one embedding pass.
     python scripts/bench_speed.py --kinds markdown --sizes 50000 --encoder hash --no-write
     python scripts/bench_speed.py --sizes 60000 --encoder hash     # its own section (speed-hash)
 
-``--chapters`` also times the six development chapters as a user runs them: `aligner align --presplit
+``--from LOG...`` writes the section from the JSON lines of earlier runs (sizes measured at different
+times). ``--chapters`` also times the six development chapters as a user runs them: `aligner align --presplit
 --no-cache` per chapter, each a process of its own (interpreter, imports, model and dictionary loads
 included), summed (target: under 15 s).
 """
@@ -191,6 +192,8 @@ def main() -> None:
     parser.add_argument("--encoder", default="use")
     parser.add_argument("--chapters", action="store_true", help="also the six chapters end to end, as a user runs them")
     parser.add_argument("--no-write", action="store_true", help="print, do not update docs/benchmarks.md")
+    parser.add_argument("--from", dest="logs", nargs="+", metavar="LOG",
+                        help="write the section from the JSON lines earlier runs printed (rows, chapters), not measure")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -198,15 +201,24 @@ def main() -> None:
         print(json.dumps(child(kind, int(n), encoder)))
         return
     kinds = [k for k in args.kinds.split(",") if k]
-    if any(k != "markdown" for k in kinds) and not SHARED.is_dir():
+    rows, chapters = [], None
+    if args.logs:
+        for log in args.logs:
+            for line in Path(log).read_text(encoding="utf-8").splitlines():
+                found = json.loads(line) if line.startswith("{") else {}
+                if "kind" in found:
+                    rows.append(found)
+                elif "chapters_end_to_end" in found:
+                    chapters = found
+    elif any(k != "markdown" for k in kinds) and not SHARED.is_dir():
         sys.exit(f"bench_speed: {SHARED} not found (the shared corpora are beside the checkout)")
-    rows = []
-    for kind in kinds:
+    for kind in [] if args.logs else kinds:
         for n in (int(s) for s in args.sizes.split(",") if s):
             out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), args.encoder],
                                  capture_output=True, text=True, check=True)
             rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
             print(json.dumps(rows[-1]), flush=True)
+    rows.sort(key=lambda r: (KINDS.index(r["kind"]) if r["kind"] in KINDS else len(KINDS), r["n"]))
     section = "speed" if args.encoder == "use" else f"speed-{args.encoder}"
     lines = ["## Speed" + ("" if args.encoder == "use" else f": encoder {args.encoder}"), "",
              f"Measured by `scripts/bench_speed.py` on this machine (2 cores, shared: the load average is given); "
@@ -226,13 +238,15 @@ def main() -> None:
         lines.append(f"| {r['kind']} | {r['n']:,} × {r['m']:,} | {cells} | {r['ratio']:.2f}× ({c['whole'] / c['one_pass']:.2f}×) | "
                      f"{r['search_ratio']:.2f}× ({c['search'] / c['one_pass']:.2f}×) | {r['peak_mib']:.0f} MiB | "
                      f"{r['load']:.1f} |")
-    if args.chapters:
+    if args.chapters and not args.logs:
         load = os.getloadavg()[0]
         seconds, cpu = chapters_end_to_end(args.encoder)
-        print(json.dumps({"chapters_end_to_end": seconds, "cpu": cpu, "load": load}), flush=True)
+        chapters = {"chapters_end_to_end": seconds, "cpu": cpu, "load": load}
+        print(json.dumps(chapters), flush=True)
+    if chapters:
         lines += ["", f"The six development chapters end to end (`aligner align --presplit --no-cache` per chapter, "
-                      f"each a process of its own, summed; target under 15 s): {seconds:.1f} s wall-clock, "
-                      f"{cpu:.1f} s CPU (load {load:.1f})."]
+                      f"each a process of its own, summed; target under 15 s): {chapters['chapters_end_to_end']:.1f} s "
+                      f"wall-clock, {chapters['cpu']:.1f} s CPU (load {chapters['load']:.1f})."]
     if not args.no_write:
         update_section(section, "\n".join(lines))
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from aligner import api
 from aligner.encoders.hashing import HashingEncoder
-from aligner.search import BandScorer, SearchParams, pair_defaults, quote_states
-from aligner.search.quotes import quote_mismatch
+from aligner.search import BandScorer, SearchParams, dialogue, pair_defaults, quote_states
+from aligner.search.quotes import marked_counts, marked_mismatch, quote_mismatch
 
 ENC = HashingEncoder()
 
@@ -43,19 +43,29 @@ def test_quote_mismatch_counts_each_end_half():
     assert got.tolist() == [[0.5, 0.0], [1.0, 0.0], [0.5, 0.0]]
 
 
-def test_the_quote_term_lowers_exactly_the_mismatched_beads():
+def test_marked_sentences_and_their_mismatch():
+    assert marked_counts(["他说：“走。”", "两人走了。", "“好。", "It's fine."]).tolist() == [0, 1, 1, 2, 2]
+    src = marked_counts(["“a”", "b", "c"])         # marked: 1 0 0
+    tgt = marked_counts(["x", "'y'", "z", "w"])    # marked: 0 1 0 0
+    rows = np.array([1, 2, 3])
+    ends = np.array([[1, 2], [2, 3], [3, 4]])
+    # beads of one sentence a side: [0]:[0] 1 vs 0, [0]:[1] 1 vs 1; [1]:[1] 0 vs 1, [1]:[2] 0 vs 0; [2]:[2], [2]:[3] 0 vs 0
+    assert marked_mismatch((src, tgt), rows, 1, ends, 1).tolist() == [[1, 0], [1, 0], [0, 0]]
+
+
+@pytest.mark.parametrize("weights", [(0.3, 0.0), (0.0, 0.2), (0.3, 0.2)])
+def test_the_dialogue_terms_lower_exactly_the_mismatched_beads(weights):
     rng = np.random.default_rng(3)
     n, m = 6, 8
     S, T = (rng.normal(size=(k, 8)).astype(np.float32) for k in (n, m))
     S /= np.linalg.norm(S, axis=1, keepdims=True)
     T /= np.linalg.norm(T, axis=1, keepdims=True)
-    quotes = (quote_states(["“a", "b”", "c", "d", "“e", "f”"]),
-              quote_states(["'a", "b", "c'", "d", "e", "'f", "g'", "h"]))
+    marks = dialogue(["“a", "b”", "c", "d", "“e", "f”"], ["'a", "b", "c'", "d", "e", "'f", "g'", "h"])
     lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
-    plain_p, quoted_p = SearchParams(), SearchParams(quote_weight=0.3)
-    plain = BandScorer(S, T, np.ones(n), np.ones(m), plain_p.bead_types(), plain_p)(1, n + 1, lo, hi)
+    plain_p, quoted_p = SearchParams(), SearchParams(quote_weight=weights[0], dialogue_weight=weights[1])
+    plain = BandScorer(S, T, np.ones(n), np.ones(m), plain_p.bead_types(), plain_p, quotes=marks)(1, n + 1, lo, hi)
     quoted = BandScorer(S, T, np.ones(n), np.ones(m), quoted_p.bead_types(), quoted_p,
-                        quotes=quotes)(1, n + 1, lo, hi)
+                        quotes=marks)(1, n + 1, lo, hi)
     types = [t for t in plain_p.bead_types() if t[0] >= 1]
     rows = np.arange(1, n + 1)
     for k, (a, b) in enumerate(types):
@@ -63,9 +73,10 @@ def test_the_quote_term_lowers_exactly_the_mismatched_beads():
             assert np.array_equal(plain[k], quoted[k])  # null beads: the path pays at the next real bead
             continue
         ends = np.minimum(np.maximum(lo[rows, None] + np.arange(m + 1), b), m)
-        expected = quote_mismatch(quotes, rows, a, ends, b)
+        expected = weights[0] * quote_mismatch(marks.open, rows, a, ends, b) \
+            + weights[1] * marked_mismatch(marks.marked, rows, a, ends, b)
         finite = np.isfinite(plain[k])
-        assert np.allclose(plain[k][finite] - quoted[k][finite], 0.3 * expected[finite])
+        assert np.allclose(plain[k][finite] - quoted[k][finite], expected[finite])
 
 
 def test_bead_types_grow_on_the_target_side_only():
@@ -84,17 +95,19 @@ def test_bead_types_are_within_their_limits(max_bead, max_split):
 
 
 def test_pair_defaults():
-    assert pair_defaults("zh", "en") == {"max_split": 6, "quote_weight": 0.1}
+    assert pair_defaults("zh", "en") == {"max_split": 6, "quote_weight": 0.125, "dialogue_weight": 0.08,
+                                         "absorb_margin": 0.05}
     assert pair_defaults("zh-Hant", "EN") == pair_defaults("zh", "en")
     assert pair_defaults("en", "zh") == {} and pair_defaults("de", "fr") == {}
 
 
-@pytest.mark.parametrize("options, expected", [({}, (6, 0.1)), ({"max_split": 0, "quote_weight": 0.0}, (0, 0.0))])
+@pytest.mark.parametrize("options, expected", [
+    ({}, (6, 0.125, 0.08)), ({"max_split": 0, "quote_weight": 0.0, "dialogue_weight": 0.0}, (0, 0.0, 0.0))])
 def test_the_pair_defaults_reach_the_signature_and_yield_to_the_caller(options, expected):
     alignment = api.align(["“你好。”", "他走了。"], ["'Hello.'", "He left."], encoder=ENC, src_lang="zh",
                           tgt_lang="en", **options)
     params = alignment.signature["params"]
-    assert (params["max_split"], params["quote_weight"]) == expected
+    assert (params["max_split"], params["quote_weight"], params["dialogue_weight"]) == expected
 
 
 def test_other_pairs_keep_the_general_defaults():

@@ -2,7 +2,8 @@
 
 One module per responsibility: ``params`` (what can be tuned), ``dp`` (the banded DP engine), ``scorer``
 (bead scores for a block of band rows), ``band`` (coarse to fine), ``calibrate`` (thresholds scaled to the
-document) and ``lazy`` (sentence runs embedded near the path, then searched again).
+document), ``lazy`` (sentence runs embedded near the path, then searched again) and ``absorb`` (a second
+look at the target sentences the path left unaligned).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
 from .calibrate import calibrated, typical_score
 from .dp import PathBead, band_around, banded_dp, full_band
@@ -19,7 +21,7 @@ from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _
 from .lengths import length_spread, margin_only, softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
 from .progress import phase_bar
-from .quotes import quote_states
+from .quotes import Dialogue, dialogue, quote_states
 from .scorer import BandScorer
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
@@ -27,25 +29,27 @@ PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its pr
 # second: numba and LLVM); below, its array version is the faster (docs/algorithm.md, Search).
 COMPILED_SENTENCES = 2_000
 
-__all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead", "SearchParams",
-           "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "full_band", "pair_defaults",
+__all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "Dialogue", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead",
+           "SearchParams", "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "dialogue",
+           "full_band", "pair_defaults",
            "parse_param", "quote_states", "typical_score"]
 
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                      src_lengths: np.ndarray, tgt_lengths: np.ndarray,
                      lexical: tuple[np.ndarray, np.ndarray] | None = None,
-                     quotes: tuple[np.ndarray, np.ndarray] | None = None, progress: bool = False
+                     quotes: Dialogue | None = None, progress: bool = False
                      ) -> tuple[list[PathBead], SearchParams]:
     """Align two documents given their embedding sources (sentences now, sentence runs on demand): the path,
     and the parameters it was searched with (``params`` with skip and merge penalty calibrated).
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides) whose
-    overlap is added to the score with ``params.lexical_weight``. ``quotes``: whether a quotation is open
-    after each prefix of each side (:func:`quote_states`), for ``params.quote_weight``. ``progress``: a bar
+    overlap is added to the score with ``params.lexical_weight``. ``quotes``: each side's quotation marks
+    (:func:`dialogue`), for ``params.quote_weight`` and ``params.dialogue_weight``. ``progress``: a bar
     for the main pass when the document is long enough for it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
+    reference_skip = params.skip  # the second look's limit stays in these units (search.absorb)
     if compiled:
         threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
@@ -85,6 +89,11 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi), compiled=compiled)
         rounds.close()
+    if params.absorb_margin:  # a second look at the target sentences left unaligned (search.absorb)
+        _embed_runs(src, tgt, (set(), absorbing_runs(path, types)), src_runs, tgt_runs)
+        with one_thread():
+            scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
+            path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types)
     return path, params
 
 

@@ -52,14 +52,16 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
     return out
 
 
+GROUP_GAP = 48  # rows between two windows scored in the same blocks rather than apart
+
+
 class _RowStore:
     """Bead scores of the given row ranges, computed in large blocks once, served to many small searches."""
 
     def __init__(self, scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, ranges: list[tuple[int, int]]):
         self.rows: dict[int, np.ndarray] = {}
-        wanted = sorted(i for first, last in ranges for i in range(first, last + 1))
-        if wanted:
-            for b0, b1 in row_blocks(lo, hi, wanted[0], wanted[-1]):
+        for first, last in _grouped(ranges):
+            for b0, b1 in row_blocks(lo, hi, first, last):
                 block = scorer(b0, b1, lo, hi)
                 for i in range(b0, b1):
                     self.rows[i] = block[:, i - b0, :hi[i] - lo[i] + 1]
@@ -69,6 +71,19 @@ class _RowStore:
         for i in range(i0, i1):
             block[:, i - i0, :hi[i] - lo[i] + 1] = self.rows[i]
         return block
+
+
+def _grouped(ranges: list[tuple[int, int]], gap: int = GROUP_GAP) -> list[tuple[int, int]]:
+    """The windows' row ranges, those less than ``gap`` rows apart joined: a block that spans the rows
+    between two windows scores their one cell each, but its products cover the whole rectangle, so far
+    apart windows (the second round's few, spread over a book) are scored each on its own."""
+    groups: list[list[int]] = []
+    for first, last in sorted(r for r in ranges if r[0] <= r[1]):
+        if groups and first - groups[-1][1] <= gap:
+            groups[-1][1] = max(groups[-1][1], last)
+        else:
+            groups.append([first, last])
+    return [(first, last) for first, last in groups]
 
 
 def _spans_in_band(lo, hi, width):

@@ -18,14 +18,16 @@ INT_RANGES = {"max_bead": (1, 8), "max_split": (0, 8), "band": (0, 100), "lazy_r
 FLOAT_RANGES = {"reference_score": (0.01, 1.0), "calibrate_low": (0.01, 1.0), "calibrate_high": (1.0, 100.0),
                 "calibrate_min_scale": (0.01, 1.0), "calibrate_max_scale": (1.0, 100.0),
                 "neighbour_share": (0.0, 1.0), "length_exponent": (0.01, 10.0), "length_spread": (0.0, 10.0),
-                "length_exponent_min": (0.01, 1.0)}
+                "length_exponent_min": (0.01, 1.0), "absorb_margin": (0.0, 1.0)}
 CALIBRATED = ("skip", "skip_run", "merge_penalty")  # the parameters calibration scales
 ADAPTED = CALIBRATED + ("length_exponent",)  # all a calibration may change (recorded with the alignment)
 # Defaults of their own for a language pair (source, target), where the general ones cannot serve it: Chinese
 # literature in English splits one Chinese sentence into up to six English ones and is half dialogue (MAC-Dev
 # chapters, docs/algorithm.md); the same split limit costs the German-French yearbooks their caption blocks,
-# and Icelandic quotation marks read the other way round.
-PAIR_DEFAULTS = {("zh", "en"): {"max_split": 6, "quote_weight": 0.1}}
+# and Icelandic quotation marks read the other way round. Its short English sentences continuing a split
+# score low alone and are left unaligned where the translator merged them (absorb_margin).
+PAIR_DEFAULTS = {("zh", "en"): {"max_split": 6, "quote_weight": 0.125, "dialogue_weight": 0.08,
+                               "absorb_margin": 0.05}}
 
 
 def pair_defaults(src_lang: str, tgt_lang: str) -> dict:
@@ -74,9 +76,11 @@ class SearchParams:
     calibrate_min_scale: float = 0.25  # outside it, the scale applied is clipped to these bounds
     calibrate_max_scale: float = 2.0
     quote_weight: float = 0.0    # penalty of a bead end inside a quotation on one side only (search.quotes)
+    dialogue_weight: float = 0.0  # penalty of a bead with quotation marks on one side only (search.quotes)
     length_exponent: float = 1.0  # with length_mode mult: log2(1 + (min/max) ** length_exponent)
     length_spread: float = 0.18  # calibration: lengths agreeing less than this soften the length factor (0: never)
     length_exponent_min: float = 0.4  # the softened exponent (length_spread / the document's) is at least this
+    absorb_margin: float = 0.0   # a 0-1 bead joins a neighbour losing at most -skip (uncalibrated) + this (0: off)
 
     def __post_init__(self):
         for f in fields(self):

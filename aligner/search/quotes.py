@@ -1,14 +1,16 @@
-"""Dialogue: whether each point between sentences lies inside a quotation, on each side.
+"""Dialogue: whether each point between sentences lies inside a quotation, and which sentences hold speech.
 
 Translators move speech tags and split or join a speaker's sentences, but a quotation that is open on one
 side at a bead boundary is nearly always open on the other (a Chinese “……” turn is one English '……' turn).
-A bead that ends where one side is inside a quotation and the other is not is penalised (``quote_weight``):
-one lookup per lattice cell, linear like the rest of the score.
+A bead that ends where one side is inside a quotation and the other is not is penalised (``quote_weight``);
+so is a bead with quotation marks on one side only (``dialogue_weight``: a reply given to the narration
+next to it). A few lookups per lattice cell, linear like the rest of the score.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,6 +21,17 @@ _CLOSE = "”」』’"
 _MARK = re.compile(f"[{_OPEN}{_CLOSE}\"]")
 _SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))'(?=[\w\"“(.…—-])")
 _SINGLE_CLOSE = re.compile(r"(?<=[.,!?;:…—\-\w])'(?=[\s)\]—–,.;:!?]|$)")
+
+
+class Dialogue(NamedTuple):
+    """Both sides' quotation marks as the scorer reads them: ``open`` (:func:`quote_states`) and ``marked``
+    (:func:`marked_counts`), each a (source, target) pair."""
+    open: tuple[np.ndarray, np.ndarray]
+    marked: tuple[np.ndarray, np.ndarray]
+
+
+def dialogue(src: list[str], tgt: list[str]) -> Dialogue:
+    return Dialogue((quote_states(src), quote_states(tgt)), (marked_counts(src), marked_counts(tgt)))
 
 
 def quote_states(texts: list[str]) -> np.ndarray:
@@ -38,6 +51,11 @@ def quote_states(texts: list[str]) -> np.ndarray:
                 open_ = mark == "open"
         out[k + 1] = open_
     return out
+
+
+def marked_counts(texts: list[str]) -> np.ndarray:
+    """How many of the first ``k`` sentences hold a quotation mark, shape (len(texts) + 1,)."""
+    return np.concatenate([[0], np.cumsum([bool(_marks(text)) for text in texts])]).astype(np.int64)
 
 
 def _marks(text: str) -> list[str]:
@@ -76,3 +94,23 @@ def quote_mismatch(states: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: i
     start = src[np.maximum(rows - a, 0)][:, None] != tgt[np.maximum(ends - b, 0)]
     end = src[rows][:, None] != tgt[ends]
     return 0.5 * (start.astype(np.float32) + end)
+
+
+def marked_mismatch(counts: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: int, ends: np.ndarray,
+                    b: int) -> np.ndarray:
+    """For beads of ``a`` source and ``b`` target sentences ending at (rows[r], ends[r, c]): 1 where one
+    side holds a quotation mark and the other none, else 0, (R, W)."""
+    src, tgt = counts
+    src_marked = (src[rows] > src[np.maximum(rows - a, 0)])[:, None]
+    return (src_marked != (tgt[ends] > tgt[np.maximum(ends - b, 0)])).astype(np.float32)
+
+
+def dialogue_penalty(marks: Dialogue, quote_weight: float, dialogue_weight: float, rows: np.ndarray, a: int,
+                     ends: np.ndarray, b: int) -> np.ndarray:
+    """What the two dialogue terms take off the scores of these beads, (R, W)."""
+    out = np.zeros(ends.shape, dtype=np.float32)
+    if quote_weight:
+        out += quote_weight * quote_mismatch(marks.open, rows, a, ends, b)
+    if dialogue_weight:
+        out += dialogue_weight * marked_mismatch(marks.marked, rows, a, ends, b)
+    return out

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..scoring import length_penalty, normalise, span_sums
 from .params import SearchParams
-from .quotes import quote_mismatch
+from .quotes import Dialogue, dialogue_penalty
 
 
 class BandScorer:
@@ -24,10 +24,10 @@ class BandScorer:
     def __init__(self, S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
                  types: tuple, params: SearchParams, src_runs: dict | None = None, tgt_runs: dict | None = None,
                  lexical: tuple[np.ndarray, np.ndarray] | None = None,
-                 quotes: tuple[np.ndarray, np.ndarray] | None = None):
+                 quotes: Dialogue | None = None):
         self.S, self.T = S, T
-        # whether a quotation is open after each prefix of each side (search.quotes)
-        self.quotes = quotes if quotes is not None and params.quote_weight else None
+        # each side's quotation marks (search.quotes)
+        self.quotes = quotes if quotes is not None and (params.quote_weight or params.dialogue_weight) else None
         # bag-of-translations count vectors per sentence (see aligner.lexicon); runs are sums
         self.lexical = lexical if lexical is not None and params.lexical_weight else None
         if self.lexical is not None:
@@ -124,7 +124,7 @@ class BandScorer:
                     scores = margins - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
                 scores = scores - p.merge_penalty * (a + b - 2)
                 if self.quotes is not None:
-                    scores = scores - p.quote_weight * quote_mismatch(self.quotes, rows, a, ends, b)
+                    scores = scores - dialogue_penalty(self.quotes, p.quote_weight, p.dialogue_weight, rows, a, ends, b)
                 scores[(cols < b) | (rows < a)[:, None]] = -np.inf
                 out[types.index((a, b))] = scores
         out[:, ~valid] = -np.inf
