@@ -35,7 +35,7 @@ class _English:
 
     def translates(self, senses: dict[str, tuple[str, ...]], word: str, keys: frozenset[str]) -> bool:
         return not keys.isdisjoint(senses.get(word, ())) or \
-            self.ctx.words.translated(word, keys, self.ctx.params.word_translation_at)
+            not keys.isdisjoint(self.ctx.words.translations(word, self.ctx.params.word_translation_at))
 
 
 def moved_share(ctx: ReviewContext, texts: Sequence[str], own: Sequence[Sequence[int]],
