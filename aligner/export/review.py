@@ -47,9 +47,9 @@ def review_provider(encoder=None, params=None) -> ReviewProvider:
     def provide(alignment: Alignment):
         hit = cache.get(id(alignment))
         if hit is None or hit[0] is not alignment:
-            from ..omissions import review
+            from ..review_cache import cached_review
 
-            hit = cache[id(alignment)] = (alignment, review(alignment, encoder=encoder, params=params))
+            hit = cache[id(alignment)] = (alignment, cached_review(alignment, encoder, params))
         return hit[1]
 
     return provide

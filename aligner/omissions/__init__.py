@@ -12,9 +12,6 @@ from __future__ import annotations
 from ..api import review_encoder
 from ..encoders import Encoder
 from ..model import Alignment
-from .context import ReviewContext
-from .judges import BoilerplateJudge, ClauseJudge, ParagraphJudge, SentenceJudge, UnalignedJudge
-from .judges.units import Units
 from .logistic import MODELS, load_model
 from .model import KINDS, Flag, Moved, ParagraphReport, Review
 from .params import ReviewParams
@@ -30,6 +27,12 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None, params: R
     review's thresholds, reaches and floors (:class:`ReviewParams`; its defaults by default), recorded in the
     review's signature.
     """
+    # here, not at the top: a review read from the review cache needs the result types only (and the word
+    # model's compiled loops cost most of a second to import)
+    from .context import ReviewContext
+    from .judges import BoilerplateJudge, ClauseJudge, ParagraphJudge, SentenceJudge, UnalignedJudge
+    from .judges.units import Units
+
     if params is not None and not isinstance(params, ReviewParams):
         raise TypeError(f"params must be a ReviewParams, not {type(params).__name__}")
     params = params or ReviewParams()
@@ -51,7 +54,7 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None, params: R
                   moved, ctx.sim, signature(params, ctx))
 
 
-def signature(params: ReviewParams, ctx: ReviewContext) -> dict:
+def signature(params: ReviewParams, ctx) -> dict:
     """The review's settings: its parameters and the fitted models it read (with their fit)."""
     used = [m for m in MODELS if m.endswith("-embedding") == (ctx.words is None)]
     return {"params": params.as_dict(),

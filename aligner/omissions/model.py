@@ -83,6 +83,7 @@ class Review:
     moved: list[Moved] = field(default_factory=list)  # content found elsewhere: not flagged
     similarity: Similarity | None = field(default=None, repr=False)  # zh × en sentence cosines, on demand
     settings: dict = field(default_factory=dict)  # the review's signature: its parameters and models
+    heatmap: str | None = field(default=None, repr=False)  # its PNG (base64) when drawn already: review cache
 
     @property
     def omissions(self) -> list[Flag]:

@@ -8,6 +8,7 @@ import io
 import numpy as np
 
 from ..model import Alignment
+from ..omissions.model import Review
 from ..omissions.similarity import Similarity
 
 MAX_CELLS = 400  # per side; larger matrices are averaged down in blocks so the PNG stays small
@@ -18,6 +19,15 @@ def _downsample(sim: Similarity, limit: int) -> tuple[np.ndarray, int, int]:
     fi = max(1, int(np.ceil(sim.shape[0] / limit)))
     fj = max(1, int(np.ceil(sim.shape[1] / limit)))
     return sim.block_means(fi, fj), fi, fj
+
+
+def heatmap_of(review: Review) -> str | None:
+    """The review's heatmap: the one it holds (from the review cache), else drawn from its similarities
+    (None without them)."""
+    if review.heatmap is not None:
+        return review.heatmap
+    sim = review.similarity
+    return heatmap_png(review.alignment, sim) if sim is not None and min(sim.shape) else None
 
 
 def heatmap_png(alignment: Alignment, sim: Similarity, limit: int = MAX_CELLS) -> str:

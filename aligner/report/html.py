@@ -17,7 +17,7 @@ from ..language import language_name
 from ..model import Alignment
 from ..omissions import Review
 from ..signature import format_review_signature, format_signature
-from .heatmap import heatmap_png
+from .heatmap import heatmap_of
 from ..corrections import document_of, flag_key
 from .reasons import moved_reason, plain_reason
 from .units import sentence_units, summary_lines
@@ -82,12 +82,10 @@ def page_data(review: Review) -> dict:
 
 
 def render_html(review: Review, *, heatmap: bool = True) -> str:
-    alignment = review.alignment
     data = page_data(review)
     return environment().get_template("review.html.j2").render(
         data=data, lang=data["lang"], signature=data["doc"]["signature"],
         review_signature=data["doc"]["review_signature"],
         style=_static("review.css"), edits=_static("edits.js"), window=_static("window.js"),
         script=_static("review.js"),
-        heatmap=heatmap_png(alignment, review.similarity) if heatmap and review.similarity is not None
-        and min(review.similarity.shape) else None)
+        heatmap=heatmap_of(review) if heatmap else None)
