@@ -50,7 +50,7 @@ def test_off_by_default(alignment):
 def test_gains_and_the_tolerance(alignment):
     ctx, units = _clauses(alignment, ReviewParams(second_encoder="hash"))
     gains = second.second_gains(ctx, units)
-    enc = second.second_encoder("hash")
+    enc = second.second_encoder("hash", cache=False)
     u = units[0]
     e = enc.encode([target(alignment, u.en)])
     full, rest = enc.encode([u.zh_text]), enc.encode([u.rest])
@@ -67,6 +67,12 @@ def test_a_carried_clause_is_not_flagged(alignment, monkeypatch):
     assert flagged
     monkeypatch.setattr(second, "second_gains", lambda ctx, units: np.ones(len(units)))
     assert not [f for f in review(alignment, "hash", everything).flags if f.kind == "clause"]
+
+
+def test_it_shares_the_first_encoders_cache(tmp_path, monkeypatch):
+    cached = second.get_encoder("hash", cache_dir=tmp_path)
+    assert second._cache_of(second.CheckedEncoder(cached)) == (str(tmp_path), True)
+    assert second._cache_of(second.get_encoder("hash", cache=False)) == (None, False)
 
 
 def test_an_encoder_that_cannot_load_is_skipped_with_one_warning(alignment, monkeypatch, capsys):

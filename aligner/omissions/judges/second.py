@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ...encoders import Encoder, get_encoder
+from ...encoders import CachedEncoder, Encoder, get_encoder
 from ...encoders.base import CheckedEncoder
 from ...errors import AlignerError
 from ..context import ReviewContext
@@ -25,15 +25,25 @@ from .units import Unit
 
 
 @lru_cache(maxsize=4)
-def second_encoder(name: str) -> Encoder | None:
-    """The encoder named ``name`` with the embedding cache, loaded once per process; None, after one
-    warning on stderr, where it cannot be loaded (the review then goes without its opinion)."""
+def second_encoder(name: str, cache_dir: str | None = None, cache: bool = True) -> Encoder | None:
+    """The encoder named ``name`` (with the embedding cache in ``cache_dir`` unless ``cache`` is off),
+    loaded once per process; None, after one warning on stderr, where it cannot be loaded (the review then
+    goes without its opinion)."""
     try:
-        return CheckedEncoder(get_encoder(name))
+        return CheckedEncoder(get_encoder(name, cache=cache, cache_dir=cache_dir))
     except (AlignerError, ImportError, OSError, RuntimeError) as exc:
         print(f"aligner: warning: second encoder {name!r} could not be loaded ({exc}); clause flags are "
               "not checked by it", file=sys.stderr)
         return None
+
+
+def _cache_of(encoder: object) -> tuple[str | None, bool]:
+    """Where the first encoder keeps its embedding cache, and whether it has one (the second follows it)."""
+    while encoder is not None:
+        if isinstance(encoder, CachedEncoder):
+            return str(encoder.path.parent), True
+        encoder = getattr(encoder, "inner", None)
+    return None, False
 
 
 def second_gains(ctx: ReviewContext, units: list[Unit]) -> np.ndarray | None:
@@ -41,7 +51,7 @@ def second_gains(ctx: ReviewContext, units: list[Unit]) -> np.ndarray | None:
     of the bead's Chinese without it (0 where nothing is left without it); None when the step is off
     (``second_encoder`` empty) or its encoder cannot be loaded."""
     a, name = ctx.alignment, ctx.params.second_encoder
-    encoder = second_encoder(name) if name and units else None
+    encoder = second_encoder(name, *_cache_of(ctx.embedder.encoder)) if name and units else None
     if encoder is None:
         return None
     emb = Embedder(encoder, a.src_lang, a.tgt_lang)
