@@ -41,6 +41,7 @@ def test_a_bad_second_encoder_is_refused(name):
 
 
 def test_off_by_default(alignment):
+    assert "second_encoder" not in review(alignment, "hash").to_dict()["review"]
     ctx, units = _clauses(alignment, ReviewParams())
     assert units and ReviewParams().second_encoder == ""
     assert second.second_gains(ctx, units) is None
@@ -81,6 +82,8 @@ def test_an_encoder_that_cannot_load_is_skipped_with_one_warning(alignment, monk
 
     second.second_encoder.cache_clear()
     monkeypatch.setattr(second, "get_encoder", broken)
+    named = review(alignment, "hash", ReviewParams(second_encoder="e5-small"))
+    assert named.to_dict()["review"]["second_encoder"] is None
     try:
         params = ReviewParams(second_encoder="e5-small", clause_flag_at=0.0, min_clause_content=0,
                               min_bead_confidence=0.0)
@@ -104,5 +107,7 @@ def test_cli_sets_it(tmp_path):
     assert result.exit_code == 0, result.output
     params = json.loads((tmp_path / "out.review.json").read_text(encoding="utf-8"))["review"]["params"]
     assert (params["second_encoder"], params["second_tolerance"]) == ("hash", 0.02)
+    recorded = json.loads((tmp_path / "out.review.json").read_text(encoding="utf-8"))["review"]["second_encoder"]
+    assert recorded.startswith("hash")
     result = CliRunner().invoke(main, base + ["--review-param", "second_encoder=nope"])
     assert result.exit_code == 2 and result.output.count("aligner: error:") == 1, result.output

@@ -14,6 +14,7 @@ from ..encoders import Encoder
 from ..model import Alignment
 from .context import ReviewContext
 from .judges import BoilerplateJudge, ClauseJudge, ParagraphJudge, SentenceJudge, UnalignedJudge
+from .judges.second import second_signature
 from .judges.units import Units
 from .logistic import MODELS, load_model
 from .model import KINDS, Flag, Moved, ParagraphReport, Review
@@ -52,9 +53,11 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None, params: R
 
 
 def signature(params: ReviewParams, ctx: ReviewContext) -> dict:
-    """The review's settings: its parameters and the fitted models it read (with their fit)."""
+    """The review's settings: its parameters, the second encoder's signature where one is named (None when
+    it could not be loaded) and the fitted models it read (with their fit)."""
     used = [m for m in MODELS if m.endswith("-embedding") == (ctx.words is None)]
-    return {"params": params.as_dict(),
+    second = {"second_encoder": second_signature(ctx)} if params.second_encoder else {}
+    return {"params": params.as_dict(), **second,
             "models": {m: {"intercept": load_model(m).intercept, "operating_point": load_model(m).operating_point,
                            "weights": dict(zip(load_model(m).features, load_model(m).weights))} for m in used}}
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ...encoders import CachedEncoder, Encoder, get_encoder
+from ...encoders import CachedEncoder, Encoder, encoder_signature, get_encoder
 from ...encoders.base import CheckedEncoder
 from ...errors import AlignerError
 from ..context import ReviewContext
@@ -44,6 +44,12 @@ def _cache_of(encoder: object) -> tuple[str | None, bool]:
             return str(encoder.path.parent), True
         encoder = getattr(encoder, "inner", None)
     return None, False
+
+
+def second_signature(ctx: ReviewContext) -> str | None:
+    """The signature of the second encoder the review names (None where it cannot be loaded)."""
+    encoder = second_encoder(ctx.params.second_encoder, *_cache_of(ctx.embedder.encoder))
+    return encoder_signature(encoder) if encoder is not None else None
 
 
 def second_gains(ctx: ReviewContext, units: list[Unit]) -> np.ndarray | None:
