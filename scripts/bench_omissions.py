@@ -371,6 +371,48 @@ def fit_clauses(docs: list[GoldDoc], encoder, seeds: tuple[int, int], names: lis
                   {"command": command, "fit_seeds": [seeds[0]], "held_out_seeds": [seeds[1]]})
 
 
+def second_rows(doc: GoldDoc, case: Case, encoder, second: str) -> list[tuple[float, int]]:
+    """(second encoder's gain, label) of every clause the clause judge would flag in a clause-deletion case
+    (:mod:`aligner.omissions.judges.second`, its own gains; label 1: a deleted clause, 0: a false alarm);
+    clauses of sentences the gold leaves unaligned are left out."""
+    from dataclasses import replace
+
+    from aligner.omissions.judges import ClauseJudge
+    from aligner.omissions.judges.second import second_gains
+    from aligner.omissions.judges.units import Units
+    from aligner.omissions.params import ReviewParams
+
+    ctx = _context(doc, case, encoder)
+    units = Units.of(ctx)
+    flags = ClauseJudge(units)(ctx).flags
+    by_span = {(u.sentence, (u.clause.start, u.clause.end)): u for u in units.items}
+    gold_null = {i for z, e in doc.beads if not e for i in z}
+    flags = [f for f in flags if f.zh_sentence not in gold_null]
+    gains = second_gains(replace(ctx, params=ReviewParams(second_encoder=second)),
+                         [by_span[(f.zh_sentence, tuple(f.span))] for f in flags])
+    return [(float(g), int(any(_overlap(exp, tuple(f.span)) for exp in case.clauses.get(f.zh_sentence, []))))
+            for f, g in zip(flags, gains if gains is not None else [])]
+
+
+def fit_second(docs: list[GoldDoc], encoder, seeds: list[int], second: str) -> None:
+    """The ``second_tolerance`` at which 95% of the rightly flagged synthetic clause deletions (2%, 5%, 10%)
+    pass the second encoder, and how many false alarms it would remove there."""
+    import numpy as np
+
+    rows = [r for seed in seeds for rate in (0.02, 0.05, 0.1) for n, doc in enumerate(docs)
+            for r in second_rows(doc, make_case(doc, rate, "clause", seed=seed * 7919 + int(rate * 1000) + n,
+                                                encoder=encoder), encoder, second)]
+    right = np.array([g for g, y in rows if y])
+    false = np.array([g for g, y in rows if not y])
+    if not len(right):
+        sys.exit("bench_omissions: no rightly flagged clause deletions")
+    tolerance = float(np.percentile(right, 95))
+    print(f"second encoder {second}, seeds {seeds}: {len(right)} right clause flags (gain median "
+          f"{np.median(right):+.4f}, 5%-95% {np.percentile(right, 5):+.4f} to {tolerance:+.4f}), {len(false)} false "
+          f"(median {np.median(false) if len(false) else 0:+.4f}); second_tolerance {tolerance:.4f} removes "
+          f"{int((false > tolerance).sum())} false and {int((right > tolerance).sum())} right flags")
+
+
 def sentence_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
     """(features, label) of every whole sentence the sentence judge weighs in a sentence-deletion case (its
     own ``features``; label 1: its English was deleted); sentences the gold leaves unaligned are left out."""
@@ -450,6 +492,8 @@ def main() -> None:
     parser.add_argument("--fit-clauses", default="", help="fit the clause model: SEED_A,SEED_B[,feature,...]")
     parser.add_argument("--fit-sentences", default="",
                         help="fit the sentence model: FIT_SEEDS;CHECK_SEEDS[;feature,...] (seeds comma-separated)")
+    parser.add_argument("--fit-second", default="", metavar="SEEDS[;ENCODER]",
+                        help="choose second_tolerance on these seeds' clause deletions (encoder default e5-small)")
     parser.add_argument("--write-model", type=float, default=None, metavar="P",
                         help="with --fit-*: write the fitted model(s) to aligner/omissions/models/ with operating "
                              "point P (the model probability that becomes confidence 0.5)")
@@ -467,6 +511,10 @@ def main() -> None:
 
         fit_sentences(docs, encoder, [int(x) for x in a.split(",")], [int(x) for x in b.split(",")],
                       names[0].split(",") if names else list(load_model("sentence").features), args.write_model)
+        return
+    if args.fit_second:
+        seeds, _, second = args.fit_second.partition(";")
+        fit_second(docs, encoder, [int(x) for x in seeds.split(",")], second or "e5-small")
         return
     if args.fit_clauses:
         parts = args.fit_clauses.split(",")

@@ -8,6 +8,7 @@ run's wall and CPU seconds (user + system, from ``os.wait4``), peak memory and t
 
     python scripts/bench_review_speed.py
     python scripts/bench_review_speed.py --runs 3 --cache-dir /tmp/aligner-cache
+    python scripts/bench_review_speed.py --review-param second_encoder=e5-small
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="runs; the first warms the caches")
     parser.add_argument("--cache-dir", default=None, help="embedding cache folder (default: the user's)")
     parser.add_argument("--corpus", default=str(BIBLE), help="folder with zh/001 and en/001")
+    parser.add_argument("--review-param", action="append", default=[], metavar="KEY=VALUE",
+                        help="passed on to aligner review (e.g. second_encoder=e5-small); repeatable")
     args = parser.parse_args()
     corpus = Path(args.corpus)
     if not (corpus / "zh" / "001").is_file():
@@ -38,6 +41,7 @@ def main() -> None:
         command = [sys.executable, "-m", "aligner", "review", str(corpus / "zh" / "001"), str(corpus / "en" / "001"),
                    "--presplit", "--quiet", "-o", str(Path(tmp, "bible"))]
         command += ["--cache-dir", args.cache_dir] if args.cache_dir else []
+        command += [a for kv in args.review_param for a in ("--review-param", kv)]
         for run in range(1, args.runs + 1):
             wall, cpu, peak, code = measure(command)
             print(f"{run:>4} {wall:>8.1f} {cpu:>8.1f} {peak:>8.0f} {code}", flush=True)

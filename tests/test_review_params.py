@@ -23,8 +23,9 @@ EN = ["The weather is nice today.", "We went for a walk in the park and saw many
 
 
 def test_every_parameter_has_a_range_and_a_checked_default():
-    assert set(RANGES) == {f.name for f in fields(ReviewParams)}
-    for f in fields(ReviewParams):
+    numbers = [f for f in fields(ReviewParams) if not isinstance(f.default, str)]  # the rest name encoders
+    assert set(RANGES) == {f.name for f in numbers}
+    for f in numbers:
         low, high = RANGES[f.name]
         assert low <= f.default <= high, f.name
         assert type(low) is type(f.default), f.name

@@ -55,9 +55,13 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None, params: R
 
 
 def signature(params: ReviewParams, ctx) -> dict:
-    """The review's settings: its parameters and the fitted models it read (with their fit)."""
+    """The review's settings: its parameters, the second encoder's signature where one is named (None when
+    it could not be loaded) and the fitted models it read (with their fit)."""
+    from .judges.second import second_signature
+
     used = [m for m in MODELS if m.endswith("-embedding") == (ctx.words is None)]
-    return {"params": params.as_dict(),
+    second = {"second_encoder": second_signature(ctx)} if params.second_encoder else {}
+    return {"params": params.as_dict(), **second,
             "models": {m: {"intercept": load_model(m).intercept, "operating_point": load_model(m).operating_point,
                            "weights": dict(zip(load_model(m).features, load_model(m).weights))} for m in used}}
 

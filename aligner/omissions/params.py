@@ -27,6 +27,7 @@ RANGES = {
     "displaced_margin": (-10.0, 10.0), "min_repeat_words": (1, 1000), "moved_margin": (-10.0, 10.0),
     "missing_share": (0.0, 1.0), "sure": (0.0, 1.0), "min_clause_chars": (1, 100), "min_clause_words": (1, 100),
     "word_rounds": (0, 50), "word_floor": (1e-12, 0.1), "word_spread_floor": (1e-6, 10.0),
+    "second_tolerance": (-2.0, 2.0),
 }
 
 
@@ -47,6 +48,10 @@ class ReviewParams:
     # below this bead confidence (aligner.confidence; 0.5 is its "possible") the alignment, not the English,
     # is in doubt: no clause of the bead is flagged, and a 1-1 bead is never taken for a displaced one
     min_bead_confidence: float = 0.5
+    # a second encoder's opinion on clause flags (judges/second.py; "" = none): a clause whose removal
+    # lowers its match of the bead by more than second_tolerance (a cosine) is carried, not flagged
+    second_encoder: str = ""
+    second_tolerance: float = 0.0103
     boilerplate_confidence: float = 0.9  # how sure the news-page patterns are
     # An unaligned sentence whose best match nearby lies this far from the typical near miss (0) to the
     # typical aligned pair (1) is carried elsewhere (moved or repeated), not missing (see nearby_share) ...
@@ -106,6 +111,18 @@ class ReviewParams:
 
 def _checked(name: str, value, default):
     """``value`` as a plain value of its default's kind within its range (API callers and the CLI alike)."""
+    if isinstance(default, str):  # an encoder's name, or "" for none
+        if not isinstance(value, str):
+            raise ValueError(f"review parameter {name} must be an encoder's name or empty")
+        if value:
+            from ..encoders import check_encoder_name
+            from ..errors import EncoderError
+
+            try:
+                check_encoder_name(value)
+            except EncoderError as exc:
+                raise ValueError(f"review parameter {name}: {exc}") from None
+        return value
     low, high = RANGES[name]
     if isinstance(default, int):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral) or not low <= value <= high:

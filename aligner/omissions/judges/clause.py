@@ -31,6 +31,7 @@ from ..logistic import load_model
 from ..model import Flag
 from .base import Judge, Verdict
 from .carried import carriers
+from .second import carried_by_second
 from .units import Units
 
 
@@ -87,7 +88,8 @@ class ClauseJudge(Judge[Units]):
     def decide(self, ctx: ReviewContext, units: Units, features: dict[str, np.ndarray]) -> Verdict:
         """Flag the clauses the model finds missing (at ``clause_flag_at``) that say enough to be missed
         (``min_clause_content``: not a speech tag, a particle or a repeated sign) in a bead the confidence
-        model does not doubt (``min_bead_confidence``: a misaligned bead is not an omission), unless the English
+        model does not doubt (``min_bead_confidence``: a misaligned bead is not an omission) and the second
+        encoder does not find carried (``second_encoder``, :mod:`.second`), unless the English
         nearby carries them: the English within ``nearby_reach`` sentences translates ``nearby_share`` more
         of their dictionary words than the bead's own, or a piece of the English sentences just outside the
         bead (``clause_reach``) matches them as a translation: content the search or the translator put next
@@ -101,6 +103,8 @@ class ClauseJudge(Judge[Units]):
         chosen = [k for k, u in enumerate(units.items) if u.sentence not in self.skip
                   and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content
                   and sure[u.bead] >= p.min_bead_confidence]
+        chosen = [k for k, second in zip(chosen, carried_by_second(ctx, [units.items[k] for k in chosen]))
+                  if not second]
         flags = []
         for k in chosen:
             u = units.items[k]
