@@ -12,6 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..confidence import bead_confidence
 from ..encoders import Encoder
 from ..lexicon import translates
 from ..model import Alignment
@@ -68,6 +69,12 @@ class ReviewContext:
     def aligned_beads(self) -> np.ndarray:
         """The beads with both sides, in order."""
         return np.array([k for k, b in enumerate(self.alignment.beads) if b.zh and b.en], dtype=np.int64)
+
+    @cached_property
+    def bead_confidence(self) -> list[float]:
+        """Each bead's probability of being right (:func:`aligner.confidence.bead_confidence`), read by
+        several judges."""
+        return bead_confidence(self.alignment)
 
     def around(self, k: int, among: np.ndarray | None = None) -> tuple[int | None, int | None]:
         """The bead before ``k`` and the one after it among ``among`` (sorted bead indexes; by default the

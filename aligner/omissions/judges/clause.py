@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...confidence import bead_confidence
 from ..calibrate import robust_scale
 from ..clauses import content_chars, zh_size
 from ..context import ReviewContext
@@ -99,7 +98,7 @@ class ClauseJudge(Judge[Units]):
             return Verdict()
         model = load_model("clause" if ctx.words is not None else "clause-embedding")
         confidence = model.confidence(features)
-        sure = bead_confidence(a)
+        sure = ctx.bead_confidence
         chosen = [k for k, u in enumerate(units.items) if u.sentence not in self.skip
                   and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content
                   and sure[u.bead] >= p.min_bead_confidence]

@@ -9,7 +9,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from ...confidence import bead_confidence
 from .. import boilerplate
 from ..clauses import alnum, en_size, zh_size
 from ..context import ReviewContext
@@ -79,7 +78,7 @@ def displaced_beads(ctx: ReviewContext) -> set[int]:
     ``min_bead_confidence``): a loose literary pair scores under 0 yet is right."""
     out = set()
     beads, sim = ctx.alignment.beads, ctx.sim
-    sure = bead_confidence(ctx.alignment)
+    sure = ctx.bead_confidence
     for k, b in enumerate(beads):
         if len(b.zh) != 1 or len(b.en) != 1 or b.score >= 0 or sure[k] >= ctx.params.min_bead_confidence:
             continue
