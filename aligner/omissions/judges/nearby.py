@@ -14,28 +14,31 @@ from typing import Sequence
 
 import numpy as np
 
-from ...lexicon import chinese_words, english_keys
 from ..context import ReviewContext
 from ..evidence import reach, target
-from ..wordmodel import chinese_tokens
 
 
 class _English:
-    """The English keys of sentences and groups of sentences, each read once."""
+    """The English keys of sentences and groups of sentences, and each word's translations, each found
+    once (the words themselves come from the review's :class:`~..wordmodel.Tokens`)."""
 
     def __init__(self, ctx: ReviewContext):
         self.ctx = ctx
         self.seen: dict[tuple[int, ...], frozenset[str]] = {}
+        self.known: dict[str, frozenset[str]] = {}
 
     def keys(self, js: Sequence[int]) -> frozenset[str]:
         js = tuple(js)
         if js not in self.seen:
-            self.seen[js] = frozenset(english_keys(target(self.ctx.alignment, js))) if js else frozenset()
+            text = target(self.ctx.alignment, js)
+            self.seen[js] = frozenset(self.ctx.words.tokens.en_keys(text)) if js else frozenset()
         return self.seen[js]
 
     def translates(self, senses: dict[str, tuple[str, ...]], word: str, keys: frozenset[str]) -> bool:
-        return not keys.isdisjoint(senses.get(word, ())) or \
-            not keys.isdisjoint(self.ctx.words.translations(word, self.ctx.params.word_translation_at))
+        if (known := self.known.get(word)) is None:
+            known = self.known[word] = frozenset(senses.get(word, ())) | \
+                self.ctx.words.translations(word, self.ctx.params.word_translation_at)
+        return not keys.isdisjoint(known)
 
 
 def moved_share(ctx: ReviewContext, texts: Sequence[str], own: Sequence[Sequence[int]],
@@ -49,14 +52,14 @@ def moved_share(ctx: ReviewContext, texts: Sequence[str], own: Sequence[Sequence
     if ctx.words is None:
         return out
     bead_of = {j: k for k, b in enumerate(a.beads) for j in b.en}
-    english = _English(ctx)
+    english, tokens = _English(ctx), ctx.words.tokens
     for n, (text, en, i) in enumerate(zip(texts, own, sentences)):
         near = [j for j in reach(a, en, p.nearby_reach) if j not in en]
         others = {x for j in near for x in a.beads[bead_of[j]].zh if x != i}
-        shared = set().union(*(chinese_tokens(a.zh[x].text) for x in others))
-        words = [w for w in dict.fromkeys(chinese_tokens(text)) if w not in shared]
+        shared = set().union(*(tokens.zh_tokens(a.zh[x].text) for x in others))
+        words = [w for w in dict.fromkeys(tokens.zh_tokens(text)) if w not in shared]
         if words:
-            senses, mine, there = dict(chinese_words(text)), english.keys(en), english.keys(near)
+            senses, mine, there = dict(tokens.zh_words(text)), english.keys(en), english.keys(near)
             out[n] = sum(english.translates(senses, w, there) and not english.translates(senses, w, mine)
                          for w in words) / len(words)
     return out
