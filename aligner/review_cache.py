@@ -142,19 +142,21 @@ class ReviewStore(JsonStore):
                         "settings": review.settings, "heatmap": review.heatmap})
 
 
-def cached_review(alignment: Alignment, encoder: Encoder | None, params: ReviewParams | None) -> Review:
+def cached_review(alignment: Alignment, encoder: Encoder | None, params: ReviewParams | None,
+                  progress: bool = False) -> Review:
     """:func:`aligner.omissions.review` through the review store beside ``encoder``'s cache (none for an
-    encoder without one: ``--no-cache``), its heatmap drawn once and stored with it."""
+    encoder without one: ``--no-cache``), its heatmap drawn once and stored with it. ``progress``: the
+    review's, when it is computed."""
     from .omissions import review
     from .report.heatmap import heatmap_of
 
     store = ReviewStore.beside(encoder)
     if store is None:
-        return review(alignment, encoder=encoder, params=params)
+        return review(alignment, encoder=encoder, params=params, progress=progress)
     key = review_key(alignment, encoder, params or ReviewParams())
     found = store.get(key, alignment)
     if found is None:
-        found = review(alignment, encoder=encoder, params=params)
+        found = review(alignment, encoder=encoder, params=params, progress=progress)
         found.heatmap = heatmap_of(found)
         store.put(key, found)
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..export import write_outputs
+from ..export import REVIEW_EXPORTERS, review_provider, write_outputs
 from . import emit, main
 from .options import align_pair, export_options, pair_options
 
@@ -23,8 +23,10 @@ def align_command(zh_file, en_file, prefix, presplit, input_format, encoder, opt
     alignment, prefix = align_pair(zh_file, en_file, prefix, formats, presplit=presplit,
                                    input_format=input_format, encoder=encoder, options=options, src_lang=src_lang,
                                    tgt_lang=tgt_lang, src_locale=src_locale, quiet=quiet, max_bytes=max_bytes)
+    # a review among the formats: reviewed once, with its progress shown
+    review = review_provider(encoder, progress=not quiet) if set(formats) & set(REVIEW_EXPORTERS) else None
     written = write_outputs(alignment, prefix, formats, tsv_header=tsv_header, encoder=encoder,
-                            units=units)
+                            units=units, review=review)
     if not quiet:
         counts = {}
         for bead in alignment.beads:

@@ -228,8 +228,6 @@ def align_pair(zh_file: str, en_file: str | None, prefix: str | None, formats, *
                src_locale: str | None, quiet: bool, max_bytes: int):
     """What ``align`` and ``review`` share: plan the outputs (before any work: refused outputs cost nothing),
     read and align the pair (``en_file`` None: ``zh_file`` holds both). Returns the alignment and the prefix."""
-    import sys
-
     from ..api import align_sentences, read_pair
     from ..export import check_timings, plan_outputs
 
@@ -246,5 +244,5 @@ def align_pair(zh_file: str, en_file: str | None, prefix: str | None, formats, *
         for note in notes:
             click.echo(f"aligner: {note}", err=True)
     alignment = align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
-                                progress=not quiet and sys.stderr.isatty(), **options)
+                                progress=not quiet, **options)
     return alignment, prefix

@@ -42,7 +42,7 @@ def review_command(zh_file, en_file, prefix, presplit, input_format, encoder, op
     alignment, prefix = align_pair(zh_file, en_file, prefix, REVIEW_FORMATS, presplit=presplit,
                                    input_format=input_format, encoder=model, options=options, src_lang=src_lang,
                                    tgt_lang=tgt_lang, src_locale=src_locale, quiet=quiet, max_bytes=max_bytes)
-    provider = review_provider(model, settings)
+    provider = review_provider(model, settings, progress=not quiet)
     written = write_outputs(alignment, prefix, REVIEW_FORMATS, review=provider)
     result = provider(alignment)  # the review just written, not computed again
     if not quiet:

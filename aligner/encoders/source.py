@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from ..model import join_sentences
@@ -42,14 +40,14 @@ class EmbeddingSource:
     def _encode(self, texts: list[str]) -> np.ndarray:
         prepared = [prepare_text(t, self.lang) for t in texts]
         if self.progress and len(prepared) > _PROGRESS_BATCH:
-            from tqdm import tqdm
+            from ..progress import phase_bar
 
             parts = []
-            with tqdm(total=len(prepared), desc=f"embedding ({self.lang})", unit="sent", file=sys.stderr,
-                      leave=False) as bar:
-                for k in range(0, len(prepared), _PROGRESS_BATCH):
-                    parts.append(self.encoder.encode(prepared[k:k + _PROGRESS_BATCH]))
-                    bar.update(len(parts[-1]))
+            bar = phase_bar(f"embedding ({self.lang})", len(prepared), "sentence", True)
+            for k in range(0, len(prepared), _PROGRESS_BATCH):
+                parts.append(self.encoder.encode(prepared[k:k + _PROGRESS_BATCH]))
+                bar.update(len(parts[-1]))
+            bar.close()
             return np.concatenate(parts)
         return self.encoder.encode(prepared)
 

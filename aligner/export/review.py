@@ -39,9 +39,10 @@ class ReviewHtmlExporter(_ReviewExporter):
 REVIEW_EXPORTERS = {cls.name: cls for cls in (ReviewJsonExporter, ReviewHtmlExporter)}
 
 
-def review_provider(encoder=None, params=None) -> ReviewProvider:
+def review_provider(encoder=None, params=None, progress: bool = False) -> ReviewProvider:
     """A provider that reviews each alignment once, however many review files are written. ``params``: the
-    review's :class:`~aligner.omissions.ReviewParams` (its defaults by default)."""
+    review's :class:`~aligner.omissions.ReviewParams` (its defaults by default); ``progress``: the review's
+    progress on standard error."""
     cache: dict[int, tuple[Alignment, object]] = {}
 
     def provide(alignment: Alignment):
@@ -49,7 +50,7 @@ def review_provider(encoder=None, params=None) -> ReviewProvider:
         if hit is None or hit[0] is not alignment:
             from ..review_cache import cached_review
 
-            hit = cache[id(alignment)] = (alignment, cached_review(alignment, encoder, params))
+            hit = cache[id(alignment)] = (alignment, cached_review(alignment, encoder, params, progress))
         return hit[1]
 
     return provide

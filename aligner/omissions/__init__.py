@@ -12,20 +12,25 @@ from __future__ import annotations
 from ..api import review_encoder
 from ..encoders import Encoder
 from ..model import Alignment
+from ..progress import phase_bar
 from .logistic import MODELS, load_model
 from .model import KINDS, Flag, Moved, ParagraphReport, Review
 from .params import ReviewParams
 from .summary import summarise
 
+PROGRESS_SENTENCES = 2_000  # a review this long takes seconds: worth showing its steps
+REVIEW_STEPS = 4  # the context, the sentence judges, the clause judge, boilerplate and paragraphs
 
-def review(alignment: Alignment, encoder: Encoder | str | None = None, params: ReviewParams | None = None
-           ) -> Review:
+
+def review(alignment: Alignment, encoder: Encoder | str | None = None, params: ReviewParams | None = None,
+           *, progress: bool = False) -> Review:
     """Find what the English leaves out of the Chinese (and what it adds).
 
     ``encoder`` embeds clauses; it must be the encoder the alignment was made with (by default the one
     named in the alignment's signature) so that clause and sentence vectors are comparable. ``params``: the
     review's thresholds, reaches and floors (:class:`ReviewParams`; its defaults by default), recorded in the
-    review's signature.
+    review's signature. ``progress``: its steps on standard error (a bar on a terminal, a line elsewhere) for
+    a document long enough to take seconds.
     """
     # here, not at the top: a review read from the review cache needs the result types only (and the word
     # model's compiled loops cost most of a second to import)
@@ -36,16 +41,22 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None, params: R
     if params is not None and not isinstance(params, ReviewParams):
         raise TypeError(f"params must be a ReviewParams, not {type(params).__name__}")
     params = params or ReviewParams()
+    bar = phase_bar("review", REVIEW_STEPS, "step", progress and len(alignment.zh) >= PROGRESS_SENTENCES)
     ctx = ReviewContext.build(alignment, review_encoder(alignment, encoder, _encoder_name), params)
+    bar.update()
     unaligned = UnalignedJudge()(ctx)
     sentences = SentenceJudge(unaligned.pending)(ctx)
     judged = sentences.judged  # flagged whole, or found further away: clauses are not judged again
+    bar.update()
     units = Units.of(ctx)
     clauses = ClauseJudge(units, judged)(ctx)
+    bar.update()
     boiler = BoilerplateJudge(units, judged)(ctx)
     flags = unaligned.flags + sentences.flags + boiler.flags + clauses.flags
     paragraphs = ParagraphJudge(flags)
     flags += paragraphs(ctx).flags
+    bar.update()
+    bar.close()
     flags.sort(key=lambda f: (f.kind == "paragraph", f.zh_sentence if f.zh_sentence is not None else
                               (f.en_sentence if f.en_sentence is not None else 0), f.span or (0, 0)))
     moved = [m for m in unaligned.moved if not (m.side == "zh" and m.sentence in judged)]

@@ -20,7 +20,7 @@ from .dp import PathBead, band_around, banded_dp, full_band
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
 from .lengths import length_spread, margin_only, softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
-from .progress import phase_bar
+from ..progress import phase_bar
 from .quotes import Dialogue, dialogue, quote_states
 from .scorer import BandScorer
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from .progress import phase_bar
+from ..progress import phase_bar
 
 # scores(i0, i1, lo, hi): array (types with a >= 1, i1 - i0, width) of the scores of beads ending at
 # (i, lo[i] + c) for rows i0 <= i < i1; cells beyond hi[i] are ignored.

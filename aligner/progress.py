@@ -1,5 +1,5 @@
-"""Progress of the search's long phases on standard error: a bar on a terminal, one line per phase
-elsewhere (a log file or a pipe, where a redrawn bar would be noise)."""
+"""Progress of the long phases (embedding, search, review) on standard error: a bar on a terminal, one
+line per phase elsewhere (a log file or a pipe, where a redrawn bar would be noise)."""
 
 from __future__ import annotations
 
