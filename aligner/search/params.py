@@ -14,11 +14,12 @@ MAX_PARAM = 1000.0  # largest weight or score a search parameter may have (a cos
 INT_RANGES = {"max_bead": (1, 8), "max_split": (0, 8), "band": (0, 100), "lazy_reach": (0, 8),
               "lazy_rounds": (0, 10)}
 # The range of each number whose meaning bounds it more tightly than MAX_PARAM: a score level is a cosine,
-# the calibration's bands lie either side of a scale of 1, a share of the neighbour margin is a share.
+# the calibration's bands lie either side of a scale of 1, a share of the neighbour margin is a share; a
+# run's weights are lengths to the power run_exponent (36 overflowed float32: the band lost its end).
 FLOAT_RANGES = {"reference_score": (0.01, 1.0), "calibrate_low": (0.01, 1.0), "calibrate_high": (1.0, 100.0),
                 "calibrate_min_scale": (0.01, 1.0), "calibrate_max_scale": (1.0, 100.0),
                 "neighbour_share": (0.0, 1.0), "length_exponent": (0.01, 10.0), "length_spread": (0.0, 10.0),
-                "length_exponent_min": (0.01, 1.0), "absorb_margin": (0.0, 1.0)}
+                "length_exponent_min": (0.01, 1.0), "absorb_margin": (0.0, 1.0), "run_exponent": (0.0, 4.0)}
 CALIBRATED = ("skip", "skip_run", "merge_penalty")  # the parameters calibration scales
 ADAPTED = CALIBRATED + ("length_exponent",)  # all a calibration may change (recorded with the alignment)
 # Defaults of their own for a language pair (source, target), where the general ones cannot serve it: Chinese
