@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from aligner.omissions import ReviewParams
@@ -24,7 +25,8 @@ def test_content_chars(clause, expected):
 
 @pytest.mark.parametrize("changes", [{"clause_flag_at": 1.5}, {"min_clause_content": -1}, {"nearby_reach": 21},
                                      {"nearby_share": 2.0}, {"min_clause_content": 2.5},
-                                     {"min_bead_confidence": 1.5}, {"min_bead_confidence": -0.1}])
+                                     {"min_bead_confidence": 1.5}, {"min_bead_confidence": -0.1},
+                                     {"host_carried_at": 10.5}])
 def test_literary_params_are_checked(changes):
     with pytest.raises(ValueError):
         ReviewParams(**changes)
@@ -83,3 +85,39 @@ def test_alignment_check_reads_plainly_in_the_report():
     assert reason.title.startswith("The alignment of this bead is") and "not counted as one" in reason.why
     html = render_html(result)
     assert 'value="alignment"' in html and "whose alignment to check" in html
+
+
+def test_a_sentence_its_own_bead_carries_is_not_flagged_whole(monkeypatch):
+    """host_carried_at: a sentence of a many-sentence bead that an English sentence of its own bead matches
+    as a translation does is at most partly missing. With a model that flags every candidate, the merged
+    sentence its bead's English translates is flagged whole only when the check is off (10), and its clauses stay
+    open to the clause judge."""
+    from aligner.api import align
+    from aligner.omissions.context import ReviewContext
+    from aligner.omissions.judges import SentenceJudge, UnalignedJudge
+    from aligner.omissions.judges import sentence as sentence_module
+    from test_omissions import ToyEncoder, toy_doc, toy_en
+
+    class FlagsAll:
+        def confidence(self, features):
+            return np.ones(len(next(iter(features.values()))))
+
+    monkeypatch.setattr(sentence_module, "load_model", lambda name: FlagsAll())
+    zh = toy_doc(30, seed=0)
+    en = [toy_en(s) for s in zh]
+    # one English sentence for two Chinese ones: three words of the first, and the whole second
+    en[11] = " ".join(en[11].split()[:3]) + " " + en[12]
+    del en[12]
+    alignment = align([zh], [en], encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
+    assert next(b for b in alignment.beads if 12 in b.zh).zh == (11, 12)
+
+    def whole(**changes):
+        ctx = ReviewContext.build(alignment, ToyEncoder(), ReviewParams(**changes))
+        verdict = SentenceJudge(UnalignedJudge()(ctx).pending)(ctx)
+        return {f.zh_sentence for f in verdict.flags}, verdict.judged
+
+    flagged, judged = whole(host_carried_at=10.0)
+    assert 12 in flagged
+    flagged, judged = whole()
+    assert 12 not in flagged and 12 not in judged
+    assert 11 in flagged  # three of its words are not a translation of it
