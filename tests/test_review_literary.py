@@ -90,7 +90,7 @@ def test_alignment_check_reads_plainly_in_the_report():
 def test_a_sentence_its_own_bead_carries_is_not_flagged_whole(monkeypatch):
     """host_carried_at: a sentence of a many-sentence bead that an English sentence of its own bead matches
     as a translation does is at most partly missing. With a model that flags every candidate, the merged
-    sentence its bead's English translates is flagged whole only when the check is off (10), and its clauses stay
+    sentence its bead's English translates is flagged whole only when the check is off (10, the default), and its clauses stay
     open to the clause judge."""
     from aligner.api import align
     from aligner.omissions.context import ReviewContext
@@ -116,8 +116,8 @@ def test_a_sentence_its_own_bead_carries_is_not_flagged_whole(monkeypatch):
         verdict = SentenceJudge(UnalignedJudge()(ctx).pending)(ctx)
         return {f.zh_sentence for f in verdict.flags}, verdict.judged
 
-    flagged, judged = whole(host_carried_at=10.0)
+    flagged, judged = whole()  # off by default
     assert 12 in flagged
-    flagged, judged = whole()
+    flagged, judged = whole(host_carried_at=0.55)
     assert 12 not in flagged and 12 not in judged
     assert 11 in flagged  # three of its words are not a translation of it

@@ -57,8 +57,9 @@ class ReviewParams:
     # typical aligned pair (1) is carried elsewhere (moved or repeated), not missing (see nearby_share) ...
     carried_at: float = 0.55
     # a sentence of a many-sentence bead that its bead's own English matches this well (same scale) is at
-    # most partly missing: not flagged whole, its clauses are judged instead
-    host_carried_at: float = 0.55
+    # most partly missing: not flagged whole, its clauses are judged instead. Off (10) by default: it costs
+    # synthetic recall (docs/omissions.md, "Third reading"); 0.55, carried_at's value, is the one measured
+    host_carried_at: float = 10.0
     unaligned_slope: float = 6.0         # ... and its confidence falls this steeply past that point
     min_chars: int = 2                   # meaningful characters a sentence or clause needs to be judged
     # calibration (the document's own unit: aligned pairs against near misses)
