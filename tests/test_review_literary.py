@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from aligner.omissions import ReviewParams
@@ -24,7 +25,8 @@ def test_content_chars(clause, expected):
 
 @pytest.mark.parametrize("changes", [{"clause_flag_at": 1.5}, {"min_clause_content": -1}, {"nearby_reach": 21},
                                      {"nearby_share": 2.0}, {"min_clause_content": 2.5},
-                                     {"min_bead_confidence": 1.5}, {"min_bead_confidence": -0.1}])
+                                     {"min_bead_confidence": 1.5}, {"min_bead_confidence": -0.1},
+                                     {"host_carried_at": 10.5}])
 def test_literary_params_are_checked(changes):
     with pytest.raises(ValueError):
         ReviewParams(**changes)
@@ -32,14 +34,90 @@ def test_literary_params_are_checked(changes):
 
 def test_no_clause_flag_in_a_doubtful_bead():
     """Clauses of beads the bead-confidence model doubts are not flagged (min_bead_confidence): the alignment,
-    not the English, is in doubt there. With every bead doubted, the toy document's dropped clause goes unflagged."""
+    not the English, is in doubt there. With every bead doubted, the toy document's dropped clause is shown as
+    an alignment check of its bead instead, which is not an omission (summary, ``omissions``)."""
     from aligner.api import align
     from aligner.omissions import review
     from test_omissions import ToyEncoder, _toy_case
 
     zh_doc, en_doc, _, clause_sentence = _toy_case()
     alignment = align(zh_doc, en_doc, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
-    clauses = lambda params: {f.zh_sentence - 2 for f in review(alignment, ToyEncoder(), params).flags  # noqa: E731
-                              if f.kind == "clause"}
-    assert clause_sentence in clauses(ReviewParams())
-    assert not clauses(ReviewParams(min_bead_confidence=1.0))
+    kinds = lambda result, kind: {f.zh_sentence - 2 for f in result.flags if f.kind == kind}  # noqa: E731
+    sure = review(alignment, ToyEncoder(), ReviewParams())
+    assert clause_sentence in kinds(sure, "clause") and not kinds(sure, "alignment")
+    doubted = review(alignment, ToyEncoder(), ReviewParams(min_bead_confidence=1.0))
+    assert not kinds(doubted, "clause")
+    assert clause_sentence in kinds(doubted, "alignment")
+    checks = [f for f in doubted.flags if f.kind == "alignment"]
+    assert not set(map(id, checks)) & set(map(id, doubted.omissions))
+    assert doubted.summary["flags"]["alignment"] == len(checks)
+    assert doubted.summary["omissions"] == sum(f.kind not in ("boilerplate", "alignment") for f in doubted.flags)
+    assert len({f.bead for f in checks}) == len(checks)  # one a bead
+
+
+def test_alignment_flags_one_per_bead_with_the_beads_doubt():
+    from aligner.omissions import Flag
+    from aligner.omissions.judges.clause import alignment_flags
+
+    clauses = [Flag("clause", 0.8, "", zh="甲乙丙丁", zh_sentence=3, span=(0, 4), bead=2),
+               Flag("clause", 0.95, "", zh="戊己庚辛", zh_sentence=3, span=(5, 9), bead=2),
+               Flag("clause", 0.75, "", zh="子丑寅卯", zh_sentence=7, span=(0, 4), bead=5)]
+    sure = [0.9, 0.9, 0.3, 0.9, 0.9, 0.45]
+    checks = alignment_flags(clauses, sure)
+    assert [(f.kind, f.bead, f.span, f.confidence) for f in checks] == [("alignment", 2, (5, 9), 0.7),
+                                                                     ("alignment", 5, (0, 4), 0.55)]
+    assert "and 1 more" in checks[0].reason and "this clause seems" in checks[1].reason
+    assert alignment_flags([], sure) == []
+
+
+def test_alignment_check_reads_plainly_in_the_report():
+    from aligner.api import align
+    from aligner.omissions import review
+    from aligner.report import render_html
+    from aligner.report.reasons import plain_reason
+    from test_omissions import ToyEncoder, _toy_case
+
+    zh_doc, en_doc, _, _ = _toy_case()
+    alignment = align(zh_doc, en_doc, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
+    result = review(alignment, ToyEncoder(), ReviewParams(min_bead_confidence=1.0))
+    check = next(f for f in result.flags if f.kind == "alignment")
+    reason = plain_reason(check, result)
+    assert reason.title.startswith("The alignment of this bead is") and "not counted as one" in reason.why
+    html = render_html(result)
+    assert 'value="alignment"' in html and "whose alignment to check" in html
+
+
+def test_a_sentence_its_own_bead_carries_is_not_flagged_whole(monkeypatch):
+    """host_carried_at: a sentence of a many-sentence bead that an English sentence of its own bead matches
+    as a translation does is at most partly missing. With a model that flags every candidate, the merged
+    sentence its bead's English translates is flagged whole only when the check is off (10, the default), and its clauses stay
+    open to the clause judge."""
+    from aligner.api import align
+    from aligner.omissions.context import ReviewContext
+    from aligner.omissions.judges import SentenceJudge, UnalignedJudge
+    from aligner.omissions.judges import sentence as sentence_module
+    from test_omissions import ToyEncoder, toy_doc, toy_en
+
+    class FlagsAll:
+        def confidence(self, features):
+            return np.ones(len(next(iter(features.values()))))
+
+    monkeypatch.setattr(sentence_module, "load_model", lambda name: FlagsAll())
+    zh = toy_doc(30, seed=0)
+    en = [toy_en(s) for s in zh]
+    # one English sentence for two Chinese ones: three words of the first, and the whole second
+    en[11] = " ".join(en[11].split()[:3]) + " " + en[12]
+    del en[12]
+    alignment = align([zh], [en], encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
+    assert next(b for b in alignment.beads if 12 in b.zh).zh == (11, 12)
+
+    def whole(**changes):
+        ctx = ReviewContext.build(alignment, ToyEncoder(), ReviewParams(**changes))
+        verdict = SentenceJudge(UnalignedJudge()(ctx).pending)(ctx)
+        return {f.zh_sentence for f in verdict.flags}, verdict.judged
+
+    flagged, judged = whole()  # off by default
+    assert 12 in flagged
+    flagged, judged = whole(host_carried_at=0.55)
+    assert 12 not in flagged and 12 not in judged
+    assert 11 in flagged  # three of its words are not a translation of it

@@ -9,7 +9,7 @@ import click
 from . import emit, main
 from .options import align_pair, keyed_params, pair_options
 
-# Exit status of --fail-on-omission when something other than boilerplate is flagged: distinct from
+# Exit status of --fail-on-omission when an omission or addition is flagged: distinct from
 # the error codes (2 input, 3 encoder) so a QA pipeline can tell "omissions found" from "failed".
 OMISSION_EXIT = 4
 REVIEW_FORMATS = ("review-json", "review-html")
@@ -26,7 +26,8 @@ def expand_review(formats: list[str]) -> list[str]:
 @main.command("review")
 @pair_options
 @click.option("--fail-on-omission", is_flag=True,
-              help=f"Exit with status {OMISSION_EXIT} when any omission or addition (not boilerplate) is flagged.")
+              help=f"Exit with status {OMISSION_EXIT} when any omission or addition (not boilerplate or an "
+                   "alignment check) is flagged.")
 @click.option("--review-param", "review_params", multiple=True, metavar="KEY=VALUE",
               help="A review parameter (see docs/omissions.md), e.g. --review-param flag_at=0.7; repeatable.")
 def review_command(zh_file, en_file, prefix, presplit, input_format, encoder, options, src_lang, tgt_lang,

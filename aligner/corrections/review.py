@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 
 from ..errors import InputError
 from ..model import Alignment
-from ..omissions.model import Flag
+from ..omissions.model import NOT_OMISSIONS, Flag
 from .file import Corrections, flag_key
 
 
@@ -37,7 +37,7 @@ def apply_decisions(review: dict, corrections: Corrections, alignment: Alignment
     summary = out.get("summary")
     if isinstance(summary, dict) and isinstance(summary.get("flags"), dict):
         summary["flags"] = {kind: sum(f.get("kind") == kind for f in kept) for kind in summary["flags"]}
-        summary["omissions"] = sum(f.get("kind") != "boilerplate" for f in kept)
+        summary["omissions"] = sum(f.get("kind") not in NOT_OMISSIONS for f in kept)
     out["decisions"] = {"accepted": sum(f.get("status") == "accepted" for f in kept), "dismissed": dismissed,
                         "not_in_review": len(set(corrections.decisions) - seen)}
     return out

@@ -8,7 +8,9 @@ from dataclasses import asdict, dataclass, field, fields
 from ..model import Alignment
 from .similarity import Similarity
 
-KINDS = ("sentence", "clause", "addition", "paragraph", "boilerplate")
+KINDS = ("sentence", "clause", "addition", "paragraph", "boilerplate", "alignment")
+# Flags shown for a check that are not omissions: page furniture, and beads whose alignment is in doubt
+NOT_OMISSIONS = ("boilerplate", "alignment")
 
 
 @dataclass
@@ -87,8 +89,8 @@ class Review:
 
     @property
     def omissions(self) -> list[Flag]:
-        """The flags a QA pipeline fails on: everything but boilerplate."""
-        return [f for f in self.flags if f.kind != "boilerplate"]
+        """The flags a QA pipeline fails on: everything but boilerplate and alignment checks."""
+        return [f for f in self.flags if f.kind not in NOT_OMISSIONS]
 
     def to_dict(self) -> dict:
         return {"signature": self.alignment.signature, "review": self.settings, "src_lang": self.alignment.src_lang,

@@ -6,7 +6,7 @@ from collections import Counter
 
 from ..model import Alignment
 from .clauses import zh_size
-from .model import KINDS, Flag, ParagraphReport
+from .model import KINDS, NOT_OMISSIONS, Flag, ParagraphReport
 
 
 def summarise(alignment: Alignment, flags: list[Flag], reports: list[ParagraphReport], cal) -> dict:
@@ -22,7 +22,7 @@ def summarise(alignment: Alignment, flags: list[Flag], reports: list[ParagraphRe
         "coverage": round(1 - lost / total, 4) if total else 1.0,
         "content_coverage": round(1 - (lost - boiler) / content, 4),
         "flags": {k: kinds.get(k, 0) for k in KINDS},
-        "omissions": sum(v for k, v in kinds.items() if k != "boilerplate"),
+        "omissions": sum(v for k, v in kinds.items() if k not in NOT_OMISSIONS),
         "flagged_paragraphs": [r.en_paragraph for r in reports if r.flagged],
         "calibration": {"aligned_pair_cosine": round(cal.aligned, 4), "near_miss_cosine": round(cal.near_miss, 4)},
     }

@@ -87,6 +87,11 @@ def plain_reason(flag: Flag, review: Review) -> Reason:
                "translations usually leave out; it is shown for a check and not counted as an omission.")
         return Reason(f"Boilerplate left untranslated ({flag.confidence:.0%} sure it is boilerplate)",
                       "likely", why, "en" if own else "", own)
+    if flag.kind == "alignment":
+        why = (f"Part of this sentence seems untranslated, but the pairing of this bead is itself in doubt: the "
+               f"{tgt} for it may sit in a neighbouring bead. Check the alignment here before reading it as an "
+               f"omission; it is not counted as one.")
+        return Reason(f"The alignment of this bead is {how} wrong", word, why, "en", own)
     if flag.kind == "paragraph":
         report = next((p for p in review.paragraphs if p.en_paragraph == flag.en_paragraph), None)
         share = f"about {report.missing_share:.0%} of" if report else "part of"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..language import language_name
 from ..model import Alignment
 from ..omissions import Review
+from ..omissions.model import NOT_OMISSIONS
 from .reasons import flag_word
 
 WINDOW = 20  # English sentences a unit, for texts without paragraph breaks
@@ -76,7 +77,8 @@ def summary_lines(review: Review, units: Units) -> list[dict]:
         lines.append({"text": "Nothing is flagged."})
         return lines
     names = {"sentence": ("whole sentence", "whole sentences"), "clause": ("part of a sentence", "parts of sentences"),
-             "addition": ("addition", "additions"), "boilerplate": ("piece of boilerplate", "pieces of boilerplate")}
+             "addition": ("addition", "additions"), "boilerplate": ("piece of boilerplate", "pieces of boilerplate"),
+             "alignment": ("bead whose alignment to check", "beads whose alignment to check")}
     kinds = Counter(f.kind for f in flags)
     likely = Counter(f.kind for f in flags if flag_word(f.confidence, review) == "likely")
     parts = [_count(kinds[k], *names[k]) + (f" ({likely[k]} likely)" if k != "boilerplate" and likely[k] else "")
@@ -85,7 +87,7 @@ def summary_lines(review: Review, units: Units) -> list[dict]:
     flagged = sorted({units.of_paragraph[p] for p in s["flagged_paragraphs"] if p in units.of_paragraph}
                      if units.kind == "paragraph" else
                      {units.zh[f.zh_sentence] if f.zh_sentence is not None else units.en[f.en_sentence]
-                      for f in flags if f.kind != "boilerplate" and (f.zh_sentence, f.en_sentence) != (None, None)})
+                      for f in flags if f.kind not in NOT_OMISSIONS and (f.zh_sentence, f.en_sentence) != (None, None)})
     if flagged:
         where = (("paragraph", "paragraphs") if units.kind == "paragraph" else
                  (f"stretch of {WINDOW} {tgt} sentences", f"stretches of {WINDOW} {tgt} sentences"))

@@ -86,22 +86,20 @@ class ClauseJudge(Judge[Units]):
 
     def decide(self, ctx: ReviewContext, units: Units, features: dict[str, np.ndarray]) -> Verdict:
         """Flag the clauses the model finds missing (at ``clause_flag_at``) that say enough to be missed
-        (``min_clause_content``: not a speech tag, a particle or a repeated sign) in a bead the confidence
-        model does not doubt (``min_bead_confidence``: a misaligned bead is not an omission) and the second
-        encoder does not find carried (``second_encoder``, :mod:`.second`), unless the English
-        nearby carries them: the English within ``nearby_reach`` sentences translates ``nearby_share`` more
-        of their dictionary words than the bead's own, or a piece of the English sentences just outside the
-        bead (``clause_reach``) matches them as a translation: content the search or the translator put next
-        door."""
+        (``min_clause_content``: not a speech tag, a particle or a repeated sign) and the second encoder does
+        not find carried (``second_encoder``, :mod:`.second`), unless the English nearby carries them: the
+        English within ``nearby_reach`` sentences translates ``nearby_share`` more of their dictionary words
+        than the bead's own, or a piece of the English sentences just outside the bead (``clause_reach``)
+        matches them as a translation: content the search or the translator put next door. In a bead the
+        confidence model doubts (below ``min_bead_confidence``) the alignment, not the English, is in doubt:
+        such clauses become one ``alignment`` flag for the bead (:func:`alignment_flags`), not omissions."""
         a, p = ctx.alignment, ctx.params
         if not units.items:
             return Verdict()
         model = load_model("clause" if ctx.words is not None else "clause-embedding")
         confidence = model.confidence(features)
-        sure = ctx.bead_confidence
         chosen = [k for k, u in enumerate(units.items) if u.sentence not in self.skip
-                  and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content
-                  and sure[u.bead] >= p.min_bead_confidence]
+                  and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content]
         chosen = [k for k, second in zip(chosen, carried_by_second(ctx, [units.items[k] for k in chosen]))
                   if not second]
         flags = []
@@ -136,8 +134,30 @@ class ClauseJudge(Judge[Units]):
             own = np.array([k for k, _ in kept])
             gained = (nearby - units.lex_found[own]) / np.maximum(units.lex_total[own], 1)
             kept = [kf for kf, g in zip(kept, gained) if g < p.nearby_share]
-        out.flags = [f for _, f in kept]
+        sure = ctx.bead_confidence
+        out.flags = [f for _, f in kept if sure[f.bead] >= p.min_bead_confidence]
+        out.flags += alignment_flags([f for _, f in kept if sure[f.bead] < p.min_bead_confidence], sure)
         return out
+
+
+def alignment_flags(clauses: list[Flag], sure: list[float]) -> list[Flag]:
+    """One ``alignment`` flag per bead for the clause flags ``clauses`` of beads the confidence model doubts
+    (``sure``: each bead's confidence): the most confident clause, with the bead's doubt as its confidence.
+    A deleted clause lowers its bead's confidence too, so the reviewer still sees it, as a bead to check
+    rather than as an omission (on literary text such beads are mostly misaligned, not short)."""
+    by_bead: dict[int, list[Flag]] = {}
+    for f in clauses:
+        by_bead.setdefault(f.bead, []).append(f)
+    out = []
+    for bead, group in by_bead.items():
+        top = max(group, key=lambda f: f.confidence)
+        which = f"this clause and {len(group) - 1} more of the bead seem" if len(group) > 1 else "this clause seems"
+        reason = (f"check the alignment: the confidence model gives this bead {sure[bead]:.2f}, and {which} "
+                  f"untranslated in its English (clause model {top.confidence:.2f}); the English may sit in a "
+                  "neighbouring bead")
+        out.append(Flag("alignment", round(1.0 - sure[bead], 3), reason, zh=top.zh, zh_sentence=top.zh_sentence,
+                        zh_paragraph=top.zh_paragraph, en_paragraph=top.en_paragraph, span=top.span, bead=bead))
+    return out
 
 
 class BoilerplateJudge(Judge[Units]):

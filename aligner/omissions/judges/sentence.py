@@ -116,8 +116,9 @@ class SentenceJudge(Judge[list[Candidate]]):
         its best English match around its host (``cover``) ``carried_at`` of the way to a typical pair.
         Literary translators fold an image into the neighbouring sentence; each witness alone also fires on
         the Bible's recurring formulae. Its clauses are then judged as any others (part of it may still be
-        missing). An unaligned sentence is left to the search's verdict, which weighed that English already
-        (docs/omissions.md has the figures)."""
+        missing). So are those of a sentence that an English sentence of its own bead matches as a translation
+        does (``host_carried_at``): at most part of it is missing. An unaligned sentence is left to the
+        search's verdict, which weighed that English already (docs/omissions.md has the figures)."""
         a, p = ctx.alignment, ctx.params
         flagged = [c for c in self.scored(ctx, cands, features) if c.confidence >= p.flag_at] if cands else []
         S = np.asarray(a.src_vectors)
@@ -137,6 +138,8 @@ class SentenceJudge(Judge[list[Candidate]]):
             cover = ctx.cal.carried(c.features["cover"] * ctx.scale + ctx.near_miss)
             if shares.get(c.sentence, 0.0) >= p.nearby_share and cover >= p.carried_at:
                 continue
+            if not c.unaligned and _host_match(ctx, c) >= p.host_carried_at:
+                continue  # partly carried by its own bead's English: its clauses are judged instead
             s, f = a.zh[c.sentence], c.features
             where = "left unaligned by the search; " if c.unaligned else ""
             reason = (f"no English counterpart: {where}the nearby English matches the Chinese "
@@ -147,6 +150,12 @@ class SentenceJudge(Judge[list[Candidate]]):
                                   zh_paragraph=s.paragraph, en_paragraph=en_par, span=(0, len(s.text)), bead=c.bead))
             out.judged.add(c.sentence)
         return out
+
+
+def _host_match(ctx: ReviewContext, c: Candidate) -> float:
+    """Where the sentence's best match with an English sentence of its own bead lies from a typical near miss
+    (0) to a typical aligned pair (1)."""
+    return float(ctx.cal.carried(max(float(ctx.sim[c.sentence, j]) for j in ctx.alignment.beads[c.host].en)))
 
 
 def _length_gain(ctx: ReviewContext, cands: list[Candidate]) -> np.ndarray:

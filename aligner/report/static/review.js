@@ -235,7 +235,7 @@
       fl = fl.concat(beadFlags(beads[k], F));
       zh += sentences("zh", k, F, false) + " "; en += sentences("en", k, F, false) + " ";
     });
-    var missing = fl.filter(function (n) { return items[n].kind !== "moved" && items[n].kind !== "boilerplate"; });
+    var missing = fl.filter(function (n) { return ["moved", "boilerplate", "alignment"].indexOf(items[n].kind) < 0; });
     var par = paragraphFlags[u] || [];
     return '<div class="unit' + (missing.length || par.length ? " flagged" : "") + '" data-unit="' + u + '"><h3>' +
       esc(D.units.labels[u]) + (missing.length ? '<span class="note">' + missing.length + " flag" + (missing.length > 1 ? "s" : "") +
