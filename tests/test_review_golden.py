@@ -27,8 +27,7 @@ GOLDEN = {
          ('sentence', 58, None, 0, (0, 13), 0.961),
          ('sentence', 76, None, 0, (0, 23), 0.828),
          ('sentence', 82, None, 0, (0, 14), 0.992),
-         ('addition', None, 87, 0, None, 0.944),
-         ('paragraph', None, None, 0, None, 1.0)],
+         ('addition', None, 87, 0, None, 0.944)],
         [],
     ),
     'news': (
@@ -44,8 +43,7 @@ GOLDEN = {
          ('clause', 86, None, 0, (0, 7), 0.729),
          ('sentence', 89, None, 0, (0, 30), 0.592),
          ('sentence', 103, None, 0, (0, 20), 0.834),
-         ('clause', 104, None, 0, (13, 31), 0.808),
-         ('paragraph', None, None, 0, None, 1.0)],
+         ('clause', 104, None, 0, (13, 31), 0.808)],
         [],
     ),
     'technical': (
@@ -55,8 +53,7 @@ GOLDEN = {
          ('sentence', 13, None, 0, (0, 22), 0.989),
          ('addition', None, 32, 0, None, 0.996),
          ('sentence', 32, None, 0, (0, 27), 0.984),
-         ('sentence', 105, None, 0, (0, 33), 1.0),
-         ('paragraph', None, None, 0, None, 1.0)],
+         ('sentence', 105, None, 0, (0, 33), 1.0)],
         [],
     ),
     'travel': (
@@ -67,8 +64,7 @@ GOLDEN = {
          ('addition', None, 36, 0, None, 0.994),
          ('clause', 51, None, 0, (0, 6), 0.858),
          ('sentence', 57, None, 0, (0, 18), 0.994),
-         ('sentence', 70, None, 0, (0, 20), 0.999),
-         ('paragraph', None, None, 0, None, 1.0)],
+         ('sentence', 70, None, 0, (0, 20), 0.999)],
         [],
     ),
     'seed': (

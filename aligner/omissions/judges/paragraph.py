@@ -63,7 +63,10 @@ class ParagraphJudge(Judge[list[int]]):
             sentences = self._sentences.get(par, [])
             total, lost = int(features["chars"][k]), int(features["missing"][k])
             share = lost / total if total else 0.0
-            flagged = bool(self._missing.get(par)) and (bool(features["whole"][k]) or share >= ctx.params.missing_share)
+            # one paragraph is the whole document (presplit input, a single block): its flag would only
+            # repeat the sentence and clause flags, so it is reported, not flagged
+            flagged = (len(paragraphs) > 1 and bool(self._missing.get(par))
+                       and (bool(features["whole"][k]) or share >= ctx.params.missing_share))
             report = ParagraphReport(par, sorted({a.zh[i].paragraph for i in sentences}), sentences, total, lost,
                                      round(share, 3), flagged, round(float(features["confidence"][k]), 3))
             self.reports.append(report)
