@@ -104,8 +104,10 @@ def _load_arrays(path: Path) -> dict[str, np.ndarray] | None:
     try:
         with open(path, "rb") as fh:
             mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # not built yet, unreadable, or empty (mmap refuses an empty file)
-        return None if not path.exists() else _damaged(path)
+    except OSError:  # not built yet (or unreadable: built again, as when missing)
+        return None
+    except ValueError:  # an empty file, which mmap refuses
+        return _damaged(path)
     try:
         start = len(_ARRAYS_MAGIC) + 32
         size = int.from_bytes(mapped[start:start + 8], "little")
