@@ -173,8 +173,8 @@ def child(kind: str, n: int, encoder_name: str) -> dict:
     runs = {"strings": encoder.texts[0] - len(zh) - len(en),
             "chars": encoder.texts[1] - sum(map(len, zh)) - sum(map(len, en)),
             "sentence_chars": sum(map(len, zh)) + sum(map(len, en))}
-    return {"kind": kind, "n": len(src), "m": len(tgt), "runs": runs, "read": read, "embed": embed, "lexicon": lexicon[0],
-            "search": search, "write": write, "whole": whole, "one_pass": one_pass, "ratio": whole / one_pass,
+    return {"kind": kind, "n": len(src), "m": len(tgt), "runs": runs, "read": read, "embed": embed,
+            "lexicon": lexicon[0], "search": search, "write": write, "whole": whole, "one_pass": one_pass, "ratio": whole / one_pass,
             "search_ratio": search / one_pass, "cpu": cpu, "peak_mib": peak_mib(), "load": os.getloadavg()[0]}
 
 
