@@ -7,7 +7,8 @@ marked, when it is shorter), the pair is written to presplit files and run as `a
 process of its own, cache off. Reported: reading and segmenting, embedding (sentences and lazily embedded
 runs), the CC-CEDICT dictionary's load and lookups (zh-en), search, writing the
 outputs, one embedding pass (each sentence embedded once: the physical limit),
-the ratio of the whole to that pass, the search alone against it, and peak memory. Targets: whole <= 1.5x,
+the ratio of the whole to that pass, the search alone against it, and peak memory; the JSON lines also
+count the runs embedded (strings and characters, against the sentences' characters). Targets: whole <= 1.5x,
 search <= 0.3x one embedding pass.
 
     python scripts/bench_speed.py                                   # default encoder, all kinds and sizes
@@ -17,7 +18,7 @@ search <= 0.3x one embedding pass.
 ``--from LOG...`` writes the section from the JSON lines of earlier runs (sizes measured at different
 times). ``--chapters`` also times the six development chapters as a user runs them: `aligner align --presplit
 --no-cache` per chapter, each a process of its own (interpreter, imports, model and dictionary loads
-included), summed (target: under 15 s).
+included; bytecode written by an untimed first run), summed (target: under 15 s).
 """
 
 from __future__ import annotations
@@ -117,11 +118,16 @@ def timed(function, total: list[float]):
 
 
 class TimedEncoder:
-    """Wraps an encoder to add up the time spent embedding."""
+    """Wraps an encoder to add up the time spent embedding, and the texts and characters embedded."""
 
     def __init__(self, inner):
-        self.inner, self.name, self.seconds = inner, inner.name, [0.0, 0.0]
-        self.encode = timed(inner.encode, self.seconds)
+        self.inner, self.name, self.seconds, self.texts = inner, inner.name, [0.0, 0.0], [0, 0]
+        self._encode = timed(inner.encode, self.seconds)
+
+    def encode(self, texts):
+        self.texts[0] += len(texts)
+        self.texts[1] += sum(map(len, texts))
+        return self._encode(texts)
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
@@ -144,7 +150,7 @@ def child(kind: str, n: int, encoder_name: str) -> dict:
         encoder.encode(zh)
         encoder.encode(en)
         one_pass, pass_cpu = time.perf_counter() - start, time.process_time() - cpu
-        encoder.seconds[:] = [0.0, 0.0]
+        encoder.seconds[:], encoder.texts[:] = [0.0, 0.0], [0, 0]
         lexicon = [0.0, 0.0]  # the dictionary's load and lookups (zh-en): the search's preparation
         api.lexical_vectors = timed(api.lexical_vectors, lexicon)
         phase = [0.0, 0.0]
@@ -163,25 +169,38 @@ def child(kind: str, n: int, encoder_name: str) -> dict:
            "search": aligned_cpu - encoder.seconds[1] - lexicon[1], "write": write_cpu, "whole": whole_cpu,
            "one_pass": pass_cpu}
     whole = read + aligned + write
-    return {"kind": kind, "n": len(src), "m": len(tgt), "read": read, "embed": embed, "lexicon": lexicon[0],
-            "search": search, "write": write, "whole": whole, "one_pass": one_pass, "ratio": whole / one_pass,
+    # what the search embedded beyond the sentences: the lazily embedded runs, their number and characters
+    runs = {"strings": encoder.texts[0] - len(zh) - len(en),
+            "chars": encoder.texts[1] - sum(map(len, zh)) - sum(map(len, en)),
+            "sentence_chars": sum(map(len, zh)) + sum(map(len, en))}
+    return {"kind": kind, "n": len(src), "m": len(tgt), "runs": runs, "read": read, "embed": embed,
+            "lexicon": lexicon[0], "search": search, "write": write, "whole": whole, "one_pass": one_pass, "ratio": whole / one_pass,
             "search_ratio": search / one_pass, "cpu": cpu, "peak_mib": peak_mib(), "load": os.getloadavg()[0]}
 
 
 def chapters_end_to_end(encoder: str) -> tuple[float, float]:
     """Seconds for `aligner align --presplit --no-cache` on each of the six development chapters, summed:
-    wall-clock, and CPU (user + system, all threads; less sensitive to what else the machine runs)."""
+    wall-clock, and CPU (user + system, all threads; less sensitive to what else the machine runs). Bytecode
+    is written to a folder of its own by a first, untimed run, as an installed package has it (where
+    PYTHONDONTWRITEBYTECODE is set, every process would otherwise compile every module of the package)."""
     d = SHARED / "mac-dev-zh-en"
+    names = sorted(os.listdir(d / "zh"))
     total = 0.0
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory() as tmp:
-        for name in sorted(os.listdir(d / "zh")):
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": f"{tmp}/bytecode"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+
+        def run(name: str) -> None:
+            subprocess.run([sys.executable, "-m", "aligner", "align", "--presplit", "--no-cache", "-q", "--encoder",
+                            encoder, str(d / "zh" / name), str(d / "en" / name), "-o", f"{tmp}/{name}"],
+                           check=True, capture_output=True, env=env, cwd=tmp)
+        run(names[0])
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        for name in names:
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "aligner", "align", "--presplit", "--no-cache", "-q",
-                            "--encoder", encoder, str(d / "zh" / name), str(d / "en" / name), "-o", f"{tmp}/{name}"],
-                           check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            run(name)
             total += time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return total, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 

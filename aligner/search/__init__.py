@@ -26,8 +26,8 @@ from .scorer import BandScorer
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
 # From this many sentences (both sides) the DP's compiled kernel saves more than its load costs (about a
-# second: numba and LLVM); below, its array version is the faster (docs/algorithm.md, Search).
-COMPILED_SENTENCES = 2_000
+# second of CPU: numba and LLVM); below, its array version is the faster (docs/algorithm.md, Search).
+COMPILED_SENTENCES = 8_000
 
 __all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "Dialogue", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead",
            "SearchParams", "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "dialogue",
