@@ -121,3 +121,24 @@ def test_a_sentence_its_own_bead_carries_is_not_flagged_whole(monkeypatch):
     flagged, judged = whole(host_carried_at=0.55)
     assert 12 not in flagged and 12 not in judged
     assert 11 in flagged  # three of its words are not a translation of it
+
+
+def test_clause_flags_covering_a_sentence_become_one_sentence_flag():
+    from aligner import api
+    from aligner.encoders.hashing import HashingEncoder
+    from aligner.omissions.judges.whole import whole_sentences
+    from aligner.omissions.model import Flag
+
+    alignment = api.align(["甲乙丙，丁戊己。", "庚辛壬。"], ["A b c.", "D e f."], encoder=HashingEncoder(),
+                          src_lang="zh", tgt_lang="en")
+    text = alignment.zh[0].text
+    first = Flag("clause", 0.8, "r", zh=text[0:3], zh_sentence=0, span=(0, 3), bead=0)
+    second = Flag("clause", 0.9, "r", zh=text[4:7], zh_sentence=0, span=(4, 7), bead=0)
+    other = Flag("clause", 0.9, "r", zh="庚辛", zh_sentence=1, span=(0, 2), bead=1)
+    whole, rest = whole_sentences([first, second, other], alignment, 0.9)
+    assert [(f.kind, f.zh_sentence, f.span, f.confidence, f.zh) for f in whole] == [
+        ("sentence", 0, (0, len(text)), 0.8, text)]
+    assert rest == [other]
+    assert whole_sentences([first, second], alignment, 1.5) == ([], [first, second])  # above 1: never
+    assert whole_sentences([first], alignment, 0.4) == ([], [first])  # one clause is a clause flag
+    assert whole_sentences([first, other], alignment, 0.9) == ([], [first, other])  # half a sentence

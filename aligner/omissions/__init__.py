@@ -4,7 +4,8 @@ and page boilerplate, found on top of an alignment.
 The review builds one :class:`~.context.ReviewContext` and asks its judges (:mod:`.judges`) in turn; each
 hands the next what it decided. The stages (docs/omissions.md has the diagram):
 
-    unaligned → sentence (→ carried far) → units → clause (→ carried next door) + boilerplate → paragraph
+    unaligned → sentence (→ carried far) → units → clause (→ carried next door; → whole sentence) + boilerplate
+    → paragraph
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None, params: R
     from .context import ReviewContext
     from .judges import BoilerplateJudge, ClauseJudge, ParagraphJudge, SentenceJudge, UnalignedJudge
     from .judges.units import Units
+    from .judges.whole import whole_sentences
 
     if params is not None and not isinstance(params, ReviewParams):
         raise TypeError(f"params must be a ReviewParams, not {type(params).__name__}")
@@ -52,7 +54,8 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None, params: R
     clauses = ClauseJudge(units, judged)(ctx)
     bar.update()
     boiler = BoilerplateJudge(units, judged)(ctx)
-    flags = unaligned.flags + sentences.flags + boiler.flags + clauses.flags
+    whole, in_part = whole_sentences(clauses.flags, alignment, params.whole_share)
+    flags = unaligned.flags + sentences.flags + whole + boiler.flags + in_part
     paragraphs = ParagraphJudge(flags)
     flags += paragraphs(ctx).flags
     bar.update()

@@ -27,7 +27,7 @@ RANGES = {
     "displaced_margin": (-10.0, 10.0), "min_repeat_words": (1, 1000), "moved_margin": (-10.0, 10.0),
     "missing_share": (0.0, 1.0), "sure": (0.0, 1.0), "min_clause_chars": (1, 100), "min_clause_words": (1, 100),
     "word_rounds": (0, 50), "word_floor": (1e-12, 0.1), "word_spread_floor": (1e-6, 10.0),
-    "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0),
+    "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "whole_share": (0.0, 10.0),
 }
 
 
@@ -60,6 +60,9 @@ class ReviewParams:
     # most partly missing: not flagged whole, its clauses are judged instead. Off (10) by default: it costs
     # synthetic recall (docs/omissions.md, "Third reading"); 0.55, carried_at's value, is the one measured
     host_carried_at: float = 10.0
+    # clause flags covering this share of a sentence's letters and digits are one sentence flag (above 1:
+    # never); the clauses each need their own flag, so a sentence is not called missing on less
+    whole_share: float = 0.9
     unaligned_slope: float = 6.0         # ... and its confidence falls this steeply past that point
     min_chars: int = 2                   # meaningful characters a sentence or clause needs to be judged
     # calibration (the document's own unit: aligned pairs against near misses)
