@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from ..scoring import length_penalty, normalise, span_sums
 from .params import SearchParams
@@ -33,6 +34,8 @@ class BandScorer:
         if self.lexical is not None:
             self.src_lex_cum = np.concatenate([[0.0], np.cumsum(lexical[0].sum(axis=1, dtype=np.float64))])
             self.tgt_lex_cum = np.concatenate([[0.0], np.cumsum(lexical[1].sum(axis=1, dtype=np.float64))])
+            # a sentence has a few dozen keys of the table's 1,024 columns: sparse products per block
+            self.src_sparse, self.tgt_sparse = (csr_matrix(side, dtype=np.float32) for side in lexical)
         # A run's embedding is approximated by its sentences' embeddings weighted by length^run_exponent,
         # which is closer to the encoder's embedding of the concatenation than a plain mean.
         self.S_w = S * (src_len[:, None] ** params.run_exponent).astype(np.float32)
@@ -61,7 +64,12 @@ class BandScorer:
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray, types: list | None = None) -> np.ndarray:
         """Scores of beads ending at (i, lo[i] + c) for i0 <= i < i1: (types, rows, widest row), one
-        entry per type of ``types`` (default: the step types, a >= 1); -inf where a bead cannot end."""
+        entry per type of ``types`` (default: the step types, a >= 1); -inf where a bead cannot end.
+
+        Every bead type at once: each array below is (types, rows, widest row), so the numpy calls per
+        block do not grow with the number of types (a dozen for zh-en; per type, they cost more than the
+        arithmetic on a narrow band's blocks). Each cell's operations, and their float32/float64 types,
+        are those of one type scored alone."""
         p = self.p
         types = self.types if types is None else types
         n, m = len(self.S), len(self.T)
@@ -72,83 +80,81 @@ class BandScorer:
         cols = np.minimum(cols, m)
         c0, c1 = int(cols.min()), int(cols.max()) + 1                          # the block's column range
         out = np.full((len(types), len(rows), width), -np.inf)
-        a_values = sorted({a for a, b in types if b >= 1})
-        b_values = sorted({b for a, b in types if 1 <= b <= m})  # a run longer than the document: -inf
+        scored = [t for t in types if t[0] >= 1 and 1 <= t[1] <= m]  # a run longer than the document: -inf
         if (1, 0) in types:
             out[types.index((1, 0))] = np.where((rows >= 1)[:, None], p.skip, -np.inf)
-        if not a_values:
+        if not scored:
             return out
+        a_values, b_values = sorted({a for a, _ in scored}), sorted({b for _, b in scored})
         max_a, max_b = a_values[-1], b_values[-1]
         c1 = min(m, max(c1 - 1, max_b)) + 1  # ends are clipped up to b below: cover them
         src = {a: self._runs(0, rows, a) for a in a_values}                     # (R, d) each
         tgt = {b: self._runs(1, np.arange(c0, c1), b) for b in b_values}         # (C, d) each
+        a = np.array([t[0] for t in scored])[:, None, None]                     # (types, 1, 1)
+        b = np.array([t[1] for t in scored])[:, None, None]
+        kind = np.arange(len(scored))[:, None, None]
+        r_idx = np.arange(len(rows))[None, :, None]
+        ends = np.minimum(np.maximum(cols[None], b), m)  # spans before the document: clipped, masked below
+        sims = np.stack([src[x] @ tgt[y].T for x, y in scored])[kind, r_idx, ends - c0]
         # neighbour margin, target side: each source run against the target sentences around its beads
         t0, t1 = max(0, c0 - max_b - 1), min(m, c1)
+        near_t = np.zeros((len(a_values), len(rows), t1 - t0 + 1), dtype=np.float32)  # last column: outside
+        for k, x in enumerate(a_values):
+            near_t[k, :, :-1] = src[x] @ self.T[t0:t1].T
+        by_a = np.searchsorted(a_values, a)
+        left = ends - b - 1
+        left_ok, right_ok = left >= 0, ends < m
+        left_t = near_t[by_a, r_idx, np.where(left_ok, left - t0, t1 - t0)]
+        right_t = near_t[by_a, r_idx, np.where(right_ok, ends - t0, t1 - t0)]
+        tgt_nb = (left_t + right_t) / np.maximum(left_ok.astype(np.float32) + right_ok, 1)
         # source side: each target run against the source sentences before and after each source run
         s0, s1 = max(0, i0 - max_a - 1), min(n, i1)
-        near_s = {b: self.S[s0:s1] @ tgt[b].T for b in b_values}                # (source sentences, C)
-        r_idx = np.arange(len(rows))[:, None]
-        s_after_row = np.minimum(rows - s0, s1 - s0 - 1)[:, None]  # row n has no sentence after: masked
-        lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b) if self.lexical is not None else None
-        for a in a_values:
-            near_t = src[a] @ self.T[t0:t1].T                                   # (R, target sentences)
-            near_t = np.concatenate([near_t, np.zeros((len(rows), 1), dtype=near_t.dtype)], axis=1)
-            missing = near_t.shape[1] - 1  # the zero column, for neighbours outside the document
-            before = rows - a - 1
-            s_before_row = np.maximum(before - s0, 0)[:, None]
-            s_ok = ((before >= 0).astype(np.float32)[:, None], (rows < n).astype(np.float32)[:, None])
-            src_len = (self.src_cum[rows] - self.src_cum[np.maximum(rows - a, 0)])[:, None]
-            for b in b_values:
-                if (a, b) not in types:
-                    continue
-                ends = np.minimum(np.maximum(cols, b), m)  # spans before the document: clipped, masked below
-                sims = (src[a] @ tgt[b].T)[r_idx, ends - c0]
-                left = ends - b - 1
-                left_ok, right_ok = left >= 0, ends < m
-                left_t = near_t[r_idx, np.where(left_ok, left - t0, missing)]
-                right_t = near_t[r_idx, np.where(right_ok, ends - t0, missing)]
-                tgt_nb = (left_t + right_t) / np.maximum(left_ok.astype(np.float32) + right_ok, 1)
-                ns = near_s[b]
-                s_before = ns[s_before_row, ends - c0] * s_ok[0]
-                s_after = ns[s_after_row, ends - c0] * s_ok[1]
-                src_nb = (s_before + s_after) / np.maximum(s_ok[0] + s_ok[1], 1)
-                margins = sims - p.neighbour_share * p.neighbour_weight * (tgt_nb + src_nb)
-                if lex is not None:
-                    margins = margins + p.lexical_weight * self._dice(lex, rows, a, ends, b)
-                tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
-                if p.length_mode == "mult":
-                    scores = margins * np.log2(1 + (np.minimum(src_len, tgt_len)
-                                                    / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
-                                               ** p.length_exponent)
-                else:
-                    scores = margins - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
-                scores = scores - p.merge_penalty * (a + b - 2)
-                if self.quotes is not None:
-                    scores = scores - dialogue_penalty(self.quotes, p.quote_weight, p.dialogue_weight, rows, a, ends, b)
-                scores[(cols < b) | (rows < a)[:, None]] = -np.inf
-                out[types.index((a, b))] = scores
+        near_s = np.stack([self.S[s0:s1] @ tgt[y].T for y in b_values])        # (b values, sentences, C)
+        by_b = np.searchsorted(b_values, b)
+        before = rows[:, None] - a - 1                                           # (types, R, 1)
+        s_ok = ((before >= 0).astype(np.float32), (rows < n).astype(np.float32)[:, None])
+        s_before = near_s[by_b, np.maximum(before - s0, 0), ends - c0] * s_ok[0]
+        s_after = near_s[by_b, np.minimum(rows - s0, s1 - s0 - 1)[:, None], ends - c0] * s_ok[1]  # row n: masked
+        src_nb = (s_before + s_after) / np.maximum(s_ok[0] + s_ok[1], 1)
+        margins = sims - p.neighbour_share * p.neighbour_weight * (tgt_nb + src_nb)
+        if self.lexical is not None:
+            margins = margins + p.lexical_weight * self._dice(self._lexical_table(i0, i1, c0, c1, max_a, max_b),
+                                                              rows, a, ends, b)
+        src_len = self.src_cum[rows[:, None]] - self.src_cum[np.maximum(rows[:, None] - a, 0)]
+        tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
+        if p.length_mode == "mult":
+            scores = margins * np.log2(1 + (np.minimum(src_len, tgt_len)
+                                            / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
+                                       ** p.length_exponent)
+        else:
+            scores = margins - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
+        scores = scores - p.merge_penalty * (a + b - 2)
+        if self.quotes is not None:
+            scores = scores - dialogue_penalty(self.quotes, p.quote_weight, p.dialogue_weight, rows, a, ends, b)
+        scores[(cols[None] < b) | (rows[:, None] < a)] = -np.inf
+        out[[types.index(t) for t in scored]] = scores
         out[:, ~valid] = -np.inf
         return out
 
     def _lexical_table(self, i0: int, i1: int, c0: int, c1: int, max_a: int, max_b: int):
         """Prefix sums over both axes of the pairwise sentence overlaps around the block: the overlap of two
         runs is the sum of their sentences' pairwise overlaps (whole counts: exact in float64)."""
-        src_lex, tgt_lex = self.lexical
         s0, t0 = max(0, i0 - max_a), max(0, c0 - max_b)
-        pair = src_lex[s0:i1].astype(np.float32) @ tgt_lex[t0:c1 - 1].astype(np.float32).T
+        pair = (self.src_sparse[s0:i1] @ self.tgt_sparse[t0:c1 - 1].T).toarray()
         table = np.zeros((pair.shape[0] + 1, pair.shape[1] + 1))
         table[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
         return table, s0, t0
 
-    def _dice(self, lex, rows: np.ndarray, a: int, ends: np.ndarray, b: int) -> np.ndarray:
-        """Dice overlap of the two sides' bags of translations for each cell, (R, W)."""
+    def _dice(self, lex, rows: np.ndarray, a, ends: np.ndarray, b) -> np.ndarray:
+        """Dice overlap of the two sides' bags of translations for each cell, (R, W) (or every type at once:
+        ``a`` and ``b`` of shape (types, 1, 1), ``ends`` (types, R, W))."""
         table, s0, t0 = lex
         top = (rows - s0)[:, None]  # the table covers every run of the block: only empty runs need care
-        bottom = np.maximum(rows - a - s0, 0)[:, None]
+        bottom = np.maximum(rows[:, None] - a - s0, 0)
         right = ends - t0
         left = ends - b - t0
         overlap = table[top, right] - table[bottom, right] - table[top, left] + table[bottom, left]
-        src_size = (self.src_lex_cum[rows] - self.src_lex_cum[np.maximum(rows - a, 0)])[:, None]
+        src_size = self.src_lex_cum[rows[:, None]] - self.src_lex_cum[np.maximum(rows[:, None] - a, 0)]
         tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b]
         return 2 * overlap / np.maximum(tgt_size + src_size, 1)
 
