@@ -61,16 +61,19 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     tgt_runs: dict = {}
     if params.overlaps == "all":
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.widest()), src_runs, tgt_runs)
+
+    def scorer_for(p: SearchParams, kinds: tuple = types) -> BandScorer:
+        return BandScorer(S, T, src_lengths, tgt_lengths, kinds, p, src_runs, tgt_runs, lexical, quotes, compiled)
+
     with one_thread():
-        scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
+        scorer = scorer_for(params)
         if params.calibrate:
             tuned = calibrated(params, typical_score(scorer, lo, hi))
             if params.length_spread:
-                flat = BandScorer(S, T, src_lengths, tgt_lengths, ((1, 1),), margin_only(params), src_runs,
-                                  tgt_runs, lexical, quotes)
+                flat = scorer_for(margin_only(params), ((1, 1),))
                 tuned = softened(tuned, length_spread(flat, lo, hi))
             if any(getattr(tuned, k) != getattr(params, k) for k in ADAPTED):
-                scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical, quotes)
+                scorer = scorer_for(tuned)
             params = tuned
         path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),
                          progress=progress and n >= PROGRESS_ROWS, compiled=compiled)
@@ -86,13 +89,13 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 break
             changed = _touched(path, new, n, m)
             with one_thread():
-                scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
+                scorer = scorer_for(params)
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi), compiled=compiled)
         rounds.close()
     if params.absorb_margin:  # a second look at the target sentences left unaligned (search.absorb)
         _embed_runs(src, tgt, (set(), absorbing_runs(path, types)), src_runs, tgt_runs)
         with one_thread():
-            scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
+            scorer = scorer_for(params)
             path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types)
     return path, params
 

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from ..scoring import length_penalty, normalise, span_sums
 from .params import SearchParams
 from .quotes import Dialogue, dialogue_penalty
+
+
+class CellTerms(NamedTuple):
+    """What a block's cells are gathered from: the products of its runs for each scored type (types, R, C,
+    from column ``c0``), of its source runs with the target sentences from ``t0`` (a values, R, sentences +
+    1: the last column stands for a neighbour outside the document) and of the source sentences from ``s0``
+    with its target runs (b values, sentences, C); each type's row in the last two (``by_a``, ``by_b``:
+    (types, 1, 1)); and the dictionary's table (:meth:`BandScorer._lexical_table`) or None."""
+
+    products: np.ndarray
+    near_t: np.ndarray
+    near_s: np.ndarray
+    by_a: np.ndarray
+    by_b: np.ndarray
+    c0: int
+    t0: int
+    s0: int
+    lex: tuple | None
 
 
 class BandScorer:
@@ -25,12 +45,16 @@ class BandScorer:
     def __init__(self, S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
                  types: tuple, params: SearchParams, src_runs: dict | None = None, tgt_runs: dict | None = None,
                  lexical: tuple[np.ndarray, np.ndarray] | None = None,
-                 quotes: Dialogue | None = None):
+                 quotes: Dialogue | None = None, compiled: bool = False):
         self.S, self.T = S, T
+        self.compiled = compiled  # each cell's terms from the numba kernel (long documents: see dp.banded_dp)
         # each side's quotation marks (search.quotes)
         self.quotes = quotes if quotes is not None and (params.quote_weight or params.dialogue_weight) else None
+        if self.quotes is not None:
+            self.quote_arrays = (*self.quotes.open, *self.quotes.marked)
         # bag-of-translations count vectors per sentence (see aligner.lexicon); runs are sums
         self.lexical = lexical if lexical is not None and params.lexical_weight else None
+        self.src_lex_cum = self.tgt_lex_cum = np.zeros(1)
         if self.lexical is not None:
             self.src_lex_cum = np.concatenate([[0.0], np.cumsum(lexical[0].sum(axis=1, dtype=np.float64))])
             self.tgt_lex_cum = np.concatenate([[0.0], np.cumsum(lexical[1].sum(axis=1, dtype=np.float64))])
@@ -82,7 +106,7 @@ class BandScorer:
         out = np.full((len(types), len(rows), width), -np.inf)
         scored = [t for t in types if t[0] >= 1 and 1 <= t[1] <= m]  # a run longer than the document: -inf
         if (1, 0) in types:
-            out[types.index((1, 0))] = np.where((rows >= 1)[:, None], p.skip, -np.inf)
+            out[types.index((1, 0))] = np.where((rows >= 1)[:, None] & valid, p.skip, -np.inf)
         if not scored:
             return out
         a_values, b_values = sorted({a for a, _ in scored}), sorted({b for _, b in scored})
@@ -92,34 +116,53 @@ class BandScorer:
         tgt = {b: self._runs(1, np.arange(c0, c1), b) for b in b_values}         # (C, d) each
         a = np.array([t[0] for t in scored])[:, None, None]                     # (types, 1, 1)
         b = np.array([t[1] for t in scored])[:, None, None]
-        kind = np.arange(len(scored))[:, None, None]
-        r_idx = np.arange(len(rows))[None, :, None]
-        ends = np.minimum(np.maximum(cols[None], b), m)  # spans before the document: clipped, masked below
-        sims = np.stack([src[x] @ tgt[y].T for x, y in scored])[kind, r_idx, ends - c0]
+        products = np.stack([src[x] @ tgt[y].T for x, y in scored])             # (types, R, C)
         # neighbour margin, target side: each source run against the target sentences around its beads
         t0, t1 = max(0, c0 - max_b - 1), min(m, c1)
         near_t = np.zeros((len(a_values), len(rows), t1 - t0 + 1), dtype=np.float32)  # last column: outside
         for k, x in enumerate(a_values):
             near_t[k, :, :-1] = src[x] @ self.T[t0:t1].T
-        by_a = np.searchsorted(a_values, a)
-        left = ends - b - 1
-        left_ok, right_ok = left >= 0, ends < m
-        left_t = near_t[by_a, r_idx, np.where(left_ok, left - t0, t1 - t0)]
-        right_t = near_t[by_a, r_idx, np.where(right_ok, ends - t0, t1 - t0)]
-        tgt_nb = (left_t + right_t) / np.maximum(left_ok.astype(np.float32) + right_ok, 1)
         # source side: each target run against the source sentences before and after each source run
         s0, s1 = max(0, i0 - max_a - 1), min(n, i1)
         near_s = np.stack([self.S[s0:s1] @ tgt[y].T for y in b_values])        # (b values, sentences, C)
-        by_b = np.searchsorted(b_values, b)
+        lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b) if self.lexical is not None else None
+        terms = CellTerms(products, near_t, near_s, np.searchsorted(a_values, a), np.searchsorted(b_values, b),
+                          c0, t0, s0, lex)
+        kinds = [types.index(t) for t in scored]
+        if self.compiled:
+            self._scores_compiled(out, np.array(kinds), terms, rows, lo[i0:i1], hi[i0:i1], a, b)
+        else:
+            out[kinds] = self._scores(terms, rows, cols, a, b)
+            out[:, ~valid] = -np.inf
+        return out
+
+    def _scores(self, terms: CellTerms, rows: np.ndarray, cols: np.ndarray, a: np.ndarray, b: np.ndarray
+                ) -> np.ndarray:
+        """The scores of the scored types at every cell of the block's rows (types, R, W; ``cols`` (R, W)
+        the cells' columns, clipped to the document), gathered from ``terms`` as numpy operations over
+        all types at once (:func:`.kernel.cell_scores` computes the same, compiled); cells beyond a
+        row's band are left for the caller to mask."""
+        p, n, m = self.p, len(self.S), len(self.T)
+        kind = np.arange(len(terms.products))[:, None, None]
+        r_idx = np.arange(len(rows))[None, :, None]
+        ends = np.minimum(np.maximum(cols[None], b), m)  # spans before the document: clipped, masked later
+        c0, t0, s0 = terms.c0, terms.t0, terms.s0
+        sims = terms.products[kind, r_idx, ends - c0]
+        outside = terms.near_t.shape[2] - 1
+        left = ends - b - 1
+        left_ok, right_ok = left >= 0, ends < m
+        left_t = terms.near_t[terms.by_a, r_idx, np.where(left_ok, left - t0, outside)]
+        right_t = terms.near_t[terms.by_a, r_idx, np.where(right_ok, ends - t0, outside)]
+        tgt_nb = (left_t + right_t) / np.maximum(left_ok.astype(np.float32) + right_ok, 1)
         before = rows[:, None] - a - 1                                           # (types, R, 1)
         s_ok = ((before >= 0).astype(np.float32), (rows < n).astype(np.float32)[:, None])
-        s_before = near_s[by_b, np.maximum(before - s0, 0), ends - c0] * s_ok[0]
-        s_after = near_s[by_b, np.minimum(rows - s0, s1 - s0 - 1)[:, None], ends - c0] * s_ok[1]  # row n: masked
+        last = terms.near_s.shape[1] - 1
+        s_before = terms.near_s[terms.by_b, np.maximum(before - s0, 0), ends - c0] * s_ok[0]
+        s_after = terms.near_s[terms.by_b, np.minimum(rows - s0, last)[:, None], ends - c0] * s_ok[1]  # row n: masked
         src_nb = (s_before + s_after) / np.maximum(s_ok[0] + s_ok[1], 1)
         margins = sims - p.neighbour_share * p.neighbour_weight * (tgt_nb + src_nb)
-        if self.lexical is not None:
-            margins = margins + p.lexical_weight * self._dice(self._lexical_table(i0, i1, c0, c1, max_a, max_b),
-                                                              rows, a, ends, b)
+        if terms.lex is not None:
+            margins = margins + p.lexical_weight * self._dice(terms.lex, rows, a, ends, b)
         src_len = self.src_cum[rows[:, None]] - self.src_cum[np.maximum(rows[:, None] - a, 0)]
         tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
         if p.length_mode == "mult":
@@ -132,9 +175,24 @@ class BandScorer:
         if self.quotes is not None:
             scores = scores - dialogue_penalty(self.quotes, p.quote_weight, p.dialogue_weight, rows, a, ends, b)
         scores[(cols[None] < b) | (rows[:, None] < a)] = -np.inf
-        out[[types.index(t) for t in scored]] = scores
-        out[:, ~valid] = -np.inf
-        return out
+        return scores
+
+    def _scores_compiled(self, out: np.ndarray, kinds: np.ndarray, terms: CellTerms, rows: np.ndarray,
+                         lo: np.ndarray, hi: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        """What :meth:`_scores` gives, from the compiled kernel (bit for bit), written into ``out[kinds]``."""
+        from .kernel import cell_scores
+
+        p = self.p
+        table, lex_s0, lex_t0 = terms.lex if terms.lex is not None else (np.zeros((1, 1)), 0, 0)
+        quotes = self.quote_arrays if self.quotes is not None else \
+            (np.zeros(1, dtype=bool),) * 2 + (np.zeros(1, dtype=np.int64),) * 2
+        cell_scores(out, kinds, terms.products, terms.near_t, terms.near_s, a.ravel(), b.ravel(), terms.by_a.ravel(),
+                    terms.by_b.ravel(), int(rows[0]), lo, hi, len(self.S), len(self.T), terms.c0, terms.t0, terms.s0,
+                    np.float32(p.neighbour_share * p.neighbour_weight), self.src_cum, self.tgt_cum,
+                    p.length_mode == "mult", p.length_exponent, p.length_weight, p.merge_penalty,
+                    terms.lex is not None, table, lex_s0, lex_t0, self.src_lex_cum, self.tgt_lex_cum,
+                    p.lexical_weight, self.quotes is not None, *quotes, np.float32(p.quote_weight),
+                    np.float32(p.dialogue_weight))
 
     def _lexical_table(self, i0: int, i1: int, c0: int, c1: int, max_a: int, max_b: int):
         """Prefix sums over both axes of the pairwise sentence overlaps around the block: the overlap of two
