@@ -22,7 +22,7 @@ from .lengths import length_spread, margin_only, softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
 from .progress import phase_bar
 from .quotes import Dialogue, dialogue, quote_states
-from .scorer import BandScorer
+from .scorer import BandScorer, LexicalCounts
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
 # From this many sentences (both sides) the DP's compiled kernel saves more than its load costs (about a
@@ -49,6 +49,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     for the main pass when the document is long enough for it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
+    counts = LexicalCounts(*lexical) if lexical is not None and params.lexical_weight else None
     reference_skip = params.skip  # the second look's limit stays in these units (search.absorb)
     if compiled:
         threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
@@ -63,7 +64,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.widest()), src_runs, tgt_runs)
 
     def scorer_for(p: SearchParams, kinds: tuple = types) -> BandScorer:
-        return BandScorer(S, T, src_lengths, tgt_lengths, kinds, p, src_runs, tgt_runs, lexical, quotes, compiled)
+        return BandScorer(S, T, src_lengths, tgt_lengths, kinds, p, src_runs, tgt_runs, counts, quotes, compiled)
 
     with one_thread():
         scorer = scorer_for(params)

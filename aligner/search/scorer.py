@@ -12,6 +12,16 @@ from .params import SearchParams
 from .quotes import Dialogue, dialogue_penalty
 
 
+class LexicalCounts:
+    """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`) as the scorer
+    reads them, prepared once per document: sparse rows (a sentence has a few dozen keys of the 1,024
+    columns, so a block's pairwise overlaps are a sparse product) and each side's running total of keys."""
+
+    def __init__(self, src: np.ndarray, tgt: np.ndarray):
+        self.sparse = tuple(csr_matrix(side, dtype=np.float32) for side in (src, tgt))
+        self.cum = tuple(np.concatenate([[0.0], np.cumsum(side.sum(axis=1, dtype=np.float64))]) for side in (src, tgt))
+
+
 class CellTerms(NamedTuple):
     """What a block's cells are gathered from: the products of its runs for each scored type (types, R, C,
     from column ``c0``), of its source runs with the target sentences from ``t0`` (a values, R, sentences +
@@ -44,7 +54,7 @@ class BandScorer:
 
     def __init__(self, S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
                  types: tuple, params: SearchParams, src_runs: dict | None = None, tgt_runs: dict | None = None,
-                 lexical: tuple[np.ndarray, np.ndarray] | None = None,
+                 lexical: LexicalCounts | tuple[np.ndarray, np.ndarray] | None = None,
                  quotes: Dialogue | None = None, compiled: bool = False):
         self.S, self.T = S, T
         self.compiled = compiled  # each cell's terms from the numba kernel (long documents: see dp.banded_dp)
@@ -53,13 +63,10 @@ class BandScorer:
         if self.quotes is not None:
             self.quote_arrays = (*self.quotes.open, *self.quotes.marked)
         # bag-of-translations count vectors per sentence (see aligner.lexicon); runs are sums
+        if lexical is not None and not isinstance(lexical, LexicalCounts):
+            lexical = LexicalCounts(*lexical)
         self.lexical = lexical if lexical is not None and params.lexical_weight else None
-        self.src_lex_cum = self.tgt_lex_cum = np.zeros(1)
-        if self.lexical is not None:
-            self.src_lex_cum = np.concatenate([[0.0], np.cumsum(lexical[0].sum(axis=1, dtype=np.float64))])
-            self.tgt_lex_cum = np.concatenate([[0.0], np.cumsum(lexical[1].sum(axis=1, dtype=np.float64))])
-            # a sentence has a few dozen keys of the table's 1,024 columns: sparse products per block
-            self.src_sparse, self.tgt_sparse = (csr_matrix(side, dtype=np.float32) for side in lexical)
+        self.src_lex_cum, self.tgt_lex_cum = self.lexical.cum if self.lexical is not None else (np.zeros(1),) * 2
         # A run's embedding is approximated by its sentences' embeddings weighted by length^run_exponent,
         # which is closer to the encoder's embedding of the concatenation than a plain mean.
         self.S_w = S * (src_len[:, None] ** params.run_exponent).astype(np.float32)
@@ -116,15 +123,19 @@ class BandScorer:
         tgt = {b: self._runs(1, np.arange(c0, c1), b) for b in b_values}         # (C, d) each
         a = np.array([t[0] for t in scored])[:, None, None]                     # (types, 1, 1)
         b = np.array([t[1] for t in scored])[:, None, None]
-        products = np.stack([src[x] @ tgt[y].T for x, y in scored])             # (types, R, C)
+        products = np.empty((len(scored), len(rows), c1 - c0), dtype=np.float32)  # (types, R, C)
+        for k, (x, y) in enumerate(scored):
+            np.matmul(src[x], tgt[y].T, out=products[k])
         # neighbour margin, target side: each source run against the target sentences around its beads
         t0, t1 = max(0, c0 - max_b - 1), min(m, c1)
         near_t = np.zeros((len(a_values), len(rows), t1 - t0 + 1), dtype=np.float32)  # last column: outside
         for k, x in enumerate(a_values):
-            near_t[k, :, :-1] = src[x] @ self.T[t0:t1].T
+            np.matmul(src[x], self.T[t0:t1].T, out=near_t[k, :, :-1])
         # source side: each target run against the source sentences before and after each source run
         s0, s1 = max(0, i0 - max_a - 1), min(n, i1)
-        near_s = np.stack([self.S[s0:s1] @ tgt[y].T for y in b_values])        # (b values, sentences, C)
+        near_s = np.empty((len(b_values), s1 - s0, c1 - c0), dtype=np.float32)  # (b values, sentences, C)
+        for k, y in enumerate(b_values):
+            np.matmul(self.S[s0:s1], tgt[y].T, out=near_s[k])
         lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b) if self.lexical is not None else None
         terms = CellTerms(products, near_t, near_s, np.searchsorted(a_values, a), np.searchsorted(b_values, b),
                           c0, t0, s0, lex)
@@ -198,7 +209,7 @@ class BandScorer:
         """Prefix sums over both axes of the pairwise sentence overlaps around the block: the overlap of two
         runs is the sum of their sentences' pairwise overlaps (whole counts: exact in float64)."""
         s0, t0 = max(0, i0 - max_a), max(0, c0 - max_b)
-        pair = (self.src_sparse[s0:i1] @ self.tgt_sparse[t0:c1 - 1].T).toarray()
+        pair = (self.lexical.sparse[0][s0:i1] @ self.lexical.sparse[1][t0:c1 - 1].T).toarray()
         table = np.zeros((pair.shape[0] + 1, pair.shape[1] + 1))
         table[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
         return table, s0, t0
