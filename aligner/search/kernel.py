@@ -93,6 +93,7 @@ def warm() -> None:
     cell_scores(np.zeros((1, 1, 2)), z, block, block, block, one[:1], one[:1], z, z, 1, lo[:1], lo[:1], 1, 1, 0, 0,
                 0, f, np.zeros(2), np.zeros(2), True, 1.0, 0.0, 0.0, True, table, 0, 0, np.zeros(2), np.zeros(2), 0.0,
                 True, flags, flags, counts, counts, f, f)
+    overlap_table(np.ones((1, 2), dtype=np.uint8), np.ones((1, 2), dtype=np.uint8))
 
 
 @njit(cache=True, nogil=True)
@@ -158,3 +159,29 @@ def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b
                         penalty += dialogue_weight * (one if mark else zero)
                     score = score - np.float64(penalty)
                 out[kinds[t], r, e - lo[r]] = score
+
+
+@njit(cache=True, nogil=True)
+def overlap_table(src, tgt):  # pragma: no cover (compiled)
+    """Prefix sums over both axes of the pairwise overlaps (dot products) of the count vectors ``src``
+    (rows) and ``tgt`` (columns), with a zero first row and column: what
+    :meth:`aligner.search.scorer.BandScorer._lexical_table` builds from sparse products (whole counts, so
+    the same values). A sentence has a few dozen of the 1,024 columns: each target row's are listed once."""
+    rows, cols, dim = src.shape[0], tgt.shape[0], src.shape[1]
+    index = np.empty((cols, dim), dtype=np.int64)
+    value = np.empty((cols, dim))
+    used = np.zeros(cols, dtype=np.int64)
+    for t in range(cols):
+        for k in range(dim):
+            if tgt[t, k]:
+                index[t, used[t]] = k
+                value[t, used[t]] = tgt[t, k]
+                used[t] += 1
+    table = np.zeros((rows + 1, cols + 1))
+    for s in range(rows):
+        for t in range(cols):
+            pair = 0.0
+            for q in range(used[t]):
+                pair += src[s, index[t, q]] * value[t, q]
+            table[s + 1, t + 1] = pair + table[s, t + 1] + table[s + 1, t] - table[s, t]
+    return table

@@ -14,12 +14,20 @@ from .quotes import Dialogue, dialogue_penalty
 
 class LexicalCounts:
     """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`) as the scorer
-    reads them, prepared once per document: sparse rows (a sentence has a few dozen keys of the 1,024
-    columns, so a block's pairwise overlaps are a sparse product) and each side's running total of keys."""
+    reads them, prepared once per document: each side's running total of keys, and (for the numpy scorer)
+    sparse rows: a sentence has a few dozen keys of the 1,024 columns, so a block's pairwise overlaps are
+    a sparse product (the compiled scorer reads the counts themselves: converting a book's to sparse rows
+    costs more than its search then saves)."""
 
     def __init__(self, src: np.ndarray, tgt: np.ndarray):
-        self.sparse = tuple(csr_matrix(side, dtype=np.float32) for side in (src, tgt))
+        self.counts = (src, tgt)
         self.cum = tuple(np.concatenate([[0.0], np.cumsum(side.sum(axis=1, dtype=np.float64))]) for side in (src, tgt))
+        self._sparse: tuple | None = None
+
+    def sparse(self) -> tuple:
+        if self._sparse is None:
+            self._sparse = tuple(csr_matrix(side, dtype=np.float32) for side in self.counts)
+        return self._sparse
 
 
 class CellTerms(NamedTuple):
@@ -209,7 +217,11 @@ class BandScorer:
         """Prefix sums over both axes of the pairwise sentence overlaps around the block: the overlap of two
         runs is the sum of their sentences' pairwise overlaps (whole counts: exact in float64)."""
         s0, t0 = max(0, i0 - max_a), max(0, c0 - max_b)
-        pair = (self.lexical.sparse[0][s0:i1] @ self.lexical.sparse[1][t0:c1 - 1].T).toarray()
+        if self.compiled:
+            from .kernel import overlap_table
+
+            return overlap_table(self.lexical.counts[0][s0:i1], self.lexical.counts[1][t0:c1 - 1]), s0, t0
+        pair = (self.lexical.sparse()[0][s0:i1] @ self.lexical.sparse()[1][t0:c1 - 1].T).toarray()
         table = np.zeros((pair.shape[0] + 1, pair.shape[1] + 1))
         table[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
         return table, s0, t0
