@@ -9,8 +9,12 @@ def span_sums(vectors: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
     """Sum of ``vectors[e-width:e]`` for each end ``e`` (zero where the span leaves the document)."""
     out = np.zeros((len(ends), vectors.shape[1]), dtype=np.float32)
     ok = (ends >= width) & (ends <= len(vectors))
-    for k in range(1, width + 1):
-        out[ok] += vectors[ends[ok] - k]
+    inside = ends[ok]
+    if len(inside):  # summed in float32 from the last sentence back, the rows selected once
+        total = vectors[inside - 1].astype(np.float32)
+        for k in range(2, width + 1):
+            total += vectors[inside - k]
+        out[ok] = total
     return out
 
 
