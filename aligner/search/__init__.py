@@ -62,9 +62,10 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     tgt_runs: dict = {}
     if params.overlaps == "all":
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.widest()), src_runs, tgt_runs)
+    shared = BandScorer(S, T, src_lengths, tgt_lengths, types, params, {}, {}, counts, quotes, compiled)
 
     def scorer_for(p: SearchParams, kinds: tuple = types) -> BandScorer:
-        return BandScorer(S, T, src_lengths, tgt_lengths, kinds, p, src_runs, tgt_runs, counts, quotes, compiled)
+        return shared.derived(p, kinds, src_runs, tgt_runs)
 
     with one_thread():
         scorer = scorer_for(params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import NamedTuple
 
 import numpy as np
@@ -86,6 +87,28 @@ class BandScorer:
         self.ratio = float(tgt_len.sum() / max(1.0, src_len.sum()))
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
+        self._work: dict[str, np.ndarray] = {}
+
+    def derived(self, params: SearchParams, types: tuple, src_runs: dict, tgt_runs: dict) -> BandScorer:
+        """A scorer of the same document with other parameters (calibrated ones), bead types or embedded
+        runs, sharing this one's per-sentence arrays (a book's weighted vectors are tens of megabytes, and
+        fresh memory costs page faults). The parameters the shared arrays were made with must not change."""
+        if any(getattr(params, k) != getattr(self.p, k) for k in _SHARED_PARAMS):
+            raise ValueError(f"a derived scorer keeps {', '.join(_SHARED_PARAMS)}")
+        other = copy.copy(self)
+        other.p, other.types = params, [t for t in types if t[0] >= 1]
+        other.src_runs, other.tgt_runs = _run_table(src_runs, len(self.S)), _run_table(tgt_runs, len(self.T))
+        return other  # the work arrays shared too: the search uses one scorer at a time
+
+    def _buffer(self, name: str, shape: tuple, dtype=np.float32) -> np.ndarray:
+        """A work array of this shape, reused from call to call (its contents are not kept): a block's
+        products are megabytes with a large encoder, which the allocator would otherwise return to the
+        system and fault in again for every block."""
+        size = int(np.prod(shape))
+        held = self._work.get(name)
+        if held is None or held.size < size:
+            held = self._work[name] = np.empty(size, dtype=dtype)
+        return held[:size].reshape(shape)
 
     def _runs(self, side: int, ends: np.ndarray, width: int) -> np.ndarray:
         """Embeddings of the runs ``[e - width, e)``: real where embedded, else approximated (zero where
@@ -131,17 +154,18 @@ class BandScorer:
         tgt = {b: self._runs(1, np.arange(c0, c1), b) for b in b_values}         # (C, d) each
         a = np.array([t[0] for t in scored])[:, None, None]                     # (types, 1, 1)
         b = np.array([t[1] for t in scored])[:, None, None]
-        products = np.empty((len(scored), len(rows), c1 - c0), dtype=np.float32)  # (types, R, C)
+        products = self._buffer("products", (len(scored), len(rows), c1 - c0))  # (types, R, C)
         for k, (x, y) in enumerate(scored):
             np.matmul(src[x], tgt[y].T, out=products[k])
         # neighbour margin, target side: each source run against the target sentences around its beads
         t0, t1 = max(0, c0 - max_b - 1), min(m, c1)
-        near_t = np.zeros((len(a_values), len(rows), t1 - t0 + 1), dtype=np.float32)  # last column: outside
+        near_t = self._buffer("near_t", (len(a_values), len(rows), t1 - t0 + 1))  # last column: outside
+        near_t[:, :, -1] = 0.0
         for k, x in enumerate(a_values):
             np.matmul(src[x], self.T[t0:t1].T, out=near_t[k, :, :-1])
         # source side: each target run against the source sentences before and after each source run
         s0, s1 = max(0, i0 - max_a - 1), min(n, i1)
-        near_s = np.empty((len(b_values), s1 - s0, c1 - c0), dtype=np.float32)  # (b values, sentences, C)
+        near_s = self._buffer("near_s", (len(b_values), s1 - s0, c1 - c0))  # (b values, sentences, C)
         for k, y in enumerate(b_values):
             np.matmul(self.S[s0:s1], tgt[y].T, out=near_s[k])
         lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b) if self.lexical is not None else None
@@ -238,6 +262,10 @@ class BandScorer:
         src_size = self.src_lex_cum[rows[:, None]] - self.src_lex_cum[np.maximum(rows[:, None] - a, 0)]
         tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b]
         return 2 * overlap / np.maximum(tgt_size + src_size, 1)
+
+
+# what a scorer's shared arrays depend on (BandScorer.derived)
+_SHARED_PARAMS = ("run_exponent", "lexical_weight", "quote_weight", "dialogue_weight")
 
 
 def _run_table(runs: dict, n: int) -> dict:
