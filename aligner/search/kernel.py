@@ -1,8 +1,9 @@
-"""The search's inner loops, compiled (numba): the best step into each band cell of a block of rows, the
-runs of 0-1 steps along a row. In Python these were a dozen array operations per row, which cost more
-than the scores themselves on long documents and on the many small windows of the lazy rounds.
+"""The search's inner loops, compiled (numba): the best step into each band cell of a block of rows and the
+runs of 0-1 steps along a row (in Python a dozen array operations per row, which cost more than the scores
+themselves on long documents and on the many small windows of the lazy rounds); and the scores of a
+block's cells (a gather per bead type and term over each block's rectangle cost more than the products).
 
-Arrays are those of :func:`aligner.search.dp.banded_dp`: the band's cells stored flat, row r at
+The DP's arrays are those of :func:`aligner.search.dp.banded_dp`: the band's cells stored flat, row r at
 ``off[r]:off[r + 1]``, covering columns ``lo[r]..lo[r] + width[r] - 1``. Ties go to the earlier step type
 (as ``np.argmax`` would), so paths do not depend on how the loops are written.
 """

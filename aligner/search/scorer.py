@@ -6,29 +6,19 @@ import copy
 from typing import NamedTuple
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
-from ..scoring import length_penalty, normalise, span_sums
+from ..scoring import length_penalty, normalise
 from .params import SearchParams
 from .quotes import Dialogue, dialogue_penalty
 
 
 class LexicalCounts:
-    """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`) as the scorer
-    reads them, prepared once per document: each side's running total of keys, and (for the numpy scorer)
-    sparse rows: a sentence has a few dozen keys of the 1,024 columns, so a block's pairwise overlaps are
-    a sparse product (the compiled scorer reads the counts themselves: converting a book's to sparse rows
-    costs more than its search then saves)."""
+    """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`) and each side's
+    running total of keys, prepared once per document."""
 
     def __init__(self, src: np.ndarray, tgt: np.ndarray):
         self.counts = (src, tgt)
         self.cum = tuple(np.concatenate([[0.0], np.cumsum(side.sum(axis=1, dtype=np.float64))]) for side in (src, tgt))
-        self._sparse: tuple | None = None
-
-    def sparse(self) -> tuple:
-        if self._sparse is None:
-            self._sparse = tuple(csr_matrix(side, dtype=np.float32) for side in self.counts)
-        return self._sparse
 
 
 class CellTerms(NamedTuple):
@@ -110,19 +100,25 @@ class BandScorer:
             held = self._work[name] = np.empty(size, dtype=dtype)
         return held[:size].reshape(shape)
 
-    def _runs(self, side: int, ends: np.ndarray, width: int) -> np.ndarray:
-        """Embeddings of the runs ``[e - width, e)``: real where embedded, else approximated (zero where
-        the run would leave the document)."""
+    def _runs(self, side: int, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
+        """Embeddings of the runs ``[e - width, e)`` for each of ``widths``: real where embedded, else
+        approximated (zero where the run would leave the document). The approximations' sums grow one
+        sentence at a time for all widths together, adding in the order one width alone would."""
         base, weighted, runs = (self.S, self.S_w, self.src_runs) if side == 0 else (self.T, self.T_w, self.tgt_runs)
-        if width == 1:
-            return base[np.maximum(ends - 1, 0)]
-        block = normalise(span_sums(weighted, ends, width))
-        if width in runs:
-            index, table = runs[width]
-            rows = index[ends]
-            known = rows >= 0
-            block[known] = table[rows[known]]
-        return block
+        out = {1: base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
+        total = weighted[np.maximum(ends - 1, 0)].astype(np.float32)
+        for width in range(2, max(widths) + 1):
+            total += weighted[np.maximum(ends - width, 0)]  # rows whose run leaves the document: zeroed below
+            if width not in widths:
+                continue
+            inside = (ends >= width) & (ends <= len(weighted))
+            block = out[width] = normalise(np.where(inside[:, None], total, np.float32(0)))
+            if width in runs:
+                index, table = runs[width]
+                rows = index[ends]
+                known = rows >= 0
+                block[known] = table[rows[known]]
+        return out
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray, types: list | None = None) -> np.ndarray:
         """Scores of beads ending at (i, lo[i] + c) for i0 <= i < i1: (types, rows, widest row), one
@@ -150,8 +146,8 @@ class BandScorer:
         a_values, b_values = sorted({a for a, _ in scored}), sorted({b for _, b in scored})
         max_a, max_b = a_values[-1], b_values[-1]
         c1 = min(m, max(c1 - 1, max_b)) + 1  # ends are clipped up to b below: cover them
-        src = {a: self._runs(0, rows, a) for a in a_values}                     # (R, d) each
-        tgt = {b: self._runs(1, np.arange(c0, c1), b) for b in b_values}         # (C, d) each
+        src = self._runs(0, rows, a_values)                                     # (R, d) each
+        tgt = self._runs(1, np.arange(c0, c1), b_values)                        # (C, d) each
         a = np.array([t[0] for t in scored])[:, None, None]                     # (types, 1, 1)
         b = np.array([t[1] for t in scored])[:, None, None]
         products = self._buffer("products", (len(scored), len(rows), c1 - c0))  # (types, R, C)
@@ -245,7 +241,8 @@ class BandScorer:
             from .kernel import overlap_table
 
             return overlap_table(self.lexical.counts[0][s0:i1], self.lexical.counts[1][t0:c1 - 1]), s0, t0
-        pair = (self.lexical.sparse()[0][s0:i1] @ self.lexical.sparse()[1][t0:c1 - 1].T).toarray()
+        src_lex, tgt_lex = self.lexical.counts
+        pair = src_lex[s0:i1].astype(np.float32) @ tgt_lex[t0:c1 - 1].astype(np.float32).T
         table = np.zeros((pair.shape[0] + 1, pair.shape[1] + 1))
         table[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
         return table, s0, t0
