@@ -26,7 +26,8 @@ def test_compiled_and_numpy_scores_agree(n, m, seed, length_mode, exponent, lexi
     rng = np.random.default_rng(seed)
     S, T = _unit(rng, n), _unit(rng, m)
     ls, lt = rng.integers(1, 40, n).astype(float), rng.integers(1, 40, m).astype(float)
-    lex = (rng.integers(0, 3, (n, 16)).astype(np.uint8), rng.integers(0, 3, (m, 16)).astype(np.uint8)) if lexical else None
+    counts = (rng.integers(0, 3, (n, 16)).astype(np.uint8), rng.integers(0, 3, (m, 16)).astype(np.uint8))
+    lex = counts if lexical else None
     marks = Dialogue((rng.random(n + 1) < 0.3, rng.random(m + 1) < 0.3),
                      (np.cumsum(rng.integers(0, 2, n + 1)), np.cumsum(rng.integers(0, 2, m + 1)))) if quotes else None
     p = SearchParams(max_bead=shape[0], max_split=shape[1], length_mode=length_mode, length_exponent=exponent,

@@ -156,8 +156,9 @@ def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b
                         end = one if src_open[i] != tgt_open[e] else zero
                         penalty += quote_weight * (np.float32(0.5) * (start + end))
                     if dialogue_weight != 0:
-                        mark = (src_marked[i] > src_marked[max(i - a, 0)]) != (tgt_marked[e] > tgt_marked[max(e - b, 0)])
-                        penalty += dialogue_weight * (one if mark else zero)
+                        src_mark = src_marked[i] > src_marked[max(i - a, 0)]
+                        tgt_mark = tgt_marked[e] > tgt_marked[max(e - b, 0)]
+                        penalty += dialogue_weight * (one if src_mark != tgt_mark else zero)
                     score = score - np.float64(penalty)
                 out[kinds[t], r, e - lo[r]] = score
 
