@@ -5,15 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 
-def span_sums(vectors: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
-    """Sum of ``vectors[e-width:e]`` for each end ``e`` (zero where the span leaves the document)."""
-    out = np.zeros((len(ends), vectors.shape[1]), dtype=np.float32)
-    ok = (ends >= width) & (ends <= len(vectors))
-    for k in range(1, width + 1):
-        out[ok] += vectors[ends[ok] - k]
-    return out
-
-
 def normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.maximum(norms, 1e-9)

@@ -22,7 +22,7 @@ from .lengths import length_spread, margin_only, softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
 from ..progress import phase_bar
 from .quotes import Dialogue, dialogue, quote_states
-from .scorer import BandScorer
+from .scorer import BandScorer, LexicalCounts
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
 # From this many sentences (both sides) the DP's compiled kernel saves more than its load costs (about a
@@ -49,6 +49,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     for the main pass when the document is long enough for it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
+    counts = LexicalCounts(*lexical) if lexical is not None and params.lexical_weight else None
     reference_skip = params.skip  # the second look's limit stays in these units (search.absorb)
     if compiled:
         threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
@@ -61,16 +62,20 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     tgt_runs: dict = {}
     if params.overlaps == "all":
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.widest()), src_runs, tgt_runs)
+    shared = BandScorer(S, T, src_lengths, tgt_lengths, types, params, {}, {}, counts, quotes, compiled)
+
+    def scorer_for(p: SearchParams, kinds: tuple = types) -> BandScorer:
+        return shared.derived(p, kinds, src_runs, tgt_runs)
+
     with one_thread():
-        scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
+        scorer = scorer_for(params)
         if params.calibrate:
             tuned = calibrated(params, typical_score(scorer, lo, hi))
             if params.length_spread:
-                flat = BandScorer(S, T, src_lengths, tgt_lengths, ((1, 1),), margin_only(params), src_runs,
-                                  tgt_runs, lexical, quotes)
+                flat = scorer_for(margin_only(params), ((1, 1),))
                 tuned = softened(tuned, length_spread(flat, lo, hi))
             if any(getattr(tuned, k) != getattr(params, k) for k in ADAPTED):
-                scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, tuned, src_runs, tgt_runs, lexical, quotes)
+                scorer = scorer_for(tuned)
             params = tuned
         path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),
                          progress=progress and n >= PROGRESS_ROWS, compiled=compiled)
@@ -86,13 +91,13 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 break
             changed = _touched(path, new, n, m)
             with one_thread():
-                scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
+                scorer = scorer_for(params)
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi), compiled=compiled)
         rounds.close()
     if params.absorb_margin:  # a second look at the target sentences left unaligned (search.absorb)
         _embed_runs(src, tgt, (set(), absorbing_runs(path, types)), src_runs, tgt_runs)
         with one_thread():
-            scorer = BandScorer(S, T, src_lengths, tgt_lengths, types, params, src_runs, tgt_runs, lexical, quotes)
+            scorer = scorer_for(params)
             path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types)
     return path, params
 

@@ -32,7 +32,7 @@ def search_band(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.n
     S2, ls2 = _blocks(S, src_len, DOWNSAMPLE)
     T2, lt2 = _blocks(T, tgt_len, DOWNSAMPLE)
     lo2, hi2 = search_band(S2, T2, ls2, lt2, params, 2 * DOWNSAMPLE, compiled)
-    scorer = BandScorer(S2, T2, ls2, lt2, COARSE_TYPES, params)
+    scorer = BandScorer(S2, T2, ls2, lt2, COARSE_TYPES, params, compiled=compiled)
     rough = banded_dp(len(S2), len(T2), lo2, hi2, COARSE_TYPES, scorer, params.skip, null_extend=params.null_extend(),
                       compiled=compiled)
     return band_around(rough, n, m, width, (DOWNSAMPLE, DOWNSAMPLE))

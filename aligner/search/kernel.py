@@ -1,13 +1,16 @@
-"""The DP's inner loops, compiled (numba): the best step into each band cell of a block of rows, and the
-runs of 0-1 steps along a row. In Python these were a dozen array operations per row, which cost more
-than the scores themselves on long documents and on the many small windows of the lazy rounds.
+"""The search's inner loops, compiled (numba): the best step into each band cell of a block of rows and the
+runs of 0-1 steps along a row (in Python a dozen array operations per row, which cost more than the scores
+themselves on long documents and on the many small windows of the lazy rounds); and the scores of a
+block's cells (a gather per bead type and term over each block's rectangle cost more than the products).
 
-Arrays are those of :func:`aligner.search.dp.banded_dp`: the band's cells stored flat, row r at
+The DP's arrays are those of :func:`aligner.search.dp.banded_dp`: the band's cells stored flat, row r at
 ``off[r]:off[r + 1]``, covering columns ``lo[r]..lo[r] + width[r] - 1``. Ties go to the earlier step type
 (as ``np.argmax`` would), so paths do not depend on how the loops are written.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numba import njit
@@ -78,11 +81,109 @@ def relax_rows(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, step_a, s
 
 
 def warm() -> None:
-    """Load both kernels for the argument types banded_dp gives them (numba reads its on-disk cache, or
-    compiles, on the first call of each)."""
+    """Load the kernels for the argument types banded_dp and the scorer give them (numba reads its
+    on-disk cache, or compiles, on the first call of each)."""
     one = np.ones(2, dtype=np.int64)
     off, lo = np.array([0, 1, 2], dtype=np.int64), np.zeros(2, dtype=np.int64)
     cells = (np.zeros(2), np.zeros(2, dtype=np.int8), np.zeros(2, dtype=np.int64))
     relax_nulls(*cells, off, lo, one, 0, 0.0, 0.0, 1)
     relax_rows(*cells, np.zeros(2), np.ones(2, dtype=bool), off, lo, one, np.zeros((1, 1, 1)), 1, 2,
                one[:1], one[:1], -1, 0.0, 0.0, True, 1, 2)
+    block, table, f = np.zeros((1, 1, 2), dtype=np.float32), np.zeros((2, 2)), np.float32(0.0)
+    flags, counts, z = np.zeros(2, dtype=bool), np.zeros(2, dtype=np.int64), one[:1] - 1
+    cell_scores(np.zeros((1, 1, 2)), z, block, block, block, one[:1], one[:1], z, z, 1, lo[:1], lo[:1], 1, 1, 0, 0,
+                0, f, np.zeros(2), np.zeros(2), True, 1.0, 0.0, 0.0, True, table, 0, 0, np.zeros(2), np.zeros(2), 0.0,
+                True, flags, flags, counts, counts, f, f)
+    overlap_table(np.ones((1, 2), dtype=np.uint8), np.ones((1, 2), dtype=np.uint8))
+
+
+@njit(cache=True, nogil=True)
+def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b, i0, lo, hi, n, m, c0, t0, s0,
+                margin_weight, src_cum, tgt_cum, mult, length_exponent, length_weight, merge_penalty, has_lex,
+                table, lex_s0, lex_t0, src_lex_cum, tgt_lex_cum, lexical_weight, has_quotes, src_open, tgt_open,
+                src_marked, tgt_marked, quote_weight, dialogue_weight):  # pragma: no cover (compiled)
+    """The scores of a block's cells, written to ``out[kinds[t]]`` for each scored type t, as
+    :meth:`aligner.search.scorer.BandScorer._scores` computes them with numpy: the same operations on the
+    same float32 and float64 values in the same order, so the two agree bit for bit (tests hold them
+    equal); one pass over the band's cells instead of a dozen gathers of every (type, row, cell) of the
+    block's rectangle. Cells that cannot end a bead stay as ``out`` has them (-inf)."""
+    outside = near_t.shape[2] - 1
+    last = near_s.shape[1] - 1
+    one, zero = np.float32(1.0), np.float32(0.0)
+    for t in range(len(type_a)):
+        a, b, ka, kb = type_a[t], type_b[t], by_a[t], by_b[t]
+        penalty_ab = merge_penalty * (a + b - 2)
+        for r in range(len(lo)):
+            i = i0 + r
+            if i < a:
+                continue
+            before = i - a - 1
+            ok_before = one if before >= 0 else zero
+            ok_after = one if i < n else zero
+            s_before_row = max(before - s0, 0)
+            s_after_row = min(i - s0, last)
+            src_len = src_cum[i] - src_cum[max(i - a, 0)]
+            for e in range(max(lo[r], b), min(hi[r], m) + 1):
+                left = e - b - 1
+                left_t = near_t[ka, r, left - t0 if left >= 0 else outside]
+                right_t = near_t[ka, r, e - t0 if e < m else outside]
+                count = (one if left >= 0 else zero) + (one if e < m else zero)
+                tgt_nb = (left_t + right_t) / max(count, one)
+                s_before = near_s[kb, s_before_row, e - c0] * ok_before
+                s_after = near_s[kb, s_after_row, e - c0] * ok_after
+                src_nb = (s_before + s_after) / max(ok_before + ok_after, one)
+                margin = np.float64(products[t, r, e - c0] - margin_weight * (tgt_nb + src_nb))
+                if has_lex:
+                    top, bottom = i - lex_s0, max(i - a - lex_s0, 0)
+                    right, left_l = e - lex_t0, e - b - lex_t0
+                    overlap = table[top, right] - table[bottom, right] - table[top, left_l] + table[bottom, left_l]
+                    sizes = (tgt_lex_cum[e] - tgt_lex_cum[e - b]) + (src_lex_cum[i] - src_lex_cum[max(i - a, 0)])
+                    margin = margin + lexical_weight * (2 * overlap / max(sizes, 1.0))
+                tgt_len = tgt_cum[e] - tgt_cum[e - b]
+                if mult:
+                    ratio = min(src_len, tgt_len) / max(max(src_len, tgt_len), 1e-9)
+                    if length_exponent != 1.0:  # x ** 1.0 is x: pow costs more than the rest of the cell
+                        ratio = ratio ** length_exponent
+                    score = margin * math.log2(1 + ratio)
+                else:
+                    deviation = math.log((tgt_len + 10.0) / (1.0 * src_len + 10.0))
+                    score = margin - length_weight * min(deviation * deviation, 1.0)
+                score = score - penalty_ab
+                if has_quotes:
+                    penalty = zero
+                    if quote_weight != 0:
+                        start = one if src_open[max(i - a, 0)] != tgt_open[max(e - b, 0)] else zero
+                        end = one if src_open[i] != tgt_open[e] else zero
+                        penalty += quote_weight * (np.float32(0.5) * (start + end))
+                    if dialogue_weight != 0:
+                        src_mark = src_marked[i] > src_marked[max(i - a, 0)]
+                        tgt_mark = tgt_marked[e] > tgt_marked[max(e - b, 0)]
+                        penalty += dialogue_weight * (one if src_mark != tgt_mark else zero)
+                    score = score - np.float64(penalty)
+                out[kinds[t], r, e - lo[r]] = score
+
+
+@njit(cache=True, nogil=True)
+def overlap_table(src, tgt):  # pragma: no cover (compiled)
+    """Prefix sums over both axes of the pairwise overlaps (dot products) of the count vectors ``src``
+    (rows) and ``tgt`` (columns), with a zero first row and column: what
+    :meth:`aligner.search.scorer.BandScorer._lexical_table` builds from sparse products (whole counts, so
+    the same values). A sentence has a few dozen of the 1,024 columns: each target row's are listed once."""
+    rows, cols, dim = src.shape[0], tgt.shape[0], src.shape[1]
+    index = np.empty((cols, dim), dtype=np.int64)
+    value = np.empty((cols, dim))
+    used = np.zeros(cols, dtype=np.int64)
+    for t in range(cols):
+        for k in range(dim):
+            if tgt[t, k]:
+                index[t, used[t]] = k
+                value[t, used[t]] = tgt[t, k]
+                used[t] += 1
+    table = np.zeros((rows + 1, cols + 1))
+    for s in range(rows):
+        for t in range(cols):
+            pair = 0.0
+            for q in range(used[t]):
+                pair += src[s, index[t, q]] * value[t, q]
+            table[s + 1, t + 1] = pair + table[s, t + 1] + table[s + 1, t] - table[s, t]
+    return table

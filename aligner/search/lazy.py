@@ -43,10 +43,12 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
     done = 0
     for (k0, k1), (i0, j0, i1, j1) in zip(windows, spans):
         out.extend(path[done:k0])
-        w_lo, w_hi = lo.copy(), hi.copy()
-        w_lo[i0], w_hi[i0] = np.clip(band[0][i0], j0, j1), np.clip(band[1][i0], j0, j1)  # the start row
-        out.extend(banded_dp(i1, j1, w_lo, w_hi, types, scores, params.skip, start=(i0, j0),
+        # the start row, set for this window only (its scores, if another window's, are already stored)
+        kept = lo[i0], hi[i0]
+        lo[i0], hi[i0] = np.clip(band[0][i0], j0, j1), np.clip(band[1][i0], j0, j1)
+        out.extend(banded_dp(i1, j1, lo, hi, types, scores, params.skip, start=(i0, j0),
                              null_extend=params.null_extend(), compiled=compiled))
+        lo[i0], hi[i0] = kept
         done = k1 + 1
     out.extend(path[done:])
     return out

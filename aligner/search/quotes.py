@@ -89,9 +89,10 @@ def quote_mismatch(states: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: i
                    b: int) -> np.ndarray:
     """For beads of ``a`` source and ``b`` target sentences ending at (rows[r], ends[r, c]): how many of
     their two ends (start and end, half each) lie inside a quotation on one side only, (R, W). Both ends
-    count, so that a path cannot step over a mismatched point with a null bead."""
+    count, so that a path cannot step over a mismatched point with a null bead. ``a`` and ``b`` may be
+    arrays of shape (types, 1, 1) with ``ends`` (types, R, W): every bead type at once."""
     src, tgt = states
-    start = src[np.maximum(rows - a, 0)][:, None] != tgt[np.maximum(ends - b, 0)]
+    start = src[np.maximum(rows[:, None] - a, 0)] != tgt[np.maximum(ends - b, 0)]
     end = src[rows][:, None] != tgt[ends]
     return 0.5 * (start.astype(np.float32) + end)
 
@@ -99,9 +100,9 @@ def quote_mismatch(states: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: i
 def marked_mismatch(counts: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: int, ends: np.ndarray,
                     b: int) -> np.ndarray:
     """For beads of ``a`` source and ``b`` target sentences ending at (rows[r], ends[r, c]): 1 where one
-    side holds a quotation mark and the other none, else 0, (R, W)."""
+    side holds a quotation mark and the other none, else 0, (R, W) (or every type at once, as above)."""
     src, tgt = counts
-    src_marked = (src[rows] > src[np.maximum(rows - a, 0)])[:, None]
+    src_marked = src[rows[:, None]] > src[np.maximum(rows[:, None] - a, 0)]
     return (src_marked != (tgt[ends] > tgt[np.maximum(ends - b, 0)])).astype(np.float32)
 
 

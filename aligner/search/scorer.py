@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+import copy
+from typing import NamedTuple
+
 import numpy as np
 
-from ..scoring import length_penalty, normalise, span_sums
+from ..scoring import length_penalty, normalise
 from .params import SearchParams
 from .quotes import Dialogue, dialogue_penalty
+
+
+class LexicalCounts:
+    """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`) and each side's
+    running total of keys, prepared once per document."""
+
+    def __init__(self, src: np.ndarray, tgt: np.ndarray):
+        self.counts = (src, tgt)
+        self.cum = tuple(np.concatenate([[0.0], np.cumsum(side.sum(axis=1, dtype=np.float64))]) for side in (src, tgt))
+
+
+class CellTerms(NamedTuple):
+    """What a block's cells are gathered from: the products of its runs for each scored type (types, R, C,
+    from column ``c0``), of its source runs with the target sentences from ``t0`` (a values, R, sentences +
+    1: the last column stands for a neighbour outside the document) and of the source sentences from ``s0``
+    with its target runs (b values, sentences, C); each type's row in the last two (``by_a``, ``by_b``:
+    (types, 1, 1)); and the dictionary's table (:meth:`BandScorer._lexical_table`) or None."""
+
+    products: np.ndarray
+    near_t: np.ndarray
+    near_s: np.ndarray
+    by_a: np.ndarray
+    by_b: np.ndarray
+    c0: int
+    t0: int
+    s0: int
+    lex: tuple | None
 
 
 class BandScorer:
@@ -23,16 +53,19 @@ class BandScorer:
 
     def __init__(self, S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
                  types: tuple, params: SearchParams, src_runs: dict | None = None, tgt_runs: dict | None = None,
-                 lexical: tuple[np.ndarray, np.ndarray] | None = None,
-                 quotes: Dialogue | None = None):
+                 lexical: LexicalCounts | tuple[np.ndarray, np.ndarray] | None = None,
+                 quotes: Dialogue | None = None, compiled: bool = False):
         self.S, self.T = S, T
+        self.compiled = compiled  # each cell's terms from the numba kernel (long documents: see dp.banded_dp)
         # each side's quotation marks (search.quotes)
         self.quotes = quotes if quotes is not None and (params.quote_weight or params.dialogue_weight) else None
+        if self.quotes is not None:
+            self.quote_arrays = (*self.quotes.open, *self.quotes.marked)
         # bag-of-translations count vectors per sentence (see aligner.lexicon); runs are sums
+        if lexical is not None and not isinstance(lexical, LexicalCounts):
+            lexical = LexicalCounts(*lexical)
         self.lexical = lexical if lexical is not None and params.lexical_weight else None
-        if self.lexical is not None:
-            self.src_lex_cum = np.concatenate([[0.0], np.cumsum(lexical[0].sum(axis=1, dtype=np.float64))])
-            self.tgt_lex_cum = np.concatenate([[0.0], np.cumsum(lexical[1].sum(axis=1, dtype=np.float64))])
+        self.src_lex_cum, self.tgt_lex_cum = self.lexical.cum if self.lexical is not None else (np.zeros(1),) * 2
         # A run's embedding is approximated by its sentences' embeddings weighted by length^run_exponent,
         # which is closer to the encoder's embedding of the concatenation than a plain mean.
         self.S_w = S * (src_len[:, None] ** params.run_exponent).astype(np.float32)
@@ -44,24 +77,57 @@ class BandScorer:
         self.ratio = float(tgt_len.sum() / max(1.0, src_len.sum()))
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
+        self._work: dict[str, np.ndarray] = {}
 
-    def _runs(self, side: int, ends: np.ndarray, width: int) -> np.ndarray:
-        """Embeddings of the runs ``[e - width, e)``: real where embedded, else approximated (zero where
-        the run would leave the document)."""
+    def derived(self, params: SearchParams, types: tuple, src_runs: dict, tgt_runs: dict) -> BandScorer:
+        """A scorer of the same document with other parameters (calibrated ones), bead types or embedded
+        runs, sharing this one's per-sentence arrays (a book's weighted vectors are tens of megabytes, and
+        fresh memory costs page faults). The parameters the shared arrays were made with must not change."""
+        if any(getattr(params, k) != getattr(self.p, k) for k in _SHARED_PARAMS):
+            raise ValueError(f"a derived scorer keeps {', '.join(_SHARED_PARAMS)}")
+        other = copy.copy(self)
+        other.p, other.types = params, [t for t in types if t[0] >= 1]
+        other.src_runs, other.tgt_runs = _run_table(src_runs, len(self.S)), _run_table(tgt_runs, len(self.T))
+        return other  # the work arrays shared too: the search uses one scorer at a time
+
+    def _buffer(self, name: str, shape: tuple, dtype=np.float32) -> np.ndarray:
+        """A work array of this shape, reused from call to call (its contents are not kept): a block's
+        products are megabytes with a large encoder, which the allocator would otherwise return to the
+        system and fault in again for every block."""
+        size = int(np.prod(shape))
+        held = self._work.get(name)
+        if held is None or held.size < size:
+            held = self._work[name] = np.empty(size, dtype=dtype)
+        return held[:size].reshape(shape)
+
+    def _runs(self, side: int, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
+        """Embeddings of the runs ``[e - width, e)`` for each of ``widths``: real where embedded, else
+        approximated (zero where the run would leave the document). The approximations' sums grow one
+        sentence at a time for all widths together, adding in the order one width alone would."""
         base, weighted, runs = (self.S, self.S_w, self.src_runs) if side == 0 else (self.T, self.T_w, self.tgt_runs)
-        if width == 1:
-            return base[np.maximum(ends - 1, 0)]
-        block = normalise(span_sums(weighted, ends, width))
-        if width in runs:
-            index, table = runs[width]
-            rows = index[ends]
-            known = rows >= 0
-            block[known] = table[rows[known]]
-        return block
+        out = {1: base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
+        total = weighted[np.maximum(ends - 1, 0)].astype(np.float32)
+        for width in range(2, max(widths) + 1):
+            total += weighted[np.maximum(ends - width, 0)]  # rows whose run leaves the document: zeroed below
+            if width not in widths:
+                continue
+            inside = (ends >= width) & (ends <= len(weighted))
+            block = out[width] = normalise(np.where(inside[:, None], total, np.float32(0)))
+            if width in runs:
+                index, table = runs[width]
+                rows = index[ends]
+                known = rows >= 0
+                block[known] = table[rows[known]]
+        return out
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray, types: list | None = None) -> np.ndarray:
         """Scores of beads ending at (i, lo[i] + c) for i0 <= i < i1: (types, rows, widest row), one
-        entry per type of ``types`` (default: the step types, a >= 1); -inf where a bead cannot end."""
+        entry per type of ``types`` (default: the step types, a >= 1); -inf where a bead cannot end.
+
+        Every bead type at once: each array below is (types, rows, widest row), so the numpy calls per
+        block do not grow with the number of types (a dozen for zh-en; per type, they cost more than the
+        arithmetic on a narrow band's blocks). Each cell's operations, and their float32/float64 types,
+        are those of one type scored alone."""
         p = self.p
         types = self.types if types is None else types
         n, m = len(self.S), len(self.T)
@@ -72,85 +138,131 @@ class BandScorer:
         cols = np.minimum(cols, m)
         c0, c1 = int(cols.min()), int(cols.max()) + 1                          # the block's column range
         out = np.full((len(types), len(rows), width), -np.inf)
-        a_values = sorted({a for a, b in types if b >= 1})
-        b_values = sorted({b for a, b in types if 1 <= b <= m})  # a run longer than the document: -inf
+        scored = [t for t in types if t[0] >= 1 and 1 <= t[1] <= m]  # a run longer than the document: -inf
         if (1, 0) in types:
-            out[types.index((1, 0))] = np.where((rows >= 1)[:, None], p.skip, -np.inf)
-        if not a_values:
+            out[types.index((1, 0))] = np.where((rows >= 1)[:, None] & valid, p.skip, -np.inf)
+        if not scored:
             return out
+        a_values, b_values = sorted({a for a, _ in scored}), sorted({b for _, b in scored})
         max_a, max_b = a_values[-1], b_values[-1]
         c1 = min(m, max(c1 - 1, max_b)) + 1  # ends are clipped up to b below: cover them
-        src = {a: self._runs(0, rows, a) for a in a_values}                     # (R, d) each
-        tgt = {b: self._runs(1, np.arange(c0, c1), b) for b in b_values}         # (C, d) each
+        src = self._runs(0, rows, a_values)                                     # (R, d) each
+        tgt = self._runs(1, np.arange(c0, c1), b_values)                        # (C, d) each
+        a = np.array([t[0] for t in scored])[:, None, None]                     # (types, 1, 1)
+        b = np.array([t[1] for t in scored])[:, None, None]
+        products = self._buffer("products", (len(scored), len(rows), c1 - c0))  # (types, R, C)
+        for k, (x, y) in enumerate(scored):
+            np.matmul(src[x], tgt[y].T, out=products[k])
         # neighbour margin, target side: each source run against the target sentences around its beads
         t0, t1 = max(0, c0 - max_b - 1), min(m, c1)
+        near_t = self._buffer("near_t", (len(a_values), len(rows), t1 - t0 + 1))  # last column: outside
+        near_t[:, :, -1] = 0.0
+        for k, x in enumerate(a_values):
+            np.matmul(src[x], self.T[t0:t1].T, out=near_t[k, :, :-1])
         # source side: each target run against the source sentences before and after each source run
         s0, s1 = max(0, i0 - max_a - 1), min(n, i1)
-        near_s = {b: self.S[s0:s1] @ tgt[b].T for b in b_values}                # (source sentences, C)
-        r_idx = np.arange(len(rows))[:, None]
-        s_after_row = np.minimum(rows - s0, s1 - s0 - 1)[:, None]  # row n has no sentence after: masked
+        near_s = self._buffer("near_s", (len(b_values), s1 - s0, c1 - c0))  # (b values, sentences, C)
+        for k, y in enumerate(b_values):
+            np.matmul(self.S[s0:s1], tgt[y].T, out=near_s[k])
         lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b) if self.lexical is not None else None
-        for a in a_values:
-            near_t = src[a] @ self.T[t0:t1].T                                   # (R, target sentences)
-            near_t = np.concatenate([near_t, np.zeros((len(rows), 1), dtype=near_t.dtype)], axis=1)
-            missing = near_t.shape[1] - 1  # the zero column, for neighbours outside the document
-            before = rows - a - 1
-            s_before_row = np.maximum(before - s0, 0)[:, None]
-            s_ok = ((before >= 0).astype(np.float32)[:, None], (rows < n).astype(np.float32)[:, None])
-            src_len = (self.src_cum[rows] - self.src_cum[np.maximum(rows - a, 0)])[:, None]
-            for b in b_values:
-                if (a, b) not in types:
-                    continue
-                ends = np.minimum(np.maximum(cols, b), m)  # spans before the document: clipped, masked below
-                sims = (src[a] @ tgt[b].T)[r_idx, ends - c0]
-                left = ends - b - 1
-                left_ok, right_ok = left >= 0, ends < m
-                left_t = near_t[r_idx, np.where(left_ok, left - t0, missing)]
-                right_t = near_t[r_idx, np.where(right_ok, ends - t0, missing)]
-                tgt_nb = (left_t + right_t) / np.maximum(left_ok.astype(np.float32) + right_ok, 1)
-                ns = near_s[b]
-                s_before = ns[s_before_row, ends - c0] * s_ok[0]
-                s_after = ns[s_after_row, ends - c0] * s_ok[1]
-                src_nb = (s_before + s_after) / np.maximum(s_ok[0] + s_ok[1], 1)
-                margins = sims - p.neighbour_share * p.neighbour_weight * (tgt_nb + src_nb)
-                if lex is not None:
-                    margins = margins + p.lexical_weight * self._dice(lex, rows, a, ends, b)
-                tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
-                if p.length_mode == "mult":
-                    scores = margins * np.log2(1 + (np.minimum(src_len, tgt_len)
-                                                    / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
-                                               ** p.length_exponent)
-                else:
-                    scores = margins - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
-                scores = scores - p.merge_penalty * (a + b - 2)
-                if self.quotes is not None:
-                    scores = scores - dialogue_penalty(self.quotes, p.quote_weight, p.dialogue_weight, rows, a, ends, b)
-                scores[(cols < b) | (rows < a)[:, None]] = -np.inf
-                out[types.index((a, b))] = scores
-        out[:, ~valid] = -np.inf
+        terms = CellTerms(products, near_t, near_s, np.searchsorted(a_values, a), np.searchsorted(b_values, b),
+                          c0, t0, s0, lex)
+        kinds = [types.index(t) for t in scored]
+        if self.compiled:
+            self._scores_compiled(out, np.array(kinds), terms, rows, lo[i0:i1], hi[i0:i1], a, b)
+        else:
+            out[kinds] = self._scores(terms, rows, cols, a, b)
+            out[:, ~valid] = -np.inf
         return out
+
+    def _scores(self, terms: CellTerms, rows: np.ndarray, cols: np.ndarray, a: np.ndarray, b: np.ndarray
+                ) -> np.ndarray:
+        """The scores of the scored types at every cell of the block's rows (types, R, W; ``cols`` (R, W)
+        the cells' columns, clipped to the document), gathered from ``terms`` as numpy operations over
+        all types at once (:func:`.kernel.cell_scores` computes the same, compiled); cells beyond a
+        row's band are left for the caller to mask."""
+        p, n, m = self.p, len(self.S), len(self.T)
+        kind = np.arange(len(terms.products))[:, None, None]
+        r_idx = np.arange(len(rows))[None, :, None]
+        ends = np.minimum(np.maximum(cols[None], b), m)  # spans before the document: clipped, masked later
+        c0, t0, s0 = terms.c0, terms.t0, terms.s0
+        sims = terms.products[kind, r_idx, ends - c0]
+        outside = terms.near_t.shape[2] - 1
+        left = ends - b - 1
+        left_ok, right_ok = left >= 0, ends < m
+        left_t = terms.near_t[terms.by_a, r_idx, np.where(left_ok, left - t0, outside)]
+        right_t = terms.near_t[terms.by_a, r_idx, np.where(right_ok, ends - t0, outside)]
+        tgt_nb = (left_t + right_t) / np.maximum(left_ok.astype(np.float32) + right_ok, 1)
+        before = rows[:, None] - a - 1                                           # (types, R, 1)
+        s_ok = ((before >= 0).astype(np.float32), (rows < n).astype(np.float32)[:, None])
+        last = terms.near_s.shape[1] - 1
+        s_before = terms.near_s[terms.by_b, np.maximum(before - s0, 0), ends - c0] * s_ok[0]
+        s_after = terms.near_s[terms.by_b, np.minimum(rows - s0, last)[:, None], ends - c0] * s_ok[1]  # row n: masked
+        src_nb = (s_before + s_after) / np.maximum(s_ok[0] + s_ok[1], 1)
+        margins = sims - p.neighbour_share * p.neighbour_weight * (tgt_nb + src_nb)
+        if terms.lex is not None:
+            margins = margins + p.lexical_weight * self._dice(terms.lex, rows, a, ends, b)
+        src_len = self.src_cum[rows[:, None]] - self.src_cum[np.maximum(rows[:, None] - a, 0)]
+        tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
+        if p.length_mode == "mult":
+            scores = margins * np.log2(1 + (np.minimum(src_len, tgt_len)
+                                            / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
+                                       ** p.length_exponent)
+        else:
+            scores = margins - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
+        scores = scores - p.merge_penalty * (a + b - 2)
+        if self.quotes is not None:
+            scores = scores - dialogue_penalty(self.quotes, p.quote_weight, p.dialogue_weight, rows, a, ends, b)
+        scores[(cols[None] < b) | (rows[:, None] < a)] = -np.inf
+        return scores
+
+    def _scores_compiled(self, out: np.ndarray, kinds: np.ndarray, terms: CellTerms, rows: np.ndarray,
+                         lo: np.ndarray, hi: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        """What :meth:`_scores` gives, from the compiled kernel (bit for bit), written into ``out[kinds]``."""
+        from .kernel import cell_scores
+
+        p = self.p
+        table, lex_s0, lex_t0 = terms.lex if terms.lex is not None else (np.zeros((1, 1)), 0, 0)
+        quotes = self.quote_arrays if self.quotes is not None else \
+            (np.zeros(1, dtype=bool),) * 2 + (np.zeros(1, dtype=np.int64),) * 2
+        cell_scores(out, kinds, terms.products, terms.near_t, terms.near_s, a.ravel(), b.ravel(), terms.by_a.ravel(),
+                    terms.by_b.ravel(), int(rows[0]), lo, hi, len(self.S), len(self.T), terms.c0, terms.t0, terms.s0,
+                    np.float32(p.neighbour_share * p.neighbour_weight), self.src_cum, self.tgt_cum,
+                    p.length_mode == "mult", p.length_exponent, p.length_weight, p.merge_penalty,
+                    terms.lex is not None, table, lex_s0, lex_t0, self.src_lex_cum, self.tgt_lex_cum,
+                    p.lexical_weight, self.quotes is not None, *quotes, np.float32(p.quote_weight),
+                    np.float32(p.dialogue_weight))
 
     def _lexical_table(self, i0: int, i1: int, c0: int, c1: int, max_a: int, max_b: int):
         """Prefix sums over both axes of the pairwise sentence overlaps around the block: the overlap of two
         runs is the sum of their sentences' pairwise overlaps (whole counts: exact in float64)."""
-        src_lex, tgt_lex = self.lexical
         s0, t0 = max(0, i0 - max_a), max(0, c0 - max_b)
+        if self.compiled:
+            from .kernel import overlap_table
+
+            return overlap_table(self.lexical.counts[0][s0:i1], self.lexical.counts[1][t0:c1 - 1]), s0, t0
+        src_lex, tgt_lex = self.lexical.counts
         pair = src_lex[s0:i1].astype(np.float32) @ tgt_lex[t0:c1 - 1].astype(np.float32).T
         table = np.zeros((pair.shape[0] + 1, pair.shape[1] + 1))
         table[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
         return table, s0, t0
 
-    def _dice(self, lex, rows: np.ndarray, a: int, ends: np.ndarray, b: int) -> np.ndarray:
-        """Dice overlap of the two sides' bags of translations for each cell, (R, W)."""
+    def _dice(self, lex, rows: np.ndarray, a, ends: np.ndarray, b) -> np.ndarray:
+        """Dice overlap of the two sides' bags of translations for each cell, (R, W) (or every type at once:
+        ``a`` and ``b`` of shape (types, 1, 1), ``ends`` (types, R, W))."""
         table, s0, t0 = lex
         top = (rows - s0)[:, None]  # the table covers every run of the block: only empty runs need care
-        bottom = np.maximum(rows - a - s0, 0)[:, None]
+        bottom = np.maximum(rows[:, None] - a - s0, 0)
         right = ends - t0
         left = ends - b - t0
         overlap = table[top, right] - table[bottom, right] - table[top, left] + table[bottom, left]
-        src_size = (self.src_lex_cum[rows] - self.src_lex_cum[np.maximum(rows - a, 0)])[:, None]
+        src_size = self.src_lex_cum[rows[:, None]] - self.src_lex_cum[np.maximum(rows[:, None] - a, 0)]
         tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b]
         return 2 * overlap / np.maximum(tgt_size + src_size, 1)
+
+
+# what a scorer's shared arrays depend on (BandScorer.derived)
+_SHARED_PARAMS = ("run_exponent", "lexical_weight", "quote_weight", "dialogue_weight")
 
 
 def _run_table(runs: dict, n: int) -> dict:

@@ -1,0 +1,54 @@
+"""The bead scores of a block, compiled (search.kernel.cell_scores, overlap_table) and as numpy operations
+(BandScorer's own), are the same numbers bit for bit: every bead type, both length modes, the dictionary
+and dialogue terms, runs embedded for real, narrow bands and full ones, blocks at either end."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.search import BandScorer, SearchParams, band_around, full_band
+from aligner.search.dp import PathBead, row_blocks
+from aligner.search.kernel import overlap_table
+from aligner.search.quotes import Dialogue
+
+
+def _unit(rng: np.random.Generator, k: int) -> np.ndarray:
+    v = rng.normal(size=(k, 8)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.integers(1, 25), st.integers(1, 25), st.integers(0, 10_000), st.sampled_from(["mult", "add"]),
+       st.sampled_from([1.0, 0.6]), st.booleans(), st.booleans(), st.booleans(), st.sampled_from([(3, 0), (4, 6)]))
+def test_compiled_and_numpy_scores_agree(n, m, seed, length_mode, exponent, lexical, quotes, banded, shape):
+    rng = np.random.default_rng(seed)
+    S, T = _unit(rng, n), _unit(rng, m)
+    ls, lt = rng.integers(1, 40, n).astype(float), rng.integers(1, 40, m).astype(float)
+    counts = (rng.integers(0, 3, (n, 16)).astype(np.uint8), rng.integers(0, 3, (m, 16)).astype(np.uint8))
+    lex = counts if lexical else None
+    marks = Dialogue((rng.random(n + 1) < 0.3, rng.random(m + 1) < 0.3),
+                     (np.cumsum(rng.integers(0, 2, n + 1)), np.cumsum(rng.integers(0, 2, m + 1)))) if quotes else None
+    p = SearchParams(max_bead=shape[0], max_split=shape[1], length_mode=length_mode, length_exponent=exponent,
+                     quote_weight=0.125, dialogue_weight=0.08)
+    runs = {(s, s + 2): _unit(rng, 1)[0] for s in range(0, n - 1, 3)}  # some runs embedded for real
+    if banded:
+        lo, hi = band_around([PathBead(range(i, i + 1), range(i * m // n, (i + 1) * m // n), 0.0) for i in range(n)],
+                             n, m, 2)
+    else:
+        lo, hi = full_band(n, m)
+    scorers = [BandScorer(S, T, ls, lt, p.bead_types(), p, runs, {}, lex, marks, compiled=c) for c in (False, True)]
+    for i0, i1 in row_blocks(lo, hi, 1, n, cells=int(rng.integers(4, 200))):
+        numpy_scores, compiled_scores = (scorer(i0, i1, lo, hi) for scorer in scorers)
+        assert np.array_equal(numpy_scores, compiled_scores)
+        assert numpy_scores.tobytes() == compiled_scores.tobytes()  # -0.0 and 0.0 alike, bit for bit
+
+
+def test_overlap_table_is_the_prefix_sum_of_pairwise_dot_products():
+    rng = np.random.default_rng(5)
+    src, tgt = rng.integers(0, 4, (7, 32)).astype(np.uint8), rng.integers(0, 4, (9, 32)).astype(np.uint8)
+    pair = src.astype(np.int64) @ tgt.astype(np.int64).T
+    expected = np.zeros((8, 10))
+    expected[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
+    assert np.array_equal(overlap_table(src, tgt), expected)
