@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .derived import load_or_build
+from .model import pieces
 
 MAX_WORD_CHARS = 8   # longest headword kept; longer ones (idioms, full names) are rare and slow every lookup
 DICT_PATH = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -68,14 +69,7 @@ class Cedict:
     def segment(self, runs: list[str]) -> list[list[tuple[str, int]]]:
         """Each run of Chinese characters as words (see :meth:`_segment`), a book a slice at a time so
         that the per-character arrays stay small."""
-        out: list[list[tuple[str, int]]] = []
-        first, chars = 0, 0
-        for k, run in enumerate(runs):
-            chars += len(run)
-            if chars >= CHUNK_CHARS or k == len(runs) - 1:
-                out += self._segment(runs[first:k + 1])
-                first, chars = k + 1, 0
-        return out
+        return [words for piece in pieces(map(len, runs), CHUNK_CHARS) for words in self._segment(runs[piece])]
 
     def _segment(self, runs: list[str]) -> list[list[tuple[str, int]]]:
         """Each run of Chinese characters as words, each with its headword row (-1: not a headword, a

@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from .cedict import cedict
-from .segment.chinese import to_simplified
+from .segment.chinese import to_simplified_many
 
 KEYS_PER_WORD = 6    # a Chinese word's translations beyond the first few are rare senses: noise
 
@@ -156,7 +156,7 @@ def chinese_words_many(texts: list[str]) -> list[Words]:
     new = [t for t in dict.fromkeys(texts) if t not in found]
     if not new:
         return [found[t] for t in texts]
-    pieces = [[(m.group(1), m.group(2)) for m in _SCRIPT_RUN.finditer(to_simplified(t))] for t in new]
+    pieces = [[(m.group(1), m.group(2)) for m in _SCRIPT_RUN.finditer(t)] for t in to_simplified_many(new)]
     segmented = iter(cedict().segment([chinese for p in pieces for _, chinese in p if chinese]))
     for text, parts in zip(new, pieces):
         words: list[tuple[str, tuple[str, ...]]] = []
