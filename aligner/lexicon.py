@@ -205,8 +205,10 @@ def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> np.ndarray:
     out = np.zeros((len(texts), dim), dtype=np.uint8)
     if lang not in ("en", "zh") or not texts:
         return out
+    flat = out.reshape(-1)
     for rows, columns in (_english_columns(texts, dim) if lang == "en" else _chinese_columns(texts, dim)):
-        np.add.at(out.reshape(-1), rows * dim + columns, 1)  # in text order: near each other in memory
+        cells, counts = np.unique(rows * dim + columns, return_counts=True)  # np.add.at was seconds
+        flat[cells] += counts.astype(np.uint8)  # wraps at 256, as np.add.at did
     return out
 
 
@@ -247,7 +249,13 @@ def _chinese_columns(texts: list[str], dim: int) -> list[tuple[np.ndarray, np.nd
     per_word, before = sizes[inverse], np.cumsum(sizes) - sizes
     at = np.repeat(before[inverse] - (np.cumsum(per_word) - per_word), per_word) + np.arange(per_word.sum())
     text = np.searchsorted(starts, wide[first], side="right") - 1
-    latin = [(m.start(), _column(english_key(m.group().lower()), dim)) for m in _LATIN.finditer(joined)]
-    latin_at = np.array([p for p, c in latin if c >= 0], dtype=np.int64)
+    # the Latin words: findall's, in order, start where a letter or digit follows none
+    latin = _LATIN.findall(joined)
+    column = {word: _column(english_key(word.lower()), dim) for word in set(latin)}
+    latin_columns = np.fromiter(map(column.__getitem__, latin), np.int64, len(latin))
+    folded = points | 32  # A-Z as a-z
+    alnum = ((points >= 48) & (points <= 57)) | ((folded >= 97) & (folded <= 122))
+    latin_at = np.flatnonzero(alnum & ~np.concatenate([[False], alnum[:-1]]))
+    keep = latin_columns >= 0
     return [(np.repeat(text, per_word), flat[at]),
-            (np.searchsorted(starts, latin_at, side="right") - 1, np.array([c for _, c in latin if c >= 0], np.int64))]
+            (np.searchsorted(starts, latin_at[keep], side="right") - 1, latin_columns[keep])]
