@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from .cedict import cedict
+from .model import pieces
 from .segment.chinese import to_simplified_many
 
 KEYS_PER_WORD = 6    # a Chinese word's translations beyond the first few are rare senses: noise
@@ -199,17 +200,22 @@ def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> np.ndarray:
 
     English sentences give their content words; Chinese ones the translations of their words in CC-CEDICT
     (:func:`chinese_words`). Other languages give zero rows, which add nothing to the alignment score. A
-    document at once, in arrays: its words are never Python objects (segmenting a book into tuples of words
-    cost seconds), only its distinct words and dictionary rows are.
+    slice of the document at once, in arrays: its words are never Python objects (segmenting a book into
+    tuples of words cost seconds), only its distinct words and dictionary rows are.
     """
     out = np.zeros((len(texts), dim), dtype=np.uint8)
-    if lang not in ("en", "zh") or not texts:
+    if lang not in ("en", "zh"):
         return out
-    flat = out.reshape(-1)
-    for rows, columns in (_english_columns(texts, dim) if lang == "en" else _chinese_columns(texts, dim)):
-        cells, counts = np.unique(rows * dim + columns, return_counts=True)  # np.add.at was seconds
-        flat[cells] += counts.astype(np.uint8)  # wraps at 256, as np.add.at did
+    for piece in pieces(map(len, texts), _CHARS_AT_ONCE):
+        flat = out[piece].reshape(-1)
+        texts_in = texts[piece]
+        for rows, columns in (_english_columns(texts_in, dim) if lang == "en" else _chinese_columns(texts_in, dim)):
+            cells, counts = np.unique(rows * dim + columns, return_counts=True)  # np.add.at was seconds
+            flat[cells] += counts.astype(np.uint8)  # wraps at 256, as np.add.at did
     return out
+
+
+_CHARS_AT_ONCE = 1 << 18  # characters at once: bounds the arrays of their words and keys (a book's took 230 MB)
 
 
 _WORD_OR_BREAK = re.compile(f"{_WORD.pattern}|\n")

@@ -10,14 +10,14 @@ from typing import Any, Iterable, Iterator
 from .errors import InputError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a book has a hundred thousand
 class Sentence:
     text: str
     paragraph: int  # 0-based paragraph index in its document
     timing: tuple[float, float] | None = None  # (start, end) seconds of the subtitle cue it came from
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bead:
     """One alignment unit: source (``zh``) and target (``en``) sentence indexes, 0-based."""
 
