@@ -153,15 +153,18 @@ class Cedict:
         positions = np.arange(len(points))
         fwd_len, bwd_len = np.ones(len(points), dtype=np.int64), np.ones(len(points), dtype=np.int64)
         fwd_row, bwd_row = np.full(len(points), -1, dtype=np.int64), np.full(len(points), -1, dtype=np.int64)
+        h = np.full(len(points), np.uint64(_BASIS ^ self.seed))
         for length in range(1, MAX_WORD_CHARS + 1):
-            starts = positions[positions + length <= run_end]
-            if not len(starts):
+            valid = positions + length <= run_end
+            if not valid.any():
                 break
-            h = _hashes(points, starts, length, self.seed)
-            maybe = self.maybe[h >> np.uint64(64 - FILTER_BITS)]
-            starts, h = starts[maybe], h[maybe]
-            rows = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
-            hit = (self.hashes[rows] == h) & (self.lengths[rows] == length)
+            # the hash of each position's next ``length`` characters, from that of ``length - 1`` (_hashes)
+            h = (h ^ points[np.minimum(positions + length - 1, len(points) - 1)].astype(np.uint64)) * _PRIME
+            starts, h_valid = positions[valid], h[valid]
+            maybe = self.maybe[h_valid >> np.uint64(64 - FILTER_BITS)]
+            starts, h_valid = starts[maybe], h_valid[maybe]
+            rows = np.minimum(np.searchsorted(self.hashes, h_valid), len(self.hashes) - 1)
+            hit = (self.hashes[rows] == h_valid) & (self.lengths[rows] == length)
             starts, rows = starts[hit], rows[hit]
             span = np.arange(length)
             same = (self.points[self.starts[rows][:, None] + span] == points[starts[:, None] + span]).all(axis=1)
