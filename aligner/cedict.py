@@ -4,9 +4,10 @@ The dictionary is kept on disk (:mod:`aligner.derived`) as a few strings and byt
 dict of 190,000 entries, which took a third of a second to load in every process: headwords sorted by a
 64-bit hash of their characters, their definitions as one UTF-8 blob. A document is segmented in bulk:
 every substring of up to :data:`MAX_WORD_CHARS` characters is hashed with numpy, looked up by binary search
-and checked character by character (so a hash collision can never make a word), and only the walk along
-each text's longest matches is Python. A Python dict of the headwords serves a few short texts, where the
-array operations would cost more than they save; both give the same words (tests/test_search_cedict.py).
+and checked character by character (so a hash collision can never make a word), and the greedy walks along
+the longest matches are array operations too (:func:`_walked`). A Python dict of the headwords serves a few
+short texts, where the array operations would cost more than they save; both give the same words
+(tests/test_search_cedict.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .derived import load_or_build
+from .model import pieces
 
 MAX_WORD_CHARS = 8   # longest headword kept; longer ones (idioms, full names) are rare and slow every lookup
 DICT_PATH = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -65,41 +67,63 @@ class Cedict:
         """The definitions of each reading of the headword at ``row``."""
         return self.definitions[self.def_offsets[row]:self.def_offsets[row + 1]].decode("utf-8").split("\n")
 
-    def segment(self, runs: list[str]) -> list[list[tuple[str, int]]]:
-        """Each run of Chinese characters as words (see :meth:`_segment`), a book a slice at a time so
-        that the per-character arrays stay small."""
-        out: list[list[tuple[str, int]]] = []
-        first, chars = 0, 0
-        for k, run in enumerate(runs):
-            chars += len(run)
-            if chars >= CHUNK_CHARS or k == len(runs) - 1:
-                out += self._segment(runs[first:k + 1])
-                first, chars = k + 1, 0
-        return out
+    def word(self, row: int) -> str:
+        """The headword at ``row``."""
+        start = int(self.starts[row])
+        return self.headwords[start:start + int(self.lengths[row])]
 
-    def _segment(self, runs: list[str]) -> list[list[tuple[str, int]]]:
-        """Each run of Chinese characters as words, each with its headword row (-1: not a headword, a
-        single character the dictionary lacks). Greedy longest match from the left and from the right,
-        keeping the one with fewer words, then fewer single characters, else the right-to-left one (the
-        classic heuristic: left-to-right alone reads 一个中国 as 一/个中/国)."""
-        if sum(map(len, runs)) >= BULK_CHARS:
-            forward, backward, single = self._matches(runs)
-        else:
-            forward = backward = single = None
-        out, base = [], 0
-        for run in runs:
-            if forward is None:
-                fwd, bwd = self._longest(run, False), self._longest(run, True)
-            else:
-                fwd, bwd = _walk(forward, base, len(run)), _walk(backward, base, len(run), reverse=True)
-            words = fwd if _cost(fwd) < _cost(bwd) else bwd
-            if forward is None:
-                out.append([(run[s:s + n], self.index.get(run[s:s + n], -1)) for s, n in words])
-            else:
-                out.append([(run[s:s + n], single[base + s] if n == 1 else _row(forward, backward, base + s, n))
-                            for s, n in words])
-            base += len(run)
-        return out
+    def segment(self, runs: list[str]) -> list[list[tuple[str, int]]]:
+        """Each run of Chinese characters as words, each with its headword row (-1: not a headword, a single
+        character the dictionary lacks): :meth:`words` for a long input, a dict walk for a few short runs."""
+        if sum(map(len, runs)) < BULK_CHARS:
+            return [self._segment_short(run) for run in runs]
+        joined = "".join(runs)
+        sizes = np.fromiter(map(len, runs), np.int64, len(runs))
+        starts, lengths, rows = self.words(np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32),
+                                           sizes)
+        words = list(zip([joined[a:b] for a, b in zip(starts.tolist(), (starts + lengths).tolist())], rows.tolist()))
+        ends = np.searchsorted(starts, np.cumsum(sizes)).tolist()
+        return [words[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+
+    def words(self, points: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The words of runs of Chinese characters, given as their code points one run after another
+        (``sizes``: each run's length): each word's start in ``points``, length and headword row, in order.
+
+        Greedy longest match from the left and from the right, keeping per run the one with fewer words, then
+        fewer single characters, else the right-to-left one (the classic heuristic: left-to-right alone reads
+        一个中国 as 一/个中/国). A book a slice of runs at a time, so that the per-character arrays stay small."""
+        found, bounds = [], np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        for piece in pieces(sizes.tolist(), CHUNK_CHARS):
+            first, last = int(bounds[piece.start]), int(bounds[piece.stop])
+            starts, lengths, rows = self._words(points[first:last], sizes[piece])
+            found.append((starts + first, lengths, rows))
+        if not found:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        starts, lengths, rows = (np.concatenate(parts) for parts in zip(*found))
+        return starts, lengths, rows
+
+    def _words(self, points: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        fwd_len, fwd_row, bwd_len, bwd_row = self._matches(points, sizes)
+        size = len(points)
+        # both walks over all runs at once: no word crosses a run's end, so each run's walk starts where the
+        # previous one's ends
+        forward = _walked(np.arange(size) + fwd_len)  # word starts
+        backward = _walked(np.arange(size) + bwd_len[::-1])[::-1]  # word ends, walked from the last character
+        run = np.repeat(np.arange(len(sizes)), sizes)
+        counts = [np.bincount(run[mark], minlength=len(sizes))
+                  for mark in (forward, forward & (fwd_len == 1), backward, backward & (bwd_len == 1))]
+        left = (counts[0] < counts[2]) | ((counts[0] == counts[2]) & (counts[1] < counts[3]))
+        fs, be = np.flatnonzero(forward & left[run]), np.flatnonzero(backward & ~left[run])
+        starts = np.concatenate([fs, be - bwd_len[be] + 1])
+        order = np.argsort(starts, kind="stable")
+        return (starts[order], np.concatenate([fwd_len[fs], bwd_len[be]])[order],
+                np.concatenate([fwd_row[fs], bwd_row[be]])[order])
+
+    def _segment_short(self, run: str) -> list[tuple[str, int]]:
+        """:meth:`words` of one short run, by a dict walk (the array operations would cost more than they save)."""
+        fwd, bwd = self._longest(run, False), self._longest(run, True)
+        words = fwd if _cost(fwd) < _cost(bwd) else bwd
+        return [(run[s:s + n], self.index.get(run[s:s + n], -1)) for s, n in words]
 
     def _longest(self, text: str, reverse: bool) -> list[tuple[int, int]]:
         """(start, length) of the words of a greedy longest match over ``text``."""
@@ -122,63 +146,44 @@ class Cedict:
             end -= size
         return words[::-1]
 
-    def _matches(self, runs: list[str]):
-        """For every position of the concatenated runs: the longest headword starting there, and ending
-        there, as (length, row) pairs in two lists (length 1, row -1 where none); and the row of each
-        single character (-1 where it is not a headword)."""
-        points = np.frombuffer("".join(runs).encode("utf-32-le"), dtype=np.uint32)
-        sizes = np.array([len(r) for r in runs], dtype=np.int64)
+    def _matches(self, points: np.ndarray, sizes: np.ndarray):
+        """For every position of the runs: the longest headword starting there, and ending there, as lengths
+        (1 where none) and rows (-1 where none)."""
         run_end = np.repeat(np.cumsum(sizes), sizes)
         positions = np.arange(len(points))
         fwd_len, bwd_len = np.ones(len(points), dtype=np.int64), np.ones(len(points), dtype=np.int64)
         fwd_row, bwd_row = np.full(len(points), -1, dtype=np.int64), np.full(len(points), -1, dtype=np.int64)
-        single = None
+        h = np.full(len(points), np.uint64(_BASIS ^ self.seed))
         for length in range(1, MAX_WORD_CHARS + 1):
-            starts = positions[positions + length <= run_end]
-            if not len(starts):
+            valid = positions + length <= run_end
+            if not valid.any():
                 break
-            h = _hashes(points, starts, length, self.seed)
-            maybe = self.maybe[h >> np.uint64(64 - FILTER_BITS)]
-            starts, h = starts[maybe], h[maybe]
-            rows = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
-            hit = (self.hashes[rows] == h) & (self.lengths[rows] == length)
+            # the hash of each position's next ``length`` characters, from that of ``length - 1`` (_hashes)
+            h = (h ^ points[np.minimum(positions + length - 1, len(points) - 1)].astype(np.uint64)) * _PRIME
+            starts, h_valid = positions[valid], h[valid]
+            maybe = self.maybe[h_valid >> np.uint64(64 - FILTER_BITS)]
+            starts, h_valid = starts[maybe], h_valid[maybe]
+            rows = np.minimum(np.searchsorted(self.hashes, h_valid), len(self.hashes) - 1)
+            hit = (self.hashes[rows] == h_valid) & (self.lengths[rows] == length)
             starts, rows = starts[hit], rows[hit]
             span = np.arange(length)
             same = (self.points[self.starts[rows][:, None] + span] == points[starts[:, None] + span]).all(axis=1)
             starts, rows = starts[same], rows[same]
-            if length == 1:
-                single = np.full(len(points), -1, dtype=np.int64)
-                single[starts] = rows
             fwd_len[starts], fwd_row[starts] = length, rows  # lengths ascend: the longest is written last
             bwd_len[starts + length - 1], bwd_row[starts + length - 1] = length, rows
-        return ((fwd_len.tolist(), fwd_row.tolist()), (bwd_len.tolist(), bwd_row.tolist()),
-                single.tolist() if single is not None else [-1] * len(points))
+        return fwd_len, fwd_row, bwd_len, bwd_row
 
 
-def _walk(matches, base: int, size: int, reverse: bool = False) -> list[tuple[int, int]]:
-    """(start within the run, length) of each word of the greedy walk over one run's matches."""
-    lengths = matches[0]
-    words = []
-    if not reverse:
-        i = 0
-        while i < size:
-            n = lengths[base + i]
-            words.append((i, n))
-            i += n
-        return words
-    end = size
-    while end > 0:
-        n = lengths[base + end - 1]
-        words.append((end - n, n))
-        end -= n
-    return words[::-1]
-
-
-def _row(forward, backward, start: int, size: int) -> int:
-    """The row of a word of two or more characters found by either walk."""
-    if forward[0][start] == size:
-        return forward[1][start]
-    return backward[1][start + size - 1]
+def _walked(step: np.ndarray) -> np.ndarray:
+    """Whether each position is reached from position 0 by the steps p -> step[p] (> p; len(step) is the end):
+    by doubling, the positions within 1, 2, 4 ... steps of 0 marked in as many array operations."""
+    jump = np.append(step, len(step))
+    marked = np.zeros(len(jump), dtype=bool)
+    marked[0] = True
+    while not marked[-1]:
+        marked[jump[np.flatnonzero(marked)]] = True
+        jump = jump[jump]
+    return marked[:-1]
 
 
 def _cost(words: list[tuple[int, int]]) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -54,31 +55,41 @@ def bead_features(alignment: Alignment) -> np.ndarray:
     out = np.zeros((len(beads), len(FEATURES)))
     if not beads:
         return out
-    null = np.array([b.is_null for b in beads])
+    src_size = np.fromiter(map(len, (b.zh for b in beads)), np.int64, len(beads))
+    tgt_size = np.fromiter(map(len, (b.en for b in beads)), np.int64, len(beads))
+    null = (src_size == 0) | (tgt_size == 0)
     real = ~null
-    scores = np.array([0.0 if b.is_null else float(b.score) for b in beads])
+    scores = np.fromiter((b.score for b in beads), np.float64, len(beads))
+    padded_scores = np.pad(scores, 1, mode="edge")  # at an end, the bead itself
+    scores[null] = 0.0
     median = float(np.median(scores[real])) if real.any() else 0.0
     relative = np.where(null, 0.0, scores - median)
     context = np.where(null, relative[real].min() if real.any() else 0.0, relative)
     padded = np.concatenate([[np.inf], context, [np.inf]])
     neighbours = np.minimum(padded[:-2], padded[2:])
     null_padded = np.concatenate([[0.0], null, [0.0]])
-    padded_scores = np.pad([float(b.score) for b in beads], 1, mode="edge")  # at an end, the bead itself
     neighbour_mean = (padded_scores[:-2] + padded_scores[2:]) / 2
-    src_chars = np.array([sum(len(alignment.zh[i].text) for i in b.zh) for b in beads], dtype=float)
-    tgt_chars = np.array([sum(len(alignment.en[j].text) for j in b.en) for b in beads], dtype=float)
+    src_chars = _bead_chars(alignment.zh, beads, "zh", src_size)
+    tgt_chars = _bead_chars(alignment.en, beads, "en", tgt_size)
     ratio = max(float(tgt_chars.sum()), 1.0) / max(float(src_chars.sum()), 1.0)
     out[:, 0] = scores
     out[:, 1] = relative
     out[:, 2] = null
-    out[:, 3] = [not b.is_null and max(len(b.zh), len(b.en)) > 1 for b in beads]
+    out[:, 3] = real & (np.maximum(src_size, tgt_size) > 1)
     out[:, 4] = np.where(np.isfinite(neighbours), neighbours, 0.0)  # a one-bead document has no neighbour
     out[:, 5] = null_padded[:-2] + null_padded[2:]
     out[:, 6] = np.where(null, 0.0, scores - neighbour_mean)
     out[:, 7] = np.where(null, 0.0, np.abs(np.log((tgt_chars + 1) / (src_chars * ratio + 1))))
     out[:, 8] = np.where(null, 0.0, np.log1p(np.minimum(src_chars, tgt_chars / ratio)))
-    out[:, 9] = [len(b.zh) + len(b.en) for b in beads]
+    out[:, 9] = src_size + tgt_size
     return out
+
+
+def _bead_chars(sentences: list, beads: list, side: str, sizes: np.ndarray) -> np.ndarray:
+    """Characters of each bead's sentences on one side (``side``: "zh" or "en"; ``sizes``: their counts)."""
+    lengths = np.fromiter(map(len, (s.text for s in sentences)), np.float64, len(sentences))
+    taken = np.fromiter(chain.from_iterable(getattr(b, side) for b in beads), np.int64, int(sizes.sum()))
+    return np.bincount(np.repeat(np.arange(len(beads)), sizes), weights=lengths[taken], minlength=len(beads))
 
 
 def probabilities(features: np.ndarray, model: dict) -> np.ndarray:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import zlib
-from itertools import chain, islice
 from functools import lru_cache
 
 import numpy as np
 
 from .cedict import cedict
-from .segment.chinese import to_simplified
+from .model import pieces
+from .segment.chinese import to_simplified_many
 
 KEYS_PER_WORD = 6    # a Chinese word's translations beyond the first few are rare senses: noise
 
@@ -156,7 +156,7 @@ def chinese_words_many(texts: list[str]) -> list[Words]:
     new = [t for t in dict.fromkeys(texts) if t not in found]
     if not new:
         return [found[t] for t in texts]
-    pieces = [[(m.group(1), m.group(2)) for m in _SCRIPT_RUN.finditer(to_simplified(t))] for t in new]
+    pieces = [[(m.group(1), m.group(2)) for m in _SCRIPT_RUN.finditer(t)] for t in to_simplified_many(new)]
     segmented = iter(cedict().segment([chinese for p in pieces for _, chinese in p if chinese]))
     for text, parts in zip(new, pieces):
         words: list[tuple[str, tuple[str, ...]]] = []
@@ -173,7 +173,8 @@ def chinese_words_many(texts: list[str]) -> list[Words]:
     return [found[t] for t in texts]
 
 
-_SCRIPT_RUN = re.compile(r"([A-Za-z0-9]+)|([^\x00-\x7f]+)")
+_LATIN_RUN = "[A-Za-z0-9]+"
+_SCRIPT_RUN = re.compile(f"({_LATIN_RUN})|([^\\x00-\\x7f]+)")
 
 
 def chinese_keys(text: str) -> list[str]:
@@ -197,22 +198,70 @@ def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> np.ndarray:
     """Hashed counts of English translation keys per sentence, shape (len(texts), dim), uint8 (book-sized
     documents stay small; counts never get near 255 in a sentence).
 
-    English sentences give their content words; Chinese ones the translations of their words in CC-CEDICT.
-    Other languages give zero rows, which add nothing to the alignment score.
+    English sentences give their content words; Chinese ones the translations of their words in CC-CEDICT
+    (:func:`chinese_words`). Other languages give zero rows, which add nothing to the alignment score. A
+    slice of the document at once, in arrays: its words are never Python objects (segmenting a book into
+    tuples of words cost seconds), only its distinct words and dictionary rows are.
     """
     out = np.zeros((len(texts), dim), dtype=np.uint8)
     if lang not in ("en", "zh"):
         return out
-    keys = map(english_keys, texts) if lang == "en" else ([k for _, ks in words for k in ks]
-                                                         for words in chinese_words_many(texts))
-    flat_out = out.reshape(-1)
-    for first in range(0, len(texts), _TEXTS_AT_ONCE):  # a book's keys at once as Python lists took 70 MB
-        found = list(islice(keys, _TEXTS_AT_ONCE))
-        flat = list(chain.from_iterable(found))
-        columns = {key: zlib.crc32(key.encode("utf-8")) % dim for key in set(flat)}
-        rows = np.repeat(np.arange(first, first + len(found)), np.fromiter(map(len, found), np.int64, len(found)))
-        np.add.at(flat_out, rows * dim + np.fromiter(map(columns.__getitem__, flat), np.int64, len(flat)), 1)
+    for piece in pieces(map(len, texts), _CHARS_AT_ONCE):
+        flat = out[piece].reshape(-1)
+        texts_in = texts[piece]
+        for rows, columns in (_english_columns(texts_in, dim) if lang == "en" else _chinese_columns(texts_in, dim)):
+            cells, counts = np.unique(rows * dim + columns, return_counts=True)  # np.add.at was seconds
+            flat[cells] += counts.astype(np.uint8)  # wraps at 256, as np.add.at did
     return out
 
 
-_TEXTS_AT_ONCE = 4096
+_CHARS_AT_ONCE = 1 << 18  # characters at once: bounds the arrays of their words and keys (a book's took 230 MB)
+
+
+_WORD_OR_BREAK = re.compile(f"{_WORD.pattern}|\n")
+_LATIN = re.compile(_LATIN_RUN)  # the Latin words of a Chinese text
+
+
+def _column(key: str | None, dim: int) -> int:
+    return -1 if key is None else zlib.crc32(key.encode("utf-8")) % dim
+
+
+def _english_columns(texts: list[str], dim: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(text, column) of each content-word key of each text, texts in order (:func:`english_keys`)."""
+    tokens = _WORD_OR_BREAK.findall("\n".join(t.replace("\n", " ") for t in texts).lower())
+    column = {word: _column(english_key(word), dim) for word in set(tokens)}
+    column["\n"] = -2
+    ids = np.fromiter(map(column.__getitem__, tokens), np.int64, len(tokens))
+    keep = ids >= 0
+    return [(np.cumsum(ids == -2)[keep], ids[keep])]
+
+
+def _chinese_columns(texts: list[str], dim: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(text, column) of each dictionary-translation key of each text's words, texts in order: its Chinese
+    words (:meth:`aligner.cedict.Cedict.words` over the runs of non-ASCII characters), then its Latin ones."""
+    simplified = to_simplified_many(texts)
+    joined = "\n".join(simplified)
+    starts = np.cumsum([0] + [len(t) + 1 for t in simplified[:-1]])
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = np.flatnonzero(points > 0x7F)
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(wide) != 1) + 1, [len(wide)]])
+    table = cedict()
+    first, _, rows = table.words(points[wide], np.diff(bounds))
+    distinct, inverse = np.unique(rows, return_inverse=True)
+    keys = [_ROW_KEYS[row] if row in _ROW_KEYS else _keys_of(table.word(row), row) for row in distinct.tolist()]
+    # each word's keys: its row's slice of ``flat``
+    sizes = np.fromiter(map(len, keys), np.int64, len(keys))
+    flat = np.array([_column(key, dim) for k in keys for key in k], dtype=np.int64)
+    per_word, before = sizes[inverse], np.cumsum(sizes) - sizes
+    at = np.repeat(before[inverse] - (np.cumsum(per_word) - per_word), per_word) + np.arange(per_word.sum())
+    text = np.searchsorted(starts, wide[first], side="right") - 1
+    # the Latin words: findall's, in order, start where a letter or digit follows none
+    latin = _LATIN.findall(joined)
+    column = {word: _column(english_key(word.lower()), dim) for word in set(latin)}
+    latin_columns = np.fromiter(map(column.__getitem__, latin), np.int64, len(latin))
+    folded = points | 32  # A-Z as a-z
+    alnum = ((points >= 48) & (points <= 57)) | ((folded >= 97) & (folded <= 122))
+    latin_at = np.flatnonzero(alnum & ~np.concatenate([[False], alnum[:-1]]))
+    keep = latin_columns >= 0
+    return [(np.repeat(text, per_word), flat[at]),
+            (np.searchsorted(starts, latin_at[keep], side="right") - 1, latin_columns[keep])]

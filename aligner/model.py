@@ -5,19 +5,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from numbers import Integral, Real
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .errors import InputError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a book has a hundred thousand
 class Sentence:
     text: str
     paragraph: int  # 0-based paragraph index in its document
     timing: tuple[float, float] | None = None  # (start, end) seconds of the subtitle cue it came from
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bead:
     """One alignment unit: source (``zh``) and target (``en``) sentence indexes, 0-based."""
 
@@ -108,6 +108,19 @@ def check_beads(beads: list[Bead], n_src: int, n_tgt: int) -> None:
         if len(indexes) != n:
             raise InputError(f"the beads take {len(indexes)} of the {n} {side} sentences: "
                              "each sentence must be in exactly one bead")
+
+
+def pieces(sizes: Iterable[int], limit: int) -> Iterator[slice]:
+    """Consecutive slices of items whose ``sizes`` add up to ``limit`` or a little more (the last: less): a
+    book's array work a piece at a time, so that its per-character arrays stay small."""
+    first, total, k = 0, 0, -1
+    for k, size in enumerate(sizes):
+        total += size
+        if total >= limit:
+            yield slice(first, k + 1)
+            first, total = k + 1, 0
+    if first <= k:
+        yield slice(first, k + 1)
 
 
 def unspaced(lang: str) -> bool:

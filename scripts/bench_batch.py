@@ -110,12 +110,12 @@ def main() -> None:
             runs[n] = measured([*aligner, "batch", str(tmp / f"m{n}.tsv"), "-o", str(tmp / f"out{n}"), *common])
             print(f"aligner batch, {n} pairs: {runs[n][0]:.1f} s, peak {runs[n][1]:.0f} MiB", flush=True)
 
-        from aligner.encoders.source import prepare_text
+        from aligner.encoders.source import prepare_texts
         from aligner.encoders import get_encoder
 
         encoder = get_encoder(args.encoder, cache=False)
-        texts = [prepare_text(line, lang) for _, zh, en in pairs for path, lang in ((zh, "zh"), (en, "en"))
-                 for line in path.read_text(encoding="utf-8").splitlines()]
+        texts = [text for _, zh, en in pairs for path, lang in ((zh, "zh"), (en, "en"))
+                 for text in prepare_texts(path.read_text(encoding="utf-8").splitlines(), lang)]
         start = time.perf_counter()
         for k in range(0, len(texts), 1000):
             encoder.encode(texts[k:k + 1000])

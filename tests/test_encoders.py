@@ -411,3 +411,13 @@ def test_hash_encoder_counts_zlib_crc32_buckets(texts, shape):
             expected[row, zlib.crc32(padded[k:k + n].encode()) % dim] += 1.0
     expected[:, 0] += 1e-3
     assert np.array_equal(HashingEncoder(dim, n).encode(texts), normalise_rows(expected))
+
+
+def test_hash_encoder_pieces_give_the_same_vectors(monkeypatch):
+    """A book is hashed a piece at a time (bounded memory): pieces of a few characters give the same vectors."""
+    from aligner.encoders import hashing
+
+    texts = ["第一句。", "", "Second sentence, longer.", "x", "第三句话"] * 3
+    whole = hashing.HashingEncoder().encode(texts)
+    monkeypatch.setattr(hashing, "_CHARS_AT_ONCE", 7)
+    assert np.array_equal(hashing.HashingEncoder().encode(texts), whole)

@@ -220,7 +220,7 @@ def test_write_outputs_all_formats(tmp_path: Path) -> None:
 
 
 def test_write_outputs_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken_write(self: JsonExporter, alignment: Alignment, fh) -> None:
+    def broken_write(self: JsonExporter, alignment: Alignment, fh, confidence=None) -> None:
         fh.write(b'{"half": ')
         raise RuntimeError("boom")
 
@@ -234,7 +234,7 @@ def test_write_outputs_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_write_outputs_keeps_old_files_on_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "book.tsv").write_text("old")
-    monkeypatch.setattr(TmxExporter, "render", lambda self, a: 1 / 0)
+    monkeypatch.setattr(TmxExporter, "render", lambda self, a, confidence=None: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         write_outputs(make_alignment(), str(tmp_path / "book"), ["tsv", "tmx"])
     assert os.listdir(tmp_path) == ["book.tsv"]

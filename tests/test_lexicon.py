@@ -1,6 +1,8 @@
 """CC-CEDICT bag-of-translations vectors: shared keys for translations, none for unrelated text."""
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aligner import api
 from aligner.encoders.hashing import HashingEncoder
@@ -64,3 +66,19 @@ def test_coverage_counts_dictionary_words_with_a_translation_in_the_english():
     assert covered == 2 and total >= covered  # father, teacher
     covered, total = coverage("冬天的河水很冷。", en)
     assert covered == 0 and total >= 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="一个中国人民大学生的了在后後行银长城市场经济龍門語，。 abcXYZ019'\n\t-𠀀", max_size=30),
+                max_size=30), st.sampled_from(["zh", "en"]))
+def test_lexical_vectors_count_each_texts_keys(texts, lang):
+    """The document-at-once arrays count exactly the keys chinese_words / english_keys give each text."""
+    import zlib
+
+    dim = 64
+    expected = np.zeros((len(texts), dim), dtype=np.uint8)
+    for row, text in enumerate(texts):
+        keys = english_keys(text) if lang == "en" else [k for _, ks in chinese_words(text) for k in ks]
+        for key in keys:
+            expected[row, zlib.crc32(key.encode()) % dim] += 1
+    assert np.array_equal(lexical_vectors(texts, lang, dim), expected)

@@ -18,7 +18,7 @@ def test_bulk_and_per_text_segmentation_agree(runs):
     table = cedict()
     padded = runs + ["中" * BULK_CHARS]  # long enough for the array path
     bulk = table.segment(padded)[:len(runs)]
-    assert bulk == [table._segment([run])[0] for run in runs]  # short: the per-text path
+    assert bulk == [table.segment([run])[0] for run in runs]  # short: the per-text path
     for run, words in zip(runs, bulk):
         assert "".join(w for w, _ in words) == run
         assert all((row >= 0) == (w in table.index) for w, row in words)

@@ -61,3 +61,14 @@ def test_long_chinese_line_is_cut():
 
 def test_control_characters_survive():
     assert en("Tab\there. Bell\x07 rings.") == ["Tab\there.", "Bell\x07 rings."]
+
+
+def test_to_simplified_many_converts_each_text_as_alone():
+    """Texts are converted together (joined by line breaks) and each distinct one once: the same as one by one,
+    line breaks inside a text included."""
+    from aligner.segment import chinese
+
+    texts = ["後來他們乾隆年間", "", "後來", "頭髮\n發現", "电脑 電腦", "後來", "abc"]
+    chinese._SIMPLIFIED.clear()
+    assert chinese.to_simplified_many(texts) == [chinese.to_simplified(t) for t in texts]
+    assert chinese.to_simplified_many(texts[:3]) == [chinese.to_simplified(t) for t in texts[:3]]

@@ -7,11 +7,10 @@ from __future__ import annotations
 import os
 from typing import BinaryIO, Callable, Iterator
 
-from lxml import etree
-
 from ..export.base import atomic_write_many, encode_text
-from ..export.tmx import DOCTYPE, tmx_header, tmx_tu
+from ..export.tmx import tmx_document, tmx_tu
 from ..export.tsv import tsv_cell
+from ..export.xmltext import xml_attr
 from ..signature import package_version
 from .plan import CORPUS_FILES
 from .records import read_record
@@ -80,15 +79,9 @@ def _write_moses(fh: BinaryIO, rows, side: int) -> None:
 
 
 def _write_tmx(fh: BinaryIO, rows, srclang: str, signature: str) -> None:
-    with etree.xmlfile(fh, encoding="UTF-8") as xf:
-        xf.write_declaration()
-        xf.write_doctype(DOCTYPE)
-        with xf.element("tmx", version="1.4"):
-            xf.write(tmx_header(srclang, package_version(), signature), pretty_print=True)
-            with xf.element("body"):
-                for record, (bead, zh, en, score, confidence, _) in rows:
-                    if zh and en:
-                        stats = record["stats"]
-                        xf.write(tmx_tu([("x-pair-id", record["id"]), ("x-bead", bead), ("x-score", f"{score:.4f}"),
-                                         ("x-confidence", f"{confidence:.4f}")],
-                                        (stats["src_locale"], zh), (stats["tgt_locale"], en)), pretty_print=True)
+    units = (tmx_tu([("x-pair-id", record["id"]), ("x-bead", bead), ("x-score", f"{score:.4f}"),
+                     ("x-confidence", f"{confidence:.4f}")],
+                    (xml_attr(record["stats"]["src_locale"]), zh), (xml_attr(record["stats"]["tgt_locale"]), en))
+             for record, (bead, zh, en, score, confidence, _) in rows if zh and en)
+    for part in tmx_document(srclang, package_version(), signature, units):
+        fh.write(part)

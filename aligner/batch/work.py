@@ -11,7 +11,7 @@ import numpy as np
 from ..api import align_sentences, read_pair
 from ..encoders import Encoder, get_encoder
 from ..encoders.base import WrappedEncoder
-from ..encoders.source import prepare_text
+from ..encoders.source import prepare_texts
 from ..errors import AlignerError, SwappedInputError
 from ..export import review_provider, write_outputs
 from ..model import Alignment, Sentence
@@ -68,8 +68,8 @@ class Prepared:
 
     def texts(self) -> list[str]:
         """The texts the encoder is given for this pair's sentences, source then target."""
-        return [prepare_text(s.text, self.src_lang) for s in self.src] + \
-               [prepare_text(s.text, self.tgt_lang) for s in self.tgt]
+        return prepare_texts([s.text for s in self.src], self.src_lang) + \
+            prepare_texts([s.text for s in self.tgt], self.tgt_lang)
 
 
 def read(spec: PairSpec, key: str, job: Job) -> Prepared:

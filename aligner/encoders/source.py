@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import join_sentences
-from ..segment.chinese import to_simplified
+from ..segment.chinese import to_simplified_many
 from .base import CheckedEncoder
 
 # The encoder never needs more than this; longer inputs only cost time.
@@ -13,10 +13,11 @@ MAX_ENCODER_CHARS = 2000
 _PROGRESS_BATCH = 1000  # sentences embedded between progress updates
 
 
-def prepare_text(text: str, lang: str) -> str:
-    """A sentence as the encoder is given it: cut to MAX_ENCODER_CHARS, Chinese in Simplified characters."""
-    text = text[:MAX_ENCODER_CHARS]
-    return to_simplified(text) if lang == "zh" else text
+def prepare_texts(texts: list[str], lang: str) -> list[str]:
+    """Sentences as the encoder is given them: cut to MAX_ENCODER_CHARS, Chinese in Simplified characters
+    (converted together, each distinct text once)."""
+    cut = [t[:MAX_ENCODER_CHARS] for t in texts]
+    return to_simplified_many(cut) if lang == "zh" else cut
 
 
 class EmbeddingSource:
@@ -38,7 +39,7 @@ class EmbeddingSource:
         return len(self.texts)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        prepared = [prepare_text(t, self.lang) for t in texts]
+        prepared = prepare_texts(texts, self.lang)
         if self.progress and len(prepared) > _PROGRESS_BATCH:
             from ..progress import phase_bar
 

@@ -6,6 +6,7 @@ import functools
 import os
 from typing import Iterable, Sequence
 
+from ..confidence import bead_confidence
 from ..errors import InputError
 from ..model import Alignment
 from .base import Exporter, UnitFilter, atomic_write_many, temp_name
@@ -125,14 +126,17 @@ def write_outputs(alignment: Alignment, prefix: str, formats: Iterable[str], *,
     # anyway: reviewing for it alone would make a cheap format costly.
     if review is None and any(fmt in REVIEW_EXPORTERS for fmt in formats):
         review = review_provider(encoder)
+    exporters = [get_exporter(fmt, tsv_header=tsv_header, units=units, review=review) for fmt in formats]
+    # computed once for all the formats that read it
+    confidence = bead_confidence(alignment) if any(e.rated for e in exporters) else None
     writers = {}
-    for fmt in formats:
-        exporter = get_exporter(fmt, tsv_header=tsv_header, units=units, review=review)
+    for exporter in exporters:
         extensions = exporter.extensions(*languages)
         if len(extensions) == 1:
-            writers[f"{prefix}.{extensions[0]}"] = lambda fh, exporter=exporter: exporter.write(alignment, fh)
+            writers[f"{prefix}.{extensions[0]}"] = \
+                lambda fh, exporter=exporter: exporter.write(alignment, fh, confidence)
             continue
-        files = functools.cache(lambda exporter=exporter: exporter.render_files(alignment))  # rendered once
+        files = functools.cache(lambda exporter=exporter: exporter.render_files(alignment, confidence))  # once
         for k, ext in enumerate(extensions):
             writers[f"{prefix}.{ext}"] = lambda fh, files=files, k=k: fh.write(files()[k])
     try:

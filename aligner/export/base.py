@@ -7,13 +7,21 @@ import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from numbers import Real
-from typing import BinaryIO, Callable, ClassVar, Iterator, Mapping
+from typing import BinaryIO, Callable, ClassVar, Iterator, Mapping, Sequence
 
 from ..confidence import bead_confidence
 from ..model import Alignment, Bead
 from ..tempfiles import remove_stale_temps, temp_name
 
 Writer = Callable[[BinaryIO], None]
+# Each bead's confidence (:func:`aligner.confidence.bead_confidence`) when the caller has computed it (once for
+# all the formats it writes); None: the exporter computes it if it needs it.
+Rated = Sequence[float] | None
+
+
+def rated(alignment: Alignment, confidence: Rated) -> Sequence[float]:
+    """``confidence``, or the alignment's bead confidence computed now."""
+    return bead_confidence(alignment) if confidence is None else confidence
 
 
 class Exporter(ABC):
@@ -22,6 +30,7 @@ class Exporter(ABC):
 
     name: ClassVar[str]
     extension: ClassVar[str]
+    rated: ClassVar[bool] = False  # whether it writes or filters on the beads' confidence
 
     @classmethod
     def extensions(cls, src_lang: str, tgt_lang: str) -> tuple[str, ...]:
@@ -29,15 +38,15 @@ class Exporter(ABC):
         return (cls.extension,)
 
     @abstractmethod
-    def render(self, alignment: Alignment) -> bytes:
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
         """The whole file's content."""
 
-    def write(self, alignment: Alignment, fh: BinaryIO) -> None:
-        fh.write(self.render(alignment))
+    def write(self, alignment: Alignment, fh: BinaryIO, confidence: Rated = None) -> None:
+        fh.write(self.render(alignment, confidence))
 
-    def render_files(self, alignment: Alignment) -> list[bytes]:
+    def render_files(self, alignment: Alignment, confidence: Rated = None) -> list[bytes]:
         """Each file's content, in the order of :meth:`extensions` (for a format of several files)."""
-        return [self.render(alignment)]
+        return [self.render(alignment, confidence)]
 
 
 @dataclass(frozen=True)
@@ -61,20 +70,23 @@ class UnitFilter:
                                                 or not 0 <= self.min_confidence <= 1):
             raise ValueError(f"min_confidence must be a number from 0 to 1, got {self.min_confidence!r}")
 
-    def units(self, alignment: Alignment) -> Iterator[tuple[Bead, str, str]]:
-        for bead, src, tgt, _ in self.rated_units(alignment):
+    def units(self, alignment: Alignment, confidence: Rated = None) -> Iterator[tuple[Bead, str, str]]:
+        if confidence is None and self.min_confidence is None:  # not read: not computed
+            confidence = [math.nan] * len(alignment.beads)
+        for bead, src, tgt, _ in self.rated_units(alignment, confidence):
             yield bead, src, tgt
 
-    def rated_units(self, alignment: Alignment) -> Iterator[tuple[Bead, str, str, float]]:
+    def rated_units(self, alignment: Alignment, confidence: Rated = None) -> Iterator[tuple[Bead, str, str, float]]:
         """The units with each one's confidence."""
-        for (bead, src, tgt), confidence in zip(alignment.pairs(), bead_confidence(alignment)):
+        for bead, p in zip(alignment.beads, rated(alignment, confidence)):
             if bead.is_null or (self.min_score is not None and bead.score < self.min_score):
                 continue
-            if self.min_confidence is not None and confidence < self.min_confidence:
+            if self.min_confidence is not None and p < self.min_confidence:
                 continue
+            src, tgt = alignment.text(bead)
             if self.drop_identical and " ".join(src.split()) == " ".join(tgt.split()):
                 continue
-            yield bead, src, tgt, confidence
+            yield bead, src, tgt, p
 
 
 def encode_text(text: str) -> bytes:

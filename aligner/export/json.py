@@ -5,31 +5,35 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from typing import Any
+from typing import Any, Sequence
 
 from ..confidence import bead_confidence
 from ..errors import InputError
 from ..model import Alignment, Bead, Sentence, check_alignment
-from .base import Exporter
+from .base import Exporter, Rated, rated
 
 FORMAT_VERSION = 1
 
 
-def alignment_to_dict(alignment: Alignment) -> dict[str, Any]:
+def alignment_to_dict(alignment: Alignment, *, lists: bool = True) -> dict[str, Any]:
     """Everything but the sentence vectors, which are large and cheap to recompute. Each bead's ``confidence``
-    is written for the reader; loading recomputes it."""
-    return {
+    is written for the reader; loading recomputes it. Without ``lists``, the sentences and beads are left
+    out (the exporter lays them out itself)."""
+    outline = {
         "format_version": FORMAT_VERSION,
         "signature": alignment.signature,
         "src_lang": alignment.src_lang,
         "tgt_lang": alignment.tgt_lang,
         "src_locale": alignment.src_locale,
         "tgt_locale": alignment.tgt_locale,
-        "source": {"sentences": [_sentence(s) for s in alignment.zh]},
-        "target": {"sentences": [_sentence(s) for s in alignment.en]},
-        "beads": [{"zh": list(b.zh), "en": list(b.en), "score": b.score, "type": b.type, "confidence": p}
-                  for b, p in zip(alignment.beads, bead_confidence(alignment))],
     }
+    if not lists:
+        return outline
+    return {**outline,
+            "source": {"sentences": [_sentence(s) for s in alignment.zh]},
+            "target": {"sentences": [_sentence(s) for s in alignment.en]},
+            "beads": [{"zh": list(b.zh), "en": list(b.en), "score": b.score, "type": b.type, "confidence": p}
+                      for b, p in zip(alignment.beads, bead_confidence(alignment))]}
 
 
 def alignment_from_dict(data: dict[str, Any]) -> Alignment:
@@ -84,9 +88,10 @@ def load_alignment(path: str) -> Alignment:
 class JsonExporter(Exporter):
     name = "json"
     extension = "json"
+    rated = True
 
-    def render(self, alignment: Alignment) -> bytes:
-        text = _dumps(alignment_to_dict(alignment))
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
+        text = _dumps(alignment, rated(alignment, confidence))
         # Lone surrogates cannot be UTF-8; backslashreplace writes them as "\udXXX", which is
         # exactly their JSON escape (they only occur inside strings), so they load back intact.
         return (text + "\n").encode("utf-8", errors="backslashreplace")
@@ -96,53 +101,47 @@ def _sentence(s: Sentence) -> dict[str, Any]:
     return {"text": s.text, "paragraph": s.paragraph}
 
 
-def _dumps(data: dict[str, Any]) -> str:
-    """``json.dumps(data, ensure_ascii=False, indent=1)``, the same text, several times faster: with an
-    indent, json formats in Python, value by value (seconds for a book); here the long lists of sentences
-    and beads are laid out from templates, each string and number encoded by json's own C functions."""
+def _dumps(alignment: Alignment, confidence: Sequence[float]) -> str:
+    """``json.dumps(alignment_to_dict(alignment), ensure_ascii=False, indent=1)``, the same text, many times
+    faster: with an indent, json formats in Python, value by value (seconds for a book); here the long lists
+    of sentences and beads are laid out from templates, each string and number encoded by json's own C
+    functions (tests/test_export_json_layout.py compares the two)."""
     marker = f"\0lists-{uuid.uuid4().hex}-"
-    lists = {"source": data["source"]["sentences"], "target": data["target"]["sentences"], "beads": data["beads"]}
+    data = alignment_to_dict(alignment, lists=False)
     outline = {**data, "source": {"sentences": marker + "source"}, "target": {"sentences": marker + "target"},
                "beads": marker + "beads"}
     text = json.dumps(outline, ensure_ascii=False, indent=1)
-    for name, items in lists.items():
-        depth = 1 if name == "beads" else 2
-        text = text.replace(_string(marker + name), _list(items, depth), 1)
+    for name, laid_out in (("source", _sentences(alignment.zh)), ("target", _sentences(alignment.en)),
+                           ("beads", _beads(alignment.beads, confidence))):
+        text = text.replace(_string(marker + name), laid_out, 1)
     return text
 
 
-def _list(items: list[dict[str, Any]], depth: int) -> str:
-    """A list of flat dicts (values: scalars or lists of scalars) as json's indent=1 lays it out at ``depth``."""
-    if not items:
+def _sentences(sentences: list[Sentence]) -> str:
+    """The sentences as json's indent=1 lays out their list at depth 2."""
+    if not sentences:
         return "[]"
-    inner, key_pad = " " * (depth + 1), " " * (depth + 2)
-    keys: dict[str, str] = {}  # each key's line start, encoded once
-    opening, closing, between = f"{inner}{{\n", f"\n{inner}}}", ",\n"
-    rows = []
-    for item in items:
-        if not item:
-            rows.append(f"{inner}{{}}")
-            continue
-        fields = []
-        for k, v in item.items():
-            start = keys.get(k) or keys.setdefault(k, f"{key_pad}{_string(k)}: ")
-            fields.append(start + (_scalar(v) if v.__class__ is not list else _nested(v, depth + 2)))
-        rows.append(opening + between.join(fields) + closing)
-    return "[\n" + between.join(rows) + f"\n{' ' * depth}]"
+    rows = [f'   {{\n    "text": {_string(s.text)},\n    "paragraph": {_scalar(s.paragraph)}\n   }}' for s in sentences]
+    return "[\n" + ",\n".join(rows) + "\n  ]"
 
 
-def _nested(value: Any, depth: int) -> str:
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        pad = " " * (depth + 1)
-        return "[\n" + ",\n".join(pad + _scalar(v) for v in value) + f"\n{' ' * depth}]"
-    return _scalar(value)
+def _beads(beads: list[Bead], confidence: Sequence[float]) -> str:
+    """The beads as json's indent=1 lays out their list at depth 1."""
+    if not beads:
+        return "[]"
+    rows = [f'  {{\n   "zh": {_indexes(b.zh)},\n   "en": {_indexes(b.en)},\n   "score": {_scalar(b.score)},\n'
+            f'   "type": {_string(b.type)},\n   "confidence": {_scalar(p)}\n  }}' for b, p in zip(beads, confidence)]
+    return "[\n" + ",\n".join(rows) + "\n ]"
+
+
+def _indexes(indexes: tuple[int, ...]) -> str:
+    """A bead's side as json's indent=1 lays out a list of numbers at depth 2."""
+    if not indexes:
+        return "[]"
+    return "[\n" + ",\n".join(f"    {_scalar(i)}" for i in indexes) + "\n   ]"
 
 
 def _scalar(value: Any) -> str:
-    if value.__class__ is str:
-        return _string(value)
     if value.__class__ is int:
         return int.__repr__(value)
     if value.__class__ is float and math.isfinite(value):

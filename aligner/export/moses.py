@@ -5,7 +5,7 @@ translation of line k of the other; one line per translation unit (null beads le
 from __future__ import annotations
 
 from ..model import Alignment
-from .base import Exporter, UnitFilter, encode_text
+from .base import Exporter, Rated, UnitFilter, encode_text
 from .tsv import tsv_cell
 
 
@@ -15,17 +15,18 @@ class MosesExporter(Exporter):
 
     def __init__(self, *, units: UnitFilter = UnitFilter()) -> None:
         self.units = units
+        self.rated = units.min_confidence is not None
 
     @classmethod
     def extensions(cls, src_lang: str, tgt_lang: str) -> tuple[str, ...]:
         return src_lang, tgt_lang
 
-    def render(self, alignment: Alignment) -> bytes:
-        return self.render_files(alignment)[0]
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
+        return self.render_files(alignment, confidence)[0]
 
-    def render_files(self, alignment: Alignment) -> list[bytes]:
+    def render_files(self, alignment: Alignment, confidence: Rated = None) -> list[bytes]:
         src_lines, tgt_lines = [], []
-        for _, src, tgt in self.units.units(alignment):
+        for _, src, tgt in self.units.units(alignment, confidence):
             # a line break inside a unit would shift every later line of one file against the other
             src_lines.append(tsv_cell(src) + "\n")
             tgt_lines.append(tsv_cell(tgt) + "\n")

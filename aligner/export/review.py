@@ -7,7 +7,7 @@ import json
 from typing import Callable
 
 from ..model import Alignment
-from .base import Exporter, encode_text
+from .base import Exporter, Rated, encode_text
 
 ReviewProvider = Callable[[Alignment], object]  # alignment -> Review, computed once for both files
 
@@ -21,7 +21,7 @@ class ReviewJsonExporter(_ReviewExporter):
     name = "review-json"
     extension = "review.json"
 
-    def render(self, alignment: Alignment) -> bytes:
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
         data = self.provider(alignment).to_dict()
         return encode_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
@@ -30,7 +30,7 @@ class ReviewHtmlExporter(_ReviewExporter):
     name = "review-html"
     extension = "review.html"
 
-    def render(self, alignment: Alignment) -> bytes:
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
         from ..report import render_html
 
         return encode_text(render_html(self.provider(alignment)))

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from ..errors import InputError
 from ..model import Alignment, Sentence
-from .base import Exporter, encode_text
+from .base import Exporter, Rated, encode_text
 
 
 def check_timings(src: list[Sentence], tgt: list[Sentence]) -> None:
@@ -26,7 +26,7 @@ class SrtExporter(Exporter):
     name = "srt"
     extension = "srt"
 
-    def render(self, alignment: Alignment) -> bytes:
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
         import srt
 
         check_timings(alignment.zh, alignment.en)

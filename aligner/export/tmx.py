@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import os
-import re
 from datetime import datetime, timezone
+from typing import Iterable, Iterator
 
 from lxml import etree
 
 from ..errors import InputError
 from ..model import Alignment, Bead
 from ..signature import format_signature, package_version
-from .base import Exporter, UnitFilter
+from .base import Exporter, Rated, UnitFilter
+from .xmltext import framed, xml_attr, xml_safe, xml_text
 
-# XML 1.0 forbids C0 controls other than tab, newline and CR, the non-characters U+FFFE/U+FFFF,
-# and (as UTF-8 cannot carry them) lone surrogates; lxml refuses strings containing them.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
-
-
-def xml_safe(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot represent."""
-    return _XML_ILLEGAL.sub("", text)
 
 
 def tmx_date(when: datetime) -> str:
@@ -59,15 +50,23 @@ class TmxExporter(Exporter):
         self.creationdate = creationdate
         self.units = units
 
-    def render(self, alignment: Alignment) -> bytes:
-        root = etree.Element("tmx", version="1.4")
-        root.append(tmx_header(alignment.src_locale, str(alignment.signature.get("aligner") or package_version()),
-                               format_signature(alignment.signature), self.creationdate))
-        body = etree.SubElement(root, "body")
-        for bead, zh, en, confidence in self.units.rated_units(alignment):
-            body.append(tmx_tu(bead_props(bead, confidence), (alignment.src_locale, zh), (alignment.tgt_locale, en)))
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                              pretty_print=True, doctype=DOCTYPE)
+    rated = True
+
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
+        sides = (xml_attr(alignment.src_locale), xml_attr(alignment.tgt_locale))
+        units = (tmx_tu(bead_props(bead, p), *zip(sides, (zh, en)))
+                 for bead, zh, en, p in self.units.rated_units(alignment, confidence))
+        return b"".join(tmx_document(alignment.src_locale, str(alignment.signature.get("aligner") or package_version()),
+                                     format_signature(alignment.signature), units, self.creationdate))
+
+
+def tmx_document(srclang: str, tool_version: str, signature: str, units: Iterable[str],
+                 when: datetime | None = None) -> Iterator[bytes]:
+    """A TMX file's bytes, in pieces: its header and the translation units (each from :func:`tmx_tu`)."""
+    root = etree.Element("tmx", version="1.4")
+    root.append(tmx_header(srclang, tool_version, signature, when))
+    body = etree.SubElement(root, "body")
+    return framed(root, body, units, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype=DOCTYPE)
 
 
 def tmx_header(srclang: str, tool_version: str, signature: str, when: datetime | None = None) -> etree._Element:
@@ -82,7 +81,7 @@ def tmx_header(srclang: str, tool_version: str, signature: str, when: datetime |
         "o-tmf": "aligner",
         "creationdate": tmx_date(when or creation_time()),
     })
-    _prop(header, "x-aligner-signature", signature)
+    etree.SubElement(header, "prop", type="x-aligner-signature").text = xml_safe(signature)
     return header
 
 
@@ -91,16 +90,10 @@ def bead_props(bead: Bead, confidence: float) -> list[tuple[str, str]]:
             ("x-zh-sentences", ",".join(map(str, bead.zh))), ("x-en-sentences", ",".join(map(str, bead.en)))]
 
 
-def tmx_tu(props: list[tuple[str, str]], *sides: tuple[str, str]) -> etree._Element:
-    """A translation unit: its props, then one ``tuv`` per (language tag, text) side."""
-    tu = etree.Element("tu")
-    for type_, value in props:
-        _prop(tu, type_, value)
-    for lang, text in sides:
-        tuv = etree.SubElement(tu, "tuv", {_XML_LANG: lang})
-        etree.SubElement(tuv, "seg").text = xml_safe(text)
-    return tu
-
-
-def _prop(parent: etree._Element, type_: str, value: str) -> None:
-    etree.SubElement(parent, "prop", type=type_).text = xml_safe(value)
+def tmx_tu(props: list[tuple[str, str]], *sides: tuple[str, str]) -> str:
+    """A translation unit in the body (:func:`aligner.export.xmltext.framed`): its props (type: a name of ours,
+    with nothing to escape; value), then one ``tuv`` per side (language tag, already :func:`xml_attr`-escaped;
+    text)."""
+    return "".join(["    <tu>\n", *[f'      <prop type="{type_}">{xml_text(value)}</prop>\n' for type_, value in props],
+                    *[f'      <tuv xml:lang="{lang}">\n        <seg>{xml_text(text)}</seg>\n      </tuv>\n'
+                      for lang, text in sides], "    </tu>\n"])

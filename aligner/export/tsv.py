@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..confidence import bead_confidence
-from ..model import Alignment
-from .base import Exporter, encode_text
+from ..model import Alignment, join_sentences
+from .base import Exporter, Rated, encode_text, rated
 
 COLUMNS = ("zh", "en", "score", "type", "zh_paragraph", "en_paragraph", "confidence")
 
@@ -24,16 +23,23 @@ class TsvExporter(Exporter):
 
     name = "tsv"
     extension = "tsv"
+    rated = True
 
     def __init__(self, *, header: bool = False) -> None:
         self.header = header
 
-    def render(self, alignment: Alignment) -> bytes:
-        lines = ["\t".join(COLUMNS)] if self.header else []
-        for (bead, zh, en), confidence in zip(alignment.pairs(), bead_confidence(alignment)):
-            zh_par, en_par = alignment.paragraphs(bead)
-            lines.append("\t".join((
-                tsv_cell(zh), tsv_cell(en), f"{bead.score:.4f}", bead.type,
-                "" if zh_par is None else str(zh_par), "" if en_par is None else str(en_par), f"{confidence:.4f}",
-            )))
-        return encode_text("".join(line + "\n" for line in lines))
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
+        lines = ["\t".join(COLUMNS) + "\n"] if self.header else []
+        # each sentence made a cell once: a break replaced in a sentence is replaced in the beads holding it
+        src, tgt = ([tsv_cell(s.text) for s in side] for side in (alignment.zh, alignment.en))
+        src_par, tgt_par = ([str(s.paragraph) for s in side] for side in (alignment.zh, alignment.en))
+        for bead, p in zip(alignment.beads, rated(alignment, confidence)):
+            zh, en = bead.zh, bead.en
+            lines.append(f"{_cell(src, zh, alignment.src_lang)}\t{_cell(tgt, en, alignment.tgt_lang)}\t"
+                         f"{bead.score:.4f}\t{bead.type}\t{src_par[zh[0]] if zh else ''}\t"
+                         f"{tgt_par[en[0]] if en else ''}\t{p:.4f}\n")
+        return encode_text("".join(lines))
+
+
+def _cell(cells: list[str], indexes: tuple[int, ...], lang: str) -> str:
+    return cells[indexes[0]] if len(indexes) == 1 else join_sentences([cells[i] for i in indexes], lang)

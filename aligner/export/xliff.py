@@ -7,19 +7,36 @@ from lxml import etree
 
 from ..model import Alignment
 from ..signature import format_signature, package_version
-from .base import Exporter, UnitFilter
-from .tmx import xml_safe
+from .base import Exporter, Rated, UnitFilter
+from .xmltext import framed, xml_safe, xml_text
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"  # XLIFF 2.1 keeps 2.0's namespace, with version="2.1"
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_PRESERVE = "preserve"  # the text is the input's own, spaces included
 ORIGINAL = "aligner-source"  # the file the units came from; an alignment does not record input names
+# A unit as lxml pretty-prints it (aligner/export/xmltext.py); xml:space="preserve": the text is the input's own,
+# spaces included.
+_UNIT12 = """      <trans-unit id="{n}" approved="no" xml:space="preserve">
+        <source>{src}</source>
+        <target state="translated">{tgt}</target>
+        <note>{note}</note>
+      </trans-unit>
+"""
+_UNIT21 = """    <unit id="u{n}" xml:space="preserve">
+      <notes>
+        <note>{note}</note>
+      </notes>
+      <segment state="translated">
+        <source>{src}</source>
+        <target>{tgt}</target>
+      </segment>
+    </unit>
+"""
 
 
 class _XliffExporter(Exporter):
     def __init__(self, *, units: UnitFilter = UnitFilter()) -> None:
         self.units = units
+        self.rated = units.min_confidence is not None
 
     @staticmethod
     def _text(parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._Element:
@@ -27,16 +44,19 @@ class _XliffExporter(Exporter):
         element.text = xml_safe(text)
         return element
 
-    @staticmethod
-    def _serialise(root: etree._Element) -> bytes:
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    def _serialise(self, root: etree._Element, parent: etree._Element, template: str, alignment: Alignment,
+                   confidence: Rated) -> bytes:
+        """The document ``root`` with one unit per bead as ``template`` lays it out, as children of ``parent``."""
+        units = (template.format(n=n, src=xml_text(src), tgt=xml_text(tgt), note=_note(bead))
+                 for n, (bead, src, tgt) in enumerate(self.units.units(alignment, confidence), 1))
+        return b"".join(framed(root, parent, units, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
 class Xliff12Exporter(_XliffExporter):
     name = "xliff"
     extension = "xlf"
 
-    def render(self, alignment: Alignment) -> bytes:
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
         ns = f"{{{XLIFF12}}}"
         root = etree.Element(ns + "xliff", version="1.2", nsmap={None: XLIFF12})
         file = etree.SubElement(root, ns + "file", {
@@ -48,35 +68,26 @@ class Xliff12Exporter(_XliffExporter):
                                                                    or package_version())})
         self._text(header, ns + "note", f"aligner signature: {format_signature(alignment.signature)}")
         body = etree.SubElement(file, ns + "body")
-        for n, (bead, src, tgt) in enumerate(self.units.units(alignment), 1):
-            unit = etree.SubElement(body, ns + "trans-unit", {"id": str(n), "approved": "no", _XML_SPACE: _PRESERVE})
-            self._text(unit, ns + "source", src)
-            self._text(unit, ns + "target", tgt, state="translated")
-            self._text(unit, ns + "note", f"bead {bead.type}, score {bead.score:.4f}, "
-                                          f"sentences {_indexes(bead.zh)} : {_indexes(bead.en)}")
-        return self._serialise(root)
+        return self._serialise(root, body, _UNIT12, alignment, confidence)
 
 
 class Xliff21Exporter(_XliffExporter):
     name = "xliff2"
     extension = "xliff2.xlf"
 
-    def render(self, alignment: Alignment) -> bytes:
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
         ns = f"{{{XLIFF2}}}"
         root = etree.Element(ns + "xliff", {"version": "2.1", "srcLang": alignment.src_locale,
                                             "trgLang": alignment.tgt_locale}, nsmap={None: XLIFF2})
         file = etree.SubElement(root, ns + "file", id="f1", original=ORIGINAL)
         notes = etree.SubElement(file, ns + "notes")
         self._text(notes, ns + "note", f"aligner signature: {format_signature(alignment.signature)}")
-        for n, (bead, src, tgt) in enumerate(self.units.units(alignment), 1):
-            unit = etree.SubElement(file, ns + "unit", {"id": f"u{n}", _XML_SPACE: _PRESERVE})
-            unit_notes = etree.SubElement(unit, ns + "notes")
-            self._text(unit_notes, ns + "note", f"bead {bead.type}, score {bead.score:.4f}, "
-                                                f"sentences {_indexes(bead.zh)} : {_indexes(bead.en)}")
-            segment = etree.SubElement(unit, ns + "segment", state="translated")
-            self._text(segment, ns + "source", src)
-            self._text(segment, ns + "target", tgt)
-        return self._serialise(root)
+        return self._serialise(root, file, _UNIT21, alignment, confidence)
+
+
+def _note(bead) -> str:
+    """A unit's note: its bead (no character to escape)."""
+    return f"bead {bead.type}, score {bead.score:.4f}, sentences {_indexes(bead.zh)} : {_indexes(bead.en)}"
 
 
 def _indexes(indexes: tuple[int, ...]) -> str:

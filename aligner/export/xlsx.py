@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from ..model import Alignment
-from .base import Exporter
+from .base import Exporter, Rated
 from .review import ReviewProvider
 from .tmx import creation_time, xml_safe
 
@@ -21,7 +21,7 @@ class XlsxExporter(Exporter):
     def __init__(self, review: ReviewProvider | None = None) -> None:
         self.review = review
 
-    def render(self, alignment: Alignment) -> bytes:
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
         import xlsxwriter
 
         flags = self._flags(alignment)

@@ -243,7 +243,7 @@ def test_too_long_an_output_name_is_refused_up_front(tmp_path, pair):
 def test_interrupt_while_writing_leaves_no_file(tmp_path, pair, monkeypatch):
     from aligner.export.tsv import TsvExporter
 
-    def interrupted(self, alignment):
+    def interrupted(self, alignment, confidence=None):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(TsvExporter, "render", interrupted)
