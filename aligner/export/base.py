@@ -30,7 +30,7 @@ class Exporter(ABC):
 
     name: ClassVar[str]
     extension: ClassVar[str]
-    rated: ClassVar[bool] = False  # whether it writes or filters on the beads' confidence
+    rated: bool = False  # whether it writes or filters on the beads' confidence (per instance for a filter)
 
     @classmethod
     def extensions(cls, src_lang: str, tgt_lang: str) -> tuple[str, ...]:
