@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from aligner import lexicon
 from aligner.derived import derived_dir, load_or_build
 
 

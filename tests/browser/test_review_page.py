@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from aligner import review
 from aligner.api import align
 from aligner.export import write_outputs
 from aligner.corrections import document_of, flag_key
