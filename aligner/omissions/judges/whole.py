@@ -23,9 +23,9 @@ def whole_sentences(flags: list[Flag], alignment: Alignment, share: float) -> tu
         if len(group) < 2 or not size or sum(zh_size(text[a:b]) for a, b in {f.span for f in group}) < share * size:
             continue
         weakest = min(group, key=lambda f: f.confidence)
-        reason = (f"no English counterpart: all {len(group)} of its clauses are missing from its bead's English "
-                  f"(the least sure at {weakest.confidence:.2f}); the search paired it with English it does "
-                  "not carry")
+        every = "both" if len(group) == 2 else f"all {len(group)}"
+        reason = (f"no English counterpart: {every} of its clauses are missing from its bead's English (the least "
+                  f"sure at {weakest.confidence:.2f}); the search paired it with English that does not carry it")
         whole[i] = Flag("sentence", weakest.confidence, reason, zh=text, zh_sentence=i,
                         zh_paragraph=weakest.zh_paragraph, en_paragraph=weakest.en_paragraph,
                         span=(0, len(text)), bead=weakest.bead)
