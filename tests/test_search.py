@@ -124,7 +124,10 @@ def test_lexical_overlap_of_runs_matches_a_direct_count():
             for r, i in enumerate(rows):
                 for w, e in enumerate(ends[r]):
                     s, t = src_lex[i - a:i].sum(0).astype(float), tgt_lex[e - b:e].sum(0).astype(float)
-                    assert dice[r, w] == 2 * s @ t / max(s.sum() + t.sum(), 1)
+                    # counts multiply in the overlap: a word repeated on both sides must not lift the
+                    # term above a perfect match
+                    assert dice[r, w] == min(2 * s @ t / max(s.sum() + t.sum(), 1), 1.0)
+    assert (scorer._dice(table, rows, 3, ends, 2) == 1.0).any()  # some cells are capped
 
 
 def test_thresholds_follow_the_encoders_score_level():
@@ -321,7 +324,7 @@ def test_block_scores_match_each_bead_scored_alone(n, m, seed, length_mode):
                 s_nb = [y @ S[k] for k in (i - a - 1, i) if 0 <= k < n]
                 margin = x @ y - 0.45 * (np.mean(t_nb or [0]) + np.mean(s_nb or [0]))
                 sl, tl = lex[0][i - a:i].sum(0).astype(float), lex[1][j - b:j].sum(0).astype(float)
-                margin += 0.35 * 2 * sl @ tl / max(sl.sum() + tl.sum(), 1)
+                margin += 0.35 * min(2 * sl @ tl / max(sl.sum() + tl.sum(), 1), 1.0)
                 src_len, tgt_len = ls[i - a:i].sum(), lt[j - b:j].sum() / ratio
                 if length_mode == "mult":
                     want = margin * np.log2(1 + min(src_len, tgt_len) / max(src_len, tgt_len))

@@ -138,7 +138,7 @@ def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b
                     right, left_l = e - lex_t0, e - b - lex_t0
                     overlap = table[top, right] - table[bottom, right] - table[top, left_l] + table[bottom, left_l]
                     sizes = (tgt_lex_cum[e] - tgt_lex_cum[e - b]) + (src_lex_cum[i] - src_lex_cum[max(i - a, 0)])
-                    margin = margin + lexical_weight * (2 * overlap / max(sizes, 1.0))
+                    margin = margin + lexical_weight * min(2 * overlap / max(sizes, 1.0), 1.0)
                 tgt_len = tgt_cum[e] - tgt_cum[e - b]
                 if mult:
                     ratio = min(src_len, tgt_len) / max(max(src_len, tgt_len), 1e-9)

@@ -249,7 +249,8 @@ class BandScorer:
 
     def _dice(self, lex, rows: np.ndarray, a, ends: np.ndarray, b) -> np.ndarray:
         """Dice overlap of the two sides' bags of translations for each cell, (R, W) (or every type at once:
-        ``a`` and ``b`` of shape (types, 1, 1), ``ends`` (types, R, W))."""
+        ``a`` and ``b`` of shape (types, 1, 1), ``ends`` (types, R, W)), at most 1: the overlap multiplies the
+        counts, so a word repeated on both sides (a Morse code line of 短 and 长) scored up to 50."""
         table, s0, t0 = lex
         top = (rows - s0)[:, None]  # the table covers every run of the block: only empty runs need care
         bottom = np.maximum(rows[:, None] - a - s0, 0)
@@ -258,7 +259,7 @@ class BandScorer:
         overlap = table[top, right] - table[bottom, right] - table[top, left] + table[bottom, left]
         src_size = self.src_lex_cum[rows[:, None]] - self.src_lex_cum[np.maximum(rows[:, None] - a, 0)]
         tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b]
-        return 2 * overlap / np.maximum(tgt_size + src_size, 1)
+        return np.minimum(2 * overlap / np.maximum(tgt_size + src_size, 1), 1.0)
 
 
 # what a scorer's shared arrays depend on (BandScorer.derived)
