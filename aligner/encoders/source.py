@@ -38,13 +38,14 @@ class EmbeddingSource:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], unit: str = "sentence") -> np.ndarray:
+        """``texts`` embedded; ``unit`` names them in the progress line (sentences, or runs of them)."""
         prepared = prepare_texts(texts, self.lang)
         if self.progress and len(prepared) > _PROGRESS_BATCH:
             from ..progress import phase_bar
 
             parts = []
-            bar = phase_bar(f"embedding ({self.lang})", len(prepared), "sentence", True)
+            bar = phase_bar(f"embedding ({self.lang})", len(prepared), unit, True)
             for k in range(0, len(prepared), _PROGRESS_BATCH):
                 parts.append(self.encoder.encode(prepared[k:k + _PROGRESS_BATCH]))
                 bar.update(len(parts[-1]))
@@ -62,7 +63,7 @@ class EmbeddingSource:
         missing = sorted({s for s in spans if s not in self._runs and s[1] - s[0] > 1})
         if missing:
             joined = [join_sentences(self.texts[a:b], self.lang)[: MAX_ENCODER_CHARS] for a, b in missing]
-            for span, vec in zip(missing, self._encode(joined)):
+            for span, vec in zip(missing, self._encode(joined, "run")):
                 self._runs[span] = vec
         sentences = self.sentence_vectors()
         return np.stack([sentences[a] if b - a == 1 else self._runs[(a, b)] for a, b in spans]) if spans \
