@@ -95,6 +95,7 @@ def warm() -> None:
                 0, f, np.zeros(2), np.zeros(2), True, 1.0, 0.0, 0.0, True, table, 0, 0, np.zeros(2), np.zeros(2), 0.0,
                 True, flags, flags, counts, counts, f, f)
     overlap_table(np.ones((1, 2), dtype=np.uint8), np.ones((1, 2), dtype=np.uint8))
+    band_columns(1, 1, one[:1], one[:1], one[:1], 1, 1)
 
 
 @njit(cache=True, nogil=True)
@@ -163,12 +164,37 @@ def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b
                 out[kinds[t], r, e - lo[r]] = score
 
 
-@njit(cache=True, nogil=True)
-def overlap_table(src, tgt):  # pragma: no cover (compiled)
+def overlap_table(src, tgt, first=None, last=None):
     """Prefix sums over both axes of the pairwise overlaps (dot products) of the count vectors ``src``
     (rows) and ``tgt`` (columns), with a zero first row and column: what
     :meth:`aligner.search.scorer.BandScorer._lexical_table` builds from sparse products (whole counts, so
-    the same values). A sentence has a few dozen of the 1,024 columns: each target row's are listed once."""
+    the same values). ``first``/``last``: for each source sentence, the target sentences whose overlap with
+    it is needed (default all); the others count as 0, which cancels out of the overlap of every pair of
+    runs inside those ranges (four corners of whole numbers), so a block's sparse band costs its cells,
+    not its rectangle."""
+    if first is None:
+        first, last = np.zeros(len(src), dtype=np.int64), np.full(len(src), len(tgt), dtype=np.int64)
+    return _overlap_table(src, tgt, first, last)
+
+
+@njit(cache=True, nogil=True)
+def band_columns(rows, cols, ends, lo, hi, max_a, max_b):  # pragma: no cover (compiled)
+    """For each of ``rows`` source sentences, the target sentences the runs of a block's cells pair it with:
+    row r's runs end at source sentence ``ends[r]`` (at most ``max_a`` long) and at the target sentences
+    ``lo[r]..hi[r]`` (at most ``max_b`` long), all relative to the table's first sentences."""
+    first = np.full(rows, cols, dtype=np.int64)
+    last = np.zeros(rows, dtype=np.int64)
+    for r in range(len(ends)):
+        c0, c1 = max(lo[r] - max_b, 0), min(hi[r], cols)
+        for s in range(max(ends[r] - max_a, 0), min(ends[r], rows)):
+            first[s] = min(first[s], c0)
+            last[s] = max(last[s], c1)
+    return first, last
+
+
+@njit(cache=True, nogil=True)
+def _overlap_table(src, tgt, first, last):  # pragma: no cover (compiled)
+    """:func:`overlap_table`. A sentence has a few dozen of the 1,024 columns: each target row's are listed once."""
     rows, cols, dim = src.shape[0], tgt.shape[0], src.shape[1]
     index = np.empty((cols, dim), dtype=np.int64)
     value = np.empty((cols, dim))
@@ -181,9 +207,12 @@ def overlap_table(src, tgt):  # pragma: no cover (compiled)
                 used[t] += 1
     table = np.zeros((rows + 1, cols + 1))
     for s in range(rows):
-        for t in range(cols):
+        for t in range(first[s], last[s]):
             pair = 0.0
             for q in range(used[t]):
                 pair += src[s, index[t, q]] * value[t, q]
-            table[s + 1, t + 1] = pair + table[s, t + 1] + table[s + 1, t] - table[s, t]
+            table[s + 1, t + 1] = pair
+    for s in range(rows):
+        for t in range(cols):
+            table[s + 1, t + 1] += table[s, t + 1] + table[s + 1, t] - table[s, t]
     return table

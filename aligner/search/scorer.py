@@ -164,7 +164,8 @@ class BandScorer:
         near_s = self._buffer("near_s", (len(b_values), s1 - s0, c1 - c0))  # (b values, sentences, C)
         for k, y in enumerate(b_values):
             np.matmul(self.S[s0:s1], tgt[y].T, out=near_s[k])
-        lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b) if self.lexical is not None else None
+        lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b, (lo[i0:i1], hi[i0:i1])) \
+            if self.lexical is not None else None
         terms = CellTerms(products, near_t, near_s, np.searchsorted(a_values, a), np.searchsorted(b_values, b),
                           c0, t0, s0, lex)
         kinds = [types.index(t) for t in scored]
@@ -233,14 +234,20 @@ class BandScorer:
                     p.lexical_weight, self.quotes is not None, *quotes, np.float32(p.quote_weight),
                     np.float32(p.dialogue_weight))
 
-    def _lexical_table(self, i0: int, i1: int, c0: int, c1: int, max_a: int, max_b: int):
+    def _lexical_table(self, i0: int, i1: int, c0: int, c1: int, max_a: int, max_b: int,
+                       band: tuple[np.ndarray, np.ndarray] | None = None):
         """Prefix sums over both axes of the pairwise sentence overlaps around the block: the overlap of two
-        runs is the sum of their sentences' pairwise overlaps (whole counts: exact in float64)."""
+        runs is the sum of their sentences' pairwise overlaps (whole counts: exact in float64). ``band``:
+        the rows' lo and hi; compiled, only the pairs their cells' runs cover are counted (the same
+        overlaps: see :func:`.kernel.overlap_table`)."""
         s0, t0 = max(0, i0 - max_a), max(0, c0 - max_b)
         if self.compiled:
-            from .kernel import overlap_table
+            from .kernel import band_columns, overlap_table
 
-            return overlap_table(self.lexical.counts[0][s0:i1], self.lexical.counts[1][t0:c1 - 1]), s0, t0
+            src, tgt = self.lexical.counts[0][s0:i1], self.lexical.counts[1][t0:c1 - 1]
+            needed = (None, None) if band is None else \
+                band_columns(len(src), len(tgt), np.arange(i0 - s0, i1 - s0), band[0] - t0, band[1] - t0, max_a, max_b)
+            return overlap_table(src, tgt, *needed), s0, t0
         src_lex, tgt_lex = self.lexical.counts
         pair = src_lex[s0:i1].astype(np.float32) @ tgt_lex[t0:c1 - 1].astype(np.float32).T
         table = np.zeros((pair.shape[0] + 1, pair.shape[1] + 1))

@@ -1,0 +1,31 @@
+"""The compiled dictionary table counts only the sentence pairs a block's cells use (search.kernel.band_columns):
+the scores stay those of the numpy version bit for bit on the bands the lazy rounds give their windows (a
+window's rows clipped to its rectangle, the rows between windows one cell each: not monotone)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.search import BandScorer, SearchParams
+from aligner.search.dp import row_blocks
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(2, 30), st.integers(2, 30), st.integers(0, 10_000), st.sampled_from([(3, 0), (4, 6)]))
+def test_scores_on_an_irregular_band_match_the_numpy_version(n, m, seed, shape):
+    rng = np.random.default_rng(seed)
+    S = rng.normal(size=(n, 8)).astype(np.float32)
+    T = rng.normal(size=(m, 8)).astype(np.float32)
+    S /= np.linalg.norm(S, axis=1, keepdims=True)
+    T /= np.linalg.norm(T, axis=1, keepdims=True)
+    counts = (rng.integers(0, 3, (n, 16)).astype(np.uint8), rng.integers(0, 3, (m, 16)).astype(np.uint8))
+    p = SearchParams(max_bead=shape[0], max_split=shape[1], lexical_weight=0.5)
+    lo = rng.integers(0, m + 1, n + 1)
+    hi = np.minimum(lo + rng.integers(0, 4, n + 1) * rng.integers(0, 2, n + 1) * 3, m)  # many one-cell rows
+    ls, lt = rng.integers(1, 40, n).astype(float), rng.integers(1, 40, m).astype(float)
+    numpy_scorer, compiled = (BandScorer(S, T, ls, lt, p.bead_types(), p, {}, {}, counts, compiled=c)
+                              for c in (False, True))
+    for i0, i1 in row_blocks(lo, hi, 1, n, cells=int(rng.integers(4, 200))):
+        assert numpy_scorer(i0, i1, lo, hi).tobytes() == compiled(i0, i1, lo, hi).tobytes()
