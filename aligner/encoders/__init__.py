@@ -93,7 +93,7 @@ def get_encoder(name: str | None = None, *, cache: bool = True,
 
     With ``cache`` (the default) it is wrapped in an on-disk :class:`CachedEncoder` under
     ``cache_dir`` (default: the user cache folder). ``device`` and ``batch_size`` apply to
-    ``st:`` models; the other encoders run on the CPU only. ``threads``: BLAS threads for ``use`` (default:
+    ``st:`` models; the other encoders run on the CPU only. ``threads``: encoding threads for ``use`` (default:
     the cores no other process keeps busy; a batch's workers share the cores out).
     """
     name = name or DEFAULT_ENCODER

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -34,16 +35,43 @@ def available_cores() -> int:
 
 
 def free_cores() -> int:
-    """Available cores less those other processes keep busy (the 1-minute load average), at least one.
+    """Available cores less those other processes keep busy now, at least one.
 
-    BLAS threads that share a core with another busy process spin and wait: measured here, with one core
-    busy, two threads encoded 2.2x slower than one (idle, two were 1.3x faster)."""
+    Threads that share a core with another busy process wait for it: measured here, with one core busy, two
+    BLAS threads encoded 2.2x slower than one. "Now" is the count of tasks running or ready to run, less this
+    process's own (Linux); elsewhere the 1-minute load average, which also counts this process's own recent
+    work and, in a series of runs, that of the runs before it."""
     cores = available_cores()
-    try:
-        busy = int(os.getloadavg()[0] + 0.5)
-    except (AttributeError, OSError):  # no load average on this platform
-        return cores
+    busy = running_elsewhere()
+    if busy is None:
+        try:
+            busy = int(os.getloadavg()[0] + 0.5)
+        except (AttributeError, OSError):  # no load average on this platform
+            return cores
     return max(1, min(cores, cores - busy))
+
+
+def running_elsewhere(looks: int = 3) -> int | None:
+    """Tasks of other processes running or ready to run, the median of a few looks a millisecond apart (a
+    steadily busy process is in all of them); None without Linux's /proc."""
+    counts = []
+    try:
+        for look in range(looks):
+            if look:
+                time.sleep(0.001)
+            with open("/proc/loadavg", encoding="ascii") as file:
+                total = int(file.read().split()[3].split("/")[0])
+            own = 0
+            for task in os.listdir("/proc/self/task"):
+                try:
+                    with open(f"/proc/self/task/{task}/stat", encoding="ascii", errors="replace") as file:
+                        own += file.read().rpartition(")")[2].split()[0] == "R"
+                except OSError:  # the thread ended meanwhile
+                    pass
+            counts.append(max(0, total - own))
+    except (OSError, ValueError, IndexError):
+        return None
+    return sorted(counts)[len(counts) // 2]
 
 
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:
