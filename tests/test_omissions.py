@@ -426,7 +426,7 @@ def test_a_piece_carries_a_text_only_as_a_translation_and_better_than_its_own_ch
     alignment.src_vectors = np.eye(3, dtype=np.float32)[:2]  # the bead's own Chinese, and the text looked for
     alignment.tgt_vectors = Fixed().encode([piece])
     ctx = _context(alignment, Fixed(), cal=PairCalibration(aligned=0.6, near_miss=0.4), scale=0.2)
-    (best,) = carriers(ctx, alignment.src_vectors[1:], [[0]])
+    (best,) = carriers(ctx, alignment.src_vectors[1:], [[0]], [1])
     assert (best is not None) is carries
     assert best is None or (best.sentence == 0 and best.piece == piece)
 

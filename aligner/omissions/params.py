@@ -28,7 +28,7 @@ RANGES = {
     "missing_share": (0.0, 1.0), "sure": (0.0, 1.0), "min_clause_chars": (1, 100), "min_clause_words": (1, 100),
     "word_rounds": (0, 50), "word_floor": (1e-12, 0.1), "word_spread_floor": (1e-6, 10.0),
     "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "whole_share": (0.0, 10.0),
-    "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0),
+    "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0), "min_word_pairs": (0, 100000),
 }
 
 
@@ -111,7 +111,8 @@ class ReviewParams:
     min_clause_chars: int = 5
     min_clause_words: int = 3
     # the document's word model (IBM Model 1)
-    word_rounds: int = 5                 # EM rounds
+    word_rounds: int = 5                 # EM rounds ...
+    min_word_pairs: int = 0              # ... over at least this many confident 1-1 pairs; fewer: the dictionary
     word_floor: float = 1e-6             # probability of a pair never seen together
     word_spread_floor: float = 0.1       # least spread of the document's pair scores
 

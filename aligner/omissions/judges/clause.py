@@ -123,7 +123,7 @@ class ClauseJudge(Judge[Units]):
                 for f in flags]
         out = Verdict()
         kept = []
-        for k, f, carrier in zip(chosen, flags, carriers(ctx, vectors, jobs)):
+        for k, f, carrier in zip(chosen, flags, carriers(ctx, vectors, jobs, [f.zh_sentence for f in flags])):
             if carrier:
                 out.moved.append(carrier.moved(ctx, f.zh_sentence, (f.zh, f.span)))
             else:

@@ -133,7 +133,8 @@ class SentenceJudge(Judge[list[Candidate]]):
             ctx, [a.zh[c.sentence].text for c in merged], [a.beads[c.host].en for c in merged],
             [c.sentence for c in merged])))
         missing = []
-        for c, carrier in zip(flagged, carriers(ctx, S[[c.sentence for c in flagged]], jobs)):
+        for c, carrier in zip(flagged, carriers(ctx, S[[c.sentence for c in flagged]], jobs,
+                                                       [c.sentence for c in flagged])):
             if carrier:
                 c.moved = carrier.moved(ctx, c.sentence)
                 out.moved.append(c.moved)
