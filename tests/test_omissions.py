@@ -227,25 +227,25 @@ def test_sentence_paired_with_a_repeated_caption_counts_as_unaligned():
     assert [(c.sentence, c.host) for c in candidates(_context(alignment), [])] == [(2, 1)]
 
 
-def test_pair_whose_english_belongs_to_a_neighbour_counts_as_unaligned():
+def test_pair_whose_english_belongs_to_a_neighbour_counts_as_unaligned(monkeypatch):
     """An orphaned Chinese sentence that the search paired with the neighbour's second English sentence (the
     pair scoring below its shifted neighbours) is judged as unaligned; a weak pair whose English matches no
-    neighbour better, or a pair scoring above its shifted neighbours, is not."""
+    neighbour better, or a pair scoring above its shifted neighbours, is not (whether the neighbour takes the
+    English back: tests/test_review_rescore.py)."""
+    from aligner.omissions.judges import hosts
     from aligner.omissions.judges.hosts import candidates, displaced_beads
 
+    monkeypatch.setattr(hosts, "gains", lambda ctx, pairs: np.ones(len(pairs)))  # the neighbour wants it
     zh = ["三个月没人上发条。", "墙上挂满了钟。", "它们都在走。"]
     en = ["Nobody had wound them.", "How could they still be going?", "They were all going."]
     sim = Similarity(np.array([[0.6, 0.5, 0.1], [0.1, 0.0, 0.1], [0.1, 0.1, 0.6]]), np.eye(3))
     beads = [Bead((0,), (0,), 0.4), Bead((1,), (1,), -0.05), Bead((2,), (2,), 0.4)]
     alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en], beads)
-    doubted = ReviewParams(min_bead_confidence=1.0)  # the bead confidence model doubts every bead
-    assert displaced_beads(_context(alignment, sim=sim, scale=0.2, params=doubted)) == {1}
+    assert displaced_beads(_context(alignment, sim=sim, scale=0.2)) == {1}
     # better, but not by half a unit
-    assert displaced_beads(_context(alignment, sim=sim, scale=2.0, params=doubted)) == set()
+    assert displaced_beads(_context(alignment, sim=sim, scale=2.0)) == set()
     scored_above = Alignment(alignment.zh, alignment.en, [beads[0], Bead((1,), (1,), 0.05), beads[2]])
-    assert displaced_beads(_context(scored_above, sim=sim, scale=0.2, params=doubted)) == set()
-    # the bead confidence model finds this short pair likely right (0.9): a loose pair, not a displaced one
-    assert displaced_beads(_context(alignment, sim=sim, scale=0.2)) == set()
+    assert displaced_beads(_context(scored_above, sim=sim, scale=0.2)) == set()
     cands = candidates(_context(alignment, sim=sim), [], {1})
     assert {(c.sentence, c.host, c.unaligned) for c in cands} == {(1, 0, True), (1, 2, True)}
 
@@ -426,7 +426,7 @@ def test_a_piece_carries_a_text_only_as_a_translation_and_better_than_its_own_ch
     alignment.src_vectors = np.eye(3, dtype=np.float32)[:2]  # the bead's own Chinese, and the text looked for
     alignment.tgt_vectors = Fixed().encode([piece])
     ctx = _context(alignment, Fixed(), cal=PairCalibration(aligned=0.6, near_miss=0.4), scale=0.2)
-    (best,) = carriers(ctx, alignment.src_vectors[1:], [[0]])
+    (best,) = carriers(ctx, alignment.src_vectors[1:], [[0]], [1])
     assert (best is not None) is carries
     assert best is None or (best.sentence == 0 and best.piece == piece)
 

@@ -28,6 +28,7 @@ RANGES = {
     "missing_share": (0.0, 1.0), "sure": (0.0, 1.0), "min_clause_chars": (1, 100), "min_clause_words": (1, 100),
     "word_rounds": (0, 50), "word_floor": (1e-12, 0.1), "word_spread_floor": (1e-6, 10.0),
     "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "whole_share": (0.0, 10.0),
+    "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0), "min_word_pairs": (0, 100000),
 }
 
 
@@ -46,8 +47,13 @@ class ReviewParams:
     nearby_reach: int = 2
     nearby_share: float = 0.3
     # below this bead confidence (aligner.confidence; 0.5 is its "possible") the alignment, not the English,
-    # is in doubt: no clause of the bead is flagged, and a 1-1 bead is never taken for a displaced one
+    # is in doubt: no clause of the bead is flagged (at most one alignment check, see rescore_at)
     min_bead_confidence: float = 0.5
+    # re-scored against a neighbour (judges/rescore.py): a doubted bead whose Chinese matches its English this
+    # many units better with the neighbouring bead's nearest English sentence added is an alignment check
+    # (naming that English; below it, nothing is shown); a flagged sentence that the neighbouring bead's
+    # English welcomes this much is an alignment check, not an omission
+    rescore_at: float = 1.0
     # a second encoder's opinion on clause flags (judges/second.py; "" = none): a clause whose removal
     # lowers its match of the bead by more than second_tolerance (a cosine) is carried, not flagged
     second_encoder: str = ""
@@ -94,7 +100,8 @@ class ReviewParams:
     min_explained: float = 0.05          # least typical share of an aligned English the dictionary explains
     word_translation_at: float = 0.1     # word-model probability from which a word counts as translated
     # moved and displaced content
-    displaced_margin: float = 0.5        # a 1-1 bead's English is a neighbour's by this many units
+    displaced_margin: float = 0.5        # a 1-1 bead's English is a neighbour's by this many units ...
+    displaced_welcome: float = 0.0       # ... and the neighbour matches this much better with it (units)
     min_repeat_words: int = 8            # an English sentence this long, given twice, is a repeat
     moved_margin: float = 1.25           # a piece carries a text better than its own Chinese by this many units
     # paragraphs: flagged when this share of their Chinese is missing, or a sentence flagged this surely
@@ -104,7 +111,8 @@ class ReviewParams:
     min_clause_chars: int = 5
     min_clause_words: int = 3
     # the document's word model (IBM Model 1)
-    word_rounds: int = 5                 # EM rounds
+    word_rounds: int = 5                 # EM rounds ...
+    min_word_pairs: int = 0              # ... over at least this many confident 1-1 pairs; fewer: the dictionary
     word_floor: float = 1e-6             # probability of a pair never seen together
     word_spread_floor: float = 0.1       # least spread of the document's pair scores
 

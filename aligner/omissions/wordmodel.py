@@ -128,7 +128,9 @@ class WordModel:
     @classmethod
     def of(cls, alignment: Alignment, params: ReviewParams = ReviewParams()) -> "WordModel":
         """Trained on the document's better half of 1-1 pairs (``word_rounds`` of EM); ``word_floor`` and
-        ``word_spread_floor`` as :class:`~aligner.omissions.params.ReviewParams` says."""
+        ``word_spread_floor`` as :class:`~aligner.omissions.params.ReviewParams` says. With fewer than
+        ``min_word_pairs`` of them (a short article) EM learns noise, and CC-CEDICT's senses stand in, each
+        sense of a word equally likely."""
         tokens = Tokens()
         tokens.segment(s.text for s in alignment.zh)
         ones = [b for b in alignment.beads if len(b.zh) == 1 and len(b.en) == 1]
@@ -136,7 +138,9 @@ class WordModel:
                  for b in ones]
         median = float(np.median([b.score for b in ones])) if ones else 0.0
         confident = [p for p, b in zip(pairs, ones) if b.score >= median and p[0] and p[1]]
-        model = cls(_train(confident, params.word_rounds), 0.0, 1.0, params.word_floor, tokens)
+        table = _train(confident, params.word_rounds) if len(confident) >= params.min_word_pairs else \
+            {w: {k: 1 / len(keys) for k in keys} for s in alignment.zh for w, keys in tokens.zh_words(s.text) if keys}
+        model = cls(table, 0.0, 1.0, params.word_floor, tokens)
         scores = model.explain_pairs([(z, e) for z, e in pairs if z])
         model.mid, model.spread = robust_scale(scores, params.word_spread_floor)
         return model

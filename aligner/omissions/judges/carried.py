@@ -32,13 +32,17 @@ class Carrier:
                      round(self.margin / ctx.scale, 3), zh, span)
 
 
-def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]]) -> list[Carrier | None]:
-    """For each unit Chinese vector and the English sentences to search for it, the piece that carries it,
-    or None: the most similar piece (English sentences whose bead has no Chinese carry nothing and are
-    skipped) when it matches as a translation does (``carried_at`` of the way from a near miss to a typical
-    aligned pair) and better than its own bead's Chinese by ``moved_margin`` calibration units (a high margin
-    alone can mean only that the piece's own Chinese is missing)."""
+def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]], zh: list[int]
+             ) -> list[Carrier | None]:
+    """For each unit Chinese vector (of a text of Chinese sentence ``zh[n]``) and the English sentences to
+    search for it, the piece that carries it, or None: the most similar piece (English sentences whose bead
+    has no Chinese carry nothing and are skipped) when it matches as a translation does (``carried_at`` of
+    the way from a near miss to a typical aligned pair), better than its own bead's Chinese by ``moved_margin``
+    calibration units (a high margin alone can mean only that the piece's own Chinese is missing), and better
+    than any other Chinese sentence the search left unaligned within ``moved_reach`` English sentences of it:
+    one English piece carries one of them, the one it matches best."""
     a, p = ctx.alignment, ctx.params
+    orphans = np.array([i for b in a.beads if not b.en for i in b.zh], dtype=np.int64)
     bead_of = {j: k for k, b in enumerate(a.beads) if b.zh for j in b.en}
     sentences = [[j for j in js if j in bead_of] for js in sentences]
     texts = {j: sentence_pieces(a.en[j].text, p.min_clause_words) for js in sentences for j in js}
@@ -59,7 +63,9 @@ def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]]
         own = list(a.beads[bead_of[j]].zh)
         margin = float(cos[best]) - float((S[own] @ pieces[where[best]]).max())
         carrier = Carrier(float(cos[best]), j, text, margin)
-        if ctx.cal.carried(carrier.cosine) >= p.carried_at and margin >= p.moved_margin * ctx.scale:
+        near = orphans[(np.abs(ctx.src_pos[orphans] - j) <= p.moved_reach) & (orphans != zh[n])]
+        if ctx.cal.carried(carrier.cosine) >= p.carried_at and margin >= p.moved_margin * ctx.scale and \
+                not (S[near] @ pieces[where[best]] > carrier.cosine).any():
             out[n] = carrier
     return out
 

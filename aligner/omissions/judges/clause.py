@@ -30,6 +30,7 @@ from ..logistic import load_model
 from ..model import Flag
 from .base import Judge, Verdict
 from .carried import carriers
+from .rescore import english_welcomes
 from .second import carried_by_second
 from .units import Units
 
@@ -92,7 +93,7 @@ class ClauseJudge(Judge[Units]):
         than the bead's own, or a piece of the English sentences just outside the bead (``clause_reach``)
         matches them as a translation: content the search or the translator put next door. In a bead the
         confidence model doubts (below ``min_bead_confidence``) the alignment, not the English, is in doubt:
-        such clauses become one ``alignment`` flag for the bead (:func:`alignment_flags`), not omissions."""
+        such clauses become at most one ``alignment`` flag for the bead (:func:`alignment_flags`), not omissions."""
         a, p = ctx.alignment, ctx.params
         if not units.items:
             return Verdict()
@@ -122,7 +123,7 @@ class ClauseJudge(Judge[Units]):
                 for f in flags]
         out = Verdict()
         kept = []
-        for k, f, carrier in zip(chosen, flags, carriers(ctx, vectors, jobs)):
+        for k, f, carrier in zip(chosen, flags, carriers(ctx, vectors, jobs, [f.zh_sentence for f in flags])):
             if carrier:
                 out.moved.append(carrier.moved(ctx, f.zh_sentence, (f.zh, f.span)))
             else:
@@ -136,25 +137,31 @@ class ClauseJudge(Judge[Units]):
             kept = [kf for kf, g in zip(kept, gained) if g < p.nearby_share]
         sure = ctx.bead_confidence
         out.flags = [f for _, f in kept if sure[f.bead] >= p.min_bead_confidence]
-        out.flags += alignment_flags([f for _, f in kept if sure[f.bead] < p.min_bead_confidence], sure)
+        out.flags += alignment_flags(ctx, [f for _, f in kept if sure[f.bead] < p.min_bead_confidence])
         return out
 
 
-def alignment_flags(clauses: list[Flag], sure: list[float]) -> list[Flag]:
-    """One ``alignment`` flag per bead for the clause flags ``clauses`` of beads the confidence model doubts
-    (``sure``: each bead's confidence): the most confident clause, with the bead's doubt as its confidence.
-    A deleted clause lowers its bead's confidence too, so the reviewer still sees it, as a bead to check
-    rather than as an omission (on literary text such beads are mostly misaligned, not short)."""
+def alignment_flags(ctx: ReviewContext, clauses: list[Flag]) -> list[Flag]:
+    """At most one ``alignment`` flag per bead for the clause flags ``clauses`` of beads the confidence model
+    doubts: where re-scoring finds the bead's Chinese matching its English at least ``rescore_at`` units
+    better with the neighbouring bead's nearest English sentence added (:func:`~.rescore.english_welcomes`),
+    the bead's most confident clause, with the bead's doubt as its confidence and that English named. A
+    doubted bead with untranslated-looking clauses and no better neighbour is left alone: on literary text
+    those are loose pairs (docs/omissions.md)."""
+    sure, at = ctx.bead_confidence, ctx.params.rescore_at
     by_bead: dict[int, list[Flag]] = {}
     for f in clauses:
         by_bead.setdefault(f.bead, []).append(f)
     out = []
-    for bead, group in by_bead.items():
+    for (bead, group), welcome in zip(by_bead.items(), english_welcomes(ctx, list(by_bead))):
+        if welcome is None or welcome.gain < at:
+            continue
         top = max(group, key=lambda f: f.confidence)
         which = f"this clause and {len(group) - 1} more of the bead seem" if len(group) > 1 else "this clause seems"
         reason = (f"check the alignment: the confidence model gives this bead {sure[bead]:.2f}, and {which} "
-                  f"untranslated in its English (clause model {top.confidence:.2f}); the English may sit in a "
-                  "neighbouring bead")
+                  f"untranslated in its English (clause model {top.confidence:.2f}); the English of zh "
+                  f"{top.zh_sentence} may be in {welcome.where()}: the bead matches {welcome.gain:+.2f} calibration "
+                  "units better with it")
         out.append(Flag("alignment", round(1.0 - sure[bead], 3), reason, zh=top.zh, zh_sentence=top.zh_sentence,
                         zh_paragraph=top.zh_paragraph, en_paragraph=top.en_paragraph, span=top.span, bead=bead))
     return out

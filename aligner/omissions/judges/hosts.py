@@ -13,6 +13,7 @@ from .. import boilerplate
 from ..clauses import alnum, en_size, zh_size
 from ..context import ReviewContext
 from ..model import Alignment, Moved
+from .rescore import gains
 
 
 @dataclass
@@ -70,23 +71,25 @@ def candidates(ctx: ReviewContext, unaligned: list[tuple[int, int]], displaced: 
 
 def displaced_beads(ctx: ReviewContext) -> set[int]:
     """1-1 beads whose English is a neighbour's: the pair scores below the same pair shifted by a sentence
-    (a bead score under 0, the neighbour margin being part of it) and the English matches a Chinese
-    sentence of the bead before or after better than its own by ``displaced_margin`` calibration units.
-    When a translator drops the English of a sentence beside a 1-2 bead, the search tends to hand the
-    orphaned Chinese the neighbour's second English sentence rather than leave it unaligned; the pair then
-    fits worse than its shifted neighbours. The bead confidence model must doubt the pair too (below
-    ``min_bead_confidence``): a loose literary pair scores under 0 yet is right."""
-    out = set()
-    beads, sim = ctx.alignment.beads, ctx.sim
-    sure = ctx.bead_confidence
+    (a bead score under 0, the neighbour margin being part of it), the English matches a Chinese sentence of
+    the bead before or after better than its own by ``displaced_margin`` calibration units, and that bead's
+    Chinese matches its own English at least ``displaced_welcome`` units better with this English added
+    (:func:`~.rescore.gains`: re-scored, the neighbour would be the better pair). When a translator drops the
+    English of a sentence beside a 1-2 bead, the search tends to hand the orphaned Chinese the neighbour's
+    second English sentence rather than leave it unaligned; the pair then fits worse than its shifted
+    neighbours, and the neighbour takes the English back. A loose literary pair scores under 0 too, but its
+    neighbour does not want its English."""
+    beads, sim, p = ctx.alignment.beads, ctx.sim, ctx.params
+    shifted = []  # (bead, the neighbour whose Chinese its English matches better)
     for k, b in enumerate(beads):
-        if len(b.zh) != 1 or len(b.en) != 1 or b.score >= 0 or sure[k] >= ctx.params.min_bead_confidence:
+        if len(b.zh) != 1 or len(b.en) != 1 or b.score >= 0:
             continue
         i, j = b.zh[0], b.en[0]
-        near = [x for n in (k - 1, k + 1) if 0 <= n < len(beads) and beads[n].en for x in beads[n].zh]
-        if near and max(sim[x, j] for x in near) - sim[i, j] >= ctx.params.displaced_margin * ctx.scale:
-            out.add(k)
-    return out
+        shifted += [(k, n) for n in (k - 1, k + 1) if 0 <= n < len(beads) and beads[n].en and beads[n].zh
+                    and max(sim[x, j] for x in beads[n].zh) - sim[i, j] >= p.displaced_margin * ctx.scale]
+    welcome = gains(ctx, [(beads[n].zh, beads[n].en, beads[n].zh, sorted(beads[n].en + beads[k].en))
+                          for k, n in shifted])
+    return {k for (k, _), w in zip(shifted, welcome) if w >= p.displaced_welcome}
 
 
 def repeated_english(alignment: Alignment, min_words: int) -> set[int]:

@@ -38,6 +38,7 @@ from .base import Judge, Verdict
 from .carried import carriers
 from .hosts import Candidate, candidates, displaced_beads
 from .nearby import moved_share
+from .rescore import Welcome, chinese_welcomes
 
 
 class SentenceJudge(Judge[list[Candidate]]):
@@ -118,7 +119,9 @@ class SentenceJudge(Judge[list[Candidate]]):
         the Bible's recurring formulae. Its clauses are then judged as any others (part of it may still be
         missing). So are those of a sentence that an English sentence of its own bead matches as a translation
         does (``host_carried_at``): at most part of it is missing. An unaligned sentence is left to the
-        search's verdict, which weighed that English already (docs/omissions.md has the figures)."""
+        search's verdict, which weighed that English already (docs/omissions.md has the figures). A sentence
+        still missing that the neighbouring bead's English welcomes by ``rescore_at`` units (re-scored,
+        :func:`~.rescore.chinese_welcomes`) is an ``alignment`` flag naming that English, not an omission."""
         a, p = ctx.alignment, ctx.params
         flagged = [c for c in self.scored(ctx, cands, features) if c.confidence >= p.flag_at] if cands else []
         S = np.asarray(a.src_vectors)
@@ -129,7 +132,9 @@ class SentenceJudge(Judge[list[Candidate]]):
         shares = dict(zip((c.sentence for c in merged), moved_share(
             ctx, [a.zh[c.sentence].text for c in merged], [a.beads[c.host].en for c in merged],
             [c.sentence for c in merged])))
-        for c, carrier in zip(flagged, carriers(ctx, S[[c.sentence for c in flagged]], jobs)):
+        missing = []
+        for c, carrier in zip(flagged, carriers(ctx, S[[c.sentence for c in flagged]], jobs,
+                                                       [c.sentence for c in flagged])):
             if carrier:
                 c.moved = carrier.moved(ctx, c.sentence)
                 out.moved.append(c.moved)
@@ -140,16 +145,29 @@ class SentenceJudge(Judge[list[Candidate]]):
                 continue
             if not c.unaligned and _host_match(ctx, c) >= p.host_carried_at:
                 continue  # partly carried by its own bead's English: its clauses are judged instead
-            s, f = a.zh[c.sentence], c.features
-            where = "left unaligned by the search; " if c.unaligned else ""
-            reason = (f"no English counterpart: {where}the nearby English matches the Chinese "
-                      f"{f['gain']:+.2f} calibration units better without it, and its best English match is "
-                      f"{f['cover']:.2f} of the way from a near miss to a typical aligned pair")
-            en_par = ctx.nearest_en_paragraph(c.bead) if c.unaligned else a.en[a.beads[c.bead].en[0]].paragraph
-            out.flags.append(Flag("sentence", round(c.confidence, 3), reason, zh=s.text, zh_sentence=c.sentence,
-                                  zh_paragraph=s.paragraph, en_paragraph=en_par, span=(0, len(s.text)), bead=c.bead))
+            missing.append(c)
+        for c, welcome in zip(missing, chinese_welcomes(ctx, [(c.sentence, c.bead) for c in missing])):
+            out.flags.append(_flag(ctx, c, welcome if welcome and welcome.gain >= p.rescore_at else None))
             out.judged.add(c.sentence)
         return out
+
+
+def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None) -> Flag:
+    """The sentence flag of a missing sentence, or, where re-scoring finds a neighbouring bead whose English
+    welcomes it (``welcome``), an ``alignment`` flag naming that English."""
+    a, f, s = ctx.alignment, c.features, ctx.alignment.zh[c.sentence]
+    en_par = ctx.nearest_en_paragraph(c.bead) if c.unaligned else a.en[a.beads[c.bead].en[0]].paragraph
+    if welcome:
+        reason = (f"check the alignment: the English of zh {c.sentence} may be in {welcome.where()}; that bead "
+                  f"matches its English {welcome.gain:+.2f} calibration units better with this sentence added")
+        return Flag("alignment", round(c.confidence, 3), reason, zh=s.text, zh_sentence=c.sentence,
+                    zh_paragraph=s.paragraph, en_paragraph=en_par, span=(0, len(s.text)), bead=c.bead)
+    where = "left unaligned by the search; " if c.unaligned else ""
+    reason = (f"no English counterpart: {where}the nearby English matches the Chinese "
+              f"{f['gain']:+.2f} calibration units better without it, and its best English match is "
+              f"{f['cover']:.2f} of the way from a near miss to a typical aligned pair")
+    return Flag("sentence", round(c.confidence, 3), reason, zh=s.text, zh_sentence=c.sentence,
+                zh_paragraph=s.paragraph, en_paragraph=en_par, span=(0, len(s.text)), bead=c.bead)
 
 
 def _host_match(ctx: ReviewContext, c: Candidate) -> float:
