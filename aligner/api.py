@@ -19,6 +19,7 @@ from .lexicon import lexical_vectors, translates
 from .model import Alignment, Bead, Sentence, check_alignment, check_beads
 from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
+from .segment.chinese import simplified_memo
 from .result_cache import ResultStore, result_key
 from .search import ADAPTED, SearchParams, align_embeddings, dialogue, pair_defaults
 from .signature import make_signature
@@ -59,6 +60,7 @@ def check_languages(**tags: str | None) -> None:
             language_tag(value, what)
 
 
+@simplified_memo()  # the encoder and the dictionary convert the same sentences; forgotten when the alignment is done
 def align_sentences(
     src: list[Sentence],
     tgt: list[Sentence],

@@ -24,6 +24,7 @@ from .errors import InputError
 from .model import Alignment
 from .omissions import KINDS, Flag, Moved, ParagraphReport, Review, ReviewParams
 from .result_cache import JsonStore, code_fingerprint, content_key, search_code_files, sentence_key
+from .segment.chinese import simplified_memo
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -168,7 +169,8 @@ class ReviewSource:
             key = review_key(alignment, self.encoder, self.params or ReviewParams()) if self.store else ""
             found = self.store.get(key, alignment) if self.store else None
             if found is None:
-                found = review(alignment, encoder=self.encoder, params=self.params, progress=self.progress)
+                with simplified_memo():  # its judges read the same sentences and clauses in Simplified
+                    found = review(alignment, encoder=self.encoder, params=self.params, progress=self.progress)
                 if heatmap:  # drawn before the entry is stored: one write
                     found.heatmap = self._heatmap(found)
                 if self.store:
