@@ -6,8 +6,9 @@ The key covers the package version (in the alignment's signature), a fingerprint
 omissions package with its fitted models, the confidence model, lexicon and heatmap modules) and of the heatmap's
 drawing library, the alignment (signature, sentences with their paragraphs, beads), the encoder signature
 and the review parameters. The entry holds what the review found (flags, paragraphs, moved content,
-summary, settings) and, once an HTML report has been written, the heatmap PNG; an entry that fails the checks a review must pass (truncated,
-edited, an index out of range) is recomputed and overwritten, with one warning.
+summary, settings) and, once a review page has been written, the heatmap PNG; an entry that fails the
+checks a review must pass (truncated, edited, an index out of range) is recomputed and overwritten, with one
+warning.
 """
 
 from __future__ import annotations

@@ -166,6 +166,26 @@ def test_a_json_only_review_draws_no_heatmap_and_html_later_gets_it(warmed, tmp_
     assert _outputs(tmp_path / "again") == cold
 
 
+def test_the_page_of_a_stored_review_of_an_alignment_read_from_json(tmp_path, monkeypatch):
+    """An alignment read back from its JSON has no sentence vectors: the heatmap a stored review lacks is drawn
+    from the sentences embedded again, and stored."""
+    from aligner import get_encoder
+    from aligner.export import load_alignment, review_provider, write_outputs
+
+    cache = tmp_path / "cache"
+    done = CliRunner().invoke(main, ["align", f"{DOC}.zh", f"{DOC}.en", "-q", "--encoder", "hash", "-o",
+                                     str(tmp_path / "a"), "--cache-dir", str(cache), "--formats", "json,review-json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(_entry(cache).read_text(encoding="utf-8"))["heatmap"] is None
+    alignment = load_alignment(f"{tmp_path / 'a'}.json")
+    assert alignment.src_vectors is None
+    monkeypatch.setattr(aligner.omissions, "review", _no_review)
+    write_outputs(alignment, str(tmp_path / "b"), ["review-html"],
+                  review=review_provider(get_encoder("hash", cache_dir=cache)))
+    assert "data:image/png;base64," in Path(f"{tmp_path / 'b'}.review.html").read_text(encoding="utf-8")
+    assert json.loads(_entry(cache).read_text(encoding="utf-8"))["heatmap"]
+
+
 def test_review_formats_option_is_checked(tmp_path):
     done = CliRunner().invoke(main, ["review", f"{DOC}.zh", f"{DOC}.en", "--encoder", "hash", "--no-cache",
                                      "-o", str(tmp_path / "x"), "--formats", "tmx"])
