@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -9,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from .encoders import Encoder, encoder_signature, resolve_encoder
+from .encoders import Encoder, encoder_signature, get_encoder, resolve_encoder
 from .encoders.base import CheckedEncoder, check_vectors
 from .encoders.source import EmbeddingSource
 from .errors import InputError, SwappedInputError
@@ -18,6 +19,7 @@ from .lexicon import lexical_vectors, translates
 from .model import Alignment, Bead, Sentence, check_alignment, check_beads
 from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
+from .segment.chinese import simplified_memo
 from .result_cache import ResultStore, result_key
 from .search import ADAPTED, SearchParams, align_embeddings, dialogue, pair_defaults
 from .signature import make_signature
@@ -58,6 +60,7 @@ def check_languages(**tags: str | None) -> None:
             language_tag(value, what)
 
 
+@simplified_memo()  # the encoder and the dictionary convert the same sentences; forgotten when the alignment is done
 def align_sentences(
     src: list[Sentence],
     tgt: list[Sentence],
@@ -96,6 +99,32 @@ def align_sentences(
         src_locale=src_locale or _locale(src, src_lang), tgt_locale=_locale(tgt, tgt_lang),
         signature=signature, src_vectors=src_embed.sentence_vectors(), tgt_vectors=tgt_embed.sentence_vectors(),
     )
+
+
+def review(alignment: Alignment, encoder: Encoder | str | None = None, params=None, *, progress: bool = False,
+           cache: bool = True, cache_dir: str | os.PathLike | None = None):
+    """``aligner review`` as a function: the :class:`aligner.Review` of what the translation leaves out of
+    ``alignment`` (:func:`aligner.omissions.review`), read from or stored in the review cache that the CLI
+    uses, beside the embedding cache.
+
+    ``encoder`` embeds clauses; it must be the encoder the alignment was made with (by default the one named
+    in its signature). Given by name (or None), it is built with ``cache`` and ``cache_dir`` as
+    :func:`aligner.get_encoder` builds it; an encoder object is used as it is (an uncached one has no review
+    cache). ``cache=False`` neither reads nor writes the caches (``--no-cache``). ``params``: the review's
+    :class:`aligner.ReviewParams`; ``progress``: its steps on standard error. A review read from the cache
+    has no ``similarity``; :func:`aligner.report.render_html` draws its heatmap from the alignment's sentence
+    vectors.
+    """
+    from .omissions import _encoder_name
+    from .review_cache import ReviewSource
+
+    check_alignment(alignment)
+    if encoder is None or isinstance(encoder, str):
+        encoder = get_encoder(encoder or _encoder_name(alignment), cache=cache, cache_dir=cache_dir)
+    elif cache_dir is not None:
+        raise ValueError("cache_dir applies to an encoder given by name; an encoder object keeps its own cache "
+                         "(aligner.get_encoder(name, cache_dir=...))")
+    return ReviewSource(resolve_encoder(encoder), params, progress, cache=cache)(alignment)
 
 
 def review_encoder(alignment: Alignment, encoder: Encoder | str | None,

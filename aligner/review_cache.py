@@ -1,12 +1,14 @@
 """Reviews remembered on disk beside the alignments (:mod:`.result_cache`), so reviewing the same alignment
-again costs only reading the inputs and writing the report.
+again costs only reading the inputs and writing the report. The CLI, the batch and :func:`aligner.review`
+share it (:class:`ReviewSource`).
 
 The key covers the package version (in the alignment's signature), a fingerprint of the review code (the
 omissions package with its fitted models, the confidence model, lexicon and heatmap modules) and of the heatmap's
 drawing library, the alignment (signature, sentences with their paragraphs, beads), the encoder signature
 and the review parameters. The entry holds what the review found (flags, paragraphs, moved content,
-summary, settings) and the heatmap PNG; an entry that fails the checks a review must pass (truncated,
-edited, an index out of range) is recomputed and overwritten, with one warning.
+summary, settings) and, once a review page has been written, the heatmap PNG; an entry that fails the
+checks a review must pass (truncated, edited, an index out of range) is recomputed and overwritten, with one
+warning.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .errors import InputError
 from .model import Alignment
 from .omissions import KINDS, Flag, Moved, ParagraphReport, Review, ReviewParams
 from .result_cache import JsonStore, code_fingerprint, content_key, search_code_files, sentence_key
+from .segment.chinese import simplified_memo
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -142,21 +145,57 @@ class ReviewStore(JsonStore):
                         "settings": review.settings, "heatmap": review.heatmap})
 
 
-def cached_review(alignment: Alignment, encoder: Encoder | None, params: ReviewParams | None,
-                  progress: bool = False) -> Review:
-    """:func:`aligner.omissions.review` through the review store beside ``encoder``'s cache (none for an
-    encoder without one: ``--no-cache``), its heatmap drawn once and stored with it. ``progress``: the
-    review's, when it is computed."""
-    from .omissions import review
-    from .report.heatmap import heatmap_of
+class ReviewSource:
+    """Reviews (:func:`aligner.omissions.review`) through the review store beside ``encoder``'s cache (none
+    for an encoder without one, or with ``cache`` False: ``--no-cache``), each alignment reviewed once however
+    many outputs read it. ``params``: the review's; ``progress``: the review's, when it is computed.
 
-    store = ReviewStore.beside(encoder)
-    if store is None:
-        return review(alignment, encoder=encoder, params=params, progress=progress)
-    key = review_key(alignment, encoder, params or ReviewParams())
-    found = store.get(key, alignment)
-    if found is None:
-        found = review(alignment, encoder=encoder, params=params, progress=progress)
-        found.heatmap = heatmap_of(found)
-        store.put(key, found)
-    return found
+    The heatmap (a second or two of matplotlib) is drawn only when asked for (the HTML page shows it, the JSON
+    does not) and then stored with the review; a stored review without one gets it drawn and its entry updated.
+    """
+
+    def __init__(self, encoder: Encoder | None, params: ReviewParams | None = None, progress: bool = False,
+                 cache: bool = True):
+        if params is not None and not isinstance(params, ReviewParams):
+            raise TypeError(f"params must be a ReviewParams, not {type(params).__name__}")
+        self.encoder, self.params, self.progress = encoder, params, progress
+        self.store = ReviewStore.beside(encoder) if cache else None
+        self._done: dict[int, tuple[Alignment, str, Review]] = {}  # id(alignment) -> (alignment, key, review)
+
+    def __call__(self, alignment: Alignment, *, heatmap: bool = False) -> Review:
+        from .omissions import review
+
+        hit = self._done.get(id(alignment))
+        if hit is None or hit[0] is not alignment:
+            key = review_key(alignment, self.encoder, self.params or ReviewParams()) if self.store else ""
+            found = self.store.get(key, alignment) if self.store else None
+            if found is None:
+                with simplified_memo():  # its judges read the same sentences and clauses in Simplified
+                    found = review(alignment, encoder=self.encoder, params=self.params, progress=self.progress)
+                if heatmap:  # drawn before the entry is stored: one write
+                    found.heatmap = self._heatmap(found)
+                if self.store:
+                    self.store.put(key, found)
+            hit = self._done[id(alignment)] = (alignment, key, found)
+        _, key, found = hit
+        if heatmap and found.heatmap is None:
+            found.heatmap = self._heatmap(found)
+            if self.store and found.heatmap is not None:
+                self.store.put(key, found)
+        return found
+
+    def _heatmap(self, found: Review) -> str | None:
+        """The review's heatmap, drawn from its similarities, else from the alignment's sentence vectors (a
+        stored review), embedded here if the alignment has none (one read from a JSON file)."""
+        from .report.heatmap import heatmap_of
+
+        alignment = found.alignment
+        if found.similarity is None and (alignment.src_vectors is None or alignment.tgt_vectors is None):
+            from .omissions import _encoder_name
+            from .omissions.context import _sentence_vectors
+            from .omissions.embed import Embedder
+            from .api import review_encoder
+
+            encoder = review_encoder(alignment, self.encoder, _encoder_name)
+            _sentence_vectors(alignment, Embedder(encoder, alignment.src_lang, alignment.tgt_lang))
+        return heatmap_of(found)

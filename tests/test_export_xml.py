@@ -11,7 +11,7 @@ from lxml import etree
 
 from aligner.export import get_exporter
 from aligner.export.tmx import DOCTYPE, TmxExporter, bead_props, tmx_header
-from aligner.export.xliff import ORIGINAL, XLIFF12, XLIFF2, _note
+from aligner.export.xliff import ALIGNER, METADATA, ORIGINAL, XLIFF12, XLIFF2, _note
 from aligner.export.xmltext import xml_safe
 from aligner.model import Alignment, Bead, Sentence
 from aligner.signature import format_signature
@@ -55,32 +55,40 @@ def lxml_tmx(a: Alignment, confidence) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype=DOCTYPE)
 
 
-def lxml_xliff12(a: Alignment) -> bytes:
+def _units(a: Alignment, confidence):
+    return enumerate(((b, s, t, p) for (b, s, t), p in zip(a.pairs(), confidence) if not b.is_null), 1)
+
+
+def lxml_xliff12(a: Alignment, confidence) -> bytes:
     ns = f"{{{XLIFF12}}}"
-    root = etree.Element(ns + "xliff", version="1.2", nsmap={None: XLIFF12})
+    root = etree.Element(ns + "xliff", version="1.2", nsmap={None: XLIFF12, "al": ALIGNER})
     file = _sub(root, ns + "file", **{"original": ORIGINAL, "datatype": "plaintext",
                                       "source-language": a.src_locale, "target-language": a.tgt_locale})
     header = _sub(file, ns + "header")
     _sub(header, ns + "tool", **{"tool-id": "aligner", "tool-name": "aligner", "tool-version": "0.1"})
     _sub(header, ns + "note", f"aligner signature: {format_signature(a.signature)}")
     body = _sub(file, ns + "body")
-    for n, (bead, src, tgt) in enumerate(((b, s, t) for b, s, t in a.pairs() if not b.is_null), 1):
-        unit = _sub(body, ns + "trans-unit", **{"id": str(n), "approved": "no", _XML + "space": "preserve"})
+    for n, (bead, src, tgt, p) in _units(a, confidence):
+        unit = _sub(body, ns + "trans-unit", **{"id": str(n), "approved": "no", _XML + "space": "preserve",
+                                                f"{{{ALIGNER}}}confidence": f"{p:.4f}"})
         _sub(unit, ns + "source", src)
         _sub(unit, ns + "target", tgt, state="translated")
-        _sub(unit, ns + "note", _note(bead))
+        _sub(unit, ns + "note", _note(bead, p))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def lxml_xliff21(a: Alignment) -> bytes:
-    ns = f"{{{XLIFF2}}}"
+def lxml_xliff21(a: Alignment, confidence) -> bytes:
+    ns, mda = f"{{{XLIFF2}}}", f"{{{METADATA}}}"
     root = etree.Element(ns + "xliff", {"version": "2.1", "srcLang": a.src_locale, "trgLang": a.tgt_locale},
-                         nsmap={None: XLIFF2})
+                         nsmap={None: XLIFF2, "mda": METADATA})
     file = _sub(root, ns + "file", id="f1", original=ORIGINAL)
     _sub(_sub(file, ns + "notes"), ns + "note", f"aligner signature: {format_signature(a.signature)}")
-    for n, (bead, src, tgt) in enumerate(((b, s, t) for b, s, t in a.pairs() if not b.is_null), 1):
+    for n, (bead, src, tgt, p) in _units(a, confidence):
         unit = _sub(file, ns + "unit", **{"id": f"u{n}", _XML + "space": "preserve"})
-        _sub(_sub(unit, ns + "notes"), ns + "note", _note(bead))
+        group = _sub(_sub(unit, mda + "metadata"), mda + "metaGroup", category="aligner")
+        for type_, value in (("confidence", f"{p:.4f}"), ("score", f"{bead.score:.4f}"), ("bead", bead.type)):
+            _sub(group, mda + "meta", value, type=type_)
+        _sub(_sub(unit, ns + "notes"), ns + "note", _note(bead, p))
         segment = _sub(unit, ns + "segment", state="translated")
         _sub(segment, ns + "source", src)
         _sub(segment, ns + "target", tgt)
@@ -93,5 +101,5 @@ def test_units_are_laid_out_as_lxml_writes_them(alignment, p):
     confidence = [p] * len(alignment.beads)
     assert TmxExporter(creationdate=WHEN).render(alignment, confidence) == lxml_tmx(alignment, confidence)
     alignment.signature["aligner"] = "0.1"
-    assert get_exporter("xliff").render(alignment) == lxml_xliff12(alignment)
-    assert get_exporter("xliff2").render(alignment) == lxml_xliff21(alignment)
+    assert get_exporter("xliff").render(alignment, confidence) == lxml_xliff12(alignment, confidence)
+    assert get_exporter("xliff2").render(alignment, confidence) == lxml_xliff21(alignment, confidence)

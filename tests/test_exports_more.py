@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from aligner.cli import main
+from aligner.confidence import bead_confidence
 from aligner.errors import InputError
 from aligner.export import ALL_FORMATS, UnitFilter, write_outputs
 from aligner.model import Alignment, Bead, Sentence
@@ -92,9 +93,10 @@ def test_xlsx_opens_with_the_expected_cells(tmp_path: Path) -> None:
     write_outputs(alignment(), str(tmp_path / "book"), ["xlsx"])
     sheet = openpyxl.load_workbook(tmp_path / "book.xlsx").active
     rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
-    assert rows[0] == ("zh", "en", "score", "bead", "flags")
-    assert rows[1] == ("今天天气很好。", "The weather is nice today.", 0.42, "1-1", None)
-    assert rows[2][:4] == ("我们去公园。公园里人很多。", "We go to the park.", 0.05, "2-1")
+    confidence = bead_confidence(alignment())
+    assert rows[0] == ("zh", "en", "score", "confidence", "bead", "flags")
+    assert rows[1] == ("今天天气很好。", "The weather is nice today.", 0.42, confidence[0], "1-1", None)
+    assert rows[2][:5] == ("我们去公园。公园里人很多。", "We go to the park.", 0.05, confidence[1], "2-1")
     assert rows[3][0] == "=SUM(A1:A3)"  # text, not a formula
     assert sheet.freeze_panes == "A2"
     assert sheet["A2"].alignment.wrap_text
@@ -121,7 +123,7 @@ def test_xlsx_has_the_flags_when_a_review_is_written(tmp_path: Path) -> None:
     flagged = {f["bead"] for f in json.loads((tmp_path / "out.review.json").read_text())["flags"]
                if f.get("bead") is not None}
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").active
-    cells = {row - 2: sheet.cell(row, 5).value for row in range(2, sheet.max_row + 1)}
+    cells = {row - 2: sheet.cell(row, 6).value for row in range(2, sheet.max_row + 1)}
     assert flagged and all(cells[k] for k in flagged)
 
 
@@ -176,6 +178,72 @@ def test_omegat_imports_the_xliff(tmp_path: Path) -> None:
     assert total == n_units  # OmegaT read one segment per unit
     written = etree.parse(str(project / "target" / "doc.xlf")).getroot()
     assert written.tag == "{urn:oasis:names:tc:xliff:document:1.2}xliff"
+
+
+# --- bead confidence in XLIFF and XLSX ------------------------------------------------------------------------
+
+X12, X2, MDA = ("{urn:oasis:names:tc:xliff:document:1.2}", "{urn:oasis:names:tc:xliff:document:2.0}",
+                "{urn:oasis:names:tc:xliff:metadata:2.0}")
+
+
+def _xliff_confidences(prefix: Path) -> tuple[list[str], list[str]]:
+    """Each unit's confidence in the XLIFF 1.2 (al:confidence) and 2.1 (mda:meta type=confidence) files."""
+    v12 = [u.get("{urn:aligner:xliff:1.2}confidence")
+           for u in etree.parse(f"{prefix}.xlf").getroot().iter(X12 + "trans-unit")]
+    v21 = [m.text for m in etree.parse(f"{prefix}.xliff2.xlf").getroot().iter(MDA + "meta")
+           if m.get("type") == "confidence"]
+    return v12, v21
+
+
+def test_xliff_and_xlsx_carry_the_tmx_confidence(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    prefix = example_alignment(tmp_path, "xliff,xliff2,xlsx")
+    tmx = [p.text for p in etree.parse(f"{prefix}.tmx").getroot().iter("prop") if p.get("type") == "x-confidence"]
+    assert len(tmx) > 3 and _xliff_confidences(prefix) == (tmx, tmx)
+    unit = next(etree.parse(f"{prefix}.xliff2.xlf").getroot().iter(X2 + "unit"))
+    assert [child.tag for child in unit] == [MDA + "metadata", X2 + "notes", X2 + "segment"]  # the core's order
+    sheet = openpyxl.load_workbook(f"{prefix}.xlsx").active
+    rated = [f"{row[3]:.4f}" for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] and row[1]]
+    assert rated == tmx
+    first = next(etree.parse(f"{prefix}.xlf").getroot().iter(X12 + "trans-unit")).find(X12 + "note")
+    assert f"confidence {tmx[0]}," in first.text  # in words, for the tools that show notes (OmegaT)
+
+
+def test_min_confidence_filters_xliff_and_xlsx(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    everything = example_alignment(tmp_path, "xliff,xliff2,xlsx")
+    all12, _ = _xliff_confidences(everything)
+    cut = sorted(all12)[len(all12) // 2]  # about half the units stay
+    result = CliRunner().invoke(main, ["align", str(EXAMPLE / "example.zh.txt"), str(EXAMPLE / "example.en.txt"),
+                                       "--encoder", "hash", "--no-cache", "-q", "-o", str(tmp_path / "cut"),
+                                       "--formats", "xliff,xliff2,xlsx", "--min-confidence", cut])
+    assert result.exit_code == 0, result.output
+    kept12, kept21 = _xliff_confidences(tmp_path / "cut")
+    assert kept12 == kept21 == [p for p in all12 if float(p) >= float(cut)] and len(kept12) < len(all12)
+    rows = list(openpyxl.load_workbook(tmp_path / "cut.xlsx").active.iter_rows(min_row=2, values_only=True))
+    all_rows = list(openpyxl.load_workbook(f"{everything}.xlsx").active.iter_rows(min_row=2, values_only=True))
+    assert rows == [row for row in all_rows if row[3] >= float(cut)] and len(rows) < len(all_rows)
+
+
+def test_the_xliff12_confidence_attribute_is_declared_for_strict_validation(tmp_path: Path) -> None:
+    """XLIFF 1.2's strict schema admits an attribute of another namespace on <trans-unit> only when a schema
+    declares it (processContents="strict"): ours does, and refuses a value that is not a probability."""
+    from importlib.resources import files
+
+    ours = files("aligner.export") / "schemas" / "aligner-xliff12.xsd"
+    wildcard = etree.XMLSchema(etree.fromstring(f"""
+        <xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:test" elementFormDefault="qualified">
+          <xsd:import namespace="urn:aligner:xliff:1.2" schemaLocation="{Path(str(ours)).as_uri()}"/>
+          <xsd:element name="unit"><xsd:complexType>
+            <xsd:anyAttribute namespace="##other" processContents="strict"/>
+          </xsd:complexType></xsd:element>
+        </xsd:schema>""".encode()))
+    prefix = example_alignment(tmp_path, "xliff")
+    for unit in etree.parse(f"{prefix}.xlf").getroot().iter(X12 + "trans-unit"):
+        probe = etree.Element("{urn:test}unit", {k: v for k, v in unit.attrib.items() if k.startswith("{urn:aligner")})
+        assert len(probe.attrib) == 1 and wildcard.validate(probe), wildcard.error_log
+    assert not wildcard.validate(etree.Element("{urn:test}unit", {"{urn:aligner:xliff:1.2}confidence": "1.5"}))
+    assert not wildcard.validate(etree.Element("{urn:test}unit", {"{urn:aligner:xliff:1.2}colour": "red"}))
 
 
 # --- Moses ---------------------------------------------------------------------------------------------------

@@ -132,3 +132,112 @@ def test_a_review_without_a_cache_draws_its_heatmap_from_its_similarities(tmp_pa
 
     done = review(align(["一。", "二。"], ["One.", "Two."], encoder="hash"), encoder="hash")
     assert done.heatmap is None and heatmap_of(done)
+
+
+# ---------------------------------------------------------------- the heatmap only for the HTML page
+
+
+def _no_drawing(*args, **kwargs):
+    raise AssertionError("the heatmap was drawn for a review without its HTML page")
+
+
+@pytest.mark.parametrize("command", [["review", "--formats", "review-json"], ["align", "--formats", "review-json,tsv"]])
+def test_a_json_only_review_draws_no_heatmap_and_html_later_gets_it(warmed, tmp_path, monkeypatch, command):
+    import aligner.report.heatmap as heatmap
+
+    _, cold = warmed
+    real = heatmap.heatmap_png
+    monkeypatch.setattr(heatmap, "heatmap_png", _no_drawing)
+    cache = tmp_path / "cache"
+    done = CliRunner().invoke(main, [command[0], f"{DOC}.zh", f"{DOC}.en", "-q", "--encoder", "hash", "-o",
+                                     str(tmp_path / "json"), "--cache-dir", str(cache), *command[1:]])
+    assert done.exit_code == 0, done.output
+    assert Path(f"{tmp_path / 'json'}.review.json").read_bytes() == cold["review.json"]
+    assert json.loads(_entry(cache).read_text(encoding="utf-8"))["heatmap"] is None
+    # the page asked for later: the stored review, its heatmap drawn now and kept in the entry
+    monkeypatch.setattr(heatmap, "heatmap_png", real)
+    monkeypatch.setattr(aligner.omissions, "review", _no_review)
+    _review(tmp_path / "html", "--formats", "review-html", "--cache-dir", cache)
+    assert Path(f"{tmp_path / 'html'}.review.html").read_bytes() == cold["review.html"]
+    assert not Path(f"{tmp_path / 'html'}.review.json").exists()
+    assert json.loads(_entry(cache).read_text(encoding="utf-8"))["heatmap"]
+    monkeypatch.setattr(heatmap, "heatmap_png", _no_drawing)  # … and not drawn again
+    _review(tmp_path / "again", "--cache-dir", cache)
+    assert _outputs(tmp_path / "again") == cold
+
+
+def test_the_page_of_a_stored_review_of_an_alignment_read_from_json(tmp_path, monkeypatch):
+    """An alignment read back from its JSON has no sentence vectors: the heatmap a stored review lacks is drawn
+    from the sentences embedded again, and stored."""
+    from aligner import get_encoder
+    from aligner.export import load_alignment, review_provider, write_outputs
+
+    cache = tmp_path / "cache"
+    done = CliRunner().invoke(main, ["align", f"{DOC}.zh", f"{DOC}.en", "-q", "--encoder", "hash", "-o",
+                                     str(tmp_path / "a"), "--cache-dir", str(cache), "--formats", "json,review-json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(_entry(cache).read_text(encoding="utf-8"))["heatmap"] is None
+    alignment = load_alignment(f"{tmp_path / 'a'}.json")
+    assert alignment.src_vectors is None
+    monkeypatch.setattr(aligner.omissions, "review", _no_review)
+    write_outputs(alignment, str(tmp_path / "b"), ["review-html"],
+                  review=review_provider(get_encoder("hash", cache_dir=cache)))
+    assert "data:image/png;base64," in Path(f"{tmp_path / 'b'}.review.html").read_text(encoding="utf-8")
+    assert json.loads(_entry(cache).read_text(encoding="utf-8"))["heatmap"]
+
+
+def test_review_formats_option_is_checked(tmp_path):
+    done = CliRunner().invoke(main, ["review", f"{DOC}.zh", f"{DOC}.en", "--encoder", "hash", "--no-cache",
+                                     "-o", str(tmp_path / "x"), "--formats", "tmx"])
+    assert done.exit_code == 2 and "unknown format 'tmx'" in done.output
+    assert not list(tmp_path.iterdir())
+
+
+# ---------------------------------------------------------------- the API shares the CLI's cache
+
+
+def _api_alignment(cache: Path | None):
+    from aligner import align_files, get_encoder
+
+    encoder = get_encoder("hash", cache=cache is not None, cache_dir=cache)
+    return align_files(f"{DOC}.zh", f"{DOC}.en", encoder=encoder)
+
+
+def test_the_api_review_reads_the_review_the_cli_stored(warmed, tmp_path, monkeypatch):
+    cache, cold = warmed
+    shutil.copytree(cache, tmp_path / "cache")
+    alignment = _api_alignment(tmp_path / "cache")
+    monkeypatch.setattr(aligner.omissions, "review", _no_review)
+    found = aligner.review(alignment, cache_dir=tmp_path / "cache")  # the encoder named in the signature
+    assert json.loads(json.dumps(found.to_dict())) == json.loads(cold["review.json"])
+    from aligner.report import render_html
+
+    assert render_html(found).encode("utf-8") == cold["review.html"]  # its stored heatmap
+
+
+def test_the_cli_reads_the_review_the_api_stored(warmed, tmp_path, monkeypatch):
+    _, cold = warmed
+    cache = tmp_path / "cache"
+    reviewed = aligner.review(_api_alignment(cache), encoder="hash", cache_dir=cache)
+    entry = json.loads(_entry(cache).read_text(encoding="utf-8"))
+    assert entry["heatmap"] is None and entry["flags"] == [f.to_dict() for f in reviewed.flags]
+    monkeypatch.setattr(aligner.omissions, "review", _no_review)
+    _review(tmp_path / "cli", "--cache-dir", cache)
+    assert _outputs(tmp_path / "cli") == cold
+
+
+def test_the_api_review_without_cache(tmp_path, monkeypatch):
+    from aligner import get_encoder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # where a cached encoder would store
+    alignment = _api_alignment(None)
+    computed = []
+    real = aligner.omissions.review
+    monkeypatch.setattr(aligner.omissions, "review", lambda *a, **k: computed.append(1) or real(*a, **k))
+    aligner.review(alignment, cache=False)
+    aligner.review(alignment, encoder=get_encoder("hash", cache_dir=tmp_path / "c"), cache=False)
+    assert len(computed) == 2 and not (tmp_path / "xdg").exists() and not (tmp_path / "c" / "reviews").exists()
+    with pytest.raises(ValueError, match="cache_dir applies to an encoder given by name"):
+        aligner.review(alignment, encoder=get_encoder("hash", cache=False), cache_dir=tmp_path)
+    with pytest.raises(TypeError, match="params must be a ReviewParams"):
+        aligner.review(alignment, encoder="hash", cache=False, params={"flag_at": 0.5})

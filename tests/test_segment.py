@@ -69,6 +69,63 @@ def test_to_simplified_many_converts_each_text_as_alone():
     from aligner.segment import chinese
 
     texts = ["後來他們乾隆年間", "", "後來", "頭髮\n發現", "电脑 電腦", "後來", "abc"]
-    chinese._SIMPLIFIED.clear()
     assert chinese.to_simplified_many(texts) == [chinese.to_simplified(t) for t in texts]
-    assert chinese.to_simplified_many(texts[:3]) == [chinese.to_simplified(t) for t in texts[:3]]
+    with chinese.simplified_memo():
+        assert chinese.to_simplified_many(texts) == [chinese.to_simplified(t) for t in texts]
+        assert chinese.to_simplified_many(texts[:3]) == [chinese.to_simplified(t) for t in texts[:3]]
+
+
+def _counting_converter(monkeypatch) -> list[str]:
+    """The texts OpenCC is given from now on, one entry per text (joined texts split again)."""
+    from aligner.segment import chinese
+
+    real, seen = chinese._t2s(), []
+
+    class Counting:
+        def convert(self, text):
+            seen.extend(text.split("\n"))
+            return real.convert(text)
+
+    monkeypatch.setattr(chinese, "_t2s", Counting)
+    return seen
+
+
+def test_the_simplified_memo_lives_as_long_as_its_document(monkeypatch):
+    """Within a memo (one document's alignment) a text is converted once; outside any, nothing is kept between
+    calls (a batch worker holds no book's text between documents); nested memos are the outer one."""
+    from aligner.segment import chinese
+
+    seen = _counting_converter(monkeypatch)
+    chinese.to_simplified_many(["後來", "後來"])
+    chinese.to_simplified_many(["後來"])
+    assert seen == ["後來", "後來"] and chinese._MEMO.get() is None
+    seen.clear()
+    with chinese.simplified_memo():
+        chinese.to_simplified_many(["後來", "頭髮"])
+        with chinese.simplified_memo():
+            assert chinese.to_simplified_many(["頭髮", "發現"]) == ["头发", "发现"]
+        chinese.to_simplified_many(["發現", "後來"])
+    assert seen == ["後來", "頭髮", "發現"] and chinese._MEMO.get() is None
+
+
+def test_a_full_memo_starts_again_without_losing_a_text(monkeypatch):
+    from aligner.segment import chinese
+
+    monkeypatch.setattr(chinese, "CACHED_TEXTS", 3)
+    with chinese.simplified_memo():
+        chinese.to_simplified_many(["後來", "頭髮"])
+        assert chinese.to_simplified_many(["後來", "發現", "乾隆"]) == ["后来", "发现", "乾隆"]
+        assert chinese.to_simplified_many(["後來"]) == ["后来"]
+
+
+def test_align_converts_each_sentence_once_and_keeps_none(monkeypatch):
+    """The dictionary and the encoder read the same Chinese sentences: converted once per alignment, and
+    forgotten after it."""
+    import aligner
+    from aligner.segment import chinese
+
+    zh_text = ["後來他們走了。", "頭髮白了。", "我們發現了一本書。"]
+    en_text = ["Later they left.", "The hair turned white.", "We found a book."]
+    seen = _counting_converter(monkeypatch)
+    aligner.align(zh_text, en_text, encoder=aligner.get_encoder("hash", cache=False), src_lang="zh", tgt_lang="en")
+    assert all(seen.count(t) == 1 for t in zh_text) and chinese._MEMO.get() is None

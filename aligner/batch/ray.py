@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import pickle
+import warnings
 from typing import Callable
 
 from ..encoders.base import available_cores
@@ -19,6 +20,9 @@ from .work import Job, embed, finish, job_encoder, read
 EMBED_BATCH = 32  # pairs whose sentences one actor call embeds together
 # Fractions of a CPU: whole-CPU actors and tasks deadlock a 2-core Ray (the actors take every CPU).
 _ACTOR_CPUS, _TASK_CPUS = 0.5, 0.5
+# Ray Data's own DataContext() assigns its deprecated fields in its constructor (ray 2.60), and its __setattr__
+# warns about each: nothing we set. Silenced for that call only, by message and module.
+_RAY_OWN_DEPRECATIONS = r"`(use_push_based_shuffle|use_polars|use_arrow_tensor_v2)` is deprecated"
 
 
 def run(items: list[tuple[PairSpec, str]], job: Job, done: Callable[[dict], None], address: str | None = None) -> None:
@@ -30,7 +34,10 @@ def run(items: list[tuple[PairSpec, str]], job: Job, done: Callable[[dict], None
         import ray
     except ImportError:
         raise InputError("--engine ray needs Ray: pip install 'aligner[ray]'") from None
-    ray.data.DataContext.get_current().enable_progress_bars = False
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _RAY_OWN_DEPRECATIONS, DeprecationWarning, r"ray\.data\.context")
+        context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
     if not ray.is_initialized():
         try:
             ray.init(address=address, num_cpus=None if address else available_cores(),

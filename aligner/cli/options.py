@@ -195,8 +195,8 @@ def export_options(func):
         click.option("--min-score", type=click.FloatRange(-1000, 1000), default=None, metavar="X", callback=_finite,
                      help="TMX, XLIFF, Moses: leave out units whose bead score is below X."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="P", callback=_finite,
-                     help="TMX, XLIFF, Moses: leave out units whose confidence (the probability that the bead is "
-                          "correct, as in the x-confidence column) is below P."),
+                     help="TMX, XLIFF, Moses, XLSX: leave out units (rows) whose confidence (the probability that "
+                          "the bead is correct, as in the x-confidence column) is below P."),
         click.option("--drop-identical", is_flag=True,
                      help="TMX, XLIFF, Moses: leave out units whose two sides are the same text (markup, numbers, "
                           "names)."),

@@ -45,12 +45,13 @@ def _exporter_class(fmt: str) -> type[Exporter]:
 
 def get_exporter(fmt: str, *, tsv_header: bool = False, units: UnitFilter = UnitFilter(), review=None) -> Exporter:
     """The exporter of ``fmt``. ``review``: a :func:`review_provider`, required by the review formats and
-    optional for xlsx (its flags column is filled only when given)."""
+    optional for xlsx (its flags column is filled only when given). ``units`` filters the translation units of
+    TMX, XLIFF and Moses; of it, the xlsx (a row per bead, null beads too) takes ``min_confidence`` only."""
     cls = _exporter_class(fmt)
     if fmt in REVIEW_EXPORTERS:
         return cls(review or review_provider())
     if cls is XlsxExporter:
-        return cls(review)
+        return cls(review, units.min_confidence)
     if cls in FILTERED:
         return cls(units=units)
     return TsvExporter(header=tsv_header) if cls is TsvExporter else cls()

@@ -9,7 +9,8 @@ from typing import Callable
 from ..model import Alignment
 from .base import Exporter, Rated, encode_text
 
-ReviewProvider = Callable[[Alignment], object]  # alignment -> Review, computed once for both files
+# alignment -> Review, computed once for all the files that read it; ``heatmap=True``: with its heatmap drawn
+ReviewProvider = Callable[..., object]
 
 
 class _ReviewExporter(Exporter):
@@ -33,24 +34,17 @@ class ReviewHtmlExporter(_ReviewExporter):
     def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
         from ..report import render_html
 
-        return encode_text(render_html(self.provider(alignment)))
+        return encode_text(render_html(self.provider(alignment, heatmap=True)))
 
 
 REVIEW_EXPORTERS = {cls.name: cls for cls in (ReviewJsonExporter, ReviewHtmlExporter)}
 
 
 def review_provider(encoder=None, params=None, progress: bool = False) -> ReviewProvider:
-    """A provider that reviews each alignment once, however many review files are written. ``params``: the
-    review's :class:`~aligner.omissions.ReviewParams` (its defaults by default); ``progress``: the review's
-    progress on standard error."""
-    cache: dict[int, tuple[Alignment, object]] = {}
+    """A provider that reviews each alignment once, however many review files are written, through the review
+    cache beside ``encoder``'s (:class:`aligner.review_cache.ReviewSource`). ``params``: the review's
+    :class:`~aligner.omissions.ReviewParams` (its defaults by default); ``progress``: the review's progress on
+    standard error."""
+    from ..review_cache import ReviewSource
 
-    def provide(alignment: Alignment):
-        hit = cache.get(id(alignment))
-        if hit is None or hit[0] is not alignment:
-            from ..review_cache import cached_review
-
-            hit = cache[id(alignment)] = (alignment, cached_review(alignment, encoder, params, progress))
-        return hit[1]
-
-    return provide
+    return ReviewSource(encoder, params, progress)

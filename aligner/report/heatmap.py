@@ -22,11 +22,13 @@ def _downsample(sim: Similarity, limit: int) -> tuple[np.ndarray, int, int]:
 
 
 def heatmap_of(review: Review) -> str | None:
-    """The review's heatmap: the one it holds (from the review cache), else drawn from its similarities
-    (None without them)."""
+    """The review's heatmap: the one it holds (from the review cache), else drawn from its similarities or,
+    for a review read from the cache, from its alignment's sentence vectors (None without either)."""
     if review.heatmap is not None:
         return review.heatmap
-    sim = review.similarity
+    sim, alignment = review.similarity, review.alignment
+    if sim is None and alignment.src_vectors is not None and alignment.tgt_vectors is not None:
+        sim = Similarity(alignment.src_vectors, alignment.tgt_vectors)
     return heatmap_png(review.alignment, sim) if sim is not None and min(sim.shape) else None
 
 
