@@ -78,6 +78,7 @@ class BandScorer:
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
         self._work: dict[str, np.ndarray] = {}
+        self._document_runs: dict[int, dict[int, np.ndarray]] = {}  # see _runs
 
     def derived(self, params: SearchParams, types: tuple, src_runs: dict, tgt_runs: dict) -> BandScorer:
         """A scorer of the same document with other parameters (calibrated ones), bead types or embedded
@@ -102,22 +103,27 @@ class BandScorer:
 
     def _runs(self, side: int, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
         """Embeddings of the runs ``[e - width, e)`` for each of ``widths``: real where embedded, else
-        approximated (zero where the run would leave the document). The approximations' sums grow one
-        sentence at a time for all widths together, adding in the order one width alone would."""
+        approximated (zero where the run would leave the document). Compiled (long documents), the
+        approximations are made for the block; else taken from the whole document's, made once per side
+        and shared by the derived scorers (a block's sums and normalisations were a quarter of a small
+        block's cost; a side's runs of every width are (sentences, dimensions) each, which a long document
+        could not afford)."""
         base, weighted, runs = (self.S, self.S_w, self.src_runs) if side == 0 else (self.T, self.T_w, self.tgt_runs)
         out = {1: base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
-        total = weighted[np.maximum(ends - 1, 0)].astype(np.float32)
-        for width in range(2, max(widths) + 1):
-            total += weighted[np.maximum(ends - width, 0)]  # rows whose run leaves the document: zeroed below
-            if width not in widths:
-                continue
-            inside = (ends >= width) & (ends <= len(weighted))
-            block = out[width] = normalise(np.where(inside[:, None], total, np.float32(0)))
+        wide = [width for width in widths if width >= 2]
+        if self.compiled:
+            out.update(_approximated(weighted, ends, wide))
+        elif wide:
+            whole = self._document_runs.setdefault(side, {})
+            if any(width not in whole for width in wide):
+                whole.update(_approximated(weighted, np.arange(len(weighted) + 1), wide))
+            out.update({width: whole[width][ends] for width in wide})
+        for width in wide:
             if width in runs:
                 index, table = runs[width]
                 rows = index[ends]
                 known = rows >= 0
-                block[known] = table[rows[known]]
+                out[width][known] = table[rows[known]]
         return out
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray, types: list | None = None) -> np.ndarray:
@@ -279,6 +285,22 @@ class BandScorer:
         src_size = self.src_lex_cum[rows[:, None]] - self.src_lex_cum[np.maximum(rows[:, None] - a, 0)]
         tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b]
         return np.minimum(2 * overlap / np.maximum(tgt_size + src_size, 1), 1.0)
+
+
+def _approximated(weighted: np.ndarray, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
+    """The approximated embeddings of the runs ``[e - width, e)`` for each of ``widths`` (>= 2): the
+    normalised sum of their sentences' ``weighted`` vectors, zero where the run would leave the document.
+    The sums grow one sentence at a time for all widths together, adding in the order one width alone would."""
+    out: dict[int, np.ndarray] = {}
+    if not widths:
+        return out
+    total = weighted[np.maximum(ends - 1, 0)].astype(np.float32)
+    for width in range(2, max(widths) + 1):
+        total += weighted[np.maximum(ends - width, 0)]  # rows whose run leaves the document: zeroed below
+        if width in widths:
+            inside = (ends >= width) & (ends <= len(weighted))
+            out[width] = normalise(np.where(inside[:, None], total, np.float32(0)))
+    return out
 
 
 # what a scorer's shared arrays depend on (BandScorer.derived)
