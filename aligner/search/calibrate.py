@@ -10,25 +10,32 @@ from .dp import row_blocks
 from .params import CALIBRATED, SearchParams
 from .scorer import BandScorer
 
+SAMPLE_GAP = 32  # sampled rows closer than this are scored in the same blocks
+
 
 def typical_score(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, sample: int = 400) -> float:
     """Median over (a sample of) source sentences of their best 1-1 score in the band: what a
     translation pair scores with this encoder and this document. Only the 1-1 type is scored, which
     depends on neither of the parameters calibration scales."""
     best = []
-    for i0, i1 in sampled_blocks(lo, hi, sample):
-        top = scorer(i0, i1, lo, hi, [(1, 1)])[0].max(axis=1)
+    for i0, i1, picked in sampled_blocks(lo, hi, sample):
+        top = scorer(i0, i1, lo, hi, [(1, 1)])[0][picked].max(axis=1)
         best.extend(top[np.isfinite(top)])
     return float(np.median(best)) if best else scorer.p.reference_score
 
 
-def sampled_blocks(lo: np.ndarray, hi: np.ndarray, sample: int):
-    """Row blocks (i0, i1) covering ``sample`` source rows spread evenly over the document (consecutive
-    rows in one block): what the calibrations read, a fixed cost whatever the document's length."""
+def sampled_blocks(lo: np.ndarray, hi: np.ndarray, sample: int, gap: int = SAMPLE_GAP):
+    """Row blocks (i0, i1, picked) covering ``sample`` source rows spread evenly over the document, ``picked``
+    the sampled rows' offsets in the block: what the calibrations read, a fixed cost whatever the document's
+    length. Sampled rows less than ``gap`` apart share blocks, the rows between scored too: a row's one type
+    costs far less than a scorer call (400 calls of one or two rows were 0.25 s of CPU on 1,000 sentences)."""
     n = len(lo) - 1
     picked = np.unique(np.linspace(1, n, min(n, sample)).astype(int))
-    for group in np.split(picked, np.flatnonzero(np.diff(picked) != 1) + 1):
-        yield from row_blocks(lo, hi, int(group[0]), int(group[-1]))
+    for group in np.split(picked, np.flatnonzero(np.diff(picked) >= gap) + 1):
+        for i0, i1 in row_blocks(lo, hi, int(group[0]), int(group[-1])):
+            inside = group[(group >= i0) & (group < i1)]
+            if len(inside):
+                yield i0, i1, inside - i0
 
 
 def calibrated(params: SearchParams, typical: float) -> SearchParams:

@@ -19,6 +19,7 @@ from ..progress import phase_bar
 # (i, lo[i] + c) for rows i0 <= i < i1; cells beyond hi[i] are ignored.
 BlockScorer = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
 BLOCK_CELLS = 1 << 15  # lattice cells scored at once: bounds the scorer's working memory and waste
+ARRAY_BLOCK_CELLS = 1 << 13  # the same for the numpy scorer (see block_cells)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class PathBead:
     src: range
     tgt: range
     score: float
+
+
+def block_cells(compiled: bool) -> int:
+    """The rectangle a block of rows may span: the compiled scorer's; smaller for the numpy one, whose
+    products over a block's rectangle (six times the band's cells at 32,768) cost more than its calls."""
+    return BLOCK_CELLS if compiled else ARRAY_BLOCK_CELLS
 
 
 def row_blocks(lo: np.ndarray, hi: np.ndarray, first: int, last: int, cells: int = BLOCK_CELLS):
@@ -83,7 +90,7 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     if has_01:
         relax_nulls(D, BP, chain, off, lo_r, widths, 0, float(null_score), float(extend), null_t)
     bar = phase_bar("search", n - i0, "row", progress)
-    for b0, b1 in row_blocks(lo, hi, i0 + 1, n):
+    for b0, b1 in row_blocks(lo, hi, i0 + 1, n, block_cells(compiled)):
         bar.update(b1 - b0)
         block = np.ascontiguousarray(scores(b0, b1, lo, hi), dtype=np.float64)
         relax_rows(D, BP, chain, G, G_open, off, lo_r, widths, block, b0 - i0, b1 - i0, step_a, step_b, t10,

@@ -6,7 +6,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .dp import PathBead, banded_dp, row_blocks
+from .dp import PathBead, banded_dp, block_cells, row_blocks
 from .params import SearchParams
 from .scorer import BandScorer
 
@@ -63,7 +63,7 @@ class _RowStore:
     def __init__(self, scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, ranges: list[tuple[int, int]]):
         self.rows: dict[int, np.ndarray] = {}
         for first, last in _grouped(ranges):
-            for b0, b1 in row_blocks(lo, hi, first, last):
+            for b0, b1 in row_blocks(lo, hi, first, last, block_cells(scorer.compiled)):
                 block = scorer(b0, b1, lo, hi)
                 for i in range(b0, b1):
                     self.rows[i] = block[:, i - b0, :hi[i] - lo[i] + 1]

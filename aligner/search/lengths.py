@@ -23,10 +23,10 @@ def length_spread(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, sample: in
     """Median |ln(source length / scaled target length)| of the better half of the sampled sentences' best
     1-1 matches under ``scorer`` (built with :func:`margin_only` parameters); None when nothing is sampled."""
     best, logs = [], []
-    for i0, i1 in sampled_blocks(lo, hi, sample):
-        block = scorer(i0, i1, lo, hi, [(1, 1)])[0]
+    for i0, i1, picked in sampled_blocks(lo, hi, sample):
+        block = scorer(i0, i1, lo, hi, [(1, 1)])[0][picked]
         cols = block.argmax(axis=1)
-        rows = np.arange(i0, i1)
+        rows = i0 + picked
         top = block[np.arange(len(rows)), cols]
         ends = lo[rows] + cols
         ok = np.isfinite(top) & (ends >= 1)

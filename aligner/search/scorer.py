@@ -78,6 +78,7 @@ class BandScorer:
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
         self._work: dict[str, np.ndarray] = {}
+        self._document_runs: dict[int, dict[int, np.ndarray]] = {}  # see _runs
 
     def derived(self, params: SearchParams, types: tuple, src_runs: dict, tgt_runs: dict) -> BandScorer:
         """A scorer of the same document with other parameters (calibrated ones), bead types or embedded
@@ -102,22 +103,27 @@ class BandScorer:
 
     def _runs(self, side: int, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
         """Embeddings of the runs ``[e - width, e)`` for each of ``widths``: real where embedded, else
-        approximated (zero where the run would leave the document). The approximations' sums grow one
-        sentence at a time for all widths together, adding in the order one width alone would."""
+        approximated (zero where the run would leave the document). Compiled (long documents), the
+        approximations are made for the block; else taken from the whole document's, made once per side
+        and shared by the derived scorers (a block's sums and normalisations were a quarter of a small
+        block's cost; a side's runs of every width are (sentences, dimensions) each, which a long document
+        could not afford)."""
         base, weighted, runs = (self.S, self.S_w, self.src_runs) if side == 0 else (self.T, self.T_w, self.tgt_runs)
         out = {1: base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
-        total = weighted[np.maximum(ends - 1, 0)].astype(np.float32)
-        for width in range(2, max(widths) + 1):
-            total += weighted[np.maximum(ends - width, 0)]  # rows whose run leaves the document: zeroed below
-            if width not in widths:
-                continue
-            inside = (ends >= width) & (ends <= len(weighted))
-            block = out[width] = normalise(np.where(inside[:, None], total, np.float32(0)))
+        wide = [width for width in widths if width >= 2]
+        if self.compiled:
+            out.update(_approximated(weighted, ends, wide))
+        elif wide:
+            whole = self._document_runs.setdefault(side, {})
+            if any(width not in whole for width in wide):
+                whole.update(_approximated(weighted, np.arange(len(weighted) + 1), wide))
+            out.update({width: whole[width][ends] for width in wide})
+        for width in wide:
             if width in runs:
                 index, table = runs[width]
                 rows = index[ends]
                 known = rows >= 0
-                block[known] = table[rows[known]]
+                out[width][known] = table[rows[known]]
         return out
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray, types: list | None = None) -> np.ndarray:
@@ -183,22 +189,33 @@ class BandScorer:
         all types at once (:func:`.kernel.cell_scores` computes the same, compiled); cells beyond a
         row's band are left for the caller to mask."""
         p, n, m = self.p, len(self.S), len(self.T)
-        kind = np.arange(len(terms.products))[:, None, None]
-        r_idx = np.arange(len(rows))[None, :, None]
+        # Each term is gathered with one flat take: indexing with three broadcast arrays cost 6x more. Where
+        # a term depends on the cell's end column alone, ``cols`` stands for the clipped ``ends`` (they differ
+        # only in cells masked below); a term of one run width is gathered per width, then copied per type.
         ends = np.minimum(np.maximum(cols[None], b), m)  # spans before the document: clipped, masked later
         c0, t0, s0 = terms.c0, terms.t0, terms.s0
-        sims = terms.products[kind, r_idx, ends - c0]
+        rows_in = np.arange(len(rows))[:, None]                                  # (R, 1)
+        by_a, by_b = terms.by_a.ravel(), terms.by_b.ravel()
+        width = terms.products.shape[2]
+        at = rows_in * width + (cols - c0)                                       # (R, W) in a row-major (R, C)
+        sims = np.take(terms.products.reshape(len(by_a), -1), at, axis=1)
         outside = terms.near_t.shape[2] - 1
         left = ends - b - 1
-        left_ok, right_ok = left >= 0, ends < m
-        left_t = terms.near_t[terms.by_a, r_idx, np.where(left_ok, left - t0, outside)]
-        right_t = terms.near_t[terms.by_a, r_idx, np.where(right_ok, ends - t0, outside)]
+        left_ok, right_ok = left >= 0, cols < m
+        near_t = terms.near_t.reshape(len(terms.near_t), -1)
+        left_t = np.take(near_t, (terms.by_a * len(rows) + rows_in) * (outside + 1)
+                         + np.where(left_ok, left - t0, outside))
+        right_t = np.take(np.take(near_t, rows_in * (outside + 1) + np.where(right_ok, cols - t0, outside), axis=1),
+                          by_a, axis=0)
         tgt_nb = (left_t + right_t) / np.maximum(left_ok.astype(np.float32) + right_ok, 1)
         before = rows[:, None] - a - 1                                           # (types, R, 1)
         s_ok = ((before >= 0).astype(np.float32), (rows < n).astype(np.float32)[:, None])
         last = terms.near_s.shape[1] - 1
-        s_before = terms.near_s[terms.by_b, np.maximum(before - s0, 0), ends - c0] * s_ok[0]
-        s_after = terms.near_s[terms.by_b, np.minimum(rows - s0, last)[:, None], ends - c0] * s_ok[1]  # row n: masked
+        near_s = terms.near_s.reshape(len(terms.near_s), -1)
+        s_before = np.take(near_s, terms.by_b * near_s.shape[1] + np.maximum(before - s0, 0) * width
+                           + (cols - c0)) * s_ok[0]
+        s_after = np.take(np.take(near_s, np.minimum(rows - s0, last)[:, None] * width + (cols - c0), axis=1)
+                          * s_ok[1], by_b, axis=0)                               # row n: masked
         src_nb = (s_before + s_after) / np.maximum(s_ok[0] + s_ok[1], 1)
         margins = sims - p.neighbour_share * p.neighbour_weight * (tgt_nb + src_nb)
         if terms.lex is not None:
@@ -263,10 +280,27 @@ class BandScorer:
         bottom = np.maximum(rows[:, None] - a - s0, 0)
         right = ends - t0
         left = ends - b - t0
-        overlap = table[top, right] - table[bottom, right] - table[top, left] + table[bottom, left]
+        flat, top, bottom = table.ravel(), top * table.shape[1], bottom * table.shape[1]  # flat takes: cheaper
+        overlap = flat[top + right] - flat[bottom + right] - flat[top + left] + flat[bottom + left]
         src_size = self.src_lex_cum[rows[:, None]] - self.src_lex_cum[np.maximum(rows[:, None] - a, 0)]
         tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b]
         return np.minimum(2 * overlap / np.maximum(tgt_size + src_size, 1), 1.0)
+
+
+def _approximated(weighted: np.ndarray, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
+    """The approximated embeddings of the runs ``[e - width, e)`` for each of ``widths`` (>= 2): the
+    normalised sum of their sentences' ``weighted`` vectors, zero where the run would leave the document.
+    The sums grow one sentence at a time for all widths together, adding in the order one width alone would."""
+    out: dict[int, np.ndarray] = {}
+    if not widths:
+        return out
+    total = weighted[np.maximum(ends - 1, 0)].astype(np.float32)
+    for width in range(2, max(widths) + 1):
+        total += weighted[np.maximum(ends - width, 0)]  # rows whose run leaves the document: zeroed below
+        if width in widths:
+            inside = (ends >= width) & (ends <= len(weighted))
+            out[width] = normalise(np.where(inside[:, None], total, np.float32(0)))
+    return out
 
 
 # what a scorer's shared arrays depend on (BandScorer.derived)
