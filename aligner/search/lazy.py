@@ -58,20 +58,25 @@ GROUP_GAP = 48  # rows between two windows scored in the same blocks rather than
 
 
 class _RowStore:
-    """Bead scores of the given row ranges, computed in large blocks once, served to many small searches."""
+    """Bead scores of the given row ranges, computed in large blocks, served to many small searches. The
+    blocks are scored as the searches reach them, in row order, and each row is dropped once served: the
+    windows of a book's first round cover most of its band, whose scores held at once took 290 MB."""
 
     def __init__(self, scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, ranges: list[tuple[int, int]]):
+        self.scorer, self.lo, self.hi = scorer, lo.copy(), hi.copy()  # the searches change their start rows
+        self.blocks = (b for first, last in _grouped(ranges) for b in row_blocks(self.lo, self.hi, first, last))
         self.rows: dict[int, np.ndarray] = {}
-        for first, last in _grouped(ranges):
-            for b0, b1 in row_blocks(lo, hi, first, last):
-                block = scorer(b0, b1, lo, hi)
-                for i in range(b0, b1):
-                    self.rows[i] = block[:, i - b0, :hi[i] - lo[i] + 1]
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        while i1 - 1 not in self.rows:
+            b0, b1 = next(self.blocks)
+            block = self.scorer(b0, b1, self.lo, self.hi)
+            self.rows.update((i, block[:, i - b0, :self.hi[i] - self.lo[i] + 1]) for i in range(b0, b1))
+        while next(iter(self.rows)) < i0:  # rows between windows, which no search asks for
+            del self.rows[next(iter(self.rows))]
         block = np.full((len(self.rows[i0]), i1 - i0, int((hi[i0:i1] - lo[i0:i1]).max()) + 1), -np.inf)
         for i in range(i0, i1):
-            block[:, i - i0, :hi[i] - lo[i] + 1] = self.rows[i]
+            block[:, i - i0, :hi[i] - lo[i] + 1] = self.rows.pop(i)
         return block
 
 
