@@ -8,17 +8,18 @@ from typing import NamedTuple
 import numpy as np
 
 from ..scoring import length_penalty, normalise
+from .counts import CountRows
 from .params import SearchParams
 from .quotes import Dialogue, dialogue_penalty
 
 
 class LexicalCounts:
-    """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`) and each side's
-    running total of keys, prepared once per document."""
+    """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`; dense arrays
+    are stored by rows too) and each side's running total of keys, prepared once per document."""
 
-    def __init__(self, src: np.ndarray, tgt: np.ndarray):
-        self.counts = (src, tgt)
-        self.cum = tuple(np.concatenate([[0.0], np.cumsum(side.sum(axis=1, dtype=np.float64))]) for side in (src, tgt))
+    def __init__(self, src: CountRows | np.ndarray, tgt: CountRows | np.ndarray):
+        self.counts = (CountRows.of(src), CountRows.of(tgt))
+        self.cum = tuple(np.concatenate([[0.0], np.cumsum(side.totals())]) for side in self.counts)
 
 
 class CellTerms(NamedTuple):
@@ -241,15 +242,14 @@ class BandScorer:
         the rows' lo and hi; compiled, only the pairs their cells' runs cover are counted (the same
         overlaps: see :func:`.kernel.overlap_table`)."""
         s0, t0 = max(0, i0 - max_a), max(0, c0 - max_b)
+        src, tgt = self.lexical.counts[0].rows(s0, i1), self.lexical.counts[1].rows(t0, c1 - 1)
         if self.compiled:
             from .kernel import band_columns, overlap_table
 
-            src, tgt = self.lexical.counts[0][s0:i1], self.lexical.counts[1][t0:c1 - 1]
             needed = (None, None) if band is None else \
                 band_columns(len(src), len(tgt), np.arange(i0 - s0, i1 - s0), band[0] - t0, band[1] - t0, max_a, max_b)
             return overlap_table(src, tgt, *needed), s0, t0
-        src_lex, tgt_lex = self.lexical.counts
-        pair = src_lex[s0:i1].astype(np.float32) @ tgt_lex[t0:c1 - 1].astype(np.float32).T
+        pair = src.dense().astype(np.float32) @ tgt.dense().astype(np.float32).T
         table = np.zeros((pair.shape[0] + 1, pair.shape[1] + 1))
         table[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
         return table, s0, t0
