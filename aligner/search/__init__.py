@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
 from .calibrate import calibrated, typical_score
-from .dp import PathBead, band_around, banded_dp, full_band
+from .dp import PathBead, band_around, banded_dp, full_band, scoring_threads
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
 from .lengths import length_spread, margin_only, softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
@@ -78,7 +78,8 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 scorer = scorer_for(tuned)
             params = tuned
         path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),
-                         progress=progress and n >= PROGRESS_ROWS, compiled=compiled)
+                         progress=progress and n >= PROGRESS_ROWS, compiled=compiled,
+                         threads=scoring_threads(compiled))
     if params.overlaps == "lazy":
         rounds = phase_bar("search: lazy rounds", params.lazy_rounds, "round", progress and n >= PROGRESS_ROWS)
         for _ in range(params.lazy_rounds):

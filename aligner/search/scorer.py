@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -78,7 +79,7 @@ class BandScorer:
         self.ratio = float(tgt_len.sum() / max(1.0, src_len.sum()))
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
-        self._work: dict[str, np.ndarray] = {}
+        self._work = threading.local()  # each thread's work arrays (dp.scored_blocks)
 
     def derived(self, params: SearchParams, types: tuple, src_runs: dict, tgt_runs: dict) -> BandScorer:
         """A scorer of the same document with other parameters (calibrated ones), bead types or embedded
@@ -89,16 +90,17 @@ class BandScorer:
         other = copy.copy(self)
         other.p, other.types = params, [t for t in types if t[0] >= 1]
         other.src_runs, other.tgt_runs = _run_table(src_runs, len(self.S)), _run_table(tgt_runs, len(self.T))
-        return other  # the work arrays shared too: the search uses one scorer at a time
+        return other  # the work arrays shared too: the search uses one scorer at a time (per thread)
 
     def _buffer(self, name: str, shape: tuple, dtype=np.float32) -> np.ndarray:
         """A work array of this shape, reused from call to call (its contents are not kept): a block's
         products are megabytes with a large encoder, which the allocator would otherwise return to the
         system and fault in again for every block."""
         size = int(np.prod(shape))
-        held = self._work.get(name)
+        arrays = self._work.__dict__
+        held = arrays.get(name)
         if held is None or held.size < size:
-            held = self._work[name] = np.empty(size, dtype=dtype)
+            held = arrays[name] = np.empty(size, dtype=dtype)
         return held[:size].reshape(shape)
 
     def _runs(self, side: int, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
