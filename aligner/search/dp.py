@@ -105,7 +105,7 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     off = np.concatenate([[0], np.cumsum(widths)])
     D = np.full(int(off[-1]), -np.inf)       # best score of each band cell
     BP = np.full(int(off[-1]), null_t, dtype=np.int8)
-    chain = np.full(int(off[-1]), -1, dtype=np.int64)  # where the run of 0-1 beads ending at a cell starts
+    chain = np.full(int(off[-1]), -1, dtype=np.int32)  # where the run of 0-1 beads ending at a cell starts (a column)
     cells = int(off[-1]) if t10 >= 0 else 1
     G = np.full(cells, -np.inf)               # best score of each cell reached by a 1-0 bead
     G_open = np.ones(cells, dtype=bool)       # whether that 1-0 bead starts its run

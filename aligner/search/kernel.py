@@ -87,7 +87,7 @@ def warm() -> None:
     on-disk cache, or compiles, on the first call of each)."""
     one = np.ones(2, dtype=np.int64)
     off, lo = np.array([0, 1, 2], dtype=np.int64), np.zeros(2, dtype=np.int64)
-    cells = (np.zeros(2), np.zeros(2, dtype=np.int8), np.zeros(2, dtype=np.int64))
+    cells = (np.zeros(2), np.zeros(2, dtype=np.int8), np.zeros(2, dtype=np.int32))
     relax_nulls(*cells, off, lo, one, 0, 0.0, 0.0, 1)
     relax_rows(*cells, np.zeros(2), np.ones(2, dtype=bool), off, lo, one, np.zeros((1, 1, 1)), 1, 2,
                one[:1], one[:1], -1, 0.0, 0.0, True, 1, 2)
