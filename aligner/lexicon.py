@@ -204,15 +204,16 @@ def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> CountRows:
     slice of the document at once, in arrays: its words are never Python objects (segmenting a book into
     tuples of words cost seconds), only its distinct words and dictionary rows are.
     """
-    cells, counts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for piece in pieces(map(len, texts), _CHARS_AT_ONCE) if lang in ("en", "zh") else ():
+    if lang not in ("en", "zh"):
+        return CountRows.from_cells(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), len(texts), dim)
+    parts = []
+    for piece in pieces(map(len, texts), _CHARS_AT_ONCE):
         texts_in = texts[piece]
         found = (_english_columns(texts_in, dim) if lang == "en" else _chinese_columns(texts_in, dim))
-        distinct, times = np.unique(np.concatenate([(piece.start + rows) * dim + columns for rows, columns in found]),
-                                    return_counts=True)  # np.add.at was seconds
-        cells.append(distinct)
-        counts.append(times % 256)  # wrapped at 256, as np.add.at did
-    return CountRows.from_cells(np.concatenate(cells), np.concatenate(counts), len(texts), dim)
+        cells, counts = np.unique(np.concatenate([rows * dim + columns for rows, columns in found]),
+                                  return_counts=True)  # np.add.at was seconds
+        parts.append(CountRows.from_cells(cells, counts % 256, len(texts_in), dim))  # wrapped at 256, as np.add.at
+    return CountRows.stacked(parts, dim)
 
 
 _CHARS_AT_ONCE = 1 << 18  # characters at once: bounds the arrays of their words and keys (a book's took 230 MB)

@@ -26,3 +26,12 @@ def test_cells_wrap_and_drop_zero_counts():
     stored = CountRows.from_cells(np.array([1, 5, 6]), np.array([3, 0, 1]), 2, 4)
     assert np.array_equal(stored.dense(), [[0, 3, 0, 0], [0, 0, 1, 0]])
     assert list(stored.starts) == [0, 1, 2] and len(stored.columns) == 2
+
+
+def test_stacked_rows_are_the_parts_one_after_another():
+    rng = np.random.default_rng(3)
+    dense = [rng.integers(0, 3, (k, 8)).astype(np.uint8) for k in (3, 0, 5)]
+    parts = [CountRows.from_dense(d) for d in dense]
+    parts[2] = CountRows.from_dense(np.vstack([dense[0], dense[2]])).rows(3, 8)  # a slice: starts not from 0
+    assert np.array_equal(CountRows.stacked(parts, 8).dense(), np.vstack(dense))
+    assert len(CountRows.stacked([], 8)) == 0

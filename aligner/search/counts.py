@@ -38,6 +38,17 @@ class CountRows:
         return cls.from_cells(cells, dense.reshape(-1)[cells], dense.shape[0], dense.shape[1])
 
     @classmethod
+    def stacked(cls, parts: list[CountRows], dim: int) -> CountRows:
+        """The rows of ``parts`` one after another (a document made a slice at a time)."""
+        before = np.cumsum([0] + [part.starts[-1] - part.starts[0] for part in parts])
+        starts = [np.zeros(1, dtype=np.int64)] + [part.starts[1:] - part.starts[0] + first
+                                                   for part, first in zip(parts, before)]
+        entries = [slice(part.starts[0], part.starts[-1]) for part in parts]
+        return cls(np.concatenate(starts).astype(np.int64),
+                   np.concatenate([np.zeros(0, dtype=np.int32)] + [p.columns[e] for p, e in zip(parts, entries)]),
+                   np.concatenate([np.zeros(0, dtype=np.uint8)] + [p.counts[e] for p, e in zip(parts, entries)]), dim)
+
+    @classmethod
     def of(cls, counts: CountRows | np.ndarray) -> CountRows:
         """``counts`` stored by rows (a dense (rows, dim) array is converted)."""
         return counts if isinstance(counts, CountRows) else cls.from_dense(counts)
