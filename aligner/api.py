@@ -11,7 +11,7 @@ from typing import Callable
 import numpy as np
 
 from .encoders import Encoder, encoder_signature, resolve_encoder
-from .encoders.base import CheckedEncoder, check_vectors
+from .encoders.base import CheckedEncoder, check_vectors, free_cores
 from .encoders.source import EmbeddingSource
 from .errors import InputError, SwappedInputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
@@ -127,8 +127,12 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
     with ThreadPoolExecutor(1, thread_name_prefix="aligner-lexicon") as pool:
         if params.lexical_weight > 0 and (translates(src_embed.lang, tgt_embed.lang)
                                           or translates(tgt_embed.lang, src_embed.lang)):
-            # the dictionary's lookups (seconds on a book) made while the sentences are embedded
-            lexical = pool.submit(lambda: tuple(lexical_vectors(e.texts, e.lang) for e in (src_embed, tgt_embed)))
+            def make():
+                return tuple(lexical_vectors(e.texts, e.lang) for e in (src_embed, tgt_embed))
+
+            # on a free core, the dictionary's lookups (seconds on a book) are made while the sentences are
+            # embedded; its thread costs memory (docs/algorithm.md, step 7)
+            lexical = pool.submit(make) if free_cores() > 1 else make()
         quotes = dialogue(src_embed.texts, tgt_embed.texts) if params.quote_weight or params.dialogue_weight else None
         path, used = align_embeddings(src_embed, tgt_embed, params,
                                       src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
