@@ -1,9 +1,10 @@
 """The alignment search: dynamic programming over beads inside a band found coarse-to-fine.
 
 One module per responsibility: ``params`` (what can be tuned), ``dp`` (the banded DP engine), ``scorer``
-(bead scores for a block of band rows; ``counts``: the dictionary's count vectors it reads), ``band`` (coarse to fine), ``calibrate`` (thresholds scaled to the
-document), ``lazy`` (sentence runs embedded near the path, then searched again) and ``absorb`` (a second
-look at the target sentences the path left unaligned).
+(bead scores for a block of band rows; ``counts``: the dictionary's count vectors it reads), ``band``
+(coarse to fine), ``calibrate`` (thresholds scaled to the document), ``lazy`` (sentence runs embedded near
+the path, then searched again) and ``absorb`` (a second look at the target sentences the path left
+unaligned).
 """
 
 from __future__ import annotations
