@@ -17,6 +17,7 @@ import numpy as np
 
 from .cedict import cedict
 from .model import pieces
+from .search.counts import CountRows
 from .segment.chinese import to_simplified_many
 
 KEYS_PER_WORD = 6    # a Chinese word's translations beyond the first few are rare senses: noise
@@ -194,25 +195,25 @@ def translates(src_lang: str, tgt_lang: str) -> bool:
     return (src_lang, tgt_lang) == ("zh", "en")
 
 
-def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> np.ndarray:
-    """Hashed counts of English translation keys per sentence, shape (len(texts), dim), uint8 (book-sized
-    documents stay small; counts never get near 255 in a sentence).
+def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> CountRows:
+    """Hashed counts of English translation keys per sentence, ``len(texts)`` rows of ``dim`` columns, uint8
+    (counts never get near 255 in a sentence), stored by rows (:class:`aligner.search.counts.CountRows`).
 
     English sentences give their content words; Chinese ones the translations of their words in CC-CEDICT
-    (:func:`chinese_words`). Other languages give zero rows, which add nothing to the alignment score. A
+    (:func:`chinese_words`). Other languages give empty rows, which add nothing to the alignment score. A
     slice of the document at once, in arrays: its words are never Python objects (segmenting a book into
     tuples of words cost seconds), only its distinct words and dictionary rows are.
     """
-    out = np.zeros((len(texts), dim), dtype=np.uint8)
     if lang not in ("en", "zh"):
-        return out
+        return CountRows.from_cells(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), len(texts), dim)
+    parts = []
     for piece in pieces(map(len, texts), _CHARS_AT_ONCE):
-        flat = out[piece].reshape(-1)
         texts_in = texts[piece]
-        for rows, columns in (_english_columns(texts_in, dim) if lang == "en" else _chinese_columns(texts_in, dim)):
-            cells, counts = np.unique(rows * dim + columns, return_counts=True)  # np.add.at was seconds
-            flat[cells] += counts.astype(np.uint8)  # wraps at 256, as np.add.at did
-    return out
+        found = (_english_columns(texts_in, dim) if lang == "en" else _chinese_columns(texts_in, dim))
+        cells, counts = np.unique(np.concatenate([rows * dim + columns for rows, columns in found]),
+                                  return_counts=True)  # np.add.at was seconds
+        parts.append(CountRows.from_cells(cells, counts % 256, len(texts_in), dim))  # wrapped at 256, as np.add.at
+    return CountRows.stacked(parts, dim)
 
 
 _CHARS_AT_ONCE = 1 << 18  # characters at once: bounds the arrays of their words and keys (a book's took 230 MB)

@@ -1,14 +1,16 @@
 """The alignment search: dynamic programming over beads inside a band found coarse-to-fine.
 
 One module per responsibility: ``params`` (what can be tuned), ``dp`` (the banded DP engine), ``scorer``
-(bead scores for a block of band rows), ``band`` (coarse to fine), ``calibrate`` (thresholds scaled to the
-document), ``lazy`` (sentence runs embedded near the path, then searched again) and ``absorb`` (a second
-look at the target sentences the path left unaligned).
+(bead scores for a block of band rows; ``counts``: the dictionary's count vectors it reads), ``band``
+(coarse to fine), ``calibrate`` (thresholds scaled to the document), ``lazy`` (sentence runs embedded near
+the path, then searched again) and ``absorb`` (a second look at the target sentences the path left
+unaligned).
 """
 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -16,7 +18,8 @@ from threadpoolctl import threadpool_limits
 from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
 from .calibrate import calibrated, typical_score
-from .dp import PathBead, band_around, banded_dp, full_band
+from .counts import CountRows
+from .dp import PathBead, band_around, banded_dp, full_band, scoring_threads
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
 from .lengths import length_spread, margin_only, softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
@@ -37,23 +40,26 @@ __all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "Dialogue", "FLOAT_RANGES", "I
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                      src_lengths: np.ndarray, tgt_lengths: np.ndarray,
-                     lexical: tuple[np.ndarray, np.ndarray] | None = None,
+                     lexical: tuple[CountRows, CountRows] | Future | None = None,
                      quotes: Dialogue | None = None, progress: bool = False
                      ) -> tuple[list[PathBead], SearchParams]:
     """Align two documents given their embedding sources (sentences now, sentence runs on demand): the path,
     and the parameters it was searched with (``params`` with skip and merge penalty calibrated).
 
-    ``lexical``: optional per-sentence count vectors of each side (same columns on both sides) whose
+    ``lexical``: optional per-sentence count vectors of each side (same columns on both sides; dense arrays
+    or :class:`.counts.CountRows`, or a future of them, awaited once the sentences are embedded) whose
     overlap is added to the score with ``params.lexical_weight``. ``quotes``: each side's quotation marks
     (:func:`dialogue`), for ``params.quote_weight`` and ``params.dialogue_weight``. ``progress``: a bar
     for the main pass when the document is long enough for it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
-    counts = LexicalCounts(*lexical) if lexical is not None and params.lexical_weight else None
     reference_skip = params.skip  # the second look's limit stays in these units (search.absorb)
     if compiled:
         threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
+    if isinstance(lexical, Future):  # made meanwhile (aligner.api)
+        lexical = lexical.result()
+    counts = LexicalCounts(*lexical) if lexical is not None and params.lexical_weight else None
     n, m = len(S), len(T)
     types = params.bead_types()
     with one_thread():
@@ -78,7 +84,8 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 scorer = scorer_for(tuned)
             params = tuned
         path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),
-                         progress=progress and n >= PROGRESS_ROWS, compiled=compiled)
+                         progress=progress and n >= PROGRESS_ROWS, compiled=compiled,
+                         threads=scoring_threads(compiled))
     if params.overlaps == "lazy":
         rounds = phase_bar("search: lazy rounds", params.lazy_rounds, "round", progress and n >= PROGRESS_ROWS)
         for _ in range(params.lazy_rounds):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..scoring import normalise
-from .dp import band_around, banded_dp, full_band
+from .dp import band_around, banded_dp, full_band, scoring_threads
 from .params import SearchParams
 from .scorer import BandScorer
 
@@ -34,5 +34,5 @@ def search_band(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.n
     lo2, hi2 = search_band(S2, T2, ls2, lt2, params, 2 * DOWNSAMPLE, compiled)
     scorer = BandScorer(S2, T2, ls2, lt2, COARSE_TYPES, params, compiled=compiled)
     rough = banded_dp(len(S2), len(T2), lo2, hi2, COARSE_TYPES, scorer, params.skip, null_extend=params.null_extend(),
-                      compiled=compiled)
+                      compiled=compiled, threads=scoring_threads(compiled))
     return band_around(rough, n, m, width, (DOWNSAMPLE, DOWNSAMPLE))

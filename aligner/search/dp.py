@@ -8,11 +8,14 @@ time, so the scorer works on whole arrays rather than one row.
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from ..encoders.base import free_cores
 from ..progress import phase_bar
 
 # scores(i0, i1, lo, hi): array (types with a >= 1, i1 - i0, width) of the scores of beads ending at
@@ -50,9 +53,38 @@ def row_blocks(lo: np.ndarray, hi: np.ndarray, first: int, last: int, cells: int
         i = j
 
 
+def scoring_threads(compiled: bool) -> int:
+    """Threads to score a long search's blocks in (:func:`scored_blocks`): the cores other processes leave
+    free. A short search (numpy, ``compiled`` false) keeps one: its blocks are mostly Python."""
+    return free_cores() if compiled else 1
+
+
+def scored_blocks(scores: BlockScorer, blocks: Iterable[tuple[int, int]], lo: np.ndarray, hi: np.ndarray,
+                  threads: int = 1) -> Iterator[tuple[int, int, np.ndarray]]:
+    """(i0, i1, scores of rows i0..i1 - 1) for each block, in order; with ``threads`` > 1, the next blocks
+    are scored meanwhile in that many threads (a block's products and compiled kernels release the GIL,
+    and the scores of a cell do not depend on the other blocks: the same values). ``scores`` must then be
+    callable from several threads at once, and ``lo``, ``hi`` must not change until the last block."""
+    if threads <= 1:
+        yield from ((b0, b1, scores(b0, b1, lo, hi)) for b0, b1 in blocks)
+        return
+    blocks = iter(blocks)
+    with ThreadPoolExecutor(threads, thread_name_prefix="aligner-scores") as pool:
+        ahead = deque((b0, b1, pool.submit(scores, b0, b1, lo, hi)) for b0, b1 in _take(blocks, 2 * threads))
+        while ahead:
+            b0, b1, block = ahead.popleft()
+            ahead.extend((c0, c1, pool.submit(scores, c0, c1, lo, hi)) for c0, c1 in _take(blocks, 1))
+            yield b0, b1, block.result()
+
+
+def _take(items: Iterator, count: int) -> list:
+    return [item for _, item in zip(range(count), items)]
+
+
 def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scores: BlockScorer,
               null_score: float = 0.0, start: tuple[int, int] = (0, 0),
-              null_extend: float | None = None, progress: bool = False, compiled: bool = False) -> list[PathBead]:
+              null_extend: float | None = None, progress: bool = False, compiled: bool = False,
+              threads: int = 1) -> list[PathBead]:
     """Best monotone bead path from ``start`` to (n, m) inside the band (rows indexed absolutely).
 
     ``scores`` gives the scores of the beads with a >= 1 in the order of ``types`` (see BlockScorer);
@@ -61,7 +93,8 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     a block left out costs less per sentence than scattered ones); a 1-0 bead's first score is what
     ``scores`` gives it. ``progress``: a bar of the rows (see :func:`progress.phase_bar`). ``compiled``:
     the inner loops from :mod:`.kernel` (numba) rather than :mod:`.rows` (numpy): the same results, worth
-    the kernel's load time on long documents.
+    the kernel's load time on long documents. ``threads``: the blocks scored ahead in that many threads
+    (:func:`scored_blocks`).
     """
     if compiled:
         from .kernel import relax_nulls, relax_rows  # numba: imported when a long search needs it
@@ -79,7 +112,7 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     off = np.concatenate([[0], np.cumsum(widths)])
     D = np.full(int(off[-1]), -np.inf)       # best score of each band cell
     BP = np.full(int(off[-1]), null_t, dtype=np.int8)
-    chain = np.full(int(off[-1]), -1, dtype=np.int64)  # where the run of 0-1 beads ending at a cell starts
+    chain = np.full(int(off[-1]), -1, dtype=np.int32)  # where the run of 0-1 beads ending at a cell starts (a column)
     cells = int(off[-1]) if t10 >= 0 else 1
     G = np.full(cells, -np.inf)               # best score of each cell reached by a 1-0 bead
     G_open = np.ones(cells, dtype=bool)       # whether that 1-0 bead starts its run
@@ -90,9 +123,9 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     if has_01:
         relax_nulls(D, BP, chain, off, lo_r, widths, 0, float(null_score), float(extend), null_t)
     bar = phase_bar("search", n - i0, "row", progress)
-    for b0, b1 in row_blocks(lo, hi, i0 + 1, n, block_cells(compiled)):
+    for b0, b1, block in scored_blocks(scores, row_blocks(lo, hi, i0 + 1, n, block_cells(compiled)), lo, hi, threads):
         bar.update(b1 - b0)
-        block = np.ascontiguousarray(scores(b0, b1, lo, hi), dtype=np.float64)
+        block = np.ascontiguousarray(block, dtype=np.float64)
         relax_rows(D, BP, chain, G, G_open, off, lo_r, widths, block, b0 - i0, b1 - i0, step_a, step_b, t10,
                    float(null_score), float(extend), has_01, null_t, gap_t)
     bar.close()

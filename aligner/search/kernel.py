@@ -15,6 +15,8 @@ import math
 import numpy as np
 from numba import njit
 
+from .counts import CountRows
+
 
 @njit(cache=True, nogil=True)
 def relax_nulls(D, BP, chain, off, lo, width, r, null_score, extend, null_t):  # pragma: no cover (compiled)
@@ -85,7 +87,7 @@ def warm() -> None:
     on-disk cache, or compiles, on the first call of each)."""
     one = np.ones(2, dtype=np.int64)
     off, lo = np.array([0, 1, 2], dtype=np.int64), np.zeros(2, dtype=np.int64)
-    cells = (np.zeros(2), np.zeros(2, dtype=np.int8), np.zeros(2, dtype=np.int64))
+    cells = (np.zeros(2), np.zeros(2, dtype=np.int8), np.zeros(2, dtype=np.int32))
     relax_nulls(*cells, off, lo, one, 0, 0.0, 0.0, 1)
     relax_rows(*cells, np.zeros(2), np.ones(2, dtype=bool), off, lo, one, np.zeros((1, 1, 1)), 1, 2,
                one[:1], one[:1], -1, 0.0, 0.0, True, 1, 2)
@@ -166,15 +168,17 @@ def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b
 
 def overlap_table(src, tgt, first=None, last=None):
     """Prefix sums over both axes of the pairwise overlaps (dot products) of the count vectors ``src``
-    (rows) and ``tgt`` (columns), with a zero first row and column: what
-    :meth:`aligner.search.scorer.BandScorer._lexical_table` builds from sparse products (whole counts, so
-    the same values). ``first``/``last``: for each source sentence, the target sentences whose overlap with
-    it is needed (default all); the others count as 0, which cancels out of the overlap of every pair of
-    runs inside those ranges (four corners of whole numbers), so a block's sparse band costs its cells,
-    not its rectangle."""
+    (rows) and ``tgt`` (columns), :class:`.counts.CountRows` or dense arrays, with a zero first row and
+    column: what :meth:`aligner.search.scorer.BandScorer._lexical_table` builds from dense products (whole
+    counts, so the same values). ``first``/``last``: for each source sentence, the target sentences whose
+    overlap with it is needed (default all); the others count as 0, which cancels out of the overlap of
+    every pair of runs inside those ranges (four corners of whole numbers), so a block's sparse band costs
+    its cells, not its rectangle."""
+    src, tgt = CountRows.of(src), CountRows.of(tgt)
     if first is None:
         first, last = np.zeros(len(src), dtype=np.int64), np.full(len(src), len(tgt), dtype=np.int64)
-    return _overlap_table(src, tgt, first, last)
+    return _overlap_table(src.starts, src.columns, src.counts, tgt.starts, tgt.columns, tgt.counts, src.dim, first,
+                          last)
 
 
 @njit(cache=True, nogil=True)
@@ -193,25 +197,25 @@ def band_columns(rows, cols, ends, lo, hi, max_a, max_b):  # pragma: no cover (c
 
 
 @njit(cache=True, nogil=True)
-def _overlap_table(src, tgt, first, last):  # pragma: no cover (compiled)
-    """:func:`overlap_table`. A sentence has a few dozen of the 1,024 columns: each target row's are listed once."""
-    rows, cols, dim = src.shape[0], tgt.shape[0], src.shape[1]
-    index = np.empty((cols, dim), dtype=np.int64)
-    value = np.empty((cols, dim))
-    used = np.zeros(cols, dtype=np.int64)
-    for t in range(cols):
-        for k in range(dim):
-            if tgt[t, k]:
-                index[t, used[t]] = k
-                value[t, used[t]] = tgt[t, k]
-                used[t] += 1
+def _overlap_table(src_starts, src_columns, src_counts, tgt_starts, tgt_columns, tgt_counts, dim, first,
+                   last):  # pragma: no cover (compiled)
+    """:func:`overlap_table`: each source sentence's counts spread over a row of ``dim`` once, then read at
+    each target sentence's columns (a sentence has a few dozen of the 1,024)."""
+    rows, cols = len(src_starts) - 1, len(tgt_starts) - 1
+    spread = np.zeros(dim)
     table = np.zeros((rows + 1, cols + 1))
     for s in range(rows):
+        if first[s] >= last[s]:
+            continue
+        for q in range(src_starts[s], src_starts[s + 1]):
+            spread[src_columns[q]] = src_counts[q]
         for t in range(first[s], last[s]):
             pair = 0.0
-            for q in range(used[t]):
-                pair += src[s, index[t, q]] * value[t, q]
+            for q in range(tgt_starts[t], tgt_starts[t + 1]):
+                pair += spread[tgt_columns[q]] * tgt_counts[q]
             table[s + 1, t + 1] = pair
+        for q in range(src_starts[s], src_starts[s + 1]):
+            spread[src_columns[q]] = 0.0
     for s in range(rows):
         for t in range(cols):
             table[s + 1, t + 1] += table[s, t + 1] + table[s + 1, t] - table[s, t]

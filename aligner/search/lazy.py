@@ -6,7 +6,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .dp import PathBead, banded_dp, block_cells, row_blocks
+from .dp import PathBead, banded_dp, block_cells, row_blocks, scored_blocks, scoring_threads
 from .params import SearchParams
 from .scorer import BandScorer
 
@@ -38,7 +38,7 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
         i0, j0, i1, j1 = path[k0].src.start, path[k0].tgt.start, path[k1].src.stop, path[k1].tgt.stop
         lo[i0 + 1:i1 + 1], hi[i0 + 1:i1 + 1] = np.clip(band[0][i0 + 1:i1 + 1], j0, j1), np.clip(band[1][i0 + 1:i1 + 1], j0, j1)
         spans.append((i0, j0, i1, j1))
-    scores = _RowStore(scorer, lo, hi, [(i0 + 1, i1) for i0, _, i1, _ in spans])
+    scores = _RowStore(scorer, lo, hi, [(i0 + 1, i1) for i0, _, i1, _ in spans], scoring_threads(compiled))
     out: list[PathBead] = []
     done = 0
     for (k0, k1), (i0, j0, i1, j1) in zip(windows, spans):
@@ -58,20 +58,27 @@ GROUP_GAP = 48  # rows between two windows scored in the same blocks rather than
 
 
 class _RowStore:
-    """Bead scores of the given row ranges, computed in large blocks once, served to many small searches."""
+    """Bead scores of the given row ranges, computed in large blocks, served to many small searches. The
+    blocks are scored as the searches reach them, in row order, and each row is dropped once served: the
+    windows of a book's first round cover most of its band, whose scores held at once took 290 MB."""
 
-    def __init__(self, scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, ranges: list[tuple[int, int]]):
+    def __init__(self, scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, ranges: list[tuple[int, int]],
+                 threads: int = 1):
+        self.lo, self.hi = lo.copy(), hi.copy()  # the searches change their start rows
+        cells = block_cells(scorer.compiled)
+        blocks = (b for first, last in _grouped(ranges) for b in row_blocks(self.lo, self.hi, first, last, cells))
+        self.blocks = scored_blocks(scorer, blocks, self.lo, self.hi, threads)
         self.rows: dict[int, np.ndarray] = {}
-        for first, last in _grouped(ranges):
-            for b0, b1 in row_blocks(lo, hi, first, last, block_cells(scorer.compiled)):
-                block = scorer(b0, b1, lo, hi)
-                for i in range(b0, b1):
-                    self.rows[i] = block[:, i - b0, :hi[i] - lo[i] + 1]
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        while i1 - 1 not in self.rows:
+            b0, b1, block = next(self.blocks)
+            self.rows.update((i, block[:, i - b0, :self.hi[i] - self.lo[i] + 1]) for i in range(b0, b1))
+        while next(iter(self.rows)) < i0:  # rows between windows, which no search asks for
+            del self.rows[next(iter(self.rows))]
         block = np.full((len(self.rows[i0]), i1 - i0, int((hi[i0:i1] - lo[i0:i1]).max()) + 1), -np.inf)
         for i in range(i0, i1):
-            block[:, i - i0, :hi[i] - lo[i] + 1] = self.rows[i]
+            block[:, i - i0, :hi[i] - lo[i] + 1] = self.rows.pop(i)
         return block
 
 

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import copy
+import threading
 from typing import NamedTuple
 
 import numpy as np
 
 from ..scoring import length_penalty, normalise
+from .counts import CountRows
 from .params import SearchParams
 from .quotes import Dialogue, dialogue_penalty
 
 
 class LexicalCounts:
-    """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`) and each side's
-    running total of keys, prepared once per document."""
+    """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`; dense arrays
+    are stored by rows too) and each side's running total of keys, prepared once per document."""
 
-    def __init__(self, src: np.ndarray, tgt: np.ndarray):
-        self.counts = (src, tgt)
-        self.cum = tuple(np.concatenate([[0.0], np.cumsum(side.sum(axis=1, dtype=np.float64))]) for side in (src, tgt))
+    def __init__(self, src: CountRows | np.ndarray, tgt: CountRows | np.ndarray):
+        self.counts = (CountRows.of(src), CountRows.of(tgt))
+        self.cum = tuple(np.concatenate([[0.0], np.cumsum(side.totals())]) for side in self.counts)
 
 
 class CellTerms(NamedTuple):
@@ -77,7 +79,7 @@ class BandScorer:
         self.ratio = float(tgt_len.sum() / max(1.0, src_len.sum()))
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
-        self._work: dict[str, np.ndarray] = {}
+        self._work = threading.local()  # each thread's work arrays (dp.scored_blocks)
         self._document_runs: dict[int, dict[int, np.ndarray]] = {}  # see _runs
 
     def derived(self, params: SearchParams, types: tuple, src_runs: dict, tgt_runs: dict) -> BandScorer:
@@ -89,16 +91,17 @@ class BandScorer:
         other = copy.copy(self)
         other.p, other.types = params, [t for t in types if t[0] >= 1]
         other.src_runs, other.tgt_runs = _run_table(src_runs, len(self.S)), _run_table(tgt_runs, len(self.T))
-        return other  # the work arrays shared too: the search uses one scorer at a time
+        return other  # the work arrays shared too: the search uses one scorer at a time (per thread)
 
     def _buffer(self, name: str, shape: tuple, dtype=np.float32) -> np.ndarray:
         """A work array of this shape, reused from call to call (its contents are not kept): a block's
         products are megabytes with a large encoder, which the allocator would otherwise return to the
         system and fault in again for every block."""
         size = int(np.prod(shape))
-        held = self._work.get(name)
+        arrays = self._work.__dict__
+        held = arrays.get(name)
         if held is None or held.size < size:
-            held = self._work[name] = np.empty(size, dtype=dtype)
+            held = arrays[name] = np.empty(size, dtype=dtype)
         return held[:size].reshape(shape)
 
     def _runs(self, side: int, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
@@ -258,15 +261,14 @@ class BandScorer:
         the rows' lo and hi; compiled, only the pairs their cells' runs cover are counted (the same
         overlaps: see :func:`.kernel.overlap_table`)."""
         s0, t0 = max(0, i0 - max_a), max(0, c0 - max_b)
+        src, tgt = self.lexical.counts[0].rows(s0, i1), self.lexical.counts[1].rows(t0, c1 - 1)
         if self.compiled:
             from .kernel import band_columns, overlap_table
 
-            src, tgt = self.lexical.counts[0][s0:i1], self.lexical.counts[1][t0:c1 - 1]
             needed = (None, None) if band is None else \
                 band_columns(len(src), len(tgt), np.arange(i0 - s0, i1 - s0), band[0] - t0, band[1] - t0, max_a, max_b)
             return overlap_table(src, tgt, *needed), s0, t0
-        src_lex, tgt_lex = self.lexical.counts
-        pair = src_lex[s0:i1].astype(np.float32) @ tgt_lex[t0:c1 - 1].astype(np.float32).T
+        pair = src.dense().astype(np.float32) @ tgt.dense().astype(np.float32).T
         table = np.zeros((pair.shape[0] + 1, pair.shape[1] + 1))
         table[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
         return table, s0, t0
