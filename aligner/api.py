@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextvars import copy_context
 from dataclasses import replace
 from typing import Callable
 
 import numpy as np
 
 from .encoders import Encoder, encoder_signature, get_encoder, resolve_encoder
-from .encoders.base import CheckedEncoder, check_vectors, free_cores
+from .encoders.base import CheckedEncoder, check_vectors
 from .encoders.source import EmbeddingSource
 from .errors import InputError, SwappedInputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
@@ -154,19 +152,13 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
             params: SearchParams) -> tuple[list[Bead], dict[str, float]]:
     """The beads, and the parameters calibration changed (skip, skip_run, merge_penalty) with their values."""
     lexical = None
-    with ThreadPoolExecutor(1, thread_name_prefix="aligner-lexicon") as pool:
-        if params.lexical_weight > 0 and (translates(src_embed.lang, tgt_embed.lang)
-                                          or translates(tgt_embed.lang, src_embed.lang)):
-            def make():
-                return tuple(lexical_vectors(e.texts, e.lang) for e in (src_embed, tgt_embed))
-
-            # on a free core, the dictionary's lookups (seconds on a book) are made while the sentences are
-            # embedded; its thread costs memory (docs/algorithm.md, step 7). In this context: the Simplified memo
-            lexical = pool.submit(copy_context().run, make) if free_cores() > 1 else make()
-        quotes = dialogue(src_embed.texts, tgt_embed.texts) if params.quote_weight or params.dialogue_weight else None
-        path, used = align_embeddings(src_embed, tgt_embed, params,
-                                      src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
-                                      lexical=lexical, quotes=quotes, progress=src_embed.progress)
+    if params.lexical_weight > 0 and (translates(src_embed.lang, tgt_embed.lang)
+                                      or translates(tgt_embed.lang, src_embed.lang)):
+        lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
+    quotes = dialogue(src_embed.texts, tgt_embed.texts) if params.quote_weight or params.dialogue_weight else None
+    path, used = align_embeddings(src_embed, tgt_embed, params,
+                                  src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
+                                  lexical=lexical, quotes=quotes, progress=src_embed.progress)
     calibrated = {k: round(getattr(used, k), 6) for k in ADAPTED if getattr(used, k) != getattr(params, k)}
     return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path], calibrated
 

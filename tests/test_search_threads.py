@@ -54,17 +54,3 @@ def test_the_path_does_not_depend_on_the_threads():
                        threads=threads) for threads in (1, 2)]
     assert paths[0] == paths[1] and len(paths[0]) > 100
 
-
-def test_the_dictionary_made_in_a_thread_gives_the_same_beads(monkeypatch):
-    from pathlib import Path
-
-    from aligner import api
-    from aligner.encoders.hashing import HashingEncoder
-
-    example = Path(__file__).resolve().parents[1] / "corpora" / "example"
-    zh, en = (example.joinpath(f"example.{lang}.txt").read_text(encoding="utf-8") for lang in ("zh", "en"))
-    beads = {}
-    for cores in (1, 2):
-        monkeypatch.setattr(api, "free_cores", lambda cores=cores: cores)
-        beads[cores] = api.align(zh, en, encoder=HashingEncoder(), src_lang="zh", tgt_lang="en").beads
-    assert beads[1] == beads[2] and len(beads[1]) > 5

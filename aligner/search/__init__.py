@@ -10,7 +10,6 @@ unaligned).
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -40,14 +39,14 @@ __all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "Dialogue", "FLOAT_RANGES", "I
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                      src_lengths: np.ndarray, tgt_lengths: np.ndarray,
-                     lexical: tuple[CountRows, CountRows] | Future | None = None,
+                     lexical: tuple[CountRows, CountRows] | None = None,
                      quotes: Dialogue | None = None, progress: bool = False
                      ) -> tuple[list[PathBead], SearchParams]:
     """Align two documents given their embedding sources (sentences now, sentence runs on demand): the path,
     and the parameters it was searched with (``params`` with skip and merge penalty calibrated).
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides; dense arrays
-    or :class:`.counts.CountRows`, or a future of them, awaited once the sentences are embedded) whose
+    or :class:`.counts.CountRows`) whose
     overlap is added to the score with ``params.lexical_weight``. ``quotes``: each side's quotation marks
     (:func:`dialogue`), for ``params.quote_weight`` and ``params.dialogue_weight``. ``progress``: a bar
     for the main pass when the document is long enough for it to take seconds.
@@ -57,8 +56,6 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     if compiled:
         threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
-    if isinstance(lexical, Future):  # made meanwhile (aligner.api)
-        lexical = lexical.result()
     counts = LexicalCounts(*lexical) if lexical is not None and params.lexical_weight else None
     n, m = len(S), len(T)
     types = params.bead_types()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,7 +25,6 @@ def to_simplified(text: str) -> str:
 # read its sentences. None outside one, so no process keeps a document's text once its alignment is done.
 _MEMO: ContextVar[dict[str, str] | None] = ContextVar("simplified_memo", default=None)
 CACHED_TEXTS = 1 << 17  # a book's sentences and runs; the memo starts again when full
-_CONVERTING = threading.Lock()
 
 
 @contextmanager
@@ -47,19 +45,18 @@ def to_simplified_many(texts: list[str]) -> list[str]:
     texts joined by one convert as they do alone)."""
     memo = _MEMO.get()
     memo = {} if memo is None else memo
-    with _CONVERTING:  # the encoder's and the dictionary's threads (aligner.api) share a document's memo
-        new = [t for t in dict.fromkeys(texts) if t not in memo]
-        if not new:
-            return [memo[t] for t in texts]
-        joined = "\n".join(new)
-        converted = _t2s().convert(joined).split("\n") if joined.count("\n") == len(new) - 1 \
-            else list(map(to_simplified, new))
-        fresh = {t: t if s == t else s for t, s in zip(new, converted)}  # an unchanged text is kept once, not twice
-        result = [fresh[t] if t in fresh else memo[t] for t in texts]
-        if len(memo) + len(fresh) > CACHED_TEXTS:
-            memo.clear()
-        memo.update(fresh)
-        return result
+    new = [t for t in dict.fromkeys(texts) if t not in memo]
+    if not new:
+        return [memo[t] for t in texts]
+    joined = "\n".join(new)
+    converted = _t2s().convert(joined).split("\n") if joined.count("\n") == len(new) - 1 \
+        else list(map(to_simplified, new))
+    fresh = {t: t if s == t else s for t, s in zip(new, converted)}  # an unchanged text is kept once, not twice
+    result = [fresh[t] if t in fresh else memo[t] for t in texts]
+    if len(memo) + len(fresh) > CACHED_TEXTS:
+        memo.clear()
+    memo.update(fresh)
+    return result
 
 
 class ChineseSegmenter(Segmenter):
