@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model import join_sentences
+from ..model import join_sentences, unspaced
 from ..segment.chinese import to_simplified_many
 from .base import CheckedEncoder
 from .use_runs import SentenceStates, recording
@@ -37,7 +37,7 @@ class EmbeddingSource:
         self._sentences: np.ndarray | None = None
         self._prepared: list[str] = []
         # what the encoder recorded of the sentences to compose runs from (USE only), for this document's life
-        self._states = SentenceStates()
+        self._states = SentenceStates(abutting=unspaced(lang))
 
     def __len__(self) -> int:
         return len(self.texts)

