@@ -82,7 +82,7 @@ def test_built_run_ids_are_the_tokenizers(use):
     source = EmbeddingSource(CheckedEncoder(use), texts, "zh")
     source.runs(_runs(len(texts)))
     assert source._states.plans
-    for text in source._states.runs:
+    for text in prepare_texts([join_sentences(texts[a:b], "zh") for a, b in _runs(len(texts))], "zh"):
         built = tokenizer.inner.encode(text, out_type=int, add_bos=True, add_eos=True)
         assert tuple(built) in source._states.plans
 

