@@ -20,7 +20,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "example"
 # pieces that make sentences of one token up to a few dozen: Chinese words and punctuation (which the
 # dummy-prefix piece and pieces spanning a junction meet), English words, digits, quotes, stray spaces
 _ZH = ["我", "他", "说", "了", "。", "，", "的", "是", "在", "有人", "这个", "中国", "大", "“", "”", "？", "！",
-       "Bob", "3", " ", "……", "——"]
+       "中", "国", "人", "有", "Bob", "3", " ", "……", "——"]
 _EN = ["the", "cat", "sat", "on", "mat", "Hello", "world", "I", "came", ".", ",", "!", "?", "\"", "'", "don't",
        "re-run", "3.5", "42", "(", ")", "—", "naïve", "ﬁ", " "]
 

