@@ -15,7 +15,7 @@ from .use_runs import REACH, TAIL, Block, Ids, Recorders, SentenceStates
 
 # Two convolutions reaching as far left as right, as REACH assumes (else nothing is recorded or composed)
 _COMPOSABLE = _MAX_LEFT == _MAX_RIGHT == REACH // 2
-_COMPOSE_BATCH = 128  # runs composed together: a few thousand tokens of windows, a few tens of MB at most
+_COMPOSE_BATCH = 48  # runs composed together: about a thousand tokens of windows, about 10 MB
 
 
 class RecordingBackend(NumpyBackend):
