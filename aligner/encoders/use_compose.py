@@ -36,18 +36,31 @@ class RecordingBackend(NumpyBackend):
             lens, starts, flat = _layout(own)
             feats = _features(self, flat, starts, lens)
             sums = np.add.reduceat(feats, starts, axis=0) @ self.cnn_W
-            bounds = list(zip(starts.tolist(), lens.tolist()))
-            heads = sorted({states.head for states in active})
-            edges = [feats[a + max(n - TAIL, 0):a + n] for a, n in bounds]
-            edges += [feats[a:a + min(h, n)] for h in heads for a, n in bounds]
-            edge_sums = (np.stack([e.sum(axis=0) for e in edges]) @ self.cnn_W).reshape(1 + len(heads), len(own), -1)
-            for states in active:
-                rows = np.stack([sums, edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
-                states.sums.update(zip(map(tuple, own), rows))
+            _record(self, active, own, feats, sums, starts, lens)
             out[plain] = _head(self, sums, lens)
         for k, plan in enumerate(plans):
             if plan is not None:
                 out[k] = _composed(self, tuple(group[k]), plan[1])
+
+
+def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: np.ndarray, sums: np.ndarray,
+            starts: np.ndarray, lens: np.ndarray) -> None:
+    """Each sequence's projected sums into the active documents: the whole, and where the sequence is
+    longer than its head and tail together, the head's and the tail's (shorter ones are all near a junction
+    in a run and would rarely use them: their product is a tenth of a short line's pass)."""
+    sums = sums.copy()  # _head works in place on the caller's
+    heads = sorted({states.head for states in active})
+    long = [k for k, n in enumerate(lens.tolist()) if n > heads[-1] + TAIL]
+    bounds = [(int(starts[k]), int(lens[k])) for k in long]
+    edges = [feats[a + n - TAIL:a + n] for a, n in bounds] + [feats[a:a + h] for h in heads for a, n in bounds]
+    edge_sums = (np.stack([e.sum(axis=0) for e in edges]) @ b.cnn_W).reshape(1 + len(heads), len(long), -1) \
+        if long else None
+    keys = [tuple(ids) for ids in group]
+    for states in active:
+        states.sums.update((key, total[None]) for key, total in zip(keys, sums))
+        if long:
+            rows = np.stack([sums[long], edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
+            states.sums.update((keys[k], row) for k, row in zip(long, rows))
 
 
 def _composed(b: NumpyBackend, ids: Ids, states: SentenceStates) -> np.ndarray:
@@ -198,6 +211,8 @@ def _recorded(mask: np.ndarray, rows: np.ndarray, head: int) -> np.ndarray:
         mask[:] = False
         return np.zeros(rows.shape[1], dtype=np.float64)
     total = rows[0].astype(np.float64)
+    if len(rows) == 1:  # a short sentence: no edges recorded
+        return total
     lead = int(np.argmin(mask))  # marked tokens before the first unmarked one
     if lead == head:
         total -= rows[1]

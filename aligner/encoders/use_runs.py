@@ -53,7 +53,7 @@ class SentenceStates:
 
     abutting: bool = False  # the language joins sentences without a space (Chinese, Japanese)
     ids: dict[str, tuple[str, Ids]] = field(default_factory=dict)
-    sums: dict[Ids, np.ndarray] = field(default_factory=dict)  # rows: the whole, the head, the tail
+    sums: dict[Ids, np.ndarray] = field(default_factory=dict)  # rows: the whole[, the head, the tail]
     runs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plans: dict[Ids, list[Block]] = field(default_factory=dict)
     vectors: dict[Ids, np.ndarray] = field(default_factory=dict)  # the composed runs'
