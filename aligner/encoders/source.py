@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model import join_sentences
+from ..model import join_sentences, unspaced
 from ..segment.chinese import to_simplified_many
 from .base import CheckedEncoder
+from .use_runs import SentenceStates, recording
 
 # The encoder never needs more than this; longer inputs only cost time.
 MAX_ENCODER_CHARS = 2000
@@ -34,13 +35,15 @@ class EmbeddingSource:
         self.texts = texts
         self._runs: dict[tuple[int, int], np.ndarray] = {}
         self._sentences: np.ndarray | None = None
+        self._prepared: list[str] = []
+        # what the encoder recorded of the sentences to compose runs from (USE only), for this document's life
+        self._states = SentenceStates(abutting=unspaced(lang))
 
     def __len__(self) -> int:
         return len(self.texts)
 
-    def _encode(self, texts: list[str], unit: str = "sentence") -> np.ndarray:
-        """``texts`` embedded; ``unit`` names them in the progress line (sentences, or runs of them)."""
-        prepared = prepare_texts(texts, self.lang)
+    def _encode(self, prepared: list[str], unit: str = "sentence") -> np.ndarray:
+        """``prepared`` texts embedded; ``unit`` names them in the progress line (sentences, or runs of them)."""
         if self.progress and len(prepared) > _PROGRESS_BATCH:
             from ..progress import phase_bar
 
@@ -55,16 +58,21 @@ class EmbeddingSource:
 
     def sentence_vectors(self) -> np.ndarray:
         if self._sentences is None:
-            self._sentences = self._encode(self.texts)
+            self._prepared = prepare_texts(self.texts, self.lang)
+            with recording(self.encoder, self._states):
+                self._sentences = self._encode(self._prepared)
         return self._sentences
 
     def runs(self, spans: list[tuple[int, int]]) -> np.ndarray:
         """Embeddings of the concatenated sentences ``texts[start:end]`` for each span."""
         missing = sorted({s for s in spans if s not in self._runs and s[1] - s[0] > 1})
-        if missing:
-            joined = [join_sentences(self.texts[a:b], self.lang)[: MAX_ENCODER_CHARS] for a, b in missing]
-            for span, vec in zip(missing, self._encode(joined, "run")):
-                self._runs[span] = vec
         sentences = self.sentence_vectors()
+        if missing:
+            joined = prepare_texts([join_sentences(self.texts[a:b], self.lang) for a, b in missing], self.lang)
+            with recording(self.encoder, self._states) as states:
+                if states is not None:  # composed from the sentences where the encoder can
+                    states.runs.update((text, tuple(self._prepared[a:b])) for text, (a, b) in zip(joined, missing))
+                for span, vec in zip(missing, self._encode(joined, "run")):
+                    self._runs[span] = vec
         return np.stack([sentences[a] if b - a == 1 else self._runs[(a, b)] for a, b in spans]) if spans \
             else np.zeros((0, sentences.shape[1]), dtype=np.float32)

