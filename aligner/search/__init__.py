@@ -1,10 +1,10 @@
 """The alignment search: dynamic programming over beads inside a band found coarse-to-fine.
 
 One module per responsibility: ``params`` (what can be tuned), ``dp`` (the banded DP engine), ``scorer``
-(bead scores for a block of band rows; ``counts``: the dictionary's count vectors it reads), ``band``
-(coarse to fine), ``calibrate`` (thresholds scaled to the document), ``lazy`` (sentence runs embedded near
-the path, then searched again) and ``absorb`` (a second look at the target sentences the path left
-unaligned).
+(bead scores for a block of band rows; ``counts``: the dictionary's count vectors it reads; ``runs``: the
+run vectors it reads), ``band`` (coarse to fine), ``calibrate`` (thresholds scaled to the document),
+``lazy`` (sentence runs embedded near the path, then searched again) and ``absorb`` (a second look at the
+target sentences the path left unaligned).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from .lengths import length_spread, margin_only, softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
 from ..progress import phase_bar
 from .quotes import Dialogue, dialogue, quote_states
-from .scorer import BandScorer, LexicalCounts
+from .counts import LexicalCounts
+from .scorer import BandScorer
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
 # From this many sentences (both sides) the DP's compiled kernel saves more than its load costs (about a

@@ -72,3 +72,12 @@ class CountRows:
         """Each row's sum of counts (float64, whole numbers)."""
         running = np.concatenate([[0.0], np.cumsum(self.counts, dtype=np.float64)])
         return running[self.starts[1:]] - running[self.starts[:-1]]
+
+
+class LexicalCounts:
+    """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`; dense arrays
+    are stored by rows too) and each side's running total of keys, prepared once per document."""
+
+    def __init__(self, src: CountRows | np.ndarray, tgt: CountRows | np.ndarray):
+        self.counts = (CountRows.of(src), CountRows.of(tgt))
+        self.cum = tuple(np.concatenate([[0.0], np.cumsum(side.totals())]) for side in self.counts)

@@ -8,19 +8,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..scoring import length_penalty, normalise
-from .counts import CountRows
+from ..scoring import length_penalty
+from .counts import LexicalCounts
 from .params import SearchParams
 from .quotes import Dialogue, dialogue_penalty
-
-
-class LexicalCounts:
-    """Both sides' bag-of-translations count vectors (:func:`aligner.lexicon.lexical_vectors`; dense arrays
-    are stored by rows too) and each side's running total of keys, prepared once per document."""
-
-    def __init__(self, src: CountRows | np.ndarray, tgt: CountRows | np.ndarray):
-        self.counts = (CountRows.of(src), CountRows.of(tgt))
-        self.cum = tuple(np.concatenate([[0.0], np.cumsum(side.totals())]) for side in self.counts)
+from .runs import approximated, run_table
 
 
 class CellTerms(NamedTuple):
@@ -74,8 +66,8 @@ class BandScorer:
         self.T_w = T * (tgt_len[:, None] ** params.run_exponent).astype(np.float32)
         self.types = [t for t in types if t[0] >= 1]
         self.p = params
-        self.src_runs = _run_table(src_runs or {}, len(S))
-        self.tgt_runs = _run_table(tgt_runs or {}, len(T))
+        self.src_runs = run_table(src_runs or {}, len(S))
+        self.tgt_runs = run_table(tgt_runs or {}, len(T))
         self.ratio = float(tgt_len.sum() / max(1.0, src_len.sum()))
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
@@ -90,7 +82,7 @@ class BandScorer:
             raise ValueError(f"a derived scorer keeps {', '.join(_SHARED_PARAMS)}")
         other = copy.copy(self)
         other.p, other.types = params, [t for t in types if t[0] >= 1]
-        other.src_runs, other.tgt_runs = _run_table(src_runs, len(self.S)), _run_table(tgt_runs, len(self.T))
+        other.src_runs, other.tgt_runs = run_table(src_runs, len(self.S)), run_table(tgt_runs, len(self.T))
         return other  # the work arrays shared too: the search uses one scorer at a time (per thread)
 
     def _buffer(self, name: str, shape: tuple, dtype=np.float32) -> np.ndarray:
@@ -115,11 +107,11 @@ class BandScorer:
         out = {1: base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
         wide = [width for width in widths if width >= 2]
         if self.compiled:
-            out.update(_approximated(weighted, ends, wide))
+            out.update(approximated(weighted, ends, wide))
         elif wide:
             whole = self._document_runs.setdefault(side, {})
             if any(width not in whole for width in wide):
-                whole.update(_approximated(weighted, np.arange(len(weighted) + 1), wide))
+                whole.update(approximated(weighted, np.arange(len(weighted) + 1), wide))
             out.update({width: whole[width][ends] for width in wide})
         for width in wide:
             if width in runs:
@@ -289,32 +281,5 @@ class BandScorer:
         return np.minimum(2 * overlap / np.maximum(tgt_size + src_size, 1), 1.0)
 
 
-def _approximated(weighted: np.ndarray, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
-    """The approximated embeddings of the runs ``[e - width, e)`` for each of ``widths`` (>= 2): the
-    normalised sum of their sentences' ``weighted`` vectors, zero where the run would leave the document.
-    The sums grow one sentence at a time for all widths together, adding in the order one width alone would."""
-    out: dict[int, np.ndarray] = {}
-    if not widths:
-        return out
-    total = weighted[np.maximum(ends - 1, 0)].astype(np.float32)
-    for width in range(2, max(widths) + 1):
-        total += weighted[np.maximum(ends - width, 0)]  # rows whose run leaves the document: zeroed below
-        if width in widths:
-            inside = (ends >= width) & (ends <= len(weighted))
-            out[width] = normalise(np.where(inside[:, None], total, np.float32(0)))
-    return out
-
-
 # what a scorer's shared arrays depend on (BandScorer.derived)
 _SHARED_PARAMS = ("run_exponent", "lexical_weight", "quote_weight", "dialogue_weight")
-
-
-def _run_table(runs: dict, n: int) -> dict:
-    """{width: (row of the run ending at each position or -1, stacked run vectors)} for vectorised lookup."""
-    table = {}
-    for width in {e - s for s, e in runs}:
-        spans = [(s, e) for s, e in runs if e - s == width]
-        index = np.full(n + 1, -1, dtype=np.int64)
-        index[[e for _, e in spans]] = np.arange(len(spans))
-        table[width] = (index, np.stack([runs[span] for span in spans]))
-    return table
