@@ -129,8 +129,7 @@ class WordModel:
     def of(cls, alignment: Alignment, params: ReviewParams = ReviewParams()) -> "WordModel":
         """Trained on the document's better half of 1-1 pairs (``word_rounds`` of EM); ``word_floor`` and
         ``word_spread_floor`` as :class:`~aligner.omissions.params.ReviewParams` says. With fewer than
-        ``min_word_pairs`` of them (a short article) EM learns noise, and CC-CEDICT's senses stand in, each
-        sense of a word equally likely."""
+        ``min_word_pairs`` of them EM learns noise: CC-CEDICT's senses stand in, each equally likely."""
         tokens = Tokens()
         tokens.segment(s.text for s in alignment.zh)
         ones = [b for b in alignment.beads if len(b.zh) == 1 and len(b.en) == 1]
