@@ -17,14 +17,13 @@ from threadpoolctl import threadpool_limits
 from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
 from .calibrate import calibrated, typical_score
-from .counts import CountRows
+from .counts import CountRows, LexicalCounts
 from .dp import PathBead, band_around, banded_dp, full_band, scoring_threads
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
 from .lengths import length_spread, margin_only, softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
 from ..progress import phase_bar
 from .quotes import Dialogue, dialogue, quote_states
-from .counts import LexicalCounts
 from .scorer import BandScorer
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
@@ -47,10 +46,10 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     and the parameters it was searched with (``params`` with skip and merge penalty calibrated).
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides; dense arrays
-    or :class:`.counts.CountRows`) whose
-    overlap is added to the score with ``params.lexical_weight``. ``quotes``: each side's quotation marks
-    (:func:`dialogue`), for ``params.quote_weight`` and ``params.dialogue_weight``. ``progress``: a bar
-    for the main pass when the document is long enough for it to take seconds.
+    or :class:`.counts.CountRows`) whose overlap is added to the score with ``params.lexical_weight``.
+    ``quotes``: each side's quotation marks (:func:`dialogue`), for ``params.quote_weight`` and
+    ``params.dialogue_weight``. ``progress``: a bar for the main pass when the document is long enough for
+    it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
     reference_skip = params.skip  # the second look's limit stays in these units (search.absorb)

@@ -158,16 +158,16 @@ def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None) -> Flag:
     a, f, s = ctx.alignment, c.features, ctx.alignment.zh[c.sentence]
     en_par = ctx.nearest_en_paragraph(c.bead) if c.unaligned else a.en[a.beads[c.bead].en[0]].paragraph
     if welcome:
+        kind = "alignment"
         reason = (f"check the alignment: the English of zh {c.sentence} may be in {welcome.where()}; that bead "
                   f"matches its English {welcome.gain:+.2f} calibration units better with this sentence added")
-        return Flag("alignment", round(c.confidence, 3), reason, zh=s.text, zh_sentence=c.sentence,
-                    zh_paragraph=s.paragraph, en_paragraph=en_par, span=(0, len(s.text)), bead=c.bead)
-    where = "left unaligned by the search; " if c.unaligned else ""
-    reason = (f"no English counterpart: {where}the nearby English matches the Chinese "
-              f"{f['gain']:+.2f} calibration units better without it, and its best English match is "
-              f"{f['cover']:.2f} of the way from a near miss to a typical aligned pair")
-    return Flag("sentence", round(c.confidence, 3), reason, zh=s.text, zh_sentence=c.sentence,
-                zh_paragraph=s.paragraph, en_paragraph=en_par, span=(0, len(s.text)), bead=c.bead)
+    else:
+        kind, where = "sentence", "left unaligned by the search; " if c.unaligned else ""
+        reason = (f"no English counterpart: {where}the nearby English matches the Chinese "
+                  f"{f['gain']:+.2f} calibration units better without it, and its best English match is "
+                  f"{f['cover']:.2f} of the way from a near miss to a typical aligned pair")
+    return Flag(kind, round(c.confidence, 3), reason, zh=s.text, zh_sentence=c.sentence, zh_paragraph=s.paragraph,
+                en_paragraph=en_par, span=(0, len(s.text)), bead=c.bead)
 
 
 def _host_match(ctx: ReviewContext, c: Candidate) -> float:
