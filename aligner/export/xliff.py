@@ -54,6 +54,7 @@ _UNIT21 = """    <unit id="u{n}" xml:space="preserve">
 
 class _XliffExporter(Exporter):
     rated = True
+
     def __init__(self, *, units: UnitFilter = UnitFilter()) -> None:
         self.units = units
 
