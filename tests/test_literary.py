@@ -28,6 +28,18 @@ def test_english_single_quotes_and_apostrophes():
     assert quote_states(en).tolist() == [False, False, True, False, False, True, False, True, False]
 
 
+def test_a_quotation_inside_a_quotation_closes_only_itself():
+    zh = ["她道：“俗话说：‘好事多磨。", "’你别急。", "再等等。”", "两人走了。", "他说：“看‘你’"]
+    assert quote_states(zh).tolist() == [False, True, True, False, False, True]
+    en = ["'It was all \"your nephew\" this", "and that.'", "He said, \"the 'embers'", "glowed.\""]
+    assert quote_states(en).tolist() == [False, True, False, True, False]
+
+
+def test_a_stray_closing_mark_closes_nothing():
+    # a curly apostrophe after a plural (the boys’ room) is read as a closing single quote: no ‘ is open
+    assert quote_states(["“Look at the boys’ room,", "and the hall.”"]).tolist() == [False, True, False]
+
+
 def test_straight_double_quotes_toggle():
     assert quote_states(['He said "go', 'now" and left.', "Done."]).tolist() == [False, True, False, False]
 

@@ -19,6 +19,7 @@ import numpy as np
 _OPEN = "“「『‘"
 _CLOSE = "”」』’"
 _MARK = re.compile(f"[{_OPEN}{_CLOSE}\"]")
+_SINGLE, _STRAIGHT = _OPEN.index("‘"), len(_OPEN)  # the kinds of straight single and double quotes
 _SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))'(?=[\w\"“(.…—-])")
 _SINGLE_CLOSE = re.compile(r"(?<=[.,!?;:…—\-\w])'(?=[\s)\]—–,.;:!?]|$)")
 
@@ -37,19 +38,24 @@ def dialogue(src: list[str], tgt: list[str]) -> Dialogue:
 def quote_states(texts: list[str]) -> np.ndarray:
     """``inside[k]``: whether a quotation is open after the first ``k`` sentences, shape (len(texts) + 1,).
 
-    Depth counts opening minus closing marks and never goes below zero, so a stray mark costs at most the
-    sentences up to the next balanced one; a paragraph-style quotation left open (a new turn opening without
-    a close) is closed by the next opening mark at depth one.
+    The open quotations are a stack of mark kinds, so a quotation inside a quotation (Chinese “…‘…’…”,
+    English '…"…"…') closes only itself. A closing mark closes the innermost open quotation of its kind and
+    any left open inside it; one whose kind is not open is a stray (a curly apostrophe) and closes nothing.
+    An opening mark of a kind already open reopens it at that depth: a paragraph-style quotation left open
+    (a new turn opening without a close), or an elision ('em) read as an opening quote.
     """
     out = np.zeros(len(texts) + 1, dtype=bool)
-    open_ = False
+    stack: list[int] = []
     for k, text in enumerate(texts):
-        for mark in _marks(text):
-            if mark == '"':
-                open_ = not open_
-            else:
-                open_ = mark == "open"
-        out[k + 1] = open_
+        for role, kind in _marks(text):
+            if kind in stack:  # closed (with those inside it), or reopened at its depth
+                del stack[stack.index(kind):]
+                if role != "open":
+                    continue
+            elif role == "close":  # a stray
+                continue
+            stack.append(kind)
+        out[k + 1] = bool(stack)
     return out
 
 
@@ -58,22 +64,24 @@ def marked_counts(texts: list[str]) -> np.ndarray:
     return np.concatenate([[0], np.cumsum([bool(_marks(text)) for text in texts])]).astype(np.int64)
 
 
-def _marks(text: str) -> list[str]:
-    """The text's quotation marks in order: "open", "close" or '"' (a straight double quote)."""
-    found: list[tuple[int, str]] = []
+def _marks(text: str) -> list[tuple[str, int]]:
+    """The text's quotation marks in order, as (role, kind): role "open", "close" or "toggle" (a straight
+    double quote); kind the pair's index in ``_OPEN`` (straight single quotes are the curly ones' kind),
+    ``_STRAIGHT`` for the straight double quote."""
+    found: list[tuple[int, str, int]] = []
     for match in _MARK.finditer(text):  # only the marks: most characters are none
         k, ch = match.start(), match.group()
         if ch in _OPEN and not (ch == "‘" and _inside_word(text, k)):
-            found.append((k, "open"))
+            found.append((k, "open", _OPEN.index(ch)))
         elif ch in _CLOSE and not (ch == "’" and _inside_word(text, k)):
-            found.append((k, "close"))
+            found.append((k, "close", _CLOSE.index(ch)))
         elif ch == '"':
-            found.append((k, '"'))
+            found.append((k, "toggle", _STRAIGHT))
     if "'" in text:
-        found += [(m.start(), "open") for m in _SINGLE_OPEN.finditer(text)]
-        found += [(m.start(), "close") for m in _SINGLE_CLOSE.finditer(text)
+        found += [(m.start(), "open", _SINGLE) for m in _SINGLE_OPEN.finditer(text)]
+        found += [(m.start(), "close", _SINGLE) for m in _SINGLE_CLOSE.finditer(text)
                   if not _plural_possessive(text, m.start())]
-    return [mark for _, mark in sorted(found)]
+    return [(role, kind) for _, role, kind in sorted(found)]
 
 
 def _inside_word(text: str, k: int) -> bool:
