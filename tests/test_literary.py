@@ -40,6 +40,11 @@ def test_a_stray_closing_mark_closes_nothing():
     assert quote_states(["“Look at the boys’ room,", "and the hall.”"]).tolist() == [False, True, False]
 
 
+def test_quoted_words_ending_in_s_and_dashes_close_their_quotation():
+    en = ["Mourners known as 'wailers' came.", "It's the boys' room.", "'Too-tah – too-tah –'", "Done."]
+    assert quote_states(en).tolist() == [False, False, False, False, False]
+
+
 def test_straight_double_quotes_toggle():
     assert quote_states(['He said "go', 'now" and left.', "Done."]).tolist() == [False, True, False, False]
 

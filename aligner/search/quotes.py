@@ -21,7 +21,8 @@ _CLOSE = "”」』’"
 _MARK = re.compile(f"[{_OPEN}{_CLOSE}\"]")
 _SINGLE, _STRAIGHT = _OPEN.index("‘"), len(_OPEN)  # the kinds of straight single and double quotes
 _SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))'(?=[\w\"“(.…—-])")
-_SINGLE_CLOSE = re.compile(r"(?<=[.,!?;:…—\-\w])'(?=[\s)\]—–,.;:!?]|$)")
+_SINGLE_CLOSE = re.compile(r"(?<=[.,!?;:…—–\-\w])'(?=[\s)\]—–,.;:!?]|$)")
+_QUOTED_WORDS = re.compile(r"(?:^|[\s(\[—–-])'[\w-]+(?:\s[\w-]+){0,2}$")  # 'a few words' just opened
 
 
 class Dialogue(NamedTuple):
@@ -89,8 +90,10 @@ def _inside_word(text: str, k: int) -> bool:
 
 
 def _plural_possessive(text: str, k: int) -> bool:
-    """``s'`` followed by a word: the boys' room (a closing quote after a word ending in s is rarer)."""
-    return k > 0 and text[k - 1] == "s" and bool(re.match(r"\s+[a-z]", text[k + 1:]))
+    """``s'`` followed by a word: the boys' room (a closing quote after a word ending in s is rarer), unless
+    a single quote opened up to three words before (known as 'wailers' came): a quoted term, closed."""
+    return k > 0 and text[k - 1] == "s" and bool(re.match(r"\s+[a-z]", text[k + 1:])) \
+        and not _QUOTED_WORDS.search(text, 0, k)
 
 
 def quote_mismatch(states: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: int, ends: np.ndarray,
