@@ -47,8 +47,8 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides; dense arrays
     or :class:`.counts.CountRows`) whose overlap is added to the score with ``params.lexical_weight``.
-    ``quotes``: each side's quotation marks (:func:`dialogue`), for ``params.quote_weight`` and
-    ``params.dialogue_weight``. ``progress``: a bar for the main pass when the document is long enough for
+    ``quotes``: each side's quotation marks (:func:`dialogue`), for the dialogue terms
+    (``params.dialogue_weights``). ``progress``: a bar for the main pass when the document is long enough for
     it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES

@@ -4,7 +4,8 @@ Translators move speech tags and split or join a speaker's sentences, but a quot
 side at a bead boundary is nearly always open on the other (a Chinese “……” turn is one English '……' turn).
 A bead that ends where one side is inside a quotation and the other is not is penalised (``quote_weight``);
 so is a bead with quotation marks on one side only (``dialogue_weight``: a reply given to the narration
-next to it). A few lookups per lattice cell, linear like the rest of the score.
+next to it), and one that holds two turns of speech on both sides, where it could be split between them
+(``turn_weight``). A few lookups per lattice cell, linear like the rest of the score.
 """
 
 from __future__ import annotations
@@ -26,14 +27,17 @@ _QUOTED_WORDS = re.compile(r"(?:^|[\s(\[—–-])'[\w-]+(?:\s[\w-]+){0,2}$")  # 
 
 
 class Dialogue(NamedTuple):
-    """Both sides' quotation marks as the scorer reads them: ``open`` (:func:`quote_states`) and ``marked``
-    (:func:`marked_counts`), each a (source, target) pair."""
+    """Both sides' quotation marks as the scorer reads them: ``open`` (:func:`quote_states`), ``marked``
+    (:func:`marked_counts`) and ``turns`` (:func:`turn_counts`), each a (source, target) pair."""
     open: tuple[np.ndarray, np.ndarray]
     marked: tuple[np.ndarray, np.ndarray]
+    turns: tuple[np.ndarray, np.ndarray]
 
 
 def dialogue(src: list[str], tgt: list[str]) -> Dialogue:
-    return Dialogue((quote_states(src), quote_states(tgt)), (marked_counts(src), marked_counts(tgt)))
+    states = quote_states(src), quote_states(tgt)
+    return Dialogue(states, (marked_counts(src), marked_counts(tgt)),
+                    (turn_counts(src, states[0]), turn_counts(tgt, states[1])))
 
 
 def quote_states(texts: list[str]) -> np.ndarray:
@@ -63,6 +67,13 @@ def quote_states(texts: list[str]) -> np.ndarray:
 def marked_counts(texts: list[str]) -> np.ndarray:
     """How many of the first ``k`` sentences hold a quotation mark, shape (len(texts) + 1,)."""
     return np.concatenate([[0], np.cumsum([bool(_marks(text)) for text in texts])]).astype(np.int64)
+
+
+def turn_counts(texts: list[str], states: np.ndarray) -> np.ndarray:
+    """How many of the first ``k`` sentences begin a turn of speech: they open a quotation where none was
+    open before them (``states``: :func:`quote_states` of ``texts``), shape (len(texts) + 1,)."""
+    turns = [not states[k] and any(role != "close" for role, _ in _marks(text)) for k, text in enumerate(texts)]
+    return np.concatenate([[0], np.cumsum(turns)]).astype(np.int64)
 
 
 def _marks(text: str) -> list[tuple[str, int]]:
@@ -117,12 +128,27 @@ def marked_mismatch(counts: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: 
     return (src_marked != (tgt[ends] > tgt[np.maximum(ends - b, 0)])).astype(np.float32)
 
 
-def dialogue_penalty(marks: Dialogue, quote_weight: float, dialogue_weight: float, rows: np.ndarray, a: int,
+def merged_turns(counts: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: int, ends: np.ndarray,
+                 b: int) -> np.ndarray:
+    """For beads of ``a`` source and ``b`` target sentences ending at (rows[r], ends[r, c]): 1 where a
+    sentence after the first begins a turn of speech on both sides, else 0, (R, W) (or every type at once,
+    as above). Such a bead could be split between the turns: translators keep a speaker's turn whole, and
+    a reply scores low on its own, so the sum of scores merges it with the turn next to it."""
+    src, tgt = counts
+    src_turn = src[rows[:, None]] > src[np.maximum(rows[:, None] - a + 1, 0)]
+    return (src_turn & (tgt[ends] > tgt[np.maximum(ends - b + 1, 0)])).astype(np.float32)
+
+
+def dialogue_penalty(marks: Dialogue, weights: tuple[float, float, float], rows: np.ndarray, a: int,
                      ends: np.ndarray, b: int) -> np.ndarray:
-    """What the two dialogue terms take off the scores of these beads, (R, W)."""
+    """What the three dialogue terms (``weights``: quote, dialogue, turn) take off the scores of these beads,
+    (R, W)."""
+    quote_weight, dialogue_weight, turn_weight = weights
     out = np.zeros(ends.shape, dtype=np.float32)
     if quote_weight:
         out += quote_weight * quote_mismatch(marks.open, rows, a, ends, b)
     if dialogue_weight:
         out += dialogue_weight * marked_mismatch(marks.marked, rows, a, ends, b)
+    if turn_weight:
+        out += turn_weight * merged_turns(marks.turns, rows, a, ends, b)
     return out
