@@ -60,6 +60,8 @@ ABLATIONS = {
     "zh → en: a bead holding two turns of speech on both sides penalised (vs none)": {"turn_weight": 0.0},
     "length factor softened where the document's lengths agree less (vs one exponent)": {"length_spread": 0.0},
     "zh → en: unaligned English sentences merged into a neighbour on a second look (vs left)": {"absorb_margin": 0.0},
+    "zh → en: a Chinese sentence left out inside a quotation merged on the second look (vs left)":
+        {"absorb_quoted": False},
 }
 
 

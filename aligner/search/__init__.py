@@ -99,10 +99,11 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi), compiled=compiled)
         rounds.close()
     if params.absorb_margin:  # a second look at the target sentences left unaligned (search.absorb)
-        _embed_runs(src, tgt, (set(), absorbing_runs(path, types)), src_runs, tgt_runs)
+        quoted = quotes.open[0] if quotes is not None and params.absorb_quoted else None
+        _embed_runs(src, tgt, absorbing_runs(path, types, quoted), src_runs, tgt_runs)
         with one_thread():
             scorer = scorer_for(params)
-            path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types)
+            path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types, quoted)
     return path, params
 
 

@@ -28,7 +28,7 @@ ADAPTED = CALIBRATED + ("length_exponent",)  # all a calibration may change (rec
 # and Icelandic quotation marks read the other way round. Its short English sentences continuing a split
 # score low alone and are left unaligned where the translator merged them (absorb_margin).
 PAIR_DEFAULTS = {("zh", "en"): {"max_split": 6, "quote_weight": 0.125, "dialogue_weight": 0.08,
-                               "turn_weight": 0.05, "absorb_margin": 0.05}}
+                               "turn_weight": 0.05, "absorb_margin": 0.05, "absorb_quoted": True}}
 
 
 def pair_defaults(src_lang: str, tgt_lang: str) -> dict:
@@ -83,6 +83,7 @@ class SearchParams:
     length_spread: float = 0.18  # calibration: lengths agreeing less than this soften the length factor (0: never)
     length_exponent_min: float = 0.4  # the softened exponent (length_spread / the document's) is at least this
     absorb_margin: float = 0.0   # a 0-1 bead joins a neighbour losing at most -skip (uncalibrated) + this (0: off)
+    absorb_quoted: bool = False  # with absorb_margin: also a 1-0 bead that begins inside a quotation (search.absorb)
 
     def __post_init__(self):
         for f in fields(self):
