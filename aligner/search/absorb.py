@@ -50,19 +50,23 @@ def _candidates(path: list[PathBead], types: tuple, quoted: np.ndarray | None):
     whether the source side is inside a quotation before each sentence (:func:`.quotes.quote_states`), or
     None to leave every 1-0 bead."""
     for k, bead in enumerate(path):
-        if bead.tgt and bead.src or bead.src and (quoted is None or not quoted[bead.src.start]):
-            continue
+        if bead.src and (bead.tgt or quoted is None or not quoted[bead.src.start]):
+            continue  # a bead with both sides, or a 1-0 bead outside quotations
         merges = []
         for other in (k - 1, k + 1) if not bead.src else (k - 1,):
             near = path[other] if 0 <= other < len(path) else None
             if near is None or not (near.src and near.tgt):
                 continue
-            merged = tuple(range(min(x.start, y.start) if y else x.start, max(x.stop, y.stop) if y else x.stop)
-                           for x, y in ((near.src, bead.src), (near.tgt, bead.tgt)))
+            merged = _joined(near.src, bead.src), _joined(near.tgt, bead.tgt)
             if (len(merged[0]), len(merged[1])) in types:
                 merges.append((other, merged))
         if merges:
             yield k, merges
+
+
+def _joined(run: range, other: range) -> range:
+    """The run of ``run`` and the adjacent ``other`` together (``run`` when ``other`` is empty)."""
+    return range(min(run.start, other.start), max(run.stop, other.stop)) if other else run
 
 
 def absorb_nulls(path: list[PathBead], scorer: BandScorer, limit: float, types: tuple,
