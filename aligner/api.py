@@ -170,7 +170,7 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
     if params.lexical_weight > 0 and (translates(src_embed.lang, tgt_embed.lang)
                                       or translates(tgt_embed.lang, src_embed.lang)):
         lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
-    quotes = dialogue(src_embed.texts, tgt_embed.texts) if params.quote_weight or params.dialogue_weight else None
+    quotes = dialogue(src_embed.texts, tgt_embed.texts) if any(params.dialogue_weights()) else None
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                                   lexical=lexical, quotes=quotes, progress=src_embed.progress)
