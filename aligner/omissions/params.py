@@ -14,8 +14,8 @@ import numpy as np
 
 # (low, high) of each parameter. Reaches are bounded so that one candidate's work stays small.
 RANGES = {
-    "flag_at": (0.0, 1.0), "clause_flag_at": (0.0, 1.0),
-    "min_clause_content": (0, 100), "clause_word_at": (-100.0, 100.0), "nearby_reach": (0, 20), "nearby_share": (0.0, 1.0),
+    "flag_at": (0.0, 1.0), "clause_flag_at": (0.0, 1.0), "clause_word_at": (-100.0, 100.0),
+    "min_clause_content": (0, 100), "nearby_reach": (0, 20), "nearby_share": (0.0, 1.0),
     "min_bead_confidence": (0.0, 1.0), "carried_at": (-10.0, 10.0), "unaligned_slope": (0.0, 100.0),
     "boilerplate_confidence": (0.0, 1.0), "window": (1, 100), "min_chars": (1, 100),
     "min_calibration_pairs": (1, 1000), "min_scale_share": (0.0, 1.0), "scale_floor": (1e-6, 1.0),

@@ -101,7 +101,8 @@ class ClauseJudge(Judge[Units]):
         model = load_model("clause" if ctx.words is not None else "clause-embedding")
         confidence = model.confidence(features)
         # a clause whose words the word model finds about as well explained as an aligned pair's is rendered
-        explained = features["word_model"] > p.clause_word_at if ctx.words is not None else np.zeros(len(units.items), bool)
+        explained = features["word_model"] > p.clause_word_at if ctx.words is not None \
+            else np.zeros(len(units.items), dtype=bool)
         chosen = [k for k, u in enumerate(units.items) if u.sentence not in self.skip and not explained[k]
                   and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content]
         chosen = [k for k, second in zip(chosen, carried_by_second(ctx, [units.items[k] for k in chosen]))

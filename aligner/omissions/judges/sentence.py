@@ -140,7 +140,8 @@ class SentenceJudge(Judge[list[Candidate]]):
             ctx, [a.zh[c.sentence].text for c in merged], [a.beads[c.host].en for c in merged],
             [c.sentence for c in merged])))
         missing, unsure = [], []
-        for c, carrier in zip(judged, carriers(ctx, S[[c.sentence for c in judged]], jobs, [c.sentence for c in judged])):
+        sentences = [c.sentence for c in judged]
+        for c, carrier in zip(judged, carriers(ctx, S[sentences], jobs, sentences)):
             if carrier:
                 c.moved = carrier.moved(ctx, c.sentence)
                 out.moved.append(c.moved)
