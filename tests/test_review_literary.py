@@ -68,9 +68,14 @@ def test_alignment_check_reads_plainly_in_the_report():
     zh_doc, en_doc, _, _ = _toy_case()
     alignment = align(zh_doc, en_doc, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
     result = review(alignment, ToyEncoder(), ReviewParams(min_bead_confidence=1.0, rescore_at=-10.0))
-    check = next(f for f in result.flags if f.kind == "alignment")
+    check = next(f for f in result.flags if f.kind == "alignment" and alignment.beads[f.bead].en)
     reason = plain_reason(check, result)
     assert reason.title.startswith("The alignment of this bead is") and "not counted as one" in reason.why
+    # a sentence the search left unaligned (rescore_at -10: every one a neighbour could take is a check)
+    check = next(f for f in result.flags if f.kind == "alignment" and not alignment.beads[f.bead].en)
+    reason = plain_reason(check, result)
+    assert reason.title.startswith("This sentence is") and "with no English counterpart" in reason.why
+    assert "not counted as one" in reason.why and reason.compared
     html = render_html(result)
     assert 'value="alignment"' in html and "whose alignment to check" in html
 

@@ -139,6 +139,15 @@ def test_an_unaligned_sentence_neither_missing_nor_carried_is_an_alignment_check
     assert "neither clearly missing" in check.reason and "may be in en 3" in check.reason
     # an English sentence nearby carries it (the unaligned judge found it): nothing to report
     assert SentenceJudge(pending, {3})(ctx).flags == []
+    # the report says so plainly, with the English around it, and does not count it as an omission
+    from aligner.omissions import review
+    from aligner.report.reasons import plain_reason
+
+    result = review(alignment, ToyEncoder())
+    check = next(f for f in result.flags if f.kind == "alignment" and f.zh_sentence == 3)
+    reason = plain_reason(check, result)
+    assert reason.title == "This sentence is possibly paired wrongly" and reason.compared == (2, 3)
+    assert check not in result.omissions
 
 
 def test_a_chinese_credit_an_english_credit_elsewhere_carries_is_moved():
