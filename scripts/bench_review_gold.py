@@ -99,7 +99,9 @@ def main() -> None:
         "Precision counts flags that match a certain gold item; in brackets, also those that match only a "
         "doubtful one. A sentence flag matches a gold whole sentence; a clause flag a gold clause it overlaps "
         "or a gold whole sentence. Recall: certain gold items found by flags of the same kind. *Alignment "
-        "checks*: beads the confidence model doubts whose clauses look untranslated, shown to the reviewer "
+        "checks*: beads the confidence model doubts whose clauses look untranslated, sentences a neighbouring "
+        "bead's English welcomes, and sentences the search left unaligned that are neither missing nor carried "
+        "nearby, shown to the reviewer "
         "as a bead to check and not as an omission (not scored, not in the flags per 100).", "",
         "| chapter | sentence flags | sentence P | sentences found | clause flags | clause P | clauses found "
         "| sentence+clause P | flags / 100 zh | alignment checks |",
