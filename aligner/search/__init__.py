@@ -10,9 +10,10 @@ target sentences the path left unaligned).
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
@@ -120,4 +121,11 @@ def _warm_kernel() -> None:
 def one_thread():
     """BLAS on one thread: the search's products are small, and threads waiting for each other cost more
     than they give (10x on a loaded 2-core machine); the encoder, called between, keeps its threads."""
-    return threadpool_limits(limits=1, user_api="blas")
+    return _blas().limit(limits=1, user_api="blas")
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """The process's thread pools, looked up once (each ``threadpool_limits`` scanned the loaded libraries
+    again: 2-7 ms a call, four calls a search). The products' BLAS is numpy's, loaded with it, before."""
+    return ThreadpoolController()
