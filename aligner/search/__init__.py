@@ -1,10 +1,10 @@
 """The alignment search: dynamic programming over beads inside a band found coarse-to-fine.
 
 One module per responsibility: ``params`` (what can be tuned), ``dp`` (the banded DP engine), ``scorer``
-(bead scores for a block of band rows; ``counts``: the dictionary's count vectors it reads; ``runs``: the
-run vectors it reads), ``band`` (coarse to fine), ``calibrate`` (thresholds scaled to the document),
-``lazy`` (sentence runs embedded near the path, then searched again) and ``absorb`` (a second look at the
-target sentences the path left unaligned).
+(bead scores for a block of band rows; ``runs``: the run vectors it reads; the dictionary's count vectors
+are :mod:`aligner.counts`, shared with the lexicon that makes them), ``band`` (coarse to fine),
+``calibrate`` (thresholds scaled to the document), ``lazy`` (sentence runs embedded near the path, then
+searched again) and ``absorb`` (a second look at the target sentences the path left unaligned).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from threadpoolctl import ThreadpoolController
 from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
 from .calibrate import calibrated, typical_score
-from .counts import CountRows, LexicalCounts
+from ..counts import CountRows, LexicalCounts
 from .dp import PathBead, band_around, banded_dp, full_band, scoring_threads
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
 from .lengths import length_spread, margin_only, softened
@@ -47,7 +47,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     and the parameters it was searched with (``params`` with skip and merge penalty calibrated).
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides; dense arrays
-    or :class:`.counts.CountRows`) whose overlap is added to the score with ``params.lexical_weight``.
+    or :class:`aligner.counts.CountRows`) whose overlap is added to the score with ``params.lexical_weight``.
     ``quotes``: each side's quotation marks (:func:`dialogue`), for ``params.quote_weight`` and
     ``params.dialogue_weight``. ``progress``: a bar for the main pass when the document is long enough for
     it to take seconds.
