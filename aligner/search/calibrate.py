@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..scoring import median
 from .dp import row_blocks
 from .params import CALIBRATED, SearchParams
 from .scorer import BandScorer
@@ -21,7 +22,7 @@ def typical_score(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, sample: in
     for i0, i1, picked in sampled_blocks(lo, hi, sample):
         top = scorer(i0, i1, lo, hi, [(1, 1)])[0][picked].max(axis=1)
         best.extend(top[np.isfinite(top)])
-    return float(np.median(best)) if best else scorer.p.reference_score
+    return median(best) if best else scorer.p.reference_score
 
 
 def sampled_blocks(lo: np.ndarray, hi: np.ndarray, sample: int, gap: int = SAMPLE_GAP):
