@@ -200,3 +200,25 @@ def test_damaged_arrays_rebuilt_with_one_warning(tmp_path, capsys, damage):
     assert len(calls) == 2 and err.count("aligner: warning:") == 1 and "damaged; rebuilt" in err
     assert _same(load_or_build_arrays("w", "k", lambda: calls.append(1) or _arrays(), tmp_path), _arrays())
     assert len(calls) == 2 and capsys.readouterr().err == ""  # repaired on disk
+
+
+def test_arrays_checksummed_below_the_given_size_only(tmp_path, capsys):
+    """``unchecked``: arrays of that size or more are checked by their size alone (the dictionary's, mapped
+    so that a document reads a few pages), smaller ones by the checksum."""
+    import numpy as np
+
+    from aligner.derived import load_or_build_arrays
+
+    arrays = {"small": np.arange(4, dtype=np.int64), "large": np.full(4096, 7, dtype=np.uint8)}
+    calls: list = []
+    load_or_build_arrays("u", "k", lambda: calls.append(1) or arrays, tmp_path, unchecked=1024)
+    (path,) = tmp_path.glob("u-*.arrays")
+    raw = bytearray(path.read_bytes())
+    raw[-1] ^= 1  # the large array's last byte: not checksummed
+    path.write_bytes(bytes(raw))
+    found = load_or_build_arrays("u", "k", lambda: calls.append(1) or arrays, tmp_path, unchecked=1024)
+    assert len(calls) == 1 and found["large"][-1] == 6 and capsys.readouterr().err == ""
+    raw[raw.index(np.int64(3).tobytes())] ^= 1  # the small array's 3: checksummed
+    path.write_bytes(bytes(raw))
+    found = load_or_build_arrays("u", "k", lambda: calls.append(1) or arrays, tmp_path, unchecked=1024)
+    assert len(calls) == 2 and np.array_equal(found["small"], arrays["small"]) and "damaged" in capsys.readouterr().err
