@@ -48,8 +48,8 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides; dense arrays
     or :class:`aligner.counts.CountRows`) whose overlap is added to the score with ``params.lexical_weight``.
-    ``quotes``: each side's quotation marks (:func:`dialogue`), for ``params.quote_weight`` and
-    ``params.dialogue_weight``. ``progress``: a bar for the main pass when the document is long enough for
+    ``quotes``: each side's quotation marks (:func:`dialogue`), for the dialogue terms
+    (``params.dialogue_weights``). ``progress``: a bar for the main pass when the document is long enough for
     it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
@@ -100,10 +100,11 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi), compiled=compiled)
         rounds.close()
     if params.absorb_margin:  # a second look at the target sentences left unaligned (search.absorb)
-        _embed_runs(src, tgt, (set(), absorbing_runs(path, types)), src_runs, tgt_runs)
+        quoted = quotes.open[0] if quotes is not None and params.absorb_quoted else None
+        _embed_runs(src, tgt, absorbing_runs(path, types, quoted), src_runs, tgt_runs)
         with one_thread():
             scorer = scorer_for(params)
-            path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types)
+            path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types, quoted)
     return path, params
 
 
