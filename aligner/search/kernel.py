@@ -15,7 +15,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .counts import CountRows
+from ..counts import CountRows
 
 
 @njit(cache=True, nogil=True)
@@ -173,7 +173,7 @@ def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b
 
 def overlap_table(src, tgt, first=None, last=None):
     """Prefix sums over both axes of the pairwise overlaps (dot products) of the count vectors ``src``
-    (rows) and ``tgt`` (columns), :class:`.counts.CountRows` or dense arrays, with a zero first row and
+    (rows) and ``tgt`` (columns), :class:`aligner.counts.CountRows` or dense arrays, with a zero first row and
     column: what :meth:`aligner.search.scorer.BandScorer._lexical_table` builds from dense products (whole
     counts, so the same values). ``first``/``last``: for each source sentence, the target sentences whose
     overlap with it is needed (default all); the others count as 0, which cancels out of the overlap of

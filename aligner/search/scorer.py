@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..scoring import length_penalty
-from .counts import LexicalCounts
+from ..counts import LexicalCounts
 from .params import SearchParams
 from .quotes import Dialogue, dialogue_penalty
 from .runs import approximated, run_table
