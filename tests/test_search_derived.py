@@ -73,7 +73,7 @@ def test_dictionary_loaded_from_disk_equals_parsed():
     cedict.cache_clear()
     try:
         stored = cedict()
-        assert any(derived_dir().glob("cedict-*.arrays"))
+        assert any(derived_dir().glob("cedict-arrays-*.arrays"))
         cedict.cache_clear()
         again = cedict()  # this time mapped from the file
         assert not again.hashes.flags.writeable  # mapped, not read
@@ -222,3 +222,14 @@ def test_arrays_checksummed_below_the_given_size_only(tmp_path, capsys):
     path.write_bytes(bytes(raw))
     found = load_or_build_arrays("u", "k", lambda: calls.append(1) or arrays, tmp_path, unchecked=1024)
     assert len(calls) == 2 and np.array_equal(found["small"], arrays["small"]) and "damaged" in capsys.readouterr().err
+
+
+def test_stored_arrays_replace_the_same_name_in_the_older_marshal_format(tmp_path):
+    """The dictionary moved from a marshal file to mapped arrays under the same name: the old file goes."""
+    import numpy as np
+
+    from aligner.derived import load_or_build_arrays
+
+    load_or_build("x", "old", lambda: {"a": 1}, tmp_path)
+    load_or_build_arrays("x", "new", lambda: {"a": np.arange(3)}, folder=tmp_path)
+    assert [p.suffix for p in tmp_path.glob("x-*")] == [".arrays"]
