@@ -409,27 +409,41 @@ def word_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[float, int]]:
     return [(float(units.word[n]), y) for n, y in flagged]
 
 
-def fit_clause_words(docs: list[GoldDoc], encoder, seeds: list[int]) -> None:
-    """The ``clause_word_at`` below which 95% of the rightly flagged synthetic clause deletions (2%, 5%, 10%)
-    lie, and how many false alarms it would remove there."""
+def _deletion_rows(docs: list[GoldDoc], encoder, seeds: list[int], rows_of) -> list[tuple[float, int]]:
+    """``rows_of(doc, case)`` over the synthetic clause deletions (2%, 5%, 10%) of every seed and document."""
+    return [r for seed in seeds for rate in (0.02, 0.05, 0.1) for n, doc in enumerate(docs)
+            for r in rows_of(doc, make_case(doc, rate, "clause", seed=seed * 7919 + int(rate * 1000) + n,
+                                            encoder=encoder))]
+
+
+def report_cut(rows: list[tuple[float, int]], what: str, param: str) -> None:
+    """Where a cut on a clause flag's ``what`` (flagged only at or below it) would keep 90-99% of the rightly
+    flagged synthetic deletions, and how many false and right flags each cut removes: the evidence for
+    choosing ``param``."""
     import numpy as np
 
-    rows = [r for seed in seeds for rate in (0.02, 0.05, 0.1) for n, doc in enumerate(docs)
-            for r in word_rows(doc, make_case(doc, rate, "clause", seed=seed * 7919 + int(rate * 1000) + n,
-                                              encoder=encoder), encoder)]
-    right = np.array([w for w, y in rows if y])
-    false = np.array([w for w, y in rows if not y])
+    right = np.array([v for v, y in rows if y])
+    false = np.array([v for v, y in rows if not y])
     if not len(right):
         sys.exit("bench_omissions: no rightly flagged clause deletions")
-    at = float(np.percentile(right, 95))
-    print(f"word model, seeds {seeds}: {len(right)} right clause flags (score median {np.median(right):+.3f}, "
-          f"5%-95% {np.percentile(right, 5):+.3f} to {at:+.3f}), {len(false)} false (median "
-          f"{np.median(false) if len(false) else 0:+.3f}); clause_word_at {at:.3f} removes {int((false > at).sum())} "
-          f"false and {int((right > at).sum())} right flags")
-    for q in (90, 97.5, 99):
+    print(f"{what}: {len(right)} right clause flags (median {np.median(right):+.4f}), {len(false)} false "
+          f"(median {np.median(false) if len(false) else 0:+.4f})")
+    for q in (90, 95, 97.5, 99):
         cut = float(np.percentile(right, q))
-        print(f"  at the {q}th percentile {cut:+.3f}: removes {int((false > cut).sum())} false, "
-              f"{int((right > cut).sum())} right")
+        print(f"  {param} {cut:+.4f} (the {q}th percentile of right flags): removes {int((false > cut).sum())} "
+              f"false, {int((right > cut).sum())} right")
+
+
+def fit_second(docs: list[GoldDoc], encoder, seeds: list[int], second: str) -> None:
+    """``second_tolerance``: the second encoder's gain of each flagged synthetic clause deletion."""
+    report_cut(_deletion_rows(docs, encoder, seeds, lambda doc, case: second_rows(doc, case, encoder, second)),
+               f"second encoder {second}, seeds {seeds}, gain", "second_tolerance")
+
+
+def fit_clause_words(docs: list[GoldDoc], encoder, seeds: list[int]) -> None:
+    """``clause_word_at``: the word model's score of each flagged synthetic clause deletion."""
+    report_cut(_deletion_rows(docs, encoder, seeds, lambda doc, case: word_rows(doc, case, encoder)),
+               f"word model, seeds {seeds}, score", "clause_word_at")
 
 
 def sentence_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
