@@ -115,3 +115,33 @@ def test_other_encoders_record_nothing():
     runs = source.runs([(0, 2), (0, 3)])
     assert not source._states.ids and not source._states.runs
     assert np.array_equal(runs, encoder.encode(["a b c d e f", "a b c d e f g h"]))
+
+
+def test_runs_composed_on_two_threads_are_the_same_bits(use):
+    """The runs of one call are composed in fixed batches spread over the encoding threads: one thread or two
+    give the same bits (here three batches)."""
+    from aligner.encoders.use import USEEncoder
+    from aligner.encoders.use_compose import COMPOSE_BATCH
+
+    texts = []
+    for lang in ("zh", "en"):
+        paragraphs = [p for p in (EXAMPLE / f"example.{lang}.txt").read_text(encoding="utf-8").splitlines() if p.strip()]
+        texts += [s.text for s in segment(paragraphs, lang)]
+    spans = _runs(len(texts))
+    assert len(spans) > 2 * COMPOSE_BATCH
+    one = EmbeddingSource(CheckedEncoder(use), texts, "zh").runs(spans)
+    source = EmbeddingSource(CheckedEncoder(USEEncoder(threads=2)), texts, "zh")
+    assert np.array_equal(source.runs(spans), one)
+    assert len(source._states.vectors) == len(spans)
+
+
+def test_records_hold_no_more_than_themselves(use):
+    """Each sentence's recorded sums are kept in arrays of records only (not views of a micro-batch's array,
+    which would keep the other sentences' rows alive too)."""
+    long = "他来了以后我们一起去了很远的地方看了很多的风景，然后回家了"
+    texts = [f"{k}{text}" for k in range(3) for text in ("我", "说。", long, "好")]  # short and long, distinct
+    source = EmbeddingSource(CheckedEncoder(use), texts, "zh")
+    source.sentence_vectors()
+    records = list(source._states.sums.values())
+    bases = {id(r.base if r.base is not None else r): (r.base if r.base is not None else r) for r in records}
+    assert sum(b.nbytes for b in bases.values()) == sum(r.nbytes for r in records)
