@@ -125,8 +125,8 @@ def test_runs_composed_on_two_threads_are_the_same_bits(use):
 
     texts = []
     for lang in ("zh", "en"):
-        paragraphs = [p for p in (EXAMPLE / f"example.{lang}.txt").read_text(encoding="utf-8").splitlines() if p.strip()]
-        texts += [s.text for s in segment(paragraphs, lang)]
+        lines = (EXAMPLE / f"example.{lang}.txt").read_text(encoding="utf-8").splitlines()
+        texts += [s.text for s in segment([p for p in lines if p.strip()], lang)]
     spans = _runs(len(texts))
     assert len(spans) > 2 * COMPOSE_BATCH
     one = EmbeddingSource(CheckedEncoder(use), texts, "zh").runs(spans)
