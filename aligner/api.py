@@ -38,19 +38,36 @@ def align(
     tgt_lang: str | None = None,
     src_locale: str | None = None,
     progress: bool = False,
+    cache: bool = True,
+    cache_dir: str | os.PathLike | None = None,
     **options,
 ) -> Alignment:
     """Align a source text (normally Chinese) with its translation (normally English).
 
     ``zh`` and ``en`` are each a text (split into paragraphs at newlines, then into sentences) or a
     list of sentences used as they are. A list of lists is taken as paragraphs of sentences.
+    ``encoder``, ``cache`` and ``cache_dir``: as :func:`named_encoder` (``cache=False`` is ``--no-cache``: the
+    embedding and alignment caches are neither read nor written).
     ``options`` are the search parameters of :class:`aligner.search.SearchParams` (``max_bead`` …).
     """
     check_languages(src_lang=src_lang, tgt_lang=tgt_lang, src_locale=src_locale)
     src, src_lang = _sentences(zh, src_lang, "zh")
     tgt, tgt_lang = _sentences(en, tgt_lang, "en")
-    return align_sentences(src, tgt, encoder=encoder, src_lang=src_lang, tgt_lang=tgt_lang,
-                           src_locale=src_locale, progress=progress, **options)
+    return align_sentences(src, tgt, encoder=named_encoder(encoder, cache, cache_dir), src_lang=src_lang,
+                           tgt_lang=tgt_lang, src_locale=src_locale, progress=progress, cache=cache, **options)
+
+
+def named_encoder(encoder: Encoder | str | None, cache: bool = True,
+                  cache_dir: str | os.PathLike | None = None, default: str | None = None) -> Encoder:
+    """The encoder an API caller means. A name (None: ``default``, else the default encoder) is built by
+    :func:`aligner.get_encoder` with ``cache`` and ``cache_dir``; an encoder object is used as it is (it keeps
+    its own cache, so ``cache_dir`` is refused with it)."""
+    if encoder is None or isinstance(encoder, str):
+        return get_encoder(encoder or default, cache=cache, cache_dir=cache_dir)
+    if cache_dir is not None:
+        raise ValueError("cache_dir applies to an encoder given by name; an encoder object keeps its own cache "
+                         "(aligner.get_encoder(name, cache_dir=...))")
+    return resolve_encoder(encoder)
 
 
 def check_languages(**tags: str | None) -> None:
@@ -70,9 +87,11 @@ def align_sentences(
     tgt_lang: str,
     src_locale: str | None = None,
     progress: bool = False,
+    cache: bool = True,
     **options,
 ) -> Alignment:
-    """Align two already segmented documents."""
+    """Align two already segmented documents; ``cache=False``: the alignment cache beside a cached encoder is
+    neither read nor written."""
     check_languages(src_lang=src_lang, tgt_lang=tgt_lang, src_locale=src_locale)
     if not src or not tgt:
         raise InputError("nothing to align: one side has no sentences")
@@ -83,7 +102,7 @@ def align_sentences(
     checked = CheckedEncoder(encoder)  # one for both sides, so both have the same width
     src_embed = EmbeddingSource(checked, [s.text for s in src], src_lang, progress)
     tgt_embed = EmbeddingSource(checked, [s.text for s in tgt], tgt_lang, progress)
-    store = ResultStore.beside(encoder)
+    store = ResultStore.beside(encoder) if cache else None
     key = result_key(signature, src, tgt) if store else ""
     found = store.get(key, len(src), len(tgt)) if store else None
     if found is None:
@@ -119,12 +138,8 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None, params=No
     from .review_cache import ReviewSource
 
     check_alignment(alignment)
-    if encoder is None or isinstance(encoder, str):
-        encoder = get_encoder(encoder or _encoder_name(alignment), cache=cache, cache_dir=cache_dir)
-    elif cache_dir is not None:
-        raise ValueError("cache_dir applies to an encoder given by name; an encoder object keeps its own cache "
-                         "(aligner.get_encoder(name, cache_dir=...))")
-    return ReviewSource(resolve_encoder(encoder), params, progress, cache=cache)(alignment)
+    encoder = named_encoder(encoder, cache, cache_dir, default=_encoder_name(alignment))
+    return ReviewSource(encoder, params, progress, cache=cache)(alignment)
 
 
 def review_encoder(alignment: Alignment, encoder: Encoder | str | None,
@@ -155,7 +170,7 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
     if params.lexical_weight > 0 and (translates(src_embed.lang, tgt_embed.lang)
                                       or translates(tgt_embed.lang, src_embed.lang)):
         lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
-    quotes = dialogue(src_embed.texts, tgt_embed.texts) if params.quote_weight or params.dialogue_weight else None
+    quotes = dialogue(src_embed.texts, tgt_embed.texts) if any(params.dialogue_weights()) else None
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                                   lexical=lexical, quotes=quotes, progress=src_embed.progress)
@@ -264,13 +279,15 @@ def read_pair(zh_path: str, en_path: str | None = None, *, presplit: bool = Fals
 
 def align_files(zh_path: str, en_path: str | None = None, *, presplit: bool = False, input_format: str | None = None,
                 encoder: Encoder | str | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
-                src_locale: str | None = None, progress: bool = False, **options) -> Alignment:
+                src_locale: str | None = None, progress: bool = False, cache: bool = True,
+                cache_dir: str | os.PathLike | None = None, **options) -> Alignment:
     """``aligner align`` as a function: read, segment and align two files, or one holding both languages
-    (``en_path`` None), in any input format (:func:`read_pair`)."""
+    (``en_path`` None), in any input format (:func:`read_pair`); ``encoder``, ``cache``, ``cache_dir`` as
+    :func:`align`."""
     src, tgt, sl, tl, _ = read_pair(zh_path, en_path, presplit=presplit, input_format=input_format,
                                     src_lang=src_lang, tgt_lang=tgt_lang)
-    return align_sentences(src, tgt, encoder=encoder, src_lang=sl, tgt_lang=tl, src_locale=src_locale,
-                           progress=progress, **options)
+    return align_sentences(src, tgt, encoder=named_encoder(encoder, cache, cache_dir), src_lang=sl, tgt_lang=tl,
+                           src_locale=src_locale, progress=progress, cache=cache, **options)
 
 
 def apply_corrections(alignment: Alignment, corrections) -> Alignment:

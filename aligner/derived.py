@@ -65,10 +65,10 @@ def load_or_build(name: str, key: str, build: Callable[[], T], folder: Path | No
 
 
 def load_or_build_arrays(name: str, key: str, build: Callable[[], dict[str, np.ndarray] | None],
-                         folder: Path | None = None) -> dict[str, np.ndarray] | None:
+                         folder: Path | None = None, unchecked: int = UNCHECKED_BYTES) -> dict[str, np.ndarray] | None:
     """As :func:`load_or_build`, for a dict of arrays (``build`` may return None: nothing to store), which
     come back read-only and mapped from the file. The checksum covers the index and every array smaller
-    than :data:`UNCHECKED_BYTES`; larger ones are checked by their size only."""
+    than ``unchecked`` bytes (the file records which); larger ones are checked by their size only."""
     path = _path(name, key, "arrays", folder)
     found = _load_arrays(path)
     if found is not None:
@@ -77,13 +77,13 @@ def load_or_build_arrays(name: str, key: str, build: Callable[[], dict[str, np.n
     if value is None:
         return None
     arrays = sorted(((k, np.asarray(v)) for k, v in value.items()),
-                    key=lambda item: item[1].nbytes >= UNCHECKED_BYTES)  # the checked ones first
+                    key=lambda item: item[1].nbytes >= unchecked)  # the checked ones first
     index, offset = {}, 0
     for k, array in arrays:
         offset += -offset % _ALIGN
         index[k] = [array.dtype.str, list(array.shape), offset]
         offset += array.nbytes
-    checked = max([index[k][2] + a.nbytes for k, a in arrays if a.nbytes < UNCHECKED_BYTES], default=0)
+    checked = max([index[k][2] + a.nbytes for k, a in arrays if a.nbytes < unchecked], default=0)
     head = json.dumps({"arrays": index, "checked": checked}).encode()
     head += b" " * (-(len(_ARRAYS_MAGIC) + 32 + 8 + len(head)) % _ALIGN)  # the data 64-byte aligned
     data = bytearray(offset)
@@ -93,6 +93,11 @@ def load_or_build_arrays(name: str, key: str, build: Callable[[], dict[str, np.n
     digest = hashlib.sha256(hashed + memoryview(data)[:checked]).digest()
     _store(path, [_ARRAYS_MAGIC, digest, hashed, data], name)
     return _load_arrays(path) or value  # mapped as in later processes, unless it could not be stored
+
+
+def source_hash(module_file: str) -> str:
+    """The SHA-256 of a module's source (``__file__``): in the key of the data its code derives."""
+    return hashlib.sha256(Path(module_file).read_bytes()).hexdigest()
 
 
 def _path(name: str, key: str, suffix: str, folder: Path | None) -> Path:

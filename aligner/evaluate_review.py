@@ -122,6 +122,15 @@ def score_flags(flags: Iterable[FlagLike], gold: OmissionGold) -> dict:
     return _rates({"counts": counts, "n_source": gold.n_source})
 
 
+def flag_status(flag: FlagLike, gold: OmissionGold) -> str:
+    """How one flag reads against the gold: ``right`` (it matches a certain item), ``doubtful`` (only doubtful
+    ones), ``false``; ``check`` for a kind that is not scored (an alignment check)."""
+    if flag.kind not in SCORED_KINDS or flag.zh_sentence is None:
+        return "check"
+    matched = _matches(flag, gold)
+    return "right" if any(m[-1] == "certain" for m in matched) else "doubtful" if matched else "false"
+
+
 def add_flag_scores(scores: Iterable[dict]) -> dict:
     """Several documents' :func:`score_flags` results as one (counts added, then divided)."""
     counts = {kind: {"flags": 0, "hits": 0, "doubtful": 0, "gold": 0, "found": 0} for kind in SCORED_KINDS}

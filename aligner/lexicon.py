@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 import zlib
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cached_property, lru_cache
 
 import numpy as np
 
-from .cedict import cedict
+from .cedict import CHECKED_BYTES, Cedict, cedict
+from .counts import CountRows
+from .derived import load_or_build_arrays, source_hash
 from .model import pieces
-from .search.counts import CountRows
 from .segment.chinese import to_simplified_many
 
 KEYS_PER_WORD = 6    # a Chinese word's translations beyond the first few are rare senses: noise
@@ -111,23 +113,13 @@ def _sense_keys(definitions: str) -> list[str]:
     return keys
 
 
-_ROW_KEYS: dict[int, tuple[str, ...]] = {-1: ()}  # each headword's keys (its row names it), derived once
-
-
-def _keys_of(word: str, row: int) -> tuple[str, ...]:
-    keys = _ROW_KEYS.get(row)
-    if keys is None:
-        keys = _ROW_KEYS[row] = _word_keys(word, row)
-    return keys
-
-
-def _word_keys(word: str, row: int) -> tuple[str, ...]:
-    """A headword's English keys (``row``: its place in :func:`aligner.cedict.cedict`): its readings' keys
-    interleaved (so one reading's long list does not crowd out another's first senses: 后 "queen" and 後
-    "after" share the simplified form), capped."""
+def _word_keys(word: str, readings: list[str]) -> tuple[str, ...]:
+    """A headword's English keys (``readings``: the definitions of each of its readings,
+    :meth:`aligner.cedict.Cedict.readings`): its readings' keys interleaved (so one reading's long list does
+    not crowd out another's first senses: 后 "queen" and 後 "after" share the simplified form), capped."""
     if word in CHINESE_STOPWORDS:
         return ()
-    lists = [_sense_keys(defs) for defs in cedict().readings(row)]
+    lists = [_sense_keys(defs) for defs in readings]
     keys: list[str] = []
     for rank in range(max((len(k) for k in lists), default=0)):
         for found in lists:
@@ -136,9 +128,62 @@ def _word_keys(word: str, row: int) -> tuple[str, ...]:
     return tuple(keys[:KEYS_PER_WORD])
 
 
+class KeyTable:
+    """Every headword's English keys (:func:`_word_keys`), derived once per machine and kept beside the
+    dictionary (:func:`key_table`): row r's keys are ``ids[starts[r]:starts[r + 1]]`` in the vocabulary,
+    whose CRC-32 ``crc`` gives their hashed columns. Deriving them on first use cost a document of 100
+    sentences 50 ms and one of 1,000 a quarter of a second, and held every row's keys for the process."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.starts, self.ids, self.crc, self._vocab = arrays["starts"], arrays["ids"], arrays["crc"], arrays["vocab"]
+
+    @cached_property
+    def vocab(self) -> list[str]:
+        return self._vocab.tobytes().decode("utf-8").split("\n")
+
+    def keys(self, rows: Iterable[int]) -> dict[int, tuple[str, ...]]:
+        """{row: its keys} for the distinct ``rows`` (-1, no headword: none)."""
+        vocab, found = self.vocab, {-1: ()}
+        for row in set(rows) - {-1}:
+            found[row] = tuple(vocab[k] for k in self.ids[self.starts[row]:self.starts[row + 1]].tolist())
+        return found
+
+    def columns(self, rows: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        """How many keys each of ``rows`` (>= 0) has, and their columns of ``dim``, one row after another."""
+        first, sizes = self.starts[rows], self.starts[rows + 1] - self.starts[rows]
+        before = np.cumsum(sizes) - sizes
+        at = np.repeat(first - before, sizes) + np.arange(int(sizes.sum()))
+        return sizes, (self.crc[self.ids[at]] % dim).astype(np.int64)
+
+
+@lru_cache(maxsize=1)
+def key_table() -> KeyTable:
+    """The dictionary's :class:`KeyTable`, stored as arrays (:func:`aligner.derived.load_or_build_arrays`)
+    keyed by the dictionary's own key and this module's code (about 2 CPU s to derive, once)."""
+    table = cedict()
+    key = f"{table.key}\0{source_hash(__file__)}"
+    return KeyTable(load_or_build_arrays("cedict-keys", key, lambda: _derived_keys(table), unchecked=CHECKED_BYTES))
+
+
+def _derived_keys(table: Cedict) -> dict[str, np.ndarray]:
+    vocab: dict[str, int] = {}
+    by_readings: dict[bytes, tuple[str, ...]] = {}  # a Traditional and a Simplified headword share entries
+    ids: list[int] = []
+    sizes = np.zeros(len(table), dtype=np.int64)
+    blob, offsets = table.definitions.tobytes(), table.def_offsets.tolist()
+    for row, word in enumerate(table.headwords.split("\n")):
+        readings = blob[offsets[row]:offsets[row + 1]]
+        keys = () if word in CHINESE_STOPWORDS else by_readings.get(readings)
+        if keys is None:
+            keys = by_readings[readings] = _word_keys(word, readings.decode("utf-8").split("\n"))
+        ids.extend(vocab.setdefault(k, len(vocab)) for k in keys)
+        sizes[row] = len(keys)
+    return {"starts": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), "ids": np.array(ids, dtype=np.int32),
+            "crc": np.array([zlib.crc32(k.encode("utf-8")) for k in vocab], dtype=np.uint32),
+            "vocab": np.frombuffer("\n".join(vocab).encode("utf-8"), dtype=np.uint8)}
+
+
 Words = tuple[tuple[str, tuple[str, ...]], ...]
-_WORDS: dict[str, Words] = {}  # remembered: the review segments each sentence and clause for several measures
-CACHED_TEXTS = 65536
 
 
 def chinese_words(text: str) -> Words:
@@ -151,26 +196,23 @@ def chinese_words(text: str) -> Words:
 
 
 def chinese_words_many(texts: list[str]) -> list[Words]:
-    """:func:`chinese_words` of each text; the texts not seen before are segmented together (in bulk,
-    array operations: :meth:`aligner.cedict.Cedict.segment`)."""
-    found = {t: _WORDS[t] for t in texts if t in _WORDS}
-    new = [t for t in dict.fromkeys(texts) if t not in found]
-    if not new:
-        return [found[t] for t in texts]
+    """:func:`chinese_words` of each text, the distinct texts segmented together (in bulk, array operations:
+    :meth:`aligner.cedict.Cedict.segment`). Nothing is kept between calls: a review keeps its document's
+    words (:class:`aligner.omissions.wordmodel.Tokens`)."""
+    new = list(dict.fromkeys(texts))
     pieces = [[(m.group(1), m.group(2)) for m in _SCRIPT_RUN.finditer(t)] for t in to_simplified_many(new)]
-    segmented = iter(cedict().segment([chinese for p in pieces for _, chinese in p if chinese]))
+    segmented = cedict().segment([chinese for p in pieces for _, chinese in p if chinese])
+    keys = key_table().keys(row for words in segmented for _, row in words)
+    found: dict[str, Words] = {}
+    runs = iter(segmented)
     for text, parts in zip(new, pieces):
         words: list[tuple[str, tuple[str, ...]]] = []
         for latin, chinese in parts:
             if latin:
                 words.extend((w, (k,)) for w in _WORD.findall(latin.lower()) if (k := english_key(w)) is not None)
             else:
-                words.extend([(w, _ROW_KEYS[row] if row in _ROW_KEYS else _keys_of(w, row))
-                              for w, row in next(segmented)])
+                words.extend((w, keys[row]) for w, row in next(runs))
         found[text] = tuple(words)
-    if len(_WORDS) + len(new) > CACHED_TEXTS:
-        _WORDS.clear()
-    _WORDS.update((t, found[t]) for t in new[-CACHED_TEXTS:])
     return [found[t] for t in texts]
 
 
@@ -197,7 +239,7 @@ def translates(src_lang: str, tgt_lang: str) -> bool:
 
 def lexical_vectors(texts: list[str], lang: str, dim: int = 1024) -> CountRows:
     """Hashed counts of English translation keys per sentence, ``len(texts)`` rows of ``dim`` columns, uint8
-    (counts never get near 255 in a sentence), stored by rows (:class:`aligner.search.counts.CountRows`).
+    (counts never get near 255 in a sentence), stored by rows (:class:`aligner.counts.CountRows`).
 
     English sentences give their content words; Chinese ones the translations of their words in CC-CEDICT
     (:func:`chinese_words`). Other languages give empty rows, which add nothing to the alignment score. A
@@ -246,16 +288,10 @@ def _chinese_columns(texts: list[str], dim: int) -> list[tuple[np.ndarray, np.nd
     points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     wide = np.flatnonzero(points > 0x7F)
     bounds = np.concatenate([[0], np.flatnonzero(np.diff(wide) != 1) + 1, [len(wide)]])
-    table = cedict()
-    first, _, rows = table.words(points[wide], np.diff(bounds))
-    distinct, inverse = np.unique(rows, return_inverse=True)
-    keys = [_ROW_KEYS[row] if row in _ROW_KEYS else _keys_of(table.word(row), row) for row in distinct.tolist()]
-    # each word's keys: its row's slice of ``flat``
-    sizes = np.fromiter(map(len, keys), np.int64, len(keys))
-    flat = np.array([_column(key, dim) for k in keys for key in k], dtype=np.int64)
-    per_word, before = sizes[inverse], np.cumsum(sizes) - sizes
-    at = np.repeat(before[inverse] - (np.cumsum(per_word) - per_word), per_word) + np.arange(per_word.sum())
-    text = np.searchsorted(starts, wide[first], side="right") - 1
+    first, _, rows = cedict().words(points[wide], np.diff(bounds))
+    known = rows >= 0
+    per_word, columns = key_table().columns(rows[known], dim)
+    text = np.searchsorted(starts, wide[first[known]], side="right") - 1
     # the Latin words: findall's, in order, start where a letter or digit follows none
     latin = _LATIN.findall(joined)
     column = {word: _column(english_key(word.lower()), dim) for word in set(latin)}
@@ -264,5 +300,5 @@ def _chinese_columns(texts: list[str], dim: int) -> list[tuple[np.ndarray, np.nd
     alnum = ((points >= 48) & (points <= 57)) | ((folded >= 97) & (folded <= 122))
     latin_at = np.flatnonzero(alnum & ~np.concatenate([[False], alnum[:-1]]))
     keep = latin_columns >= 0
-    return [(np.repeat(text, per_word), flat[at]),
+    return [(np.repeat(text, per_word), columns),
             (np.searchsorted(starts, latin_at[keep], side="right") - 1, latin_columns[keep])]

@@ -371,46 +371,65 @@ def fit_clauses(docs: list[GoldDoc], encoder, seeds: tuple[int, int], names: lis
                   {"command": command, "fit_seeds": [seeds[0]], "held_out_seeds": [seeds[1]]})
 
 
-def second_rows(doc: GoldDoc, case: Case, encoder, second: str) -> list[tuple[float, int]]:
-    """(second encoder's gain, label) of every clause the clause judge would flag in a clause-deletion case
-    (:mod:`aligner.omissions.judges.second`, its own gains; label 1: a deleted clause, 0: a false alarm);
-    clauses of sentences the gold leaves unaligned are left out."""
-    from dataclasses import replace
-
+def flagged_clauses(doc: GoldDoc, case: Case, encoder):
+    """The review context of a clause-deletion case, the clause judge's units, and every clause it flags with
+    its label (1: a deleted clause, 0: a false alarm); clauses of sentences the gold leaves unaligned are left
+    out. A flag comes with its unit's index."""
     from aligner.omissions.judges import ClauseJudge
-    from aligner.omissions.judges.second import second_gains
     from aligner.omissions.judges.units import Units
-    from aligner.omissions.params import ReviewParams
 
     ctx = _context(doc, case, encoder)
     units = Units.of(ctx)
-    flags = ClauseJudge(units)(ctx).flags
-    by_span = {(u.sentence, (u.clause.start, u.clause.end)): u for u in units.items}
+    by_span = {(u.sentence, (u.clause.start, u.clause.end)): n for n, u in enumerate(units.items)}
     gold_null = {i for z, e in doc.beads if not e for i in z}
-    flags = [f for f in flags if f.zh_sentence not in gold_null]
+    flags = [f for f in ClauseJudge(units)(ctx).flags if f.kind == "clause" and f.zh_sentence not in gold_null]
+    return ctx, units, [(by_span[(f.zh_sentence, tuple(f.span))],
+                         int(any(_overlap(exp, tuple(f.span)) for exp in case.clauses.get(f.zh_sentence, []))))
+                        for f in flags]
+
+
+def second_rows(doc: GoldDoc, case: Case, encoder, second: str) -> list[tuple[float, int]]:
+    """(second encoder's gain, label) of every clause the clause judge would flag in a clause-deletion case
+    (:mod:`aligner.omissions.judges.second`, its own gains; label 1: a deleted clause, 0: a false alarm)."""
+    from dataclasses import replace
+
+    from aligner.omissions.judges.second import second_gains
+    from aligner.omissions.params import ReviewParams
+
+    ctx, units, flagged = flagged_clauses(doc, case, encoder)
     gains = second_gains(replace(ctx, params=ReviewParams(second_encoder=second)),
-                         [by_span[(f.zh_sentence, tuple(f.span))] for f in flags])
-    return [(float(g), int(any(_overlap(exp, tuple(f.span)) for exp in case.clauses.get(f.zh_sentence, []))))
-            for f, g in zip(flags, gains if gains is not None else [])]
+                         [units.items[n] for n, _ in flagged])
+    return [(float(g), y) for (_, y), g in zip(flagged, gains if gains is not None else [])]
 
 
-def fit_second(docs: list[GoldDoc], encoder, seeds: list[int], second: str) -> None:
-    """The ``second_tolerance`` at which 95% of the rightly flagged synthetic clause deletions (2%, 5%, 10%)
-    pass the second encoder, and how many false alarms it would remove there."""
+def word_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[float, int]]:
+    """(word-model score, label) of every clause the clause judge would flag in a clause-deletion case (how
+    well the bead's English explains its words by the document's own word model, ``Units.word``)."""
+    _, units, flagged = flagged_clauses(doc, case, encoder)
+    return [(float(units.word[n]), y) for n, y in flagged]
+
+
+def fit_clause_words(docs: list[GoldDoc], encoder, seeds: list[int]) -> None:
+    """The ``clause_word_at`` below which 95% of the rightly flagged synthetic clause deletions (2%, 5%, 10%)
+    lie, and how many false alarms it would remove there."""
     import numpy as np
 
     rows = [r for seed in seeds for rate in (0.02, 0.05, 0.1) for n, doc in enumerate(docs)
-            for r in second_rows(doc, make_case(doc, rate, "clause", seed=seed * 7919 + int(rate * 1000) + n,
-                                                encoder=encoder), encoder, second)]
-    right = np.array([g for g, y in rows if y])
-    false = np.array([g for g, y in rows if not y])
+            for r in word_rows(doc, make_case(doc, rate, "clause", seed=seed * 7919 + int(rate * 1000) + n,
+                                              encoder=encoder), encoder)]
+    right = np.array([w for w, y in rows if y])
+    false = np.array([w for w, y in rows if not y])
     if not len(right):
         sys.exit("bench_omissions: no rightly flagged clause deletions")
-    tolerance = float(np.percentile(right, 95))
-    print(f"second encoder {second}, seeds {seeds}: {len(right)} right clause flags (gain median "
-          f"{np.median(right):+.4f}, 5%-95% {np.percentile(right, 5):+.4f} to {tolerance:+.4f}), {len(false)} false "
-          f"(median {np.median(false) if len(false) else 0:+.4f}); second_tolerance {tolerance:.4f} removes "
-          f"{int((false > tolerance).sum())} false and {int((right > tolerance).sum())} right flags")
+    at = float(np.percentile(right, 95))
+    print(f"word model, seeds {seeds}: {len(right)} right clause flags (score median {np.median(right):+.3f}, "
+          f"5%-95% {np.percentile(right, 5):+.3f} to {at:+.3f}), {len(false)} false (median "
+          f"{np.median(false) if len(false) else 0:+.3f}); clause_word_at {at:.3f} removes {int((false > at).sum())} "
+          f"false and {int((right > at).sum())} right flags")
+    for q in (90, 97.5, 99):
+        cut = float(np.percentile(right, q))
+        print(f"  at the {q}th percentile {cut:+.3f}: removes {int((false > cut).sum())} false, "
+              f"{int((right > cut).sum())} right")
 
 
 def sentence_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
@@ -494,6 +513,8 @@ def main() -> None:
                         help="fit the sentence model: FIT_SEEDS;CHECK_SEEDS[;feature,...] (seeds comma-separated)")
     parser.add_argument("--fit-second", default="", metavar="SEEDS[;ENCODER]",
                         help="choose second_tolerance on these seeds' clause deletions (encoder default e5-small)")
+    parser.add_argument("--fit-clause-words", default="", metavar="SEEDS",
+                        help="choose clause_word_at on these seeds' clause deletions")
     parser.add_argument("--write-model", type=float, default=None, metavar="P",
                         help="with --fit-*: write the fitted model(s) to aligner/omissions/models/ with operating "
                              "point P (the model probability that becomes confidence 0.5)")
@@ -515,6 +536,9 @@ def main() -> None:
     if args.fit_second:
         seeds, _, second = args.fit_second.partition(";")
         fit_second(docs, encoder, [int(x) for x in seeds.split(",")], second or "e5-small")
+        return
+    if args.fit_clause_words:
+        fit_clause_words(docs, encoder, [int(x) for x in args.fit_clause_words.split(",")])
         return
     if args.fit_clauses:
         parts = args.fit_clauses.split(",")

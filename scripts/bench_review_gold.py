@@ -8,7 +8,11 @@ reviewed; the section ``review-gold`` of docs/benchmarks.md gets sentence-flag p
 clause-flag precision and recall, sentence+clause precision and flags per 100 Chinese sentences, against the
 issue's targets (sentence P >= 0.7, sentence+clause P >= 0.6, <= 3 flags per 100).
 
-    python scripts/bench_review_gold.py [--encoder use] [--gold corpora/mac-dev-zh-en/omissions] [--no-write]
+    python scripts/bench_review_gold.py [--encoder use] [--gold corpora/mac-dev-zh-en/omissions] [--no-write] [--list]
+
+``--list`` also prints every sentence, clause and alignment flag with its gold status (``right``: matches a
+certain item, ``doubtful``, ``false``; alignment checks are not scored: ``check``), by index and span only,
+for reading each one bilingually against the chapter and its gold alignment.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from docsection import update_section  # noqa: E402
 
 from aligner.api import align  # noqa: E402
 from aligner.encoders import get_encoder  # noqa: E402
-from aligner.evaluate_review import SCORED_KINDS, add_flag_scores, read_omission_gold, score_flags  # noqa: E402
+from aligner.evaluate_review import (SCORED_KINDS, add_flag_scores, flag_status, read_omission_gold,  # noqa: E402
+                                     score_flags)
 from aligner.omissions import review  # noqa: E402
 
 CHAPTERS = ROOT.parent / "shared" / "corpora" / "mac-dev-zh-en"
@@ -57,6 +62,7 @@ def main() -> None:
     parser.add_argument("--encoder", default="use")
     parser.add_argument("--gold", type=Path, default=GOLD, help="folder of the 00N.json gold files")
     parser.add_argument("--no-write", action="store_true", help="print, do not update docs/benchmarks.md")
+    parser.add_argument("--list", action="store_true", help="print every flag with its gold status")
     args = parser.parse_args()
     if not CHAPTERS.is_dir():
         sys.exit(f"bench_review_gold: {CHAPTERS} not found")
@@ -73,6 +79,11 @@ def main() -> None:
         doubtful += sum(c == "doubtful" for c in [*gold.sentences.values(), *(c[-1] for c in gold.clauses)])
         alignment = align(zh, en, encoder=encoder, src_lang="zh", tgt_lang="en")
         flags = review(alignment, encoder).flags
+        if args.list:
+            for f in flags:
+                if f.kind in (*SCORED_KINDS, "alignment") and f.zh_sentence is not None:
+                    print(f"{path.stem} {f.kind:9s} zh {f.zh_sentence:4d} span {f.span} bead {f.bead} "
+                          f"confidence {f.confidence:.3f} {flag_status(f, gold)}")
         per_doc[path.stem] = score_flags(flags, gold)
         checks[path.stem] = sum(f.kind == "alignment" for f in flags)
         print(_row(path.stem, per_doc[path.stem], checks[path.stem]), flush=True)
@@ -88,7 +99,9 @@ def main() -> None:
         "Precision counts flags that match a certain gold item; in brackets, also those that match only a "
         "doubtful one. A sentence flag matches a gold whole sentence; a clause flag a gold clause it overlaps "
         "or a gold whole sentence. Recall: certain gold items found by flags of the same kind. *Alignment "
-        "checks*: beads the confidence model doubts whose clauses look untranslated, shown to the reviewer "
+        "checks*: beads the confidence model doubts whose clauses look untranslated, sentences a neighbouring "
+        "bead's English welcomes, and sentences the search left unaligned that are neither missing nor carried "
+        "nearby, shown to the reviewer "
         "as a bead to check and not as an omission (not scored, not in the flags per 100).", "",
         "| chapter | sentence flags | sentence P | sentences found | clause flags | clause P | clauses found "
         "| sentence+clause P | flags / 100 zh | alignment checks |",

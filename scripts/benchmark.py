@@ -57,8 +57,11 @@ ABLATIONS = {
     "zh → en: 1-5 and 1-6 beads (vs m-n within max_bead only)": {"max_split": 0},
     "zh → en: quotation agreement at bead ends (vs none)": {"quote_weight": 0.0},
     "zh → en: quotation marks on both sides of a bead or neither (vs none)": {"dialogue_weight": 0.0},
+    "zh → en: a bead holding two turns of speech on both sides penalised (vs none)": {"turn_weight": 0.0},
     "length factor softened where the document's lengths agree less (vs one exponent)": {"length_spread": 0.0},
     "zh → en: unaligned English sentences merged into a neighbour on a second look (vs left)": {"absorb_margin": 0.0},
+    "zh → en: a Chinese sentence left out inside a quotation merged on the second look (vs left)":
+        {"absorb_quoted": False},
 }
 
 

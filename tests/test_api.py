@@ -6,6 +6,7 @@ import pytest
 import aligner
 from aligner.encoders.hashing import HashingEncoder
 from aligner.errors import InputError
+from aligner.result_cache import ResultStore
 
 ZH = "今天天气很好。我们去公园散步。\n公园里有很多人。"
 EN = "The weather is nice today. We went for a walk in the park.\nThe park was crowded."
@@ -77,3 +78,20 @@ def test_a_second_run_reuses_the_cached_alignment(tmp_path, monkeypatch):
     monkeypatch.undo()
     other = aligner.align(src, tgt, encoder=encoder, src_lang="en", tgt_lang="de", max_bead=2)
     assert other.signature != first.signature
+
+
+def test_align_cache_and_cache_dir_as_the_cli(tmp_path):
+    """``cache_dir`` puts the embedding and alignment caches where it says; ``cache=False`` writes none."""
+    zh, en = ["甲乙丙。", "丁戊己。"], ["A b c.", "D e f."]
+    first = aligner.align(zh, en, encoder="hash", cache_dir=tmp_path / "c")
+    stored = sorted(p.relative_to(tmp_path) for p in (tmp_path / "c").rglob("*") if p.is_file())
+    assert stored, "nothing cached under cache_dir"
+    again = aligner.align(zh, en, encoder="hash", cache_dir=tmp_path / "c")
+    assert [(b.zh, b.en, b.score) for b in again.beads] == [(b.zh, b.en, b.score) for b in first.beads]
+    aligner.align(zh, en, encoder="hash", cache=False, cache_dir=tmp_path / "off")
+    assert not (tmp_path / "off").exists()
+    cached = aligner.get_encoder("hash", cache_dir=tmp_path / "object")
+    aligner.align(zh, en, encoder=cached, cache=False)  # the object keeps its embedding cache; no alignment stored
+    assert not [p for p in (tmp_path / "object").rglob("*") if p.is_file() and ResultStore.subfolder in p.parts]
+    with pytest.raises(ValueError, match="cache_dir applies to an encoder given by name"):
+        aligner.align(zh, en, encoder=HashingEncoder(), cache_dir=tmp_path)

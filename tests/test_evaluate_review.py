@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aligner.errors import InputError
-from aligner.evaluate_review import add_flag_scores, parse_omission_gold, read_omission_gold, score_flags
+from aligner.evaluate_review import (add_flag_scores, flag_status, parse_omission_gold, read_omission_gold,
+                                     score_flags)
 from aligner.omissions import Flag
 
 LITERARY = Path(__file__).resolve().parents[1] / "corpora" / "zh-en" / "literary.zh"
@@ -112,3 +113,11 @@ def test_read_omission_gold(tmp_path):
         read_omission_gold(path, 10)
     path.write_text('{"sentences": [{"zh": 2, "certainty": "certain"}]}', encoding="utf-8")
     assert read_omission_gold(path, 10).sentences == {2: "certain"}
+
+
+def test_flag_status_reads_each_flag_against_the_gold():
+    g = gold()
+    assert [flag_status(f, g) for f in (sentence(3), sentence(9), sentence(5), clause(7, 3, 4), clause(7, 11, 12),
+                                        clause(7, 6, 10), clause(40, 0, 2))] == \
+        ["right", "doubtful", "false", "right", "doubtful", "false", "right"]
+    assert flag_status(Flag("alignment", 0.5, "test", zh_sentence=3, span=(0, 4)), g) == "check"

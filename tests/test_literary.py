@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from aligner import api
 from aligner.encoders.hashing import HashingEncoder
 from aligner.search import BandScorer, SearchParams, dialogue, pair_defaults, quote_states
-from aligner.search.quotes import marked_counts, marked_mismatch, quote_mismatch
+from aligner.search.quotes import marked_counts, marked_mismatch, merged_turns, quote_mismatch
 
 ENC = HashingEncoder()
 
@@ -26,6 +26,23 @@ def test_english_single_quotes_and_apostrophes():
           "'We fight for money.", "I'll bring my stake.'", "She said, “Wait,", "please.”"]
     # an apostrophe inside a word or after a plural's s neither opens nor closes a quotation
     assert quote_states(en).tolist() == [False, False, True, False, False, True, False, True, False]
+
+
+def test_a_quotation_inside_a_quotation_closes_only_itself():
+    zh = ["她道：“俗话说：‘好事多磨。", "’你别急。", "再等等。”", "两人走了。", "他说：“看‘你’"]
+    assert quote_states(zh).tolist() == [False, True, True, False, False, True]
+    en = ["'It was all \"your nephew\" this", "and that.'", "He said, \"the 'embers'", "glowed.\""]
+    assert quote_states(en).tolist() == [False, True, False, True, False]
+
+
+def test_a_stray_closing_mark_closes_nothing():
+    # a curly apostrophe after a plural (the boys’ room) is read as a closing single quote: no ‘ is open
+    assert quote_states(["“Look at the boys’ room,", "and the hall.”"]).tolist() == [False, True, False]
+
+
+def test_quoted_words_ending_in_s_and_dashes_close_their_quotation():
+    en = ["Mourners known as 'wailers' came.", "It's the boys' room.", "'Too-tah – too-tah –'", "Done."]
+    assert quote_states(en).tolist() == [False, False, False, False, False]
 
 
 def test_straight_double_quotes_toggle():
@@ -53,7 +70,20 @@ def test_marked_sentences_and_their_mismatch():
     assert marked_mismatch((src, tgt), rows, 1, ends, 1).tolist() == [[1, 0], [1, 0], [0, 0]]
 
 
-@pytest.mark.parametrize("weights", [(0.3, 0.0), (0.0, 0.2), (0.3, 0.2)])
+def test_a_bead_holding_two_turns_on_both_sides():
+    zh = ["他道：“走。”", "她道：“好。”", "两人走了。"]       # turns begin at sentences 0 and 1
+    en = ["'Go,' he said.", "'Fine.'", "They left.", "'Wait!'"]  # at 0, 1 and 3
+    marks = dialogue(zh, en)
+    assert marks.turns[0].tolist() == [0, 1, 2, 2] and marks.turns[1].tolist() == [0, 1, 2, 2, 3]
+    rows = np.array([2, 3])
+    ends = np.array([[2, 3], [2, 3]])
+    # 2-1 beads hold one turn on the English side; of the 2-2 beads only [0, 1]:[0, 1] holds two on both
+    assert merged_turns(marks.turns, rows, 2, ends, 1).tolist() == [[0, 0], [0, 0]]
+    assert merged_turns(marks.turns, rows, 2, ends, 2).tolist() == [[1, 0], [0, 0]]
+    assert merged_turns(marks.turns, np.array([3]), 3, np.array([[4]]), 4).tolist() == [[1]]
+
+
+@pytest.mark.parametrize("weights", [(0.3, 0.0, 0.0), (0.0, 0.2, 0.0), (0.0, 0.0, 0.1), (0.3, 0.2, 0.1)])
 def test_the_dialogue_terms_lower_exactly_the_mismatched_beads(weights):
     rng = np.random.default_rng(3)
     n, m = 6, 8
@@ -62,7 +92,8 @@ def test_the_dialogue_terms_lower_exactly_the_mismatched_beads(weights):
     T /= np.linalg.norm(T, axis=1, keepdims=True)
     marks = dialogue(["“a", "b”", "c", "d", "“e", "f”"], ["'a", "b", "c'", "d", "e", "'f", "g'", "h"])
     lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
-    plain_p, quoted_p = SearchParams(), SearchParams(quote_weight=weights[0], dialogue_weight=weights[1])
+    plain_p, quoted_p = SearchParams(), SearchParams(quote_weight=weights[0], dialogue_weight=weights[1],
+                                                     turn_weight=weights[2])
     plain = BandScorer(S, T, np.ones(n), np.ones(m), plain_p.bead_types(), plain_p, quotes=marks)(1, n + 1, lo, hi)
     quoted = BandScorer(S, T, np.ones(n), np.ones(m), quoted_p.bead_types(), quoted_p,
                         quotes=marks)(1, n + 1, lo, hi)
@@ -74,7 +105,8 @@ def test_the_dialogue_terms_lower_exactly_the_mismatched_beads(weights):
             continue
         ends = np.minimum(np.maximum(lo[rows, None] + np.arange(m + 1), b), m)
         expected = weights[0] * quote_mismatch(marks.open, rows, a, ends, b) \
-            + weights[1] * marked_mismatch(marks.marked, rows, a, ends, b)
+            + weights[1] * marked_mismatch(marks.marked, rows, a, ends, b) \
+            + weights[2] * merged_turns(marks.turns, rows, a, ends, b)
         finite = np.isfinite(plain[k])
         assert np.allclose(plain[k][finite] - quoted[k][finite], expected[finite])
 
@@ -96,7 +128,8 @@ def test_bead_types_are_within_their_limits(max_bead, max_split):
 
 def test_pair_defaults():
     assert pair_defaults("zh", "en") == {"max_split": 6, "quote_weight": 0.125, "dialogue_weight": 0.08,
-                                         "absorb_margin": 0.05}
+                                         "turn_weight": 0.05, "absorb_margin": 0.05,
+                                         "absorb_quoted": True}
     assert pair_defaults("zh-Hant", "EN") == pair_defaults("zh", "en")
     assert pair_defaults("en", "zh") == {} and pair_defaults("de", "fr") == {}
 

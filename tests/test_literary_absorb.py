@@ -1,4 +1,5 @@
-"""The second look at unaligned target sentences (search.absorb): which 0-1 beads join a neighbour."""
+"""The second look at unaligned sentences (search.absorb): which 0-1 beads, and which 1-0 beads inside a
+quotation, join a neighbour."""
 
 from __future__ import annotations
 
@@ -61,21 +62,40 @@ def test_the_merged_bead_carries_its_own_score():
 
 def test_only_merges_into_allowed_bead_types():
     path = _path(((0, 2), (0, 3)), ((2, 2), (3, 4)), ((2, 3), (4, 5)))  # 2-3, 0-1, 1-1
-    assert absorbing_runs(path, TYPES) == {(3, 5)}  # 2-4 is not a bead type at max_bead 4: the 1-1 only
-    assert absorbing_runs(path, SearchParams(max_bead=5).bead_types()) == {(0, 4), (3, 5)}
+    assert absorbing_runs(path, TYPES) == (set(), {(3, 5)})  # 2-4 is not a bead type at max_bead 4: the 1-1 only
+    assert absorbing_runs(path, SearchParams(max_bead=5).bead_types()) == (set(), {(0, 4), (3, 5)})
 
 
 def test_a_bead_takes_one_sentence_and_1_0_beads_are_left_alone():
     path = _path(((0, 1), (0, 1)), ((1, 1), (1, 2)), ((1, 2), (2, 2)), ((2, 2), (2, 3)))  # 1-1 0-1 1-0 0-1
-    assert absorbing_runs(path, TYPES) == {(0, 2)}  # the second 0-1 has no bead with both sides next to it
+    assert absorbing_runs(path, TYPES) == (set(), {(0, 2)})  # the second 0-1 has no real bead next to it
     path = _path(((0, 0), (0, 1)), ((0, 1), (1, 2)), ((1, 1), (2, 3)))  # 0-1 1-1 0-1: the first takes the bead
     merged = absorb_nulls(path, TableScorer(1, {}), 0.5, TYPES)
     assert _spans(merged) == [((0, 1), (0, 2)), ((1, 1), (2, 3))]
 
 
+QUOTED = _path(((0, 1), (0, 1)), ((1, 2), (1, 1)), ((2, 3), (1, 2)))  # [0]:[0]  [1]:[]  [2]:[1]
+
+
+@pytest.mark.parametrize("inside, loss, expected", [
+    # the Chinese sentence begins inside a quotation and the merge loses 0.1: it joins the bead before
+    (True, 0.1, [((0, 2), (0, 1)), ((2, 3), (1, 2))]),
+    # the merge loses too much (a real omission): left out
+    (True, 0.2, _spans(QUOTED)),
+    # outside a quotation: left out whatever the merge costs (the review reports it)
+    (False, 0.0, _spans(QUOTED)),
+])
+def test_a_1_0_bead_inside_a_quotation_joins_the_bead_before(inside, loss, expected):
+    quoted = np.array([False, inside, False, False])
+    table = {(range(0, 1), range(0, 1)): 0.5, (range(0, 2), range(0, 1)): 0.5 - loss,
+             (range(2, 3), range(1, 2)): 0.5, (range(1, 3), range(1, 2)): 0.5}  # the bead after: never
+    assert absorbing_runs(QUOTED, TYPES, quoted) == ({(0, 2)} if inside else set(), set())
+    assert _spans(absorb_nulls(QUOTED, TableScorer(3, table), 0.12, TYPES, quoted)) == expected
+
+
 @given(st.lists(st.sampled_from(["11", "01", "10", "12", "21"]), min_size=1, max_size=12),
        st.floats(0, 1), st.integers(0, 2 ** 16))
-def test_the_path_still_covers_both_documents_in_order(kinds, limit, seed):
+def test_the_path_still_covers_both_documents_in_order(kinds, limit, seed):  # every 1-0 inside a quotation
     beads, i, j = [], 0, 0
     for a, b in kinds:
         beads.append(((i, i + int(a)), (j, j + int(b))))
@@ -83,9 +103,10 @@ def test_the_path_still_covers_both_documents_in_order(kinds, limit, seed):
     rng = np.random.default_rng(seed)
     scorer = TableScorer(i, {})
     scorer.table = {(range(*s), range(t0, t1 + d)): float(rng.random()) for s, (t0, t1) in beads for d in (0, 1)}
-    out = absorb_nulls(_path(*beads), scorer, limit, TYPES)
+    scorer.table.update({(range(s0, s1 + 1), range(*t)): float(rng.random()) for (s0, s1), t in beads})
+    out = absorb_nulls(_path(*beads), scorer, limit, TYPES, np.ones(i + 1, dtype=bool))
     assert [k for b in out for k in b.src] == list(range(i)) and [k for b in out for k in b.tgt] == list(range(j))
-    assert len(out) >= len(beads) - kinds.count("01")
+    assert len(out) >= len(beads) - kinds.count("01") - kinds.count("10")
 
 
 def test_bead_score_is_the_scorers_cell():
@@ -100,11 +121,13 @@ def test_bead_score_is_the_scorers_cell():
     assert bead_score(scorer, range(1, 3), range(2, 5)) == pytest.approx(block[0, 0, 5])
 
 
-@pytest.mark.parametrize("options, expected", [({}, 0.05), ({"absorb_margin": 0.0}, 0.0)])
+@pytest.mark.parametrize("options, expected", [({}, (0.05, True)), ({"absorb_margin": 0.0}, (0.0, True)),
+                                              ({"absorb_quoted": False}, (0.05, False))])
 def test_the_pair_default_reaches_the_signature(options, expected):
     alignment = api.align(["你好。", "他走了。"], ["Hello.", "He left."], encoder=HashingEncoder(), src_lang="zh",
                           tgt_lang="en", **options)
-    assert alignment.signature["params"]["absorb_margin"] == expected
+    params = alignment.signature["params"]
+    assert (params["absorb_margin"], params["absorb_quoted"]) == expected
 
 
 def test_the_margin_is_checked():

@@ -53,6 +53,7 @@ GOLDEN = {
          ('sentence', 13, None, 0, (0, 22), 0.989),
          ('addition', None, 32, 0, None, 0.996),
          ('sentence', 32, None, 0, (0, 27), 0.984),
+         ('alignment', 57, None, 0, (0, 10), 0.093),
          ('sentence', 105, None, 0, (0, 33), 1.0)],
         [],
     ),
@@ -68,13 +69,13 @@ GOLDEN = {
         [],
     ),
     'seed': (
-        (0.5556, 0.4761, 0.839),
+        (0.5556, 0.4761, 0.8492),
         [('boilerplate', 0, None, None, (0, 8), 0.9),
          ('boilerplate', 2, None, None, (0, 50), 0.9),
-         ('boilerplate', 7, None, None, (0, 11), 0.9),
          ('sentence', 8, None, 3, (0, 30), 0.586),
          ('sentence', 11, None, 3, (0, 25), 0.871),
          ('clause', 15, None, 5, (39, 60), 0.756),
+         ('alignment', 17, None, 6, (0, 27), 0.04),
          ('clause', 18, None, 7, (48, 54), 0.939),
          ('clause', 18, None, 7, (74, 91), 0.818),
          ('sentence', 25, None, 10, (0, 10), 0.81),
@@ -82,7 +83,7 @@ GOLDEN = {
          ('paragraph', None, None, 5, None, 0.756),
          ('paragraph', None, None, 7, None, 0.989),
          ('paragraph', None, None, 11, None, 0.81)],
-        [('zh', 18, 8, 1.967, 2.968, (26, 36))],
+        [('zh', 7, 16, -1.243, None, None), ('zh', 10, 3, 2.263, 4.064, None), ('zh', 18, 8, 1.967, 2.968, (26, 36))],
     ),
 }
 

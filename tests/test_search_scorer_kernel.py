@@ -29,9 +29,10 @@ def test_compiled_and_numpy_scores_agree(n, m, seed, length_mode, exponent, lexi
     counts = (rng.integers(0, 3, (n, 16)).astype(np.uint8), rng.integers(0, 3, (m, 16)).astype(np.uint8))
     lex = counts if lexical else None
     marks = Dialogue((rng.random(n + 1) < 0.3, rng.random(m + 1) < 0.3),
+                     (np.cumsum(rng.integers(0, 2, n + 1)), np.cumsum(rng.integers(0, 2, m + 1))),
                      (np.cumsum(rng.integers(0, 2, n + 1)), np.cumsum(rng.integers(0, 2, m + 1)))) if quotes else None
     p = SearchParams(max_bead=shape[0], max_split=shape[1], length_mode=length_mode, length_exponent=exponent,
-                     quote_weight=0.125, dialogue_weight=0.08)
+                     quote_weight=0.125, dialogue_weight=0.08, turn_weight=0.05)
     runs = {(s, s + 2): _unit(rng, 1)[0] for s in range(0, n - 1, 3)}  # some runs embedded for real
     if banded:
         lo, hi = band_around([PathBead(range(i, i + 1), range(i * m // n, (i + 1) * m // n), 0.0) for i in range(n)],

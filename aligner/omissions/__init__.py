@@ -47,7 +47,7 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None, params: R
     ctx = ReviewContext.build(alignment, review_encoder(alignment, encoder, _encoder_name), params)
     bar.update()
     unaligned = UnalignedJudge()(ctx)
-    sentences = SentenceJudge(unaligned.pending)(ctx)
+    sentences = SentenceJudge(unaligned.pending, {m.sentence for m in unaligned.moved if m.side == "zh"})(ctx)
     judged = sentences.judged  # flagged whole, or found further away: clauses are not judged again
     bar.update()
     units = Units.of(ctx)
@@ -63,7 +63,7 @@ def review(alignment: Alignment, encoder: Encoder | str | None = None, params: R
     flags.sort(key=lambda f: (f.kind == "paragraph", f.zh_sentence if f.zh_sentence is not None else
                               (f.en_sentence if f.en_sentence is not None else 0), f.span or (0, 0)))
     moved = [m for m in unaligned.moved if not (m.side == "zh" and m.sentence in judged)]
-    moved += sentences.moved + clauses.moved
+    moved += sentences.moved + clauses.moved + boiler.moved
     return Review(alignment, flags, paragraphs.reports, summarise(alignment, flags, paragraphs.reports, ctx.cal),
                   moved, ctx.sim, signature(params, ctx))
 

@@ -14,7 +14,7 @@ import numpy as np
 
 # (low, high) of each parameter. Reaches are bounded so that one candidate's work stays small.
 RANGES = {
-    "flag_at": (0.0, 1.0), "clause_flag_at": (0.0, 1.0),
+    "flag_at": (0.0, 1.0), "clause_flag_at": (0.0, 1.0), "clause_word_at": (-100.0, 100.0),
     "min_clause_content": (0, 100), "nearby_reach": (0, 20), "nearby_share": (0.0, 1.0),
     "min_bead_confidence": (0.0, 1.0), "carried_at": (-10.0, 10.0), "unaligned_slope": (0.0, 100.0),
     "boilerplate_confidence": (0.0, 1.0), "window": (1, 100), "min_chars": (1, 100),
@@ -40,6 +40,9 @@ class ReviewParams:
     # a clause needs this many distinct content characters, not counting a speech tag (X道：“) or particles
     # and pronouns, to be flagged: "是不大好看" or "韦小宝喜道" are not what a reviewer should read
     min_clause_content: int = 4
+    # ... and, with a lexicon, words the document's own word model finds unexplained by its bead's English:
+    # below this many robust deviations from the document's aligned pairs (at or above z_clip: no such check)
+    clause_word_at: float = -1.0
     # a clause is carried nearby, not missing, when the English within nearby_reach sentences of its bead
     # translates this share of its dictionary words more than the bead's own English does; so is a sentence
     # of a many-sentence bead when this share of its own words (those the Chinese around lacks) is translated

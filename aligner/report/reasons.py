@@ -87,6 +87,12 @@ def plain_reason(flag: Flag, review: Review) -> Reason:
                "translations usually leave out; it is shown for a check and not counted as an omission.")
         return Reason(f"Boilerplate left untranslated ({flag.confidence:.0%} sure it is boilerplate)",
                       "likely", why, "en" if own else "", own)
+    if flag.kind == "alignment" and not own:
+        why = (f"The aligner left this sentence with no {tgt} counterpart, and its {tgt} may sit in a "
+               f"neighbouring pair (the technical details name the likeliest). Check the alignment here before "
+               f"reading it as an omission; it is not counted as one.")
+        return Reason(f"This sentence is {how} paired wrongly", word, why, "en",
+                      _neighbours(alignment, flag.bead, "en"))
     if flag.kind == "alignment":
         why = (f"Part of this sentence seems untranslated, but the pairing of this bead is itself in doubt: the "
                f"{tgt} for it may sit in a neighbouring bead. Check the alignment here before reading it as an "

@@ -1,23 +1,24 @@
 """The alignment search: dynamic programming over beads inside a band found coarse-to-fine.
 
 One module per responsibility: ``params`` (what can be tuned), ``dp`` (the banded DP engine), ``scorer``
-(bead scores for a block of band rows; ``counts``: the dictionary's count vectors it reads; ``runs``: the
-run vectors it reads), ``band`` (coarse to fine), ``calibrate`` (thresholds scaled to the document),
-``lazy`` (sentence runs embedded near the path, then searched again) and ``absorb`` (a second look at the
-target sentences the path left unaligned).
+(bead scores for a block of band rows; ``runs``: the run vectors it reads; the dictionary's count vectors
+are :mod:`aligner.counts`, shared with the lexicon that makes them), ``band`` (coarse to fine),
+``calibrate`` (thresholds scaled to the document), ``lazy`` (sentence runs embedded near the path, then
+searched again) and ``absorb`` (a second look at the target sentences the path left unaligned).
 """
 
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
 from .calibrate import calibrated, typical_score
-from .counts import CountRows, LexicalCounts
+from ..counts import CountRows, LexicalCounts
 from .dp import PathBead, band_around, banded_dp, full_band, scoring_threads
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
 from .lengths import length_spread, margin_only, softened
@@ -46,9 +47,9 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     and the parameters it was searched with (``params`` with skip and merge penalty calibrated).
 
     ``lexical``: optional per-sentence count vectors of each side (same columns on both sides; dense arrays
-    or :class:`.counts.CountRows`) whose overlap is added to the score with ``params.lexical_weight``.
-    ``quotes``: each side's quotation marks (:func:`dialogue`), for ``params.quote_weight`` and
-    ``params.dialogue_weight``. ``progress``: a bar for the main pass when the document is long enough for
+    or :class:`aligner.counts.CountRows`) whose overlap is added to the score with ``params.lexical_weight``.
+    ``quotes``: each side's quotation marks (:func:`dialogue`), for the dialogue terms
+    (``params.dialogue_weights``). ``progress``: a bar for the main pass when the document is long enough for
     it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
@@ -99,10 +100,11 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
                 path = _realign_windows(path, changed, scorer, types, params, (lo, hi), compiled=compiled)
         rounds.close()
     if params.absorb_margin:  # a second look at the target sentences left unaligned (search.absorb)
-        _embed_runs(src, tgt, (set(), absorbing_runs(path, types)), src_runs, tgt_runs)
+        quoted = quotes.open[0] if quotes is not None and params.absorb_quoted else None
+        _embed_runs(src, tgt, absorbing_runs(path, types, quoted), src_runs, tgt_runs)
         with one_thread():
             scorer = scorer_for(params)
-            path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types)
+            path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types, quoted)
     return path, params
 
 
@@ -120,4 +122,11 @@ def _warm_kernel() -> None:
 def one_thread():
     """BLAS on one thread: the search's products are small, and threads waiting for each other cost more
     than they give (10x on a loaded 2-core machine); the encoder, called between, keeps its threads."""
-    return threadpool_limits(limits=1, user_api="blas")
+    return _blas().limit(limits=1, user_api="blas")
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """The process's thread pools, looked up once (each ``threadpool_limits`` scanned the loaded libraries
+    again: 2-7 ms a call, four calls a search). The products' BLAS is numpy's, loaded with it, before."""
+    return ThreadpoolController()

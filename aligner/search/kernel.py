@@ -15,7 +15,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .counts import CountRows
+from ..counts import CountRows
 
 
 @njit(cache=True, nogil=True)
@@ -95,7 +95,7 @@ def warm() -> None:
     flags, counts, z = np.zeros(2, dtype=bool), np.zeros(2, dtype=np.int64), one[:1] - 1
     cell_scores(np.zeros((1, 1, 2)), z, block, block, block, one[:1], one[:1], z, z, 1, lo[:1], lo[:1], 1, 1, 0, 0,
                 0, f, np.zeros(2), np.zeros(2), True, 1.0, 0.0, 0.0, True, table, 0, 0, np.zeros(2), np.zeros(2), 0.0,
-                True, flags, flags, counts, counts, f, f)
+                True, flags, flags, counts, counts, counts, counts, f, f, f)
     overlap_table(np.ones((1, 2), dtype=np.uint8), np.ones((1, 2), dtype=np.uint8))
     band_columns(1, 1, one[:1], one[:1], one[:1], 1, 1)
 
@@ -104,7 +104,8 @@ def warm() -> None:
 def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b, i0, lo, hi, n, m, c0, t0, s0,
                 margin_weight, src_cum, tgt_cum, mult, length_exponent, length_weight, merge_penalty, has_lex,
                 table, lex_s0, lex_t0, src_lex_cum, tgt_lex_cum, lexical_weight, has_quotes, src_open, tgt_open,
-                src_marked, tgt_marked, quote_weight, dialogue_weight):  # pragma: no cover (compiled)
+                src_marked, tgt_marked, src_turns, tgt_turns, quote_weight, dialogue_weight,
+                turn_weight):  # pragma: no cover (compiled)
     """The scores of a block's cells, written to ``out[kinds[t]]`` for each scored type t, as
     :meth:`aligner.search.scorer.BandScorer._scores` computes them with numpy: the same operations on the
     same float32 and float64 values in the same order, so the two agree bit for bit (tests hold them
@@ -162,13 +163,17 @@ def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b
                         src_mark = src_marked[i] > src_marked[max(i - a, 0)]
                         tgt_mark = tgt_marked[e] > tgt_marked[max(e - b, 0)]
                         penalty += dialogue_weight * (one if src_mark != tgt_mark else zero)
+                    if turn_weight != 0:
+                        src_turn = src_turns[i] > src_turns[max(i - a + 1, 0)]
+                        tgt_turn = tgt_turns[e] > tgt_turns[max(e - b + 1, 0)]
+                        penalty += turn_weight * (one if src_turn and tgt_turn else zero)
                     score = score - np.float64(penalty)
                 out[kinds[t], r, e - lo[r]] = score
 
 
 def overlap_table(src, tgt, first=None, last=None):
     """Prefix sums over both axes of the pairwise overlaps (dot products) of the count vectors ``src``
-    (rows) and ``tgt`` (columns), :class:`.counts.CountRows` or dense arrays, with a zero first row and
+    (rows) and ``tgt`` (columns), :class:`aligner.counts.CountRows` or dense arrays, with a zero first row and
     column: what :meth:`aligner.search.scorer.BandScorer._lexical_table` builds from dense products (whole
     counts, so the same values). ``first``/``last``: for each source sentence, the target sentences whose
     overlap with it is needed (default all); the others count as 0, which cancels out of the overlap of

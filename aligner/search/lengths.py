@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..scoring import median
 from .calibrate import sampled_blocks
 from .params import SearchParams
 from .scorer import BandScorer
@@ -37,7 +38,7 @@ def length_spread(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, sample: in
     if not best:
         return None
     best_a, logs_a = np.array(best), np.array(logs)
-    return float(np.median(logs_a[best_a >= np.median(best_a)]))
+    return median(logs_a[best_a >= median(best_a)])
 
 
 def margin_only(params: SearchParams) -> SearchParams:

@@ -28,7 +28,7 @@ ADAPTED = CALIBRATED + ("length_exponent",)  # all a calibration may change (rec
 # and Icelandic quotation marks read the other way round. Its short English sentences continuing a split
 # score low alone and are left unaligned where the translator merged them (absorb_margin).
 PAIR_DEFAULTS = {("zh", "en"): {"max_split": 6, "quote_weight": 0.125, "dialogue_weight": 0.08,
-                               "absorb_margin": 0.05}}
+                               "turn_weight": 0.05, "absorb_margin": 0.05, "absorb_quoted": True}}
 
 
 def pair_defaults(src_lang: str, tgt_lang: str) -> dict:
@@ -78,10 +78,12 @@ class SearchParams:
     calibrate_max_scale: float = 2.0
     quote_weight: float = 0.0    # penalty of a bead end inside a quotation on one side only (search.quotes)
     dialogue_weight: float = 0.0  # penalty of a bead with quotation marks on one side only (search.quotes)
+    turn_weight: float = 0.0     # penalty of a bead holding two turns of speech on both sides (search.quotes)
     length_exponent: float = 1.0  # with length_mode mult: log2(1 + (min/max) ** length_exponent)
     length_spread: float = 0.18  # calibration: lengths agreeing less than this soften the length factor (0: never)
     length_exponent_min: float = 0.4  # the softened exponent (length_spread / the document's) is at least this
     absorb_margin: float = 0.0   # a 0-1 bead joins a neighbour losing at most -skip (uncalibrated) + this (0: off)
+    absorb_quoted: bool = False  # with absorb_margin: also a 1-0 bead that begins inside a quotation (search.absorb)
 
     def __post_init__(self):
         for f in fields(self):
@@ -91,6 +93,10 @@ class SearchParams:
             raise ValueError("overlaps must be lazy, all or none")
         if self.length_mode not in ("mult", "add"):
             raise ValueError("length_mode must be mult or add")
+
+    def dialogue_weights(self) -> tuple[float, float, float]:
+        """The weights of the dialogue terms (search.quotes): quote, dialogue, turn; all 0: none."""
+        return self.quote_weight, self.dialogue_weight, self.turn_weight
 
     def null_extend(self) -> float | None:
         """What banded_dp needs for runs of null beads: None when they cost the same as single ones."""

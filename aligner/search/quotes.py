@@ -4,7 +4,8 @@ Translators move speech tags and split or join a speaker's sentences, but a quot
 side at a bead boundary is nearly always open on the other (a Chinese “……” turn is one English '……' turn).
 A bead that ends where one side is inside a quotation and the other is not is penalised (``quote_weight``);
 so is a bead with quotation marks on one side only (``dialogue_weight``: a reply given to the narration
-next to it). A few lookups per lattice cell, linear like the rest of the score.
+next to it), and one that holds two turns of speech on both sides, where it could be split between them
+(``turn_weight``). A few lookups per lattice cell, linear like the rest of the score.
 """
 
 from __future__ import annotations
@@ -19,37 +20,47 @@ import numpy as np
 _OPEN = "“「『‘"
 _CLOSE = "”」』’"
 _MARK = re.compile(f"[{_OPEN}{_CLOSE}\"]")
+_SINGLE, _STRAIGHT = _OPEN.index("‘"), len(_OPEN)  # the kinds of straight single and double quotes
 _SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))'(?=[\w\"“(.…—-])")
-_SINGLE_CLOSE = re.compile(r"(?<=[.,!?;:…—\-\w])'(?=[\s)\]—–,.;:!?]|$)")
+_SINGLE_CLOSE = re.compile(r"(?<=[.,!?;:…—–\-\w])'(?=[\s)\]—–,.;:!?]|$)")
+_QUOTED_WORDS = re.compile(r"(?:^|[\s(\[—–-])'[\w-]+(?:\s[\w-]+){0,2}$")  # 'a few words' just opened
 
 
 class Dialogue(NamedTuple):
-    """Both sides' quotation marks as the scorer reads them: ``open`` (:func:`quote_states`) and ``marked``
-    (:func:`marked_counts`), each a (source, target) pair."""
+    """Both sides' quotation marks as the scorer reads them: ``open`` (:func:`quote_states`), ``marked``
+    (:func:`marked_counts`) and ``turns`` (:func:`turn_counts`), each a (source, target) pair."""
     open: tuple[np.ndarray, np.ndarray]
     marked: tuple[np.ndarray, np.ndarray]
+    turns: tuple[np.ndarray, np.ndarray]
 
 
 def dialogue(src: list[str], tgt: list[str]) -> Dialogue:
-    return Dialogue((quote_states(src), quote_states(tgt)), (marked_counts(src), marked_counts(tgt)))
+    states = quote_states(src), quote_states(tgt)
+    return Dialogue(states, (marked_counts(src), marked_counts(tgt)),
+                    (turn_counts(src, states[0]), turn_counts(tgt, states[1])))
 
 
 def quote_states(texts: list[str]) -> np.ndarray:
     """``inside[k]``: whether a quotation is open after the first ``k`` sentences, shape (len(texts) + 1,).
 
-    Depth counts opening minus closing marks and never goes below zero, so a stray mark costs at most the
-    sentences up to the next balanced one; a paragraph-style quotation left open (a new turn opening without
-    a close) is closed by the next opening mark at depth one.
+    The open quotations are a stack of mark kinds, so a quotation inside a quotation (Chinese “…‘…’…”,
+    English '…"…"…') closes only itself. A closing mark closes the innermost open quotation of its kind and
+    any left open inside it; one whose kind is not open is a stray (a curly apostrophe) and closes nothing.
+    An opening mark of a kind already open reopens it at that depth: a paragraph-style quotation left open
+    (a new turn opening without a close), or an elision ('em) read as an opening quote.
     """
     out = np.zeros(len(texts) + 1, dtype=bool)
-    open_ = False
+    stack: list[int] = []
     for k, text in enumerate(texts):
-        for mark in _marks(text):
-            if mark == '"':
-                open_ = not open_
-            else:
-                open_ = mark == "open"
-        out[k + 1] = open_
+        for role, kind in _marks(text):
+            if kind in stack:  # closed (with those inside it), or reopened at its depth
+                del stack[stack.index(kind):]
+                if role != "open":
+                    continue
+            elif role == "close":  # a stray
+                continue
+            stack.append(kind)
+        out[k + 1] = bool(stack)
     return out
 
 
@@ -58,22 +69,31 @@ def marked_counts(texts: list[str]) -> np.ndarray:
     return np.concatenate([[0], np.cumsum([bool(_marks(text)) for text in texts])]).astype(np.int64)
 
 
-def _marks(text: str) -> list[str]:
-    """The text's quotation marks in order: "open", "close" or '"' (a straight double quote)."""
-    found: list[tuple[int, str]] = []
+def turn_counts(texts: list[str], states: np.ndarray) -> np.ndarray:
+    """How many of the first ``k`` sentences begin a turn of speech: they open a quotation where none was
+    open before them (``states``: :func:`quote_states` of ``texts``), shape (len(texts) + 1,)."""
+    turns = [not states[k] and any(role != "close" for role, _ in _marks(text)) for k, text in enumerate(texts)]
+    return np.concatenate([[0], np.cumsum(turns)]).astype(np.int64)
+
+
+def _marks(text: str) -> list[tuple[str, int]]:
+    """The text's quotation marks in order, as (role, kind): role "open", "close" or "toggle" (a straight
+    double quote); kind the pair's index in ``_OPEN`` (straight single quotes are the curly ones' kind),
+    ``_STRAIGHT`` for the straight double quote."""
+    found: list[tuple[int, str, int]] = []
     for match in _MARK.finditer(text):  # only the marks: most characters are none
         k, ch = match.start(), match.group()
         if ch in _OPEN and not (ch == "‘" and _inside_word(text, k)):
-            found.append((k, "open"))
+            found.append((k, "open", _OPEN.index(ch)))
         elif ch in _CLOSE and not (ch == "’" and _inside_word(text, k)):
-            found.append((k, "close"))
+            found.append((k, "close", _CLOSE.index(ch)))
         elif ch == '"':
-            found.append((k, '"'))
+            found.append((k, "toggle", _STRAIGHT))
     if "'" in text:
-        found += [(m.start(), "open") for m in _SINGLE_OPEN.finditer(text)]
-        found += [(m.start(), "close") for m in _SINGLE_CLOSE.finditer(text)
+        found += [(m.start(), "open", _SINGLE) for m in _SINGLE_OPEN.finditer(text)]
+        found += [(m.start(), "close", _SINGLE) for m in _SINGLE_CLOSE.finditer(text)
                   if not _plural_possessive(text, m.start())]
-    return [mark for _, mark in sorted(found)]
+    return [(role, kind) for _, role, kind in sorted(found)]
 
 
 def _inside_word(text: str, k: int) -> bool:
@@ -81,8 +101,10 @@ def _inside_word(text: str, k: int) -> bool:
 
 
 def _plural_possessive(text: str, k: int) -> bool:
-    """``s'`` followed by a word: the boys' room (a closing quote after a word ending in s is rarer)."""
-    return k > 0 and text[k - 1] == "s" and bool(re.match(r"\s+[a-z]", text[k + 1:]))
+    """``s'`` followed by a word: the boys' room (a closing quote after a word ending in s is rarer), unless
+    a single quote opened up to three words before (known as 'wailers' came): a quoted term, closed."""
+    return k > 0 and text[k - 1] == "s" and bool(re.match(r"\s+[a-z]", text[k + 1:])) \
+        and not _QUOTED_WORDS.search(text, 0, k)
 
 
 def quote_mismatch(states: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: int, ends: np.ndarray,
@@ -106,12 +128,27 @@ def marked_mismatch(counts: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: 
     return (src_marked != (tgt[ends] > tgt[np.maximum(ends - b, 0)])).astype(np.float32)
 
 
-def dialogue_penalty(marks: Dialogue, quote_weight: float, dialogue_weight: float, rows: np.ndarray, a: int,
+def merged_turns(counts: tuple[np.ndarray, np.ndarray], rows: np.ndarray, a: int, ends: np.ndarray,
+                 b: int) -> np.ndarray:
+    """For beads of ``a`` source and ``b`` target sentences ending at (rows[r], ends[r, c]): 1 where a
+    sentence after the first begins a turn of speech on both sides, else 0, (R, W) (or every type at once,
+    as above). Such a bead could be split between the turns: translators keep a speaker's turn whole, and
+    a reply scores low on its own, so the sum of scores merges it with the turn next to it."""
+    src, tgt = counts
+    src_turn = src[rows[:, None]] > src[np.maximum(rows[:, None] - a + 1, 0)]
+    return (src_turn & (tgt[ends] > tgt[np.maximum(ends - b + 1, 0)])).astype(np.float32)
+
+
+def dialogue_penalty(marks: Dialogue, weights: tuple[float, float, float], rows: np.ndarray, a: int,
                      ends: np.ndarray, b: int) -> np.ndarray:
-    """What the two dialogue terms take off the scores of these beads, (R, W)."""
+    """What the three dialogue terms (``weights``: quote, dialogue, turn) take off the scores of these beads,
+    (R, W)."""
+    quote_weight, dialogue_weight, turn_weight = weights
     out = np.zeros(ends.shape, dtype=np.float32)
     if quote_weight:
         out += quote_weight * quote_mismatch(marks.open, rows, a, ends, b)
     if dialogue_weight:
         out += dialogue_weight * marked_mismatch(marks.marked, rows, a, ends, b)
+    if turn_weight:
+        out += turn_weight * merged_turns(marks.turns, rows, a, ends, b)
     return out

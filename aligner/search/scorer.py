@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..scoring import length_penalty
-from .counts import LexicalCounts
+from ..counts import LexicalCounts
 from .params import SearchParams
 from .quotes import Dialogue, dialogue_penalty
 from .runs import approximated, run_table
@@ -52,9 +52,9 @@ class BandScorer:
         self.S, self.T = S, T
         self.compiled = compiled  # each cell's terms from the numba kernel (long documents: see dp.banded_dp)
         # each side's quotation marks (search.quotes)
-        self.quotes = quotes if quotes is not None and (params.quote_weight or params.dialogue_weight) else None
+        self.quotes = quotes if quotes is not None and any(params.dialogue_weights()) else None
         if self.quotes is not None:
-            self.quote_arrays = (*self.quotes.open, *self.quotes.marked)
+            self.quote_arrays = (*self.quotes.open, *self.quotes.marked, *self.quotes.turns)
         # bag-of-translations count vectors per sentence (see aligner.lexicon); runs are sums
         if lexical is not None and not isinstance(lexical, LexicalCounts):
             lexical = LexicalCounts(*lexical)
@@ -225,7 +225,7 @@ class BandScorer:
             scores = margins - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
         scores = scores - p.merge_penalty * (a + b - 2)
         if self.quotes is not None:
-            scores = scores - dialogue_penalty(self.quotes, p.quote_weight, p.dialogue_weight, rows, a, ends, b)
+            scores = scores - dialogue_penalty(self.quotes, p.dialogue_weights(), rows, a, ends, b)
         scores[(cols[None] < b) | (rows[:, None] < a)] = -np.inf
         return scores
 
@@ -237,14 +237,14 @@ class BandScorer:
         p = self.p
         table, lex_s0, lex_t0 = terms.lex if terms.lex is not None else (np.zeros((1, 1)), 0, 0)
         quotes = self.quote_arrays if self.quotes is not None else \
-            (np.zeros(1, dtype=bool),) * 2 + (np.zeros(1, dtype=np.int64),) * 2
+            (np.zeros(1, dtype=bool),) * 2 + (np.zeros(1, dtype=np.int64),) * 4
         cell_scores(out, kinds, terms.products, terms.near_t, terms.near_s, a.ravel(), b.ravel(), terms.by_a.ravel(),
                     terms.by_b.ravel(), int(rows[0]), lo, hi, len(self.S), len(self.T), terms.c0, terms.t0, terms.s0,
                     np.float32(p.neighbour_share * p.neighbour_weight), self.src_cum, self.tgt_cum,
                     p.length_mode == "mult", p.length_exponent, p.length_weight, p.merge_penalty,
                     terms.lex is not None, table, lex_s0, lex_t0, self.src_lex_cum, self.tgt_lex_cum,
-                    p.lexical_weight, self.quotes is not None, *quotes, np.float32(p.quote_weight),
-                    np.float32(p.dialogue_weight))
+                    p.lexical_weight, self.quotes is not None, *quotes,
+                    *(np.float32(w) for w in p.dialogue_weights()))
 
     def _lexical_table(self, i0: int, i1: int, c0: int, c1: int, max_a: int, max_b: int,
                        band: tuple[np.ndarray, np.ndarray] | None = None):
@@ -282,4 +282,4 @@ class BandScorer:
 
 
 # what a scorer's shared arrays depend on (BandScorer.derived)
-_SHARED_PARAMS = ("run_exponent", "lexical_weight", "quote_weight", "dialogue_weight")
+_SHARED_PARAMS = ("run_exponent", "lexical_weight", "quote_weight", "dialogue_weight", "turn_weight")

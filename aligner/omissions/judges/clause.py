@@ -32,6 +32,7 @@ from .base import Judge, Verdict
 from .carried import carriers
 from .rescore import english_welcomes
 from .second import carried_by_second
+from .unaligned import CREDIT, carried_credits, credit_moved
 from .units import Units
 
 
@@ -99,7 +100,10 @@ class ClauseJudge(Judge[Units]):
             return Verdict()
         model = load_model("clause" if ctx.words is not None else "clause-embedding")
         confidence = model.confidence(features)
-        chosen = [k for k, u in enumerate(units.items) if u.sentence not in self.skip
+        # a clause whose words the word model finds about as well explained as an aligned pair's is rendered
+        explained = features["word_model"] > p.clause_word_at if ctx.words is not None \
+            else np.zeros(len(units.items), dtype=bool)
+        chosen = [k for k, u in enumerate(units.items) if u.sentence not in self.skip and not explained[k]
                   and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content]
         chosen = [k for k, second in zip(chosen, carried_by_second(ctx, [units.items[k] for k in chosen]))
                   if not second]
@@ -192,9 +196,20 @@ class BoilerplateJudge(Judge[Units]):
         return {"below": (cover_mid - units.cover) / cover_spread + (units.gain - gain_mid) / gain_spread}
 
     def decide(self, ctx: ReviewContext, units: Units, features: dict[str, np.ndarray]) -> Verdict:
+        """Flag what the English does not seem to carry, unless it is a photo credit an English credit
+        elsewhere carries (:func:`~.unaligned.carried_credits`): that is recorded as moved."""
         a = ctx.alignment
-        return Verdict(flags=[
-            Flag("boilerplate", ctx.params.boilerplate_confidence, f"{u.boilerplate}, not translated", zh=u.clause.text,
-                 zh_sentence=u.sentence, zh_paragraph=a.zh[u.sentence].paragraph, en_paragraph=a.en[u.en[0]].paragraph,
-                 span=(u.clause.start, u.clause.end), bead=u.bead)
-            for u, below in zip(units.items, features.get("below", ())) if below > 0])
+        credits = carried_credits(ctx)
+        out = Verdict()
+        for u, below in zip(units.items, features.get("below", ())):
+            if below <= 0:
+                continue
+            if u.boilerplate == CREDIT and u.sentence in credits:
+                out.moved.append(credit_moved(ctx, u.sentence, credits[u.sentence],
+                                              (u.clause.text, (u.clause.start, u.clause.end))))
+                continue
+            out.flags.append(Flag(
+                "boilerplate", ctx.params.boilerplate_confidence, f"{u.boilerplate}, not translated", zh=u.clause.text,
+                zh_sentence=u.sentence, zh_paragraph=a.zh[u.sentence].paragraph, en_paragraph=a.en[u.en[0]].paragraph,
+                span=(u.clause.start, u.clause.end), bead=u.bead))
+        return out

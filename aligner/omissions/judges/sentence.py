@@ -42,8 +42,9 @@ from .rescore import Welcome, chinese_welcomes
 
 
 class SentenceJudge(Judge[list[Candidate]]):
-    def __init__(self, pending: list[tuple[int, int]]):
+    def __init__(self, pending: list[tuple[int, int]], carried: set[int] = frozenset()):
         self.pending = pending  # the unaligned Chinese sentences handed on, as (bead, sentence)
+        self.carried = carried  # … and those of them a sentence nearby carries (moved or repeated)
 
     def candidates(self, ctx: ReviewContext) -> list[Candidate]:
         return candidates(ctx, self.pending, displaced_beads(ctx))
@@ -121,24 +122,33 @@ class SentenceJudge(Judge[list[Candidate]]):
         does (``host_carried_at``): at most part of it is missing. An unaligned sentence is left to the
         search's verdict, which weighed that English already (docs/omissions.md has the figures). A sentence
         still missing that the neighbouring bead's English welcomes by ``rescore_at`` units (re-scored,
-        :func:`~.rescore.chinese_welcomes`) is an ``alignment`` flag naming that English, not an omission."""
+        :func:`~.rescore.chinese_welcomes`) is an ``alignment`` flag naming that English, not an omission.
+        So is a sentence the search left unaligned that the model does not find missing and no English
+        sentence nearby carries (``carried``): its English must be somewhere, most likely in the neighbouring
+        bead that welcomes it most, and a reviewer is told so rather than nothing."""
         a, p = ctx.alignment, ctx.params
-        flagged = [c for c in self.scored(ctx, cands, features) if c.confidence >= p.flag_at] if cands else []
+        scored = self.scored(ctx, cands, features) if cands else []
+        # the sentences to account for: those the model finds missing, and the unaligned ones it does not that
+        # no English sentence nearby carries
+        judged = [c for c in scored if c.confidence >= p.flag_at or (c.unaligned and c.sentence not in self.carried)]
         S = np.asarray(a.src_vectors)
         jobs = [[j for j in reach(a, a.beads[c.host].en, p.moved_reach) if j not in a.beads[c.host].en]
-                for c in flagged]
+                for c in judged]
         out = Verdict()
-        merged = [c for c in flagged if not c.unaligned]
+        merged = [c for c in judged if not c.unaligned]
         shares = dict(zip((c.sentence for c in merged), moved_share(
             ctx, [a.zh[c.sentence].text for c in merged], [a.beads[c.host].en for c in merged],
             [c.sentence for c in merged])))
-        missing = []
-        for c, carrier in zip(flagged, carriers(ctx, S[[c.sentence for c in flagged]], jobs,
-                                                       [c.sentence for c in flagged])):
+        missing, unsure = [], []
+        sentences = [c.sentence for c in judged]
+        for c, carrier in zip(judged, carriers(ctx, S[sentences], jobs, sentences)):
             if carrier:
                 c.moved = carrier.moved(ctx, c.sentence)
                 out.moved.append(c.moved)
                 out.judged.add(c.sentence)
+                continue
+            if c.confidence < p.flag_at:
+                unsure.append(c)
                 continue
             cover = ctx.cal.carried(c.features["cover"] * ctx.scale + ctx.near_miss)
             if shares.get(c.sentence, 0.0) >= p.nearby_share and cover >= p.carried_at:
@@ -146,18 +156,31 @@ class SentenceJudge(Judge[list[Candidate]]):
             if not c.unaligned and _host_match(ctx, c) >= p.host_carried_at:
                 continue  # partly carried by its own bead's English: its clauses are judged instead
             missing.append(c)
-        for c, welcome in zip(missing, chinese_welcomes(ctx, [(c.sentence, c.bead) for c in missing])):
+        welcomes = chinese_welcomes(ctx, [(c.sentence, c.bead) for c in missing + unsure])
+        for c, welcome in zip(missing, welcomes):
             out.flags.append(_flag(ctx, c, welcome if welcome and welcome.gain >= p.rescore_at else None))
+            out.judged.add(c.sentence)
+        for c, welcome in zip(unsure, welcomes[len(missing):]):
+            out.flags.append(_flag(ctx, c, welcome, unsure=True))
             out.judged.add(c.sentence)
         return out
 
 
-def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None) -> Flag:
+def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None, unsure: bool = False) -> Flag:
     """The sentence flag of a missing sentence, or, where re-scoring finds a neighbouring bead whose English
-    welcomes it (``welcome``), an ``alignment`` flag naming that English."""
+    welcomes it (``welcome``), an ``alignment`` flag naming that English; for an ``unsure`` unaligned
+    sentence (neither missing nor carried), an ``alignment`` flag naming the most welcoming English."""
     a, f, s = ctx.alignment, c.features, ctx.alignment.zh[c.sentence]
     en_par = ctx.nearest_en_paragraph(c.bead) if c.unaligned else a.en[a.beads[c.bead].en[0]].paragraph
-    if welcome:
+    if unsure:
+        kind = "alignment"
+        reason = (f"check the alignment: the search left zh {c.sentence} unaligned, but the review finds it "
+                  f"neither clearly missing (sentence model {c.confidence:.2f}) nor carried by an English sentence "
+                  "nearby")
+        if welcome:
+            reason += (f"; its English may be in {welcome.where()}: that bead matches its English "
+                       f"{welcome.gain:+.2f} calibration units better with this sentence added")
+    elif welcome:
         kind = "alignment"
         reason = (f"check the alignment: the English of zh {c.sentence} may be in {welcome.where()}; that bead "
                   f"matches its English {welcome.gain:+.2f} calibration units better with this sentence added")

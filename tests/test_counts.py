@@ -1,10 +1,10 @@
-"""Count vectors stored by rows (search.counts.CountRows): the dense rows they stand for, sliced and summed."""
+"""Count vectors stored by rows (aligner.counts.CountRows): the dense rows they stand for, sliced and summed."""
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.search.counts import CountRows
+from aligner.counts import CountRows
 
 
 @settings(max_examples=80, deadline=None)
