@@ -145,3 +145,19 @@ def test_records_hold_no_more_than_themselves(use):
     records = list(source._states.sums.values())
     bases = {id(r.base if r.base is not None else r): (r.base if r.base is not None else r) for r in records}
     assert sum(b.nbytes for b in bases.values()) == sum(r.nbytes for r in records)
+
+
+def test_a_text_recorded_twice_keeps_the_same_record_whatever_the_order():
+    """A repeated sentence is embedded in two micro-batches (other last bits), by threads in either order:
+    the record kept does not depend on which came last."""
+    from aligner.encoders.use_compose import _keep
+    from aligner.encoders.use_runs import SentenceStates
+
+    key = (1, 5, 2)
+    first, second = np.full((1, 4), 0.5, dtype=np.float32), np.full((1, 4), 0.25, dtype=np.float32)
+    kept = []
+    for order in ((first, second), (second, first)):
+        states = SentenceStates()
+        _keep(states, [(key, rows) for rows in order])
+        kept.append(states.sums[key])
+    assert kept[0] is kept[1]

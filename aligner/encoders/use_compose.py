@@ -83,10 +83,22 @@ def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: n
         edges = [_added(feats, firsts + lens[long] - TAIL, TAIL)] + [_added(feats, firsts, h) for h in heads]
         edge_sums = (np.concatenate(edges) @ b.cnn_W).reshape(len(edges), len(long), -1)
     for states in active:
-        states.sums.update((keys[k], whole[None]) for k, whole in zip(short.tolist(), wholes))
+        entries = [(keys[k], whole[None]) for k, whole in zip(short.tolist(), wholes)]
         if len(long):
             kept = np.stack([sums[long], edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
-            states.sums.update((keys[k], row) for k, row in zip(long.tolist(), kept))
+            entries += [(keys[k], row) for k, row in zip(long.tolist(), kept)]
+        _keep(states, entries)
+
+
+def _keep(states: SentenceStates, entries: list[tuple[Ids, np.ndarray]]) -> None:
+    """The records into ``states``. A text met twice (a repeated verse) is embedded in two micro-batches,
+    whose last bits differ: of its records the one with the smaller bytes is kept, whichever thread comes
+    last, so that the runs composed from it are the same bits from one run to the next."""
+    for key, rows in entries:
+        if states.sums.setdefault(key, rows) is not rows:
+            with states.lock:
+                if rows.tobytes() < states.sums[key].tobytes():
+                    states.sums[key] = rows
 
 
 def _added(feats: np.ndarray, firsts: np.ndarray, width: int) -> np.ndarray:
