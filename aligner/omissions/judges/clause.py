@@ -127,7 +127,9 @@ class ClauseJudge(Judge[Units]):
                 for f in flags]
         out = Verdict()
         kept = []
-        for k, f, carrier in zip(chosen, flags, carriers(ctx, vectors, jobs, [f.zh_sentence for f in flags])):
+        for k, f, carrier in zip(chosen, flags, carriers(
+                ctx, vectors, jobs, [f.zh_sentence for f in flags], [units.items[k].en for k in chosen],
+                units.own_best[chosen])):
             if carrier:
                 out.moved.append(carrier.moved(ctx, f.zh_sentence, (f.zh, f.span)))
             else:

@@ -141,7 +141,9 @@ class SentenceJudge(Judge[list[Candidate]]):
             [c.sentence for c in merged])))
         missing, unsure = [], []
         sentences = [c.sentence for c in judged]
-        for c, carrier in zip(judged, carriers(ctx, S[sentences], jobs, sentences)):
+        hosts = [a.beads[c.host].en for c in judged]
+        own = np.array([max(float(ctx.sim[c.sentence, j]) for j in en) for c, en in zip(judged, hosts)])
+        for c, carrier in zip(judged, carriers(ctx, S[sentences], jobs, sentences, hosts, own)):
             if carrier:
                 c.moved = carrier.moved(ctx, c.sentence)
                 out.moved.append(c.moved)
@@ -153,7 +155,7 @@ class SentenceJudge(Judge[list[Candidate]]):
             cover = ctx.cal.carried(c.features["cover"] * ctx.scale + ctx.near_miss)
             if shares.get(c.sentence, 0.0) >= p.nearby_share and cover >= p.carried_at:
                 continue
-            if not c.unaligned and _host_match(ctx, c) >= p.host_carried_at:
+            if not c.unaligned and (_host_match(ctx, c) >= p.host_carried_at or c.features["gain"] < p.merged_gain_at):
                 continue  # partly carried by its own bead's English: its clauses are judged instead
             missing.append(c)
         welcomes = chinese_welcomes(ctx, [(c.sentence, c.bead) for c in missing + unsure])
