@@ -69,10 +69,10 @@ def test_new_parameters_are_checked(name, value):
 
 
 @pytest.mark.parametrize("gain, unaligned, params, carried", [
-    (-0.2, False, {}, True),                         # the bead matches its English no better without it
-    (0.4, False, {}, False),                         # ... clearly better: it may be missing
-    (-0.2, True, {}, False),                         # an unaligned sentence has no bead English of its own
-    (-0.2, False, {"merged_gain_at": -10.0}, False),  # the check off
+    (-0.2, False, {"merged_gain_at": 0.0}, True),   # the bead matches its English no better without it
+    (0.4, False, {"merged_gain_at": 0.0}, False),   # ... clearly better: it may be missing
+    (-0.2, True, {"merged_gain_at": 0.0}, False),   # an unaligned sentence has no bead English of its own
+    (-0.2, False, {}, False),                       # the check off (the default)
 ])
 def test_a_sentence_the_merged_english_carries_is_not_missing_whole(gain, unaligned, params, carried):
     import dataclasses

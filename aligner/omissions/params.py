@@ -70,8 +70,9 @@ class ReviewParams:
     # synthetic recall (docs/omissions.md, "Third reading"); 0.55, carried_at's value, is the one measured
     host_carried_at: float = 10.0
     # nor is one whose bead matches its shared English less than this many units better without it: the
-    # merged English carries it at least as well as it carries the rest (-10: no such check)
-    merged_gain_at: float = 0.0
+    # merged English carries it at least as well as it carries the rest. Off (-10) by default: at 0 it costs
+    # synthetic recall (docs/omissions.md, "Sixth reading")
+    merged_gain_at: float = -10.0
     # clause flags covering this share of a sentence's letters and digits are one sentence flag (above 1:
     # never); the clauses each need their own flag, so a sentence is not called missing on less
     whole_share: float = 0.9
@@ -111,7 +112,7 @@ class ReviewParams:
     min_repeat_words: int = 8            # an English sentence this long, given twice, is a repeat
     moved_margin: float = 1.25           # a piece carries a text better than its own Chinese by this many units
     # ... or, the tail or head of the English sentence next to its host, better than its host English does
-    edge_margin: float = 1.0
+    edge_margin: float = 1.5
     # paragraphs: flagged when this share of their Chinese is missing, or a sentence flagged this surely
     missing_share: float = 0.15
     sure: float = 0.7
