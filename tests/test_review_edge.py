@@ -10,10 +10,10 @@ from aligner.model import Alignment, Bead, Sentence
 from aligner.omissions import ReviewParams
 from test_omissions import _context
 
-BEFORE = "But I just stared at him, like a wild boar, until his anger vanished under my stare."
-TAIL = "until his anger vanished under my stare"
-HEAD = "But I just stared at him"
-HOST = "In the end he let me go home."
+BEFORE = "She closed the shutters, lit a candle, and waited until the storm passed over the village."
+TAIL = "and waited until the storm passed over the village"
+HEAD = "She closed the shutters"
+HOST = "In the morning the roads were flooded."
 
 
 def _edge_case(carrier: str):
@@ -32,9 +32,9 @@ def _edge_case(carrier: str):
             v = np.array([vector(t) for t in texts], dtype=np.float32)
             return v / np.linalg.norm(v, axis=1, keepdims=True)
 
-    alignment = Alignment([Sentence("我就瞪着他，像一头野猪。", 0), Sentence("把他看到没了脾气，就让我走了。", 0)],
-                          [Sentence(BEFORE, 0), Sentence(HOST, 0)],
-                          [Bead((0,), (0,), 0.5), Bead((1,), (1,), 0.1)])
+    zh = [Sentence("她关上百叶窗，点了一支蜡烛。", 0), Sentence("她一直等到暴风雨过去，早上路都淹了。", 0)]
+    en = [Sentence(BEFORE, 0), Sentence(HOST, 0)]
+    alignment = Alignment(zh, en, [Bead((0,), (0,), 0.5), Bead((1,), (1,), 0.1)])
     alignment.src_vectors = np.eye(3, dtype=np.float32)[:2]
     alignment.tgt_vectors = Fixed().encode([BEFORE, HOST])
     return alignment, _context(alignment, Fixed(), cal=PairCalibration(aligned=0.6, near_miss=0.4), scale=0.2)

@@ -24,11 +24,13 @@ RANGES = {
     "clause_reach": (0, 20), "lex_prior": (0.0, 100.0), "z_clip": (0.1, 100.0), "anchor_clip": (0, 100),
     "lex_floor": (1e-6, 1.0), "ratio_floor": (1e-6, 10.0), "cover_floor": (1e-6, 1.0), "gain_floor": (1e-6, 1.0),
     "length_ratio_floor": (1e-6, 10.0), "min_explained": (1e-6, 1.0), "word_translation_at": (0.0, 1.0),
-    "displaced_margin": (-10.0, 10.0), "min_repeat_words": (1, 1000), "moved_margin": (-10.0, 10.0), "edge_margin": (-10.0, 10.0),
-    "missing_share": (0.0, 1.0), "sure": (0.0, 1.0), "min_clause_chars": (1, 100), "min_clause_words": (1, 100),
+    "displaced_margin": (-10.0, 10.0), "min_repeat_words": (1, 1000), "moved_margin": (-10.0, 10.0),
+    "edge_margin": (-10.0, 10.0), "missing_share": (0.0, 1.0), "sure": (0.0, 1.0), "min_clause_chars": (1, 100),
+    "min_clause_words": (1, 100),
     "word_rounds": (0, 50), "word_floor": (1e-12, 0.1), "word_spread_floor": (1e-6, 10.0),
-    "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "merged_gain_at": (-10.0, 10.0), "whole_share": (0.0, 10.0),
-    "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0), "min_word_pairs": (0, 100000),
+    "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "merged_gain_at": (-10.0, 10.0),
+    "whole_share": (0.0, 10.0), "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0),
+    "min_word_pairs": (0, 100000),
 }
 
 

@@ -93,9 +93,10 @@ class ClauseJudge(Judge[Units]):
         English within ``nearby_reach`` sentences translates ``nearby_share`` more of their dictionary words
         than the bead's own, or a piece of the English sentences just outside the bead (``clause_reach``)
         matches them as a translation (:func:`~.carried.carriers`; the tail or head touching the bead when
-        it beats the bead's own English by ``edge_margin``): content the search or the translator put next door. In a bead the
-        confidence model doubts (below ``min_bead_confidence``) the alignment, not the English, is in doubt:
-        such clauses become at most one ``alignment`` flag for the bead (:func:`alignment_flags`), not omissions."""
+        it beats the bead's own English by ``edge_margin``): content the search or the translator put next
+        door. In a bead the confidence model doubts (below ``min_bead_confidence``) the alignment, not the
+        English, is in doubt: such clauses become at most one ``alignment`` flag for the bead
+        (:func:`alignment_flags`), not omissions."""
         a, p = ctx.alignment, ctx.params
         if not units.items:
             return Verdict()
