@@ -25,10 +25,12 @@ RANGES = {
     "lex_floor": (1e-6, 1.0), "ratio_floor": (1e-6, 10.0), "cover_floor": (1e-6, 1.0), "gain_floor": (1e-6, 1.0),
     "length_ratio_floor": (1e-6, 10.0), "min_explained": (1e-6, 1.0), "word_translation_at": (0.0, 1.0),
     "displaced_margin": (-10.0, 10.0), "min_repeat_words": (1, 1000), "moved_margin": (-10.0, 10.0),
-    "missing_share": (0.0, 1.0), "sure": (0.0, 1.0), "min_clause_chars": (1, 100), "min_clause_words": (1, 100),
+    "edge_margin": (-10.0, 10.0), "missing_share": (0.0, 1.0), "sure": (0.0, 1.0), "min_clause_chars": (1, 100),
+    "min_clause_words": (1, 100),
     "word_rounds": (0, 50), "word_floor": (1e-12, 0.1), "word_spread_floor": (1e-6, 10.0),
-    "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "whole_share": (0.0, 10.0),
-    "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0), "min_word_pairs": (0, 100000),
+    "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "merged_gain_at": (-10.0, 10.0),
+    "whole_share": (0.0, 10.0), "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0),
+    "min_word_pairs": (0, 100000),
 }
 
 
@@ -69,6 +71,10 @@ class ReviewParams:
     # most partly missing: not flagged whole, its clauses are judged instead. Off (10) by default: it costs
     # synthetic recall (docs/omissions.md, "Third reading"); 0.55, carried_at's value, is the one measured
     host_carried_at: float = 10.0
+    # nor is one whose bead matches its shared English less than this many units better without it: the
+    # merged English carries it at least as well as it carries the rest. Off (-10) by default: at 0 it costs
+    # synthetic recall (docs/omissions.md, "Sixth reading")
+    merged_gain_at: float = -10.0
     # clause flags covering this share of a sentence's letters and digits are one sentence flag (above 1:
     # never); the clauses each need their own flag, so a sentence is not called missing on less
     whole_share: float = 0.9
@@ -107,6 +113,8 @@ class ReviewParams:
     displaced_welcome: float = 0.0       # ... and the neighbour matches this much better with it (units)
     min_repeat_words: int = 8            # an English sentence this long, given twice, is a repeat
     moved_margin: float = 1.25           # a piece carries a text better than its own Chinese by this many units
+    # ... or, the tail or head of the English sentence next to its host, better than its host English does
+    edge_margin: float = 1.5
     # paragraphs: flagged when this share of their Chinese is missing, or a sentence flagged this surely
     missing_share: float = 0.15
     sure: float = 0.7

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..clauses import alnum
 from ..context import ReviewContext
 from ..evidence import flatten, group_argmax, pair_dots, sentence_pieces, unit
 from ..model import Moved
@@ -32,15 +33,22 @@ class Carrier:
                      round(self.margin / ctx.scale, 3), zh, span)
 
 
-def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]], zh: list[int]
-             ) -> list[Carrier | None]:
+def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]], zh: list[int],
+             hosts: list[tuple[int, ...]] | None = None, own: np.ndarray | None = None) -> list[Carrier | None]:
     """For each unit Chinese vector (of a text of Chinese sentence ``zh[n]``) and the English sentences to
     search for it, the piece that carries it, or None: the most similar piece (English sentences whose bead
     has no Chinese carry nothing and are skipped) when it matches as a translation does (``carried_at`` of
     the way from a near miss to a typical aligned pair), better than its own bead's Chinese by ``moved_margin``
     calibration units (a high margin alone can mean only that the piece's own Chinese is missing), and better
     than any other Chinese sentence the search left unaligned within ``moved_reach`` English sentences of it:
-    one English piece carries one of them, the one it matches best."""
+    one English piece carries one of them, the one it matches best.
+
+    Given each unit's host English (``hosts``: the English sentences it was tested against) and its best
+    cosine there (``own``), a piece *next door* may carry it too: the tail of the English sentence just before
+    the host or the head of the one just after (a clause or pair of clauses at the edge that touches the host).
+    A translator who folds a clause into the neighbouring sentence leaves that sentence's own Chinese matching
+    the piece too (the scene is the same), so the margin over its own Chinese only needs to be positive; the
+    piece must instead match the unit ``edge_margin`` units better than the unit's own host English does."""
     a, p = ctx.alignment, ctx.params
     orphans = np.array([i for b in a.beads if not b.en for i in b.zh], dtype=np.int64)
     bead_of = {j: k for k, b in enumerate(a.beads) if b.zh for j in b.en}
@@ -58,14 +66,34 @@ def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]]
     full = np.flatnonzero(np.diff(starts))
     out: list[Carrier | None] = [None] * len(sentences)
     S = np.asarray(a.src_vectors)
-    for n, best in zip(full, group_argmax(cos, starts)):
+
+    def carrier(n: int, best: int, at_least: float) -> Carrier | None:
         j, text = cells[best]
-        own = list(a.beads[bead_of[j]].zh)
-        margin = float(cos[best]) - float((S[own] @ pieces[where[best]]).max())
-        carrier = Carrier(float(cos[best]), j, text, margin)
+        margin = float(cos[best]) - float((S[list(a.beads[bead_of[j]].zh)] @ pieces[where[best]]).max())
         near = orphans[(np.abs(ctx.src_pos[orphans] - j) <= p.moved_reach) & (orphans != zh[n])]
-        if ctx.cal.carried(carrier.cosine) >= p.carried_at and margin >= p.moved_margin * ctx.scale and \
-                not (S[near] @ pieces[where[best]] > carrier.cosine).any():
-            out[n] = carrier
+        if ctx.cal.carried(float(cos[best])) >= p.carried_at and margin >= at_least and \
+                not (S[near] @ pieces[where[best]] > cos[best]).any():
+            return Carrier(float(cos[best]), j, text, margin)
+        return None
+
+    for n, best in zip(full, group_argmax(cos, starts)):
+        out[n] = carrier(n, best, p.moved_margin * ctx.scale)
+    if hosts is None or own is None:
+        return out
+    for n in full:
+        edge = [k for k in range(starts[n], starts[n + 1]) if _at_edge(a.en, cells[k], hosts[n])]
+        if out[n] is None and edge:
+            best = max(edge, key=lambda k: cos[k])
+            if cos[best] - own[n] >= p.edge_margin * ctx.scale:
+                out[n] = carrier(n, best, 0.0)
     return out
+
+
+def _at_edge(en, cell: tuple[int, str], host: tuple[int, ...]) -> bool:
+    """Whether the piece is the tail of the English sentence just before the host or the head of the one just
+    after (a part of it, not the whole sentence)."""
+    j, piece = cell
+    text, part = alnum(en[j].text), alnum(piece)  # clauses leave the sentence's outer punctuation out
+    return part != text and (j == min(host) - 1 and text.endswith(part) or
+                             j == max(host) + 1 and text.startswith(part))
 

@@ -92,9 +92,11 @@ class ClauseJudge(Judge[Units]):
         not find carried (``second_encoder``, :mod:`.second`), unless the English nearby carries them: the
         English within ``nearby_reach`` sentences translates ``nearby_share`` more of their dictionary words
         than the bead's own, or a piece of the English sentences just outside the bead (``clause_reach``)
-        matches them as a translation: content the search or the translator put next door. In a bead the
-        confidence model doubts (below ``min_bead_confidence``) the alignment, not the English, is in doubt:
-        such clauses become at most one ``alignment`` flag for the bead (:func:`alignment_flags`), not omissions."""
+        matches them as a translation (:func:`~.carried.carriers`; the tail or head touching the bead when
+        it beats the bead's own English by ``edge_margin``): content the search or the translator put next
+        door. In a bead the confidence model doubts (below ``min_bead_confidence``) the alignment, not the
+        English, is in doubt: such clauses become at most one ``alignment`` flag for the bead
+        (:func:`alignment_flags`), not omissions."""
         a, p = ctx.alignment, ctx.params
         if not units.items:
             return Verdict()
@@ -127,7 +129,9 @@ class ClauseJudge(Judge[Units]):
                 for f in flags]
         out = Verdict()
         kept = []
-        for k, f, carrier in zip(chosen, flags, carriers(ctx, vectors, jobs, [f.zh_sentence for f in flags])):
+        for k, f, carrier in zip(chosen, flags, carriers(
+                ctx, vectors, jobs, [f.zh_sentence for f in flags], [units.items[k].en for k in chosen],
+                units.own_best[chosen])):
             if carrier:
                 out.moved.append(carrier.moved(ctx, f.zh_sentence, (f.zh, f.span)))
             else:

@@ -111,15 +111,15 @@ class SentenceJudge(Judge[list[Candidate]]):
 
     def decide(self, ctx: ReviewContext, cands: list[Candidate], features: dict[str, np.ndarray]) -> Verdict:
         """Flag the sentences the model finds missing, unless a piece of another bead's English within
-        ``moved_reach`` sentences carries them (:func:`~.carried.carriers`): translators of news move
-        content into the lead or a later paragraph; such a sentence is not missing. Nor is a sentence of a
+        ``moved_reach`` sentences carries them (:func:`~.carried.carriers`, next door included): translators of
+        news move content into the lead or a later paragraph; such a sentence is not missing. Nor is a sentence of a
         many-sentence bead carried nearby by words and by the encoder alike: ``nearby_share`` of its own words
         translated within ``nearby_reach`` sentences and not by its bead (:func:`~.nearby.moved_share`), and
         its best English match around its host (``cover``) ``carried_at`` of the way to a typical pair.
         Literary translators fold an image into the neighbouring sentence; each witness alone also fires on
         the Bible's recurring formulae. Its clauses are then judged as any others (part of it may still be
-        missing). So are those of a sentence that an English sentence of its own bead matches as a translation
-        does (``host_carried_at``): at most part of it is missing. An unaligned sentence is left to the
+        missing). So are those of a sentence its own bead's English carries at least in part
+        (:func:`carried_by_bead`): at most part of it is missing. An unaligned sentence is left to the
         search's verdict, which weighed that English already (docs/omissions.md has the figures). A sentence
         still missing that the neighbouring bead's English welcomes by ``rescore_at`` units (re-scored,
         :func:`~.rescore.chinese_welcomes`) is an ``alignment`` flag naming that English, not an omission.
@@ -141,7 +141,9 @@ class SentenceJudge(Judge[list[Candidate]]):
             [c.sentence for c in merged])))
         missing, unsure = [], []
         sentences = [c.sentence for c in judged]
-        for c, carrier in zip(judged, carriers(ctx, S[sentences], jobs, sentences)):
+        hosts = [a.beads[c.host].en for c in judged]
+        own = np.array([max(float(ctx.sim[c.sentence, j]) for j in en) for c, en in zip(judged, hosts)])
+        for c, carrier in zip(judged, carriers(ctx, S[sentences], jobs, sentences, hosts, own)):
             if carrier:
                 c.moved = carrier.moved(ctx, c.sentence)
                 out.moved.append(c.moved)
@@ -153,8 +155,8 @@ class SentenceJudge(Judge[list[Candidate]]):
             cover = ctx.cal.carried(c.features["cover"] * ctx.scale + ctx.near_miss)
             if shares.get(c.sentence, 0.0) >= p.nearby_share and cover >= p.carried_at:
                 continue
-            if not c.unaligned and _host_match(ctx, c) >= p.host_carried_at:
-                continue  # partly carried by its own bead's English: its clauses are judged instead
+            if carried_by_bead(ctx, c):
+                continue  # its clauses are judged instead
             missing.append(c)
         welcomes = chinese_welcomes(ctx, [(c.sentence, c.bead) for c in missing + unsure])
         for c, welcome in zip(missing, welcomes):
@@ -191,6 +193,15 @@ def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None, unsure: boo
                   f"{f['cover']:.2f} of the way from a near miss to a typical aligned pair")
     return Flag(kind, round(c.confidence, 3), reason, zh=s.text, zh_sentence=c.sentence, zh_paragraph=s.paragraph,
                 en_paragraph=en_par, span=(0, len(s.text)), bead=c.bead)
+
+
+def carried_by_bead(ctx: ReviewContext, c: Candidate) -> bool:
+    """Whether a sentence of a many-sentence bead is carried, at least in part, by the bead's English: an
+    English sentence of the bead matches it as a translation does (``host_carried_at``), or the bead matches
+    its English less than ``merged_gain_at`` units better without it (the merged English carries it as well
+    as the rest; a translator who condenses two sentences into one keeps the gist of both)."""
+    p = ctx.params
+    return not c.unaligned and (c.features["gain"] < p.merged_gain_at or _host_match(ctx, c) >= p.host_carried_at)
 
 
 def _host_match(ctx: ReviewContext, c: Candidate) -> float:

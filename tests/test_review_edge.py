@@ -1,0 +1,86 @@
+"""Content carried next door (the tail of the English sentence before a bead, or the head of the one after)
+and sentences of a many-sentence bead that the merged English carries: neither is an omission."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.model import Alignment, Bead, Sentence
+from aligner.omissions import ReviewParams
+from test_omissions import _context
+
+BEFORE = "She closed the shutters, lit a candle, and waited until the storm passed over the village."
+TAIL = "and waited until the storm passed over the village"
+HEAD = "She closed the shutters"
+HOST = "In the morning the roads were flooded."
+
+
+def _edge_case(carrier: str):
+    """Two 1-1 beads; the piece ``carrier`` of the first bead's English matches the second bead's Chinese as a
+    translation does, and the first bead's own Chinese almost as well (the same scene): a margin over its own
+    Chinese below ``moved_margin``."""
+    from aligner.omissions.context import PairCalibration
+
+    def vector(text: str) -> list[float]:
+        return [0.7, 0.75, 0.0] if text == carrier else [0.0, 0.0, 1.0] if text == HOST else [1.0, 0.0, 0.0]
+
+    class Fixed:
+        name = "fixed"
+
+        def encode(self, texts):
+            v = np.array([vector(t) for t in texts], dtype=np.float32)
+            return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    zh = [Sentence("她关上百叶窗，点了一支蜡烛。", 0), Sentence("她一直等到暴风雨过去，早上路都淹了。", 0)]
+    en = [Sentence(BEFORE, 0), Sentence(HOST, 0)]
+    alignment = Alignment(zh, en, [Bead((0,), (0,), 0.5), Bead((1,), (1,), 0.1)])
+    alignment.src_vectors = np.eye(3, dtype=np.float32)[:2]
+    alignment.tgt_vectors = Fixed().encode([BEFORE, HOST])
+    return alignment, _context(alignment, Fixed(), cal=PairCalibration(aligned=0.6, near_miss=0.4), scale=0.2)
+
+
+@pytest.mark.parametrize("carrier, own, carried", [
+    (TAIL, 0.3, True),    # the tail touching the host, far better than the host's own English
+    (TAIL, 0.65, False),  # ... but the host's own English matches the text nearly as well
+    (HEAD, 0.3, False),   # the head of the sentence before is not next door
+])
+def test_the_tail_of_the_english_before_carries_a_text(carrier, own, carried):
+    from aligner.omissions.judges.carried import carriers
+
+    alignment, ctx = _edge_case(carrier)
+    text = alignment.src_vectors[1:2]
+    (plain,) = carriers(ctx, text, [[0]], [1])
+    assert plain is None  # its margin over its own Chinese is below moved_margin
+    (edge,) = carriers(ctx, text, [[0]], [1], [(1,)], np.array([own]))
+    assert (edge is not None) is carried
+    assert edge is None or (edge.sentence == 0 and edge.piece == TAIL)
+    far = ReviewParams(edge_margin=10.0)
+    import dataclasses
+
+    (off,) = carriers(dataclasses.replace(ctx, params=far), text, [[0]], [1], [(1,)], np.array([own]))
+    assert off is None
+
+
+@pytest.mark.parametrize("name, value", [("edge_margin", 11.0), ("merged_gain_at", -11.0), ("edge_margin", True)])
+def test_new_parameters_are_checked(name, value):
+    with pytest.raises(ValueError):
+        ReviewParams(**{name: value})
+
+
+@pytest.mark.parametrize("gain, unaligned, params, carried", [
+    (-0.2, False, {"merged_gain_at": 0.0}, True),   # the bead matches its English no better without it
+    (0.4, False, {"merged_gain_at": 0.0}, False),   # ... clearly better: it may be missing
+    (-0.2, True, {"merged_gain_at": 0.0}, False),   # an unaligned sentence has no bead English of its own
+    (-0.2, False, {}, False),                       # the check off (the default)
+])
+def test_a_sentence_the_merged_english_carries_is_not_missing_whole(gain, unaligned, params, carried):
+    import dataclasses
+
+    from aligner.omissions.judges.hosts import Candidate
+    from aligner.omissions.judges.sentence import carried_by_bead
+
+    alignment, ctx = _edge_case(TAIL)
+    ctx = dataclasses.replace(ctx, params=ReviewParams(**params))
+    c = Candidate(1, 1, 1, unaligned, (0, 1), (0,), {"gain": gain})
+    assert carried_by_bead(ctx, c) is carried
