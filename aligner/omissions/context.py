@@ -16,6 +16,7 @@ from ..confidence import bead_confidence
 from ..encoders import Encoder
 from ..lexicon import translates
 from ..model import Alignment
+from .boilerplate import carried_credits
 from .embed import Embedder
 from .params import ReviewParams
 from .similarity import Similarity
@@ -75,6 +76,13 @@ class ReviewContext:
         """Each bead's probability of being right (:func:`aligner.confidence.bead_confidence`), read by
         several judges."""
         return bead_confidence(self.alignment)
+
+    @cached_property
+    def credits(self) -> dict[int, int]:
+        """The Chinese photo credits an English credit elsewhere carries (:func:`.boilerplate.carried_credits`),
+        read by the unaligned and boilerplate judges."""
+        a = self.alignment
+        return carried_credits(a.beads, [s.text for s in a.zh], [s.text for s in a.en], self.src_pos)
 
     def around(self, k: int, among: np.ndarray | None = None) -> tuple[int | None, int | None]:
         """The bead before ``k`` and the one after it among ``among`` (sorted bead indexes; by default the

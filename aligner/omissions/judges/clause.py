@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import boilerplate
 from ..calibrate import robust_scale
 from ..clauses import content_chars, zh_size
 from ..context import ReviewContext
@@ -32,7 +33,7 @@ from .base import Judge, Verdict
 from .carried import carriers
 from .rescore import english_welcomes
 from .second import carried_by_second
-from .unaligned import CREDIT, carried_credits, credit_moved
+from .unaligned import credit_moved
 from .units import Units
 
 
@@ -201,14 +202,14 @@ class BoilerplateJudge(Judge[Units]):
 
     def decide(self, ctx: ReviewContext, units: Units, features: dict[str, np.ndarray]) -> Verdict:
         """Flag what the English does not seem to carry, unless it is a photo credit an English credit
-        elsewhere carries (:func:`~.unaligned.carried_credits`): that is recorded as moved."""
+        elsewhere carries (:attr:`ReviewContext.credits`): that is recorded as moved."""
         a = ctx.alignment
-        credits = carried_credits(ctx)
+        credits = ctx.credits
         out = Verdict()
         for u, below in zip(units.items, features.get("below", ())):
             if below <= 0:
                 continue
-            if u.boilerplate == CREDIT and u.sentence in credits:
+            if u.boilerplate == boilerplate.CREDIT and u.sentence in credits:
                 out.moved.append(credit_moved(ctx, u.sentence, credits[u.sentence],
                                               (u.clause.text, (u.clause.start, u.clause.end))))
                 continue

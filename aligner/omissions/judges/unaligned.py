@@ -53,7 +53,7 @@ class UnalignedJudge(Judge[list[Unaligned]]):
         features weigh the match); an English one otherwise is an addition, as sure as its match is weak."""
         p, a = ctx.params, ctx.alignment
         out = Verdict()
-        credits = carried_credits(ctx)
+        credits = ctx.credits
         for c, carried, other, size in zip(cands, features["carried"], features["matches"], features["size"]):
             text = (a.zh if c.side == "zh" else a.en)[c.index].text
             where = {"zh_sentence": c.index, "zh_paragraph": a.zh[c.index].paragraph} if c.side == "zh" else \
@@ -81,35 +81,6 @@ class UnalignedJudge(Judge[list[Unaligned]]):
                     f"no Chinese source (best match nearby is {carried:.0%} of the way from an unrelated sentence "
                     "to a typical aligned pair)", en=text, bead=c.bead, **where))
         return out
-
-
-CREDIT = "photo credit"
-
-
-def carried_credits(ctx: ReviewContext) -> dict[int, int]:
-    """Chinese sentences holding a photo credit that an English credit elsewhere carries: news pages move
-    a photo's credit ("新华社记者 X 摄" at the photo, "(Xinhua/X)" at the foot), and the search cannot pair a
-    name with its transliteration. A credit is free when its bead's other side has none; each free English
-    credit carries the nearest free Chinese one (by position on the path), one each."""
-    a = ctx.alignment
-
-    def has_credit(text: str) -> bool:
-        return any(b.reason == CREDIT for b in boilerplate.spans(text))
-
-    zh_free, en_free = [], []
-    for b in a.beads:
-        zh = [i for i in b.zh if has_credit(a.zh[i].text)]
-        en = [j for j in b.en if has_credit(a.en[j].text)]
-        if not en:
-            zh_free += zh
-        if not zh:
-            en_free += en
-    out: dict[int, int] = {}
-    for j in en_free:
-        left = [i for i in zh_free if i not in out]
-        if left:
-            out[min(left, key=lambda i: abs(int(ctx.src_pos[i]) - j))] = j
-    return out
 
 
 def credit_moved(ctx: ReviewContext, sentence: int, en: int, clause: tuple[str, tuple[int, int]] | None = None
