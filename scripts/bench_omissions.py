@@ -371,14 +371,17 @@ def fit_clauses(docs: list[GoldDoc], encoder, seeds: tuple[int, int], names: lis
                   {"command": command, "fit_seeds": [seeds[0]], "held_out_seeds": [seeds[1]]})
 
 
-def flagged_clauses(doc: GoldDoc, case: Case, encoder):
+def flagged_clauses(doc: GoldDoc, case: Case, encoder, **params):
     """The review context of a clause-deletion case, the clause judge's units, and every clause it flags with
     its label (1: a deleted clause, 0: a false alarm); clauses of sentences the gold leaves unaligned are left
-    out. A flag comes with its unit's index."""
+    out. A flag comes with its unit's index. ``params``: review parameters the judge runs with instead."""
+    from dataclasses import replace
+
     from aligner.omissions.judges import ClauseJudge
     from aligner.omissions.judges.units import Units
 
     ctx = _context(doc, case, encoder)
+    ctx = replace(ctx, params=replace(ctx.params, **params)) if params else ctx
     units = Units.of(ctx)
     by_span = {(u.sentence, (u.clause.start, u.clause.end)): n for n, u in enumerate(units.items)}
     gold_null = {i for z, e in doc.beads if not e for i in z}
@@ -404,8 +407,11 @@ def second_rows(doc: GoldDoc, case: Case, encoder, second: str) -> list[tuple[fl
 
 def word_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[float, int]]:
     """(word-model score, label) of every clause the clause judge would flag in a clause-deletion case (how
-    well the bead's English explains its words by the document's own word model, ``Units.word``)."""
-    _, units, flagged = flagged_clauses(doc, case, encoder)
+    well the bead's English explains its words by the document's own word model, ``Units.word``), the
+    word-model gate off (at ``z_clip``): the flags it would judge."""
+    from aligner.omissions.params import ReviewParams
+
+    _, units, flagged = flagged_clauses(doc, case, encoder, clause_word_at=ReviewParams().z_clip)
     return [(float(units.word[n]), y) for n, y in flagged]
 
 

@@ -81,8 +81,10 @@ def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]]
     if hosts is None or own is None:
         return out
     for n in full:
+        if out[n] is not None:
+            continue
         edge = [k for k in range(starts[n], starts[n + 1]) if _at_edge(a.en, cells[k], hosts[n])]
-        if out[n] is None and edge:
+        if edge:
             best = max(edge, key=lambda k: cos[k])
             if cos[best] - own[n] >= p.edge_margin * ctx.scale:
                 out[n] = carrier(n, best, 0.0)
