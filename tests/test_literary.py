@@ -169,13 +169,12 @@ def test_softened_length_factor():
 
 
 def _spread(src_len, tgt_len):
-    from aligner.search.lengths import length_spread, margin_only
+    from aligner.search import typical_and_spread
 
     n = len(src_len)
     V = np.eye(n, dtype=np.float32)  # sentence k of each side matches only sentence k of the other
-    p = margin_only(SearchParams())
-    scorer = BandScorer(V, V.copy(), np.asarray(src_len, float), np.asarray(tgt_len, float), ((1, 1),), p)
-    return length_spread(scorer, np.zeros(n + 1, dtype=np.int64), np.full(n + 1, n, dtype=np.int64))
+    scorer = BandScorer(V, V.copy(), np.asarray(src_len, float), np.asarray(tgt_len, float), ((1, 1),), SearchParams())
+    return typical_and_spread(scorer, np.zeros(n + 1, dtype=np.int64), np.full(n + 1, n, dtype=np.int64))[1]
 
 
 def test_length_spread_reads_the_documents_own_length_agreement():

@@ -17,11 +17,11 @@ from threadpoolctl import ThreadpoolController
 
 from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
-from .calibrate import calibrated, typical_score
+from .calibrate import calibrated, typical_and_spread
 from ..counts import CountRows, LexicalCounts
 from .dp import PathBead, band_around, banded_dp, full_band, scoring_threads
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
-from .lengths import length_spread, margin_only, softened
+from .lengths import softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
 from ..progress import phase_bar
 from .quotes import Dialogue, dialogue, quote_states
@@ -35,7 +35,7 @@ COMPILED_SENTENCES = 8_000
 __all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "Dialogue", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead",
            "SearchParams", "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "dialogue",
            "full_band", "pair_defaults",
-           "parse_param", "quote_states", "typical_score"]
+           "parse_param", "quote_states", "typical_and_spread"]
 
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
@@ -74,10 +74,8 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     with one_thread():
         scorer = scorer_for(params)
         if params.calibrate:
-            tuned = calibrated(params, typical_score(scorer, lo, hi))
-            if params.length_spread:
-                flat = scorer_for(margin_only(params), ((1, 1),))
-                tuned = softened(tuned, length_spread(flat, lo, hi))
+            typical, spread = typical_and_spread(scorer, lo, hi, bool(params.length_spread))
+            tuned = softened(calibrated(params, typical), spread)
             if any(getattr(tuned, k) != getattr(params, k) for k in ADAPTED):
                 scorer = scorer_for(tuned)
             params = tuned

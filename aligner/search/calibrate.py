@@ -8,21 +8,31 @@ import numpy as np
 
 from ..scoring import median
 from .dp import row_blocks
+from .lengths import length_spread, margin_only
 from .params import CALIBRATED, SearchParams
 from .scorer import BandScorer
 
 SAMPLE_GAP = 32  # sampled rows closer than this are scored in the same blocks
 
 
-def typical_score(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, sample: int = 400) -> float:
-    """Median over (a sample of) source sentences of their best 1-1 score in the band: what a
-    translation pair scores with this encoder and this document. Only the 1-1 type is scored, which
-    depends on neither of the parameters calibration scales."""
-    best = []
+def typical_and_spread(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, spread: bool = True,
+                       sample: int = 400) -> tuple[float, float | None]:
+    """The document's typical score: the median over (a sample of) source sentences of their best 1-1
+    score in the band, what a translation pair scores with this encoder and this document; and with
+    ``spread``, how freely its lengths vary (:func:`.lengths.length_spread`, read from the same rows' 1-1
+    scores without the length factor), else None. Only the 1-1 type is scored, which depends on neither of
+    the parameters calibration scales, and once for both: the two differ only in the length factor, and the
+    products were half of the calibrations' cost."""
+    best, flat = [], []
+    params = (scorer.p, margin_only(scorer.p)) if spread else (scorer.p,)
     for i0, i1, picked in sampled_blocks(lo, hi, sample):
-        top = scorer(i0, i1, lo, hi, [(1, 1)])[0][picked].max(axis=1)
+        scores = scorer.scores_under(params, i0, i1, lo, hi, [(1, 1)])
+        top = scores[0][0][picked].max(axis=1)
         best.extend(top[np.isfinite(top)])
-    return median(best) if best else scorer.p.reference_score
+        if spread:
+            flat.append((i0 + picked, scores[1][0][picked]))
+    typical = median(best) if best else scorer.p.reference_score
+    return typical, length_spread(scorer, lo, flat) if spread else None
 
 
 def sampled_blocks(lo: np.ndarray, hi: np.ndarray, sample: int, gap: int = SAMPLE_GAP):

@@ -15,19 +15,17 @@ from dataclasses import replace
 import numpy as np
 
 from ..scoring import median
-from .calibrate import sampled_blocks
 from .params import SearchParams
 from .scorer import BandScorer
 
 
-def length_spread(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, sample: int = 400) -> float | None:
+def length_spread(scorer: BandScorer, lo: np.ndarray, blocks: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
     """Median |ln(source length / scaled target length)| of the better half of the sampled sentences' best
-    1-1 matches under ``scorer`` (built with :func:`margin_only` parameters); None when nothing is sampled."""
+    1-1 matches: ``blocks`` of (sampled rows, their 1-1 scores by margin alone, :func:`margin_only`, over
+    the band's cells of each row from ``lo``); None when nothing is sampled."""
     best, logs = [], []
-    for i0, i1, picked in sampled_blocks(lo, hi, sample):
-        block = scorer(i0, i1, lo, hi, [(1, 1)])[0][picked]
+    for rows, block in blocks:
         cols = block.argmax(axis=1)
-        rows = i0 + picked
         top = block[np.arange(len(rows)), cols]
         ends = lo[rows] + cols
         ok = np.isfinite(top) & (ends >= 1)

@@ -96,15 +96,17 @@ class BandScorer:
             held = arrays[name] = np.empty(size, dtype=dtype)
         return held[:size].reshape(shape)
 
-    def _runs(self, side: int, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
-        """Embeddings of the runs ``[e - width, e)`` for each of ``widths``: real where embedded, else
-        approximated (zero where the run would leave the document). Compiled (long documents), the
-        approximations are made for the block; else taken from the whole document's, made once per side
-        and shared by the derived scorers (a block's sums and normalisations were a quarter of a small
-        block's cost; a side's runs of every width are (sentences, dimensions) each, which a long document
-        could not afford)."""
+    def _runs(self, side: int, start: int, stop: int, widths: list[int]) -> dict[int, np.ndarray]:
+        """Embeddings of the runs ``[e - width, e)`` ending at ``start <= e < stop``, for each of ``widths``:
+        real where embedded, else approximated (zero where the run would leave the document). Compiled (long
+        documents), the approximations are made for the block; else taken from the whole document's, made
+        once per side and shared by the derived scorers (a block's sums and normalisations were a quarter of
+        a small block's cost; a side's runs of every width are (sentences, dimensions) each, which a long
+        document could not afford), as views where no embedded run replaces one (copies were a tenth of
+        a small block's cost)."""
         base, weighted, runs = (self.S, self.S_w, self.src_runs) if side == 0 else (self.T, self.T_w, self.tgt_runs)
-        out = {1: base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
+        ends = np.arange(start, stop)
+        out = {1: base[start - 1:stop - 1] if start >= 1 else base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
         wide = [width for width in widths if width >= 2]
         if self.compiled:
             out.update(approximated(weighted, ends, wide))
@@ -112,13 +114,16 @@ class BandScorer:
             whole = self._document_runs.setdefault(side, {})
             if any(width not in whole for width in wide):
                 whole.update(approximated(weighted, np.arange(len(weighted) + 1), wide))
-            out.update({width: whole[width][ends] for width in wide})
+            out.update({width: whole[width][start:stop] for width in wide})
         for width in wide:
             if width in runs:
                 index, table = runs[width]
-                rows = index[ends]
+                rows = index[start:stop]
                 known = rows >= 0
-                out[width][known] = table[rows[known]]
+                if known.any():
+                    if not self.compiled:  # a view of the document's runs
+                        out[width] = out[width].copy()
+                    out[width][known] = table[rows[known]]
         return out
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray, types: list | None = None) -> np.ndarray:
@@ -129,7 +134,13 @@ class BandScorer:
         block do not grow with the number of types (a dozen for zh-en; per type, they cost more than the
         arithmetic on a narrow band's blocks). Each cell's operations, and their float32/float64 types,
         are those of one type scored alone."""
-        p = self.p
+        return self.scores_under((self.p,), i0, i1, lo, hi, types)[0]
+
+    def scores_under(self, params: tuple[SearchParams, ...], i0: int, i1: int, lo: np.ndarray, hi: np.ndarray,
+                     types: list | None = None) -> list[np.ndarray]:
+        """What ``__call__`` gives, once under each of ``params`` (which keep the shared arrays' parameters),
+        from one set of products: the calibrations score the same 1-1 beads with and without the length
+        factor, and the products are most of a block's cost."""
         types = self.types if types is None else types
         n, m = len(self.S), len(self.T)
         rows = np.arange(i0, i1)
@@ -138,17 +149,18 @@ class BandScorer:
         valid = cols <= hi[i0:i1, None]
         cols = np.minimum(cols, m)
         c0, c1 = int(cols.min()), int(cols.max()) + 1                          # the block's column range
-        out = np.full((len(types), len(rows), width), -np.inf)
+        outs = [np.full((len(types), len(rows), width), -np.inf) for _ in params]
         scored = [t for t in types if t[0] >= 1 and 1 <= t[1] <= m]  # a run longer than the document: -inf
         if (1, 0) in types:
-            out[types.index((1, 0))] = np.where((rows >= 1)[:, None] & valid, p.skip, -np.inf)
+            for out, p in zip(outs, params):
+                out[types.index((1, 0))] = np.where((rows >= 1)[:, None] & valid, p.skip, -np.inf)
         if not scored:
-            return out
+            return outs
         a_values, b_values = sorted({a for a, _ in scored}), sorted({b for _, b in scored})
         max_a, max_b = a_values[-1], b_values[-1]
         c1 = min(m, max(c1 - 1, max_b)) + 1  # ends are clipped up to b below: cover them
-        src = self._runs(0, rows, a_values)                                     # (R, d) each
-        tgt = self._runs(1, np.arange(c0, c1), b_values)                        # (C, d) each
+        src = self._runs(0, i0, i1, a_values)                                     # (R, d) each
+        tgt = self._runs(1, c0, c1, b_values)                                     # (C, d) each
         a = np.array([t[0] for t in scored])[:, None, None]                     # (types, 1, 1)
         b = np.array([t[1] for t in scored])[:, None, None]
         products = self._buffer("products", (len(scored), len(rows), c1 - c0))  # (types, R, C)
@@ -170,20 +182,21 @@ class BandScorer:
         terms = CellTerms(products, near_t, near_s, np.searchsorted(a_values, a), np.searchsorted(b_values, b),
                           c0, t0, s0, lex)
         kinds = [types.index(t) for t in scored]
-        if self.compiled:
-            self._scores_compiled(out, np.array(kinds), terms, rows, lo[i0:i1], hi[i0:i1], a, b)
-        else:
-            out[kinds] = self._scores(terms, rows, cols, a, b)
-            out[:, ~valid] = -np.inf
-        return out
+        for out, p in zip(outs, params):
+            if self.compiled:
+                self._scores_compiled(out, np.array(kinds), terms, rows, lo[i0:i1], hi[i0:i1], a, b, p)
+            else:
+                out[kinds] = self._scores(terms, rows, cols, a, b, p)
+                out[:, ~valid] = -np.inf
+        return outs
 
-    def _scores(self, terms: CellTerms, rows: np.ndarray, cols: np.ndarray, a: np.ndarray, b: np.ndarray
-                ) -> np.ndarray:
+    def _scores(self, terms: CellTerms, rows: np.ndarray, cols: np.ndarray, a: np.ndarray, b: np.ndarray,
+                p: SearchParams) -> np.ndarray:
         """The scores of the scored types at every cell of the block's rows (types, R, W; ``cols`` (R, W)
         the cells' columns, clipped to the document), gathered from ``terms`` as numpy operations over
         all types at once (:func:`.kernel.cell_scores` computes the same, compiled); cells beyond a
         row's band are left for the caller to mask."""
-        p, n, m = self.p, len(self.S), len(self.T)
+        n, m = len(self.S), len(self.T)
         # Each term is gathered with one flat take: indexing with three broadcast arrays cost 6x more. Where
         # a term depends on the cell's end column alone, ``cols`` stands for the clipped ``ends`` (they differ
         # only in cells masked below); a term of one run width is gathered per width, then copied per type.
@@ -230,11 +243,10 @@ class BandScorer:
         return scores
 
     def _scores_compiled(self, out: np.ndarray, kinds: np.ndarray, terms: CellTerms, rows: np.ndarray,
-                         lo: np.ndarray, hi: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+                         lo: np.ndarray, hi: np.ndarray, a: np.ndarray, b: np.ndarray, p: SearchParams) -> None:
         """What :meth:`_scores` gives, from the compiled kernel (bit for bit), written into ``out[kinds]``."""
         from .kernel import cell_scores
 
-        p = self.p
         table, lex_s0, lex_t0 = terms.lex if terms.lex is not None else (np.zeros((1, 1)), 0, 0)
         quotes = self.quote_arrays if self.quotes is not None else \
             (np.zeros(1, dtype=bool),) * 2 + (np.zeros(1, dtype=np.int64),) * 4
