@@ -31,8 +31,10 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
         else:
             windows.append([k0, k1])
     # every window's band in one pair of arrays (a window scores rows i0 + 1..i1, so no row is scored by
-    # two), scored in a few large blocks rather than one small block per window; other rows get one cell
-    lo, hi = band[0].copy(), band[0].copy()
+    # two), scored in a few large blocks rather than one small block per window; other rows get one cell,
+    # which no search reads, on the path: the blocks then follow the windows' diagonal (BandScorer pieces)
+    lo = _path_columns(path, len(band[0]) - 1)
+    hi = lo.copy()
     spans = []
     for k0, k1 in windows:
         i0, j0, i1, j1 = path[k0].src.start, path[k0].tgt.start, path[k1].src.stop, path[k1].tgt.stop
@@ -52,6 +54,14 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
         done = k1 + 1
     out.extend(path[done:])
     return out
+
+
+def _path_columns(path: list[PathBead], n: int) -> np.ndarray:
+    """For each row 0..n, the column where the path leaves it (a row inside a bead: the bead's end)."""
+    beads = [bead for bead in path if len(bead.src)]
+    stops = np.array([bead.src.stop for bead in beads], dtype=np.int64)
+    ends = np.array([bead.tgt.stop for bead in beads], dtype=np.int64)
+    return np.concatenate([[0], ends[np.searchsorted(stops, np.arange(1, n + 1))]])
 
 
 GROUP_GAP = 48  # rows between two windows scored in the same blocks rather than apart

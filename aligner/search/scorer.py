@@ -164,19 +164,22 @@ class BandScorer:
         a = np.array([t[0] for t in scored])[:, None, None]                     # (types, 1, 1)
         b = np.array([t[1] for t in scored])[:, None, None]
         products = self._buffer("products", (len(scored), len(rows), c1 - c0))  # (types, R, C)
-        for k, (x, y) in enumerate(scored):
-            np.matmul(src[x], tgt[y].T, out=products[k])
-        # neighbour margin, target side: each source run against the target sentences around its beads
         t0, t1 = max(0, c0 - max_b - 1), min(m, c1)
         near_t = self._buffer("near_t", (len(a_values), len(rows), t1 - t0 + 1))  # last column: outside
         near_t[:, :, -1] = 0.0
-        for k, x in enumerate(a_values):
-            np.matmul(src[x], self.T[t0:t1].T, out=near_t[k, :, :-1])
-        # source side: each target run against the source sentences before and after each source run
-        s0, s1 = max(0, i0 - max_a - 1), min(n, i1)
-        near_s = self._buffer("near_s", (len(b_values), s1 - s0, c1 - c0))  # (b values, sentences, C)
-        for k, y in enumerate(b_values):
-            np.matmul(self.S[s0:s1], tgt[y].T, out=near_s[k])
+        s0 = max(0, i0 - max_a - 1)
+        near_s = self._buffer("near_s", (len(b_values), min(n, i1) - s0, c1 - c0))  # (b values, sentences, C)
+        for r0, r1, d0, d1 in _segments(lo[i0:i1], width, c0, c1):  # (rows, columns) from the block's first
+            for k, (x, y) in enumerate(scored):
+                np.matmul(src[x][r0:r1], tgt[y][d0:d1].T, out=products[k, r0:r1, d0:d1])
+            # neighbour margin, target side: each source run against the target sentences around its beads
+            u0, u1 = max(0, c0 + d0 - max_b - 1), min(m, c0 + d1)
+            for k, x in enumerate(a_values):
+                np.matmul(src[x][r0:r1], self.T[u0:u1].T, out=near_t[k, r0:r1, u0 - t0:u1 - t0])
+            # source side: each target run against the source sentences before and after each source run
+            v0, v1 = max(0, i0 + r0 - max_a - 1), min(n, i0 + r1)
+            for k, y in enumerate(b_values):
+                np.matmul(self.S[v0:v1], tgt[y][d0:d1].T, out=near_s[k, v0 - s0:v1 - s0, d0:d1])
         lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b, (lo[i0:i1], hi[i0:i1])) \
             if self.lexical is not None else None
         terms = CellTerms(products, near_t, near_s, np.searchsorted(a_values, a), np.searchsorted(b_values, b),
@@ -291,6 +294,30 @@ class BandScorer:
         src_size = self.src_lex_cum[rows[:, None]] - self.src_lex_cum[np.maximum(rows[:, None] - a, 0)]
         tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b]
         return np.minimum(2 * overlap / np.maximum(tgt_size + src_size, 1), 1.0)
+
+
+SPARSE = 4  # a block whose rectangle is this many times its rows' cells is multiplied in narrower pieces
+
+
+def _segments(lo: np.ndarray, width: int, c0: int, c1: int) -> list[tuple[int, int, int, int]]:
+    """Pieces (r0, r1, d0, d1) of a block's rectangle, rows and columns counted from its first, that cover
+    the ``width`` cells from ``lo`` of every row (clipped to the block's columns ``c0``..``c1``): the whole
+    rectangle for a band's block, where it is a few times the band's cells; for the lazy windows' blocks,
+    a few narrow cells per row along a diagonal (the products over the rectangle cost them as much as the
+    main pass), runs of rows whose columns stay within about twice the widest row."""
+    rows = len(lo)
+    if rows * (c1 - c0) <= SPARSE * rows * width:
+        return [(0, rows, 0, c1 - c0)]
+    starts = lo.tolist()
+    pieces, r0, left, right = [], 0, starts[0], starts[0]
+    for r in range(1, rows + 1):
+        if r < rows and max(right, starts[r]) - min(left, starts[r]) <= width + 16:
+            left, right = min(left, starts[r]), max(right, starts[r])
+            continue
+        pieces.append((r0, r, left - c0, min(right + width, c1) - c0))
+        if r < rows:
+            r0, left, right = r, starts[r], starts[r]
+    return pieces
 
 
 # what a scorer's shared arrays depend on (BandScorer.derived)
