@@ -61,9 +61,9 @@ class CountRows:
     def __len__(self) -> int:
         return len(self.starts) - 1
 
-    def dense(self) -> np.ndarray:
-        """The rows as a dense (rows, dim) uint8 array."""
-        out = np.zeros((len(self), self.dim), dtype=np.uint8)
+    def dense(self, dtype: type = np.uint8) -> np.ndarray:
+        """The rows as a dense (rows, dim) array (the search multiplies them in float32: made so, not copied)."""
+        out = np.zeros((len(self), self.dim), dtype=dtype)
         first, last = self.starts[0], self.starts[-1]
         out[np.repeat(np.arange(len(self)), np.diff(self.starts)), self.columns[first:last]] = self.counts[first:last]
         return out

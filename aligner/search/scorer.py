@@ -275,7 +275,7 @@ class BandScorer:
             needed = (None, None) if band is None else \
                 band_columns(len(src), len(tgt), np.arange(i0 - s0, i1 - s0), band[0] - t0, band[1] - t0, max_a, max_b)
             return overlap_table(src, tgt, *needed), s0, t0
-        pair = src.dense().astype(np.float32) @ tgt.dense().astype(np.float32).T
+        pair = src.dense(np.float32) @ tgt.dense(np.float32).T
         table = np.zeros((pair.shape[0] + 1, pair.shape[1] + 1))
         table[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
         return table, s0, t0
