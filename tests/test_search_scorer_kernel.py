@@ -53,3 +53,36 @@ def test_overlap_table_is_the_prefix_sum_of_pairwise_dot_products():
     expected = np.zeros((8, 10))
     expected[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
     assert np.array_equal(overlap_table(src, tgt), expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(40, 120), st.integers(0, 10_000), st.booleans(), st.integers(1, 6))
+def test_window_blocks_scored_in_pieces_give_the_same_scores(n, seed, compiled, window):
+    """The lazy windows' blocks (a few cells per row along the path, one cell in the rows between) are
+    multiplied in pieces: every cell a search reads is scored as over the whole rectangle (float32 products
+    of other shapes: the same to rounding), and cells beyond a row's band stay -inf."""
+    from aligner.search.scorer import _segments
+
+    rng = np.random.default_rng(seed)
+    m = n + n // 5
+    S, T = _unit(rng, n), _unit(rng, m)
+    ls, lt = rng.integers(1, 40, n).astype(float), rng.integers(1, 40, m).astype(float)
+    lex = (rng.integers(0, 3, (n, 16)).astype(np.uint8), rng.integers(0, 3, (m, 16)).astype(np.uint8))
+    p = SearchParams(max_split=6)
+    scorer = BandScorer(S, T, ls, lt, p.bead_types(), p, {}, {}, lex, compiled=compiled)
+    lo = np.arange(n + 1) * m // n  # the path's columns
+    hi = lo.copy()
+    for start in range(1, n - window, 9):  # windows every 9 rows, `window` cells wide
+        hi[start:start + 3] = np.minimum(lo[start:start + 3] + window, m)
+    hi[n] = m
+    split = False
+    for i0, i1 in row_blocks(lo, hi, 1, n, cells=4096):
+        width = int((hi[i0:i1] - lo[i0:i1]).max()) + 1
+        split |= len(_segments(lo[i0:i1], width, int(lo[i0]), min(m, int(hi[i1 - 1])) + 1)) > 1
+        whole = scorer(i0, i1, lo, hi)
+        for held in vars(scorer._work).values():  # the work arrays: nothing of the whole block's left there
+            held.fill(np.nan)
+        pieces = scorer(i0, i1, lo, hi, pieces=True)
+        assert np.array_equal(np.isinf(whole), np.isinf(pieces))
+        assert np.allclose(whole[np.isfinite(whole)], pieces[np.isfinite(pieces)], atol=1e-5)
+    assert split  # the blocks were multiplied in pieces

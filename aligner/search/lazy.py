@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Protocol
 
 import numpy as np
@@ -77,7 +78,7 @@ class _RowStore:
         self.lo, self.hi = lo.copy(), hi.copy()  # the searches change their start rows
         cells = block_cells(scorer.compiled)
         blocks = (b for first, last in _grouped(ranges) for b in row_blocks(self.lo, self.hi, first, last, cells))
-        self.blocks = scored_blocks(scorer, blocks, self.lo, self.hi, threads)
+        self.blocks = scored_blocks(partial(scorer, pieces=True), blocks, self.lo, self.hi, threads)
         self.rows: dict[int, np.ndarray] = {}
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

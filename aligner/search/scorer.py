@@ -126,18 +126,20 @@ class BandScorer:
                     out[width][known] = table[rows[known]]
         return out
 
-    def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray, types: list | None = None) -> np.ndarray:
+    def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray, types: list | None = None,
+                 pieces: bool = False) -> np.ndarray:
         """Scores of beads ending at (i, lo[i] + c) for i0 <= i < i1: (types, rows, widest row), one
         entry per type of ``types`` (default: the step types, a >= 1); -inf where a bead cannot end.
 
         Every bead type at once: each array below is (types, rows, widest row), so the numpy calls per
         block do not grow with the number of types (a dozen for zh-en; per type, they cost more than the
         arithmetic on a narrow band's blocks). Each cell's operations, and their float32/float64 types,
-        are those of one type scored alone."""
-        return self.scores_under((self.p,), i0, i1, lo, hi, types)[0]
+        are those of one type scored alone. ``pieces``: a block of few cells per row along a diagonal (the
+        lazy windows') has its products made in pieces that follow it (:func:`_segments`)."""
+        return self.scores_under((self.p,), i0, i1, lo, hi, types, pieces)[0]
 
     def scores_under(self, params: tuple[SearchParams, ...], i0: int, i1: int, lo: np.ndarray, hi: np.ndarray,
-                     types: list | None = None) -> list[np.ndarray]:
+                     types: list | None = None, pieces: bool = False) -> list[np.ndarray]:
         """What ``__call__`` gives, once under each of ``params`` (which keep the shared arrays' parameters),
         from one set of products: the calibrations score the same 1-1 beads with and without the length
         factor, and the products are most of a block's cost."""
@@ -169,7 +171,8 @@ class BandScorer:
         near_t[:, :, -1] = 0.0
         s0 = max(0, i0 - max_a - 1)
         near_s = self._buffer("near_s", (len(b_values), min(n, i1) - s0, c1 - c0))  # (b values, sentences, C)
-        for r0, r1, d0, d1 in _segments(lo[i0:i1], width, c0, c1):  # (rows, columns) from the block's first
+        blocks = _segments(lo[i0:i1], width, c0, c1) if pieces else [(0, len(rows), 0, c1 - c0)]
+        for r0, r1, d0, d1 in blocks:  # rows and columns from the block's first
             for k, (x, y) in enumerate(scored):
                 np.matmul(src[x][r0:r1], tgt[y][d0:d1].T, out=products[k, r0:r1, d0:d1])
             # neighbour margin, target side: each source run against the target sentences around its beads
@@ -301,12 +304,12 @@ SPARSE = 4  # a block whose rectangle is this many times its rows' cells is mult
 
 def _segments(lo: np.ndarray, width: int, c0: int, c1: int) -> list[tuple[int, int, int, int]]:
     """Pieces (r0, r1, d0, d1) of a block's rectangle, rows and columns counted from its first, that cover
-    the ``width`` cells from ``lo`` of every row (clipped to the block's columns ``c0``..``c1``): the whole
-    rectangle for a band's block, where it is a few times the band's cells; for the lazy windows' blocks,
-    a few narrow cells per row along a diagonal (the products over the rectangle cost them as much as the
-    main pass), runs of rows whose columns stay within about twice the widest row."""
+    the ``width`` cells from ``lo`` of every row (clipped to the block's columns ``c0``..``c1``): for the
+    lazy windows' blocks, a few cells per row along a diagonal (their products over the rectangle cost as
+    much as the main pass's), runs of rows whose columns stay within the widest row + 16; the whole
+    rectangle where it is less than SPARSE times the rows' cells."""
     rows = len(lo)
-    if rows * (c1 - c0) <= SPARSE * rows * width:
+    if c1 - c0 <= SPARSE * width:
         return [(0, rows, 0, c1 - c0)]
     starts = lo.tolist()
     pieces, r0, left, right = [], 0, starts[0], starts[0]
