@@ -30,7 +30,7 @@ RANGES = {
     "word_rounds": (0, 50), "word_floor": (1e-12, 0.1), "word_spread_floor": (1e-6, 10.0),
     "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "merged_gain_at": (-10.0, 10.0),
     "whole_share": (0.0, 10.0), "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0),
-    "min_word_pairs": (0, 100000),
+    "min_word_pairs": (0, 100000), "word_folds": (1, 10),
 }
 
 
@@ -124,6 +124,9 @@ class ReviewParams:
     # the document's word model (IBM Model 1)
     word_rounds: int = 5                 # EM rounds ...
     min_word_pairs: int = 0              # ... over at least this many confident 1-1 pairs; fewer: the dictionary
+    # clauses are scored by models learnt without their bead (this many folds of the confident pairs; 1: by
+    # the model learnt from all of them, which finds its own pairs' clauses explained, missing ones included)
+    word_folds: int = 2
     word_floor: float = 1e-6             # probability of a pair never seen together
     word_spread_floor: float = 0.1       # least spread of the document's pair scores
 
