@@ -44,7 +44,7 @@ class ReviewParams:
     min_clause_content: int = 4
     # ... and, with a lexicon, words the document's own word model finds unexplained by its bead's English:
     # below this many robust deviations from the document's aligned pairs (at or above z_clip: no such check)
-    clause_word_at: float = -1.0
+    clause_word_at: float = -0.5
     # a clause is carried nearby, not missing, when the English within nearby_reach sentences of its bead
     # translates this share of its dictionary words more than the bead's own English does; so is a sentence
     # of a many-sentence bead when this share of its own words (those the Chinese around lacks) is translated
