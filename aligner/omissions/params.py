@@ -31,6 +31,7 @@ RANGES = {
     "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "merged_gain_at": (-10.0, 10.0),
     "whole_share": (0.0, 10.0), "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0),
     "min_word_pairs": (0, 100000), "word_folds": (1, 10),
+    "repeat_reach": (0, 20), "repeat_share": (0.0, 1.0),
 }
 
 
@@ -45,6 +46,10 @@ class ReviewParams:
     # ... and, with a lexicon, words the document's own word model finds unexplained by its bead's English:
     # below this many robust deviations from the document's aligned pairs (at or above z_clip: no such check)
     clause_word_at: float = -0.5
+    # ... and, with a lexicon, not when repeat_share of its content words are in the repeat_reach Chinese
+    # sentences before its own (0: no such check): a repetition the translator tells once
+    repeat_reach: int = 1
+    repeat_share: float = 0.5
     # a clause is carried nearby, not missing, when the English within nearby_reach sentences of its bead
     # translates this share of its dictionary words more than the bead's own English does; so is a sentence
     # of a many-sentence bead when this share of its own words (those the Chinese around lacks) is translated
