@@ -153,8 +153,9 @@ class ClauseJudge(Judge[Units]):
 
 def repeats(ctx: ReviewContext, u) -> bool:
     """Whether, with a lexicon, ``repeat_share`` or more of the clause's content words are in the Chinese of the
-    ``repeat_reach`` sentences before its own: a translator tells a repeated image once (a quoted reply that
-    echoes the previous line, 诞生 of the sentence before), and the English of the first telling carries it."""
+    ``repeat_reach`` sentences before its own: a translator tells a repeated image once (a reply that echoes
+    the previous line, an event the sentence before has just told), and the English of the first telling
+    carries it."""
     p = ctx.params
     if ctx.words is None or not p.repeat_reach:
         return False
