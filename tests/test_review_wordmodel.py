@@ -76,9 +76,9 @@ def test_tokens_remember_what_the_functions_give():
 
 def test_clauses_are_scored_by_a_model_that_did_not_learn_their_bead():
     """A model finds the pairs it learnt from explained, whatever they say: a name seen in one pair only is
-    attached to that pair's English. Held out (``word_folds`` 2), the pair is scored by the model learnt from
-    the other fold, which never saw the name (nor does CC-CEDICT know it): unexplained. With one fold the
-    clauses are scored by the model learnt from every pair."""
+    attached to that pair's English. Held out (``word_folds`` 2), the pair is scored by the models learnt
+    without its fold, which never saw the name (nor does CC-CEDICT know it): unexplained in every split. With
+    one fold the clauses are scored by the model learnt from every pair."""
     from aligner.model import Alignment, Bead, Sentence
     from aligner.omissions.params import ReviewParams
 
@@ -88,14 +88,18 @@ def test_clauses_are_scored_by_a_model_that_did_not_learn_their_bead():
     alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en],
                           [Bead((i,), (i,), 0.5) for i in range(6)])
     pair = [(chinese_tokens("亚伯兰"), english_tokens(en[0]))]
-    model = WordModel.of(alignment)
-    assert model.held_out is not None and len(model.held_out.models) == 2
+    model = WordModel.of(alignment, ReviewParams(word_splits=3))
+    held = model.held_out
+    assert held is not None and len(held.models) == 3 and all(len(m) == 2 for m in held.models)
+    assert len({tuple(sorted(f.items())) for f in held.folds}) > 1  # the splits differ
     learnt = model.explain_pairs(pair)[0]
-    held_out = model.held_out.explain(pair, [(0,)])[0]
+    held_out = held.explain(pair, [(0,)])[0]
     assert held_out == pytest.approx(math.log(model.floor))  # never seen: the floor
     assert held_out < learnt - 5
-    # a bead of the other fold is scored by the model that learnt the pair
-    assert model.held_out.explain(pair, [(1,)])[0] > held_out + 5
+    # in one split, a bead of the other fold is scored by the model that learnt the pair
+    one_split = WordModel.of(alignment, ReviewParams(word_splits=1)).held_out
+    assert one_split.folds[0][(0,)] != one_split.folds[0][(1,)]
+    assert one_split.explain(pair, [(1,)])[0] > held_out + 5
     one = WordModel.of(alignment, ReviewParams(word_folds=1))
     assert one.held_out is None
     assert one.clause_units(pair, [(0,)]) == pytest.approx(one.units(pair))

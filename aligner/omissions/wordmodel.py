@@ -8,7 +8,7 @@ theirs. Chinese–English only, like the dictionary it builds on (its Chinese wo
 
 A model scores the pairs it learnt from as explained whatever they say: EM attaches every Chinese word of a
 pair to some English word of it, a clause the English really leaves out included. Clauses are therefore
-scored held out (:class:`HeldOut`): by a model learnt without their bead, against aligned pairs scored the
+scored held out (:class:`HeldOut`): by models learnt without their bead, against aligned pairs scored the
 same way.
 """
 
@@ -153,12 +153,15 @@ class WordModel:
         model.mid, model.spread = robust_scale(model.explain_pairs([pairs[n] for n in kept]), params.word_spread_floor)
         if learnt and params.word_folds > 1:
             k = params.word_folds
-            fold = {ones[n].en: r % k for r, n in enumerate(confident)}
+            # the first split deals the pairs to the folds in turn, the others in fixed random orders
+            folds = tuple({ones[n].en: int(d) % k for n, d in zip(confident, order)}
+                          for order in [np.arange(len(confident))] + [np.random.RandomState(s).permutation(len(confident))
+                                                                      for s in range(1, params.word_splits)])
             # each fold's model learns from the other folds' pairs; CC-CEDICT's senses for the words it never saw
-            models = tuple(cls({**senses, **_train([pairs[n] for r, n in enumerate(confident) if r % k != f],
-                                                    params.word_rounds)}, 0.0, 1.0, params.word_floor, tokens)
-                           for f in range(k))
-            model.held_out = HeldOut(models, fold, 0.0, 1.0)
+            models = tuple(tuple(cls({**senses, **_train([pairs[n] for n in confident if fold[ones[n].en] != f],
+                                                          params.word_rounds)}, 0.0, 1.0, params.word_floor, tokens)
+                                 for f in range(k)) for fold in folds)
+            model.held_out = HeldOut(models, folds, 0.0, 1.0)
             scores = model.held_out.explain([pairs[n] for n in kept], [ones[n].en for n in kept])
             model.held_out.mid, model.held_out.spread = robust_scale(scores, params.word_spread_floor)
         return model
@@ -229,26 +232,30 @@ class WordModel:
 
 @dataclass
 class HeldOut:
-    """Word models each learnt without one fold of the document's confident 1-1 pairs (the pairs dealt to
-    the folds in turn), CC-CEDICT's senses standing in for the words a model never saw. A text of a bead is
-    scored by the model learnt without that bead's fold (any bead outside the confident pairs: by its first
-    English sentence), against the aligned pairs scored the same way (``mid``, ``spread``)."""
+    """Word models each learnt without one fold of the document's confident 1-1 pairs, CC-CEDICT's senses
+    standing in for the words a model never saw, for each of several splits of the pairs into folds. A text
+    of a bead is scored, in each split, by the model learnt without that bead's fold (any bead outside the
+    confident pairs: by its first English sentence), and the splits' scores are averaged: which clause a
+    model learnt from a few dozen pairs happens to explain moves with the split. The aligned pairs are
+    scored the same way (``mid``, ``spread``)."""
 
-    models: tuple[WordModel, ...]
-    fold: dict[tuple[int, ...], int]  # a confident pair's English sentences -> its fold
+    models: tuple[tuple[WordModel, ...], ...]  # per split, one model per fold
+    folds: tuple[dict[tuple[int, ...], int], ...]  # per split, a confident pair's English sentences -> its fold
     mid: float
     spread: float
 
     def explain(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]], beads: list[tuple[int, ...]]
                 ) -> np.ndarray:
-        """:meth:`WordModel.explain_pairs` of each pair by the model that did not learn from its bead."""
-        folds = np.array([self.fold.get(b, b[0] % len(self.models) if b else 0) for b in beads], dtype=np.int64)
+        """:meth:`WordModel.explain_pairs` of each pair by the models that did not learn from its bead,
+        averaged over the splits."""
         out = np.zeros(len(pairs))
-        for f, model in enumerate(self.models):
-            at = np.flatnonzero(folds == f)
-            if len(at):
-                out[at] = model.explain_pairs([pairs[n] for n in at])
-        return out
+        for models, fold in zip(self.models, self.folds):
+            which = np.array([fold.get(b, b[0] % len(models) if b else 0) for b in beads], dtype=np.int64)
+            for f, model in enumerate(models):
+                at = np.flatnonzero(which == f)
+                if len(at):
+                    out[at] += model.explain_pairs([pairs[n] for n in at])
+        return out / len(self.models)
 
 
 def _senses(alignment: Alignment, tokens: Tokens) -> dict[str, dict[str, float]]:
