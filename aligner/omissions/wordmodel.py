@@ -146,7 +146,7 @@ class WordModel:
         median = float(np.median([b.score for b in ones])) if ones else 0.0
         confident = [n for n, (p, b) in enumerate(zip(pairs, ones)) if b.score >= median and p[0] and p[1]]
         learnt = len(confident) >= params.min_word_pairs
-        senses = _senses(alignment, tokens)
+        senses = _senses(alignment, tokens) if not learnt or params.word_folds > 1 else {}
         table = _train([pairs[n] for n in confident], params.word_rounds) if learnt else senses
         model = cls(table, 0.0, 1.0, params.word_floor, tokens)
         kept = [n for n, (z, _) in enumerate(pairs) if z]
@@ -154,9 +154,9 @@ class WordModel:
         if learnt and params.word_folds > 1:
             k = params.word_folds
             # the first split deals the pairs to the folds in turn, the others in fixed random orders
-            folds = tuple({ones[n].en: int(d) % k for n, d in zip(confident, order)}
-                          for order in [np.arange(len(confident))] + [np.random.RandomState(s).permutation(len(confident))
-                                                                      for s in range(1, params.word_splits)])
+            orders = [np.arange(len(confident))] + [np.random.RandomState(s).permutation(len(confident))
+                                                    for s in range(1, params.word_splits)]
+            folds = tuple({ones[n].en: int(d) % k for n, d in zip(confident, order)} for order in orders)
             # each fold's model learns from the other folds' pairs; CC-CEDICT's senses for the words it never saw
             models = tuple(tuple(cls({**senses, **_train([pairs[n] for n in confident if fold[ones[n].en] != f],
                                                           params.word_rounds)}, 0.0, 1.0, params.word_floor, tokens)
