@@ -7,7 +7,8 @@ import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from numbers import Real
-from typing import BinaryIO, Callable, ClassVar, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import BinaryIO, Callable, ClassVar, Iterable, Iterator, Mapping, Sequence
 
 from ..confidence import bead_confidence
 from ..model import Alignment, Bead
@@ -42,11 +43,35 @@ class Exporter(ABC):
         """The whole file's content."""
 
     def write(self, alignment: Alignment, fh: BinaryIO, confidence: Rated = None) -> None:
-        fh.write(self.render(alignment, confidence))
+        for piece in self.pieces(alignment, confidence):
+            fh.write(piece)
+
+    def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterable[bytes]:
+        """The file's content in pieces, written one after the other."""
+        return (self.render(alignment, confidence),)
 
     def render_files(self, alignment: Alignment, confidence: Rated = None) -> list[bytes]:
         """Each file's content, in the order of :meth:`extensions` (for a format of several files)."""
         return [self.render(alignment, confidence)]
+
+
+class StreamedExporter(Exporter):
+    """A format laid out piece by piece (:meth:`pieces`), so that writing a book never holds its whole file:
+    the 60,000-sentence outputs, rendered whole, held 150 MB at once (docs/benchmarks.md, Wave 8)."""
+
+    @abstractmethod
+    def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterator[bytes]:
+        """The file's content in pieces of a bounded number of units."""
+
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
+        return b"".join(self.pieces(alignment, confidence))
+
+
+def joined(items: Iterable[str], size: int = 1000) -> Iterator[str]:
+    """``items`` joined ``size`` at a time: the pieces a streamed format writes."""
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield "".join(batch)
 
 
 @dataclass(frozen=True)
