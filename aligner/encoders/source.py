@@ -64,8 +64,7 @@ class EmbeddingSource:
 
     def runs(self, spans: list[tuple[int, int]]) -> np.ndarray:
         """Embeddings of the concatenated sentences ``texts[start:end]`` for each span. Not remembered here:
-        the search keeps each run it asks for (a second copy of a book's runs was 10 MB with the hash
-        encoder, 80 MB with a 512-dimension one)."""
+        the search keeps each run it asks for, and a second copy of a book's runs is megabytes."""
         sentences = self.sentence_vectors()
         wide = sorted({s for s in spans if s[1] - s[0] > 1})
         if not wide:

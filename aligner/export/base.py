@@ -26,8 +26,9 @@ def rated(alignment: Alignment, confidence: Rated) -> Sequence[float]:
 
 
 class Exporter(ABC):
-    """One output format. Subclasses set ``name`` and ``extension`` and implement ``render``; a format of
-    several files (Moses) overrides ``extensions`` and ``render_files`` instead."""
+    """One output format. Subclasses set ``name`` and ``extension`` and implement ``render`` (or, laid out unit by
+    unit, derive from :class:`StreamedExporter` and implement ``pieces``); a format of several files (Moses)
+    overrides ``extensions`` and ``render_files`` instead."""
 
     name: ClassVar[str]
     extension: ClassVar[str]
@@ -56,8 +57,8 @@ class Exporter(ABC):
 
 
 class StreamedExporter(Exporter):
-    """A format laid out piece by piece (:meth:`pieces`), so that writing a book never holds its whole file:
-    the 60,000-sentence outputs, rendered whole, held 150 MB at once (docs/benchmarks.md, Wave 8)."""
+    """A format laid out piece by piece (:meth:`pieces`), so that writing a book never holds its whole file
+    (rendered whole, a book's outputs were the largest thing a long alignment held: docs/formats.md, Writing)."""
 
     @abstractmethod
     def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterator[bytes]:
