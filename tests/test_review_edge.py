@@ -62,7 +62,8 @@ def test_the_tail_of_the_english_before_carries_a_text(carrier, own, carried):
     assert off is None
 
 
-@pytest.mark.parametrize("name, value", [("edge_margin", 11.0), ("merged_gain_at", -11.0), ("edge_margin", True)])
+@pytest.mark.parametrize("name, value", [("edge_margin", 11.0), ("merged_gain_at", -11.0), ("edge_margin", True),
+                                         ("host_own_words", 0), ("own_reach", 21)])
 def test_new_parameters_are_checked(name, value):
     with pytest.raises(ValueError):
         ReviewParams(**{name: value})
@@ -83,4 +84,42 @@ def test_a_sentence_the_merged_english_carries_is_not_missing_whole(gain, unalig
     alignment, ctx = _edge_case(TAIL)
     ctx = dataclasses.replace(ctx, params=ReviewParams(**params))
     c = Candidate(1, 1, 1, unaligned, (0, 1), (0,), {"gain": gain})
+    assert carried_by_bead(ctx, c) is carried
+
+
+def _own_words(neighbour: tuple[str, str]) -> float:
+    """``own_words`` of the second sentence of a 2-1 bead whose English translates both (our own sentences),
+    with a 1-1 bead after it (``neighbour``: its Chinese and English)."""
+    from aligner.omissions.dictionary import DictionaryWords
+
+    zh = [Sentence(t, 0) for t in ("他走进房间。", "他在电脑终端上快速输入。", neighbour[0])]
+    en = [Sentence(t, 0) for t in ("He entered the room and typed rapidly at the computer terminal.", neighbour[1])]
+    alignment = Alignment(zh, en, [Bead((0, 1), (0,), 0.5), Bead((2,), (1,), 0.5)])
+    ctx = _context(alignment)
+    features = DictionaryWords.of(alignment, ctx.words, ctx.params).sentence_features(alignment, [1], [(0,)], [(0,)])
+    return float(features["own_words"][0])
+
+
+def test_own_words_are_english_words_only_the_sentence_explains():
+    # computer, terminal, rapidly: its own (终端 read as 终端/上); entered and room are its sibling's
+    assert _own_words(("天黑了。", "It got dark.")) == 3
+    # a Chinese sentence nearby also says 电脑: "computer" is no longer the sentence's own
+    assert _own_words(("电脑坏了。", "The computer broke.")) == 2
+
+
+@pytest.mark.parametrize("own_words, unaligned, params, carried", [
+    (2, False, {}, True),                       # two English words only it explains: carried in part
+    (1, False, {}, False),                      # one may be chance (a deletion's neighbour sharing a word)
+    (2, False, {"host_own_words": 3}, False),
+    (2, True, {}, False),                       # an unaligned sentence has no bead English of its own
+])
+def test_a_sentence_whose_own_words_its_bead_translates_is_not_missing_whole(own_words, unaligned, params, carried):
+    import dataclasses
+
+    from aligner.omissions.judges.hosts import Candidate
+    from aligner.omissions.judges.sentence import carried_by_bead
+
+    alignment, ctx = _edge_case(TAIL)
+    ctx = dataclasses.replace(ctx, params=ReviewParams(**params))
+    c = Candidate(1, 1, 1, unaligned, (0, 1), (0,), {"gain": 0.4, "own_words": own_words})
     assert carried_by_bead(ctx, c) is carried
