@@ -123,3 +123,38 @@ def test_a_sentence_whose_own_words_its_bead_translates_is_not_missing_whole(own
     ctx = dataclasses.replace(ctx, params=ReviewParams(**params))
     c = Candidate(1, 1, 1, unaligned, (0, 1), (0,), {"gain": 0.4, "own_words": own_words})
     assert carried_by_bead(ctx, c) is carried
+
+
+def test_numbers_conflict_when_each_side_has_a_number_the_other_lacks():
+    from aligner.omissions.evidence import numbers, numbers_conflict
+
+    assert numbers("读数是 1,108:21:35。") == {"1108", "21", "35"}
+    assert numbers_conflict(frozenset({"35"}), frozenset({"36"}))
+    assert not numbers_conflict(frozenset({"35"}), frozenset({"35", "7"}))  # the English adds one: no conflict
+    assert not numbers_conflict(frozenset({"35"}), frozenset())
+
+
+def test_a_pair_given_its_neighbours_numbers_is_misnumbered():
+    """Three readings alike but for the last number (our own sentences); the English leaves out the third, and
+    the search pairs each Chinese reading with the English one before it."""
+    from aligner.omissions.judges.hosts import misnumbered_beads
+
+    zh = ["第一次读数是1108:21:37。", "第二次读数是1108:21:36。", "第三次读数是1108:21:35。", "倒计时继续。"]
+    en = ["The first reading was 1108:21:37.", "The second reading was 1108:21:36.", "The countdown went on."]
+    alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en],
+                          [Bead((0,), (), -0.1), Bead((1,), (0,), 0.1), Bead((2,), (1,), 0.1), Bead((3,), (2,), 0.5)])
+    # the second reading's own number is in the English next door: its pair is only shifted, not misnumbered;
+    # the third's is nowhere, and its English has the second's number
+    assert misnumbered_beads(_context(alignment)) == {2}
+
+
+def test_a_piece_whose_sentence_contradicts_the_texts_numbers_carries_nothing():
+    from aligner.omissions.judges.carried import carriers
+
+    alignment, ctx = _edge_case(TAIL)
+    text, own = alignment.src_vectors[1:2], np.array([0.3])
+    assert carriers(ctx, text, [[0]], [1], [(1,)], own, [frozenset()])[0] is not None  # BEFORE has no number
+    alignment.en[0] = Sentence(BEFORE.replace("a candle", "2 candles"), 0)  # the tail unchanged
+    (same,) = carriers(ctx, text, [[0]], [1], [(1,)], own, [frozenset({"2"})])
+    (other,) = carriers(ctx, text, [[0]], [1], [(1,)], own, [frozenset({"3"})])
+    assert same is not None and other is None

@@ -30,8 +30,8 @@ import numpy as np
 from ..calibrate import robust_scale
 from ..context import ReviewContext
 from ..dictionary import DictionaryWords
-from ..evidence import (anchor_balance, anchor_words, en_pieces, flatten, group_max, pair_dots, reach, source,
-                        target, text_size, unit)
+from ..evidence import (anchor_balance, anchor_words, en_pieces, flatten, group_max, numbers, pair_dots, reach,
+                        source, target, text_size, unit)
 from ..logistic import load_model
 from ..model import Flag
 from .base import Judge, Verdict
@@ -143,7 +143,8 @@ class SentenceJudge(Judge[list[Candidate]]):
         sentences = [c.sentence for c in judged]
         hosts = [a.beads[c.host].en for c in judged]
         own = np.array([max(float(ctx.sim[c.sentence, j]) for j in en) for c, en in zip(judged, hosts)])
-        for c, carrier in zip(judged, carriers(ctx, S[sentences], jobs, sentences, hosts, own)):
+        found = carriers(ctx, S[sentences], jobs, sentences, hosts, own, [numbers(a.zh[i].text) for i in sentences])
+        for c, carrier in zip(judged, found):
             if carrier:
                 c.moved = carrier.moved(ctx, c.sentence)
                 out.moved.append(c.moved)
