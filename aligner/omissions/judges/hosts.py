@@ -79,7 +79,7 @@ def displaced_beads(ctx: ReviewContext) -> set[int]:
     English of a sentence beside a 1-2 bead, the search tends to hand the orphaned Chinese the neighbour's
     second English sentence rather than leave it unaligned; the pair then fits worse than its shifted
     neighbours, and the neighbour takes the English back. A loose literary pair scores under 0 too, but its
-    neighbour does not want its English."""
+    neighbour does not want its English. So are the :func:`misnumbered_beads`."""
     beads, sim, p = ctx.alignment.beads, ctx.sim, ctx.params
     shifted = []  # (bead, the neighbour whose Chinese its English matches better)
     for k, b in enumerate(beads):
