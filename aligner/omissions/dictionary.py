@@ -131,8 +131,9 @@ def _keys(zh: list[list[frozenset[str]]], sentences: tuple[int, ...]) -> set[str
 def clause_cover(alignment: Alignment, model: WordModel, clauses: list[str], en: list[tuple[int, ...]], z_clip: float
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each clause with its bead's English: how many of its dictionary words have their translation
-    there, how many it has, and how well the English explains its words by the word model (in the
-    model's deviations, clipped to ``z_clip``; 0 for a clause without content words)."""
+    there, how many it has, and how well the English explains its words by the word model (held out:
+    :meth:`~.wordmodel.WordModel.clause_units`; in the model's deviations, clipped to ``z_clip``; 0 for a
+    clause without content words)."""
     tokens = model.tokens
     tokens.segment(clauses)
     keys: dict[tuple[int, ...], tuple[set[str], tuple[str, ...]]] = {}
@@ -148,5 +149,5 @@ def clause_cover(alignment: Alignment, model: WordModel, clauses: list[str], en:
         total[n] = len(words)
     pairs = [(tokens.zh_tokens(text), keys[e][1]) for text, e in zip(clauses, en)]
     has_words = np.array([bool(zh) for zh, _ in pairs])
-    z = np.clip(model.units(pairs), -z_clip, z_clip) if pairs else np.zeros(0)
+    z = np.clip(model.clause_units(pairs, en), -z_clip, z_clip) if pairs else np.zeros(0)
     return found, total, np.where(has_words, z, 0.0)
