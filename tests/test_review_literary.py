@@ -109,10 +109,13 @@ def test_a_sentence_its_own_bead_carries_is_not_flagged_whole(monkeypatch):
         verdict = SentenceJudge(UnalignedJudge()(ctx).pending)(ctx)
         return {f.zh_sentence for f in verdict.flags}, verdict.judged
 
-    flagged, judged = whole()  # off by default
+    flagged, judged = whole(host_own_words=1000)  # off by default (the check of its own words off too)
     assert 12 in flagged
-    flagged, judged = whole(host_carried_at=0.55)
+    flagged, judged = whole(host_carried_at=0.55, host_own_words=1000)
     assert 12 not in flagged and 12 not in judged
+    flagged, judged = whole()  # by default the English words only it explains say as much
+    assert 12 not in flagged and 12 not in judged
+    flagged, judged = whole(host_carried_at=0.55)
     assert 11 in flagged  # three of its words are not a translation of it
 
 

@@ -29,6 +29,7 @@ RANGES = {
     "min_clause_words": (1, 100),
     "word_rounds": (0, 50), "word_floor": (1e-12, 0.1), "word_spread_floor": (1e-6, 10.0),
     "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "merged_gain_at": (-10.0, 10.0),
+    "host_own_words": (1, 1000), "own_reach": (0, 20),
     "whole_share": (0.0, 10.0), "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0),
     "min_word_pairs": (0, 100000), "word_folds": (1, 10), "word_splits": (1, 10),
     "repeat_reach": (0, 20), "repeat_share": (0.0, 1.0),
@@ -80,6 +81,12 @@ class ReviewParams:
     # merged English carries it at least as well as it carries the rest. Off (-10) by default: at 0 it costs
     # synthetic recall (docs/omissions.md, "Sixth reading")
     merged_gain_at: float = -10.0
+    # nor is one whose bead's English has this many words (CC-CEDICT or word-model translations) that its own
+    # words translate and those of no other Chinese sentence within own_reach sentences do: English only it
+    # explains. A deletion merged into a neighbour's bead leaves English that is all the neighbour's; a
+    # literary two-into-one sentence keeps words of both (docs/omissions.md, "Seventh reading")
+    host_own_words: int = 2
+    own_reach: int = 3
     # clause flags covering this share of a sentence's letters and digits are one sentence flag (above 1:
     # never); the clauses each need their own flag, so a sentence is not called missing on less
     whole_share: float = 0.9
