@@ -27,6 +27,16 @@ BULK_CHARS = 400     # from this many characters in one call, segmenting with ar
 CHUNK_CHARS = 1 << 18  # characters segmented at once: bounds the per-character arrays (about 100 bytes each)
 CHECKED_BYTES = 1 << 20  # the stored arrays checksummed on load: those smaller than this (see cedict)
 
+# Very frequent Chinese function words (their dictionary senses, "taxi" for 的, are noise: aligner.lexicon gives
+# them no keys) and the localisers that follow a noun (桌子上, 心里): the single characters that stand alone as
+# words. When the two greedy walks tie, the one whose single characters are these is the likelier reading:
+# the backward walk's slip is to glue a particle or localiser to a word's last character (变/成了, 终/端上).
+CHINESE_STOPWORDS = frozenset(
+    "的 了 是 在 和 也 就 都 而 及 与 着 把 被 之 其 这 那 个 们 地 得 所 以 于 为 将 对 从 并 或 又 还 很 再 已 "
+    "吗 呢 吧 啊 呀 么 则 即 该 此 些 每 各 过 给 让 向 由 等".split())
+FREE_CHARACTERS = CHINESE_STOPWORDS | frozenset("上 下 里 中 内 外 前 后".split())
+_FREE_POINTS = np.array(sorted(map(ord, FREE_CHARACTERS)), dtype=np.uint32)
+
 FILTER_BITS = 22
 _PRIME = np.uint64(0x100000001B3)  # FNV-1a over code points
 _BASIS = 0xCBF29CE484222325
@@ -107,8 +117,9 @@ class Cedict:
         (``sizes``: each run's length): each word's start in ``points``, length and headword row, in order.
 
         Greedy longest match from the left and from the right, keeping per run the one with fewer words, then
-        fewer single characters, else the right-to-left one (the classic heuristic: left-to-right alone reads
-        一个中国 as 一/个中/国). A book a slice of runs at a time, so that the per-character arrays stay small."""
+        fewer single characters, then fewer single characters that are not function words or localisers
+        (:data:`FREE_CHARACTERS`: a frequency-aware cost at its crudest), else the right-to-left one (the
+        classic heuristic: left-to-right alone reads 一个中国 as 一/个中/国). A book a slice of runs at a time, so that the per-character arrays stay small."""
         found, bounds = [], np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         for piece in pieces(sizes.tolist(), CHUNK_CHARS):
             first, last = int(bounds[piece.start]), int(bounds[piece.stop])
@@ -127,9 +138,14 @@ class Cedict:
         forward = _walked(np.arange(size) + fwd_len)  # word starts
         backward = _walked(np.arange(size) + bwd_len[::-1])[::-1]  # word ends, walked from the last character
         run = np.repeat(np.arange(len(sizes)), sizes)
+        bound = ~np.isin(points, _FREE_POINTS)
         counts = [np.bincount(run[mark], minlength=len(sizes))
-                  for mark in (forward, forward & (fwd_len == 1), backward, backward & (bwd_len == 1))]
-        left = (counts[0] < counts[2]) | ((counts[0] == counts[2]) & (counts[1] < counts[3]))
+                  for mark in (forward, forward & (fwd_len == 1), forward & (fwd_len == 1) & bound,
+                               backward, backward & (bwd_len == 1), backward & (bwd_len == 1) & bound)]
+        fwd_cost, bwd_cost = np.stack(counts[:3]), np.stack(counts[3:])
+        differs = fwd_cost != bwd_cost
+        first = differs.argmax(axis=0)  # the first criterion on which the walks differ (lexicographic order)
+        left = differs.any(axis=0) & (fwd_cost[first, np.arange(len(sizes))] < bwd_cost[first, np.arange(len(sizes))])
         fs, be = np.flatnonzero(forward & left[run]), np.flatnonzero(backward & ~left[run])
         starts = np.concatenate([fs, be - bwd_len[be] + 1])
         order = np.argsort(starts, kind="stable")
@@ -139,7 +155,7 @@ class Cedict:
     def _segment_short(self, run: str) -> list[tuple[str, int]]:
         """:meth:`words` of one short run, by a dict walk (the array operations would cost more than they save)."""
         fwd, bwd = self._longest(run, False), self._longest(run, True)
-        words = fwd if _cost(fwd) < _cost(bwd) else bwd
+        words = fwd if _cost(run, fwd) < _cost(run, bwd) else bwd
         return [(run[s:s + n], self.index.get(run[s:s + n], -1)) for s, n in words]
 
     def _longest(self, text: str, reverse: bool) -> list[tuple[int, int]]:
@@ -203,8 +219,11 @@ def _walked(step: np.ndarray) -> np.ndarray:
     return marked[:-1]
 
 
-def _cost(words: list[tuple[int, int]]) -> tuple[int, int]:
-    return len(words), sum(1 for _, n in words if n == 1)
+def _cost(text: str, words: list[tuple[int, int]]) -> tuple[int, int, int]:
+    """A walk's cost, compared in order (:meth:`Cedict.words`): its words, single characters, and single
+    characters that are not :data:`FREE_CHARACTERS`."""
+    singles = [text[s] for s, n in words if n == 1]
+    return len(words), len(singles), sum(1 for c in singles if c not in FREE_CHARACTERS)
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from .cedict import CHECKED_BYTES, Cedict, cedict
+from .cedict import CHECKED_BYTES, CHINESE_STOPWORDS, Cedict, cedict
 from .counts import CountRows
 from .derived import load_or_build_arrays, source_hash
 from .model import pieces
@@ -35,11 +35,6 @@ very too also just only even still yet more most much many few one's oneself sb 
 i.e lit fig esp abbr used usu ok s t o about up out off over again once
 """.split())
 
-# Very frequent Chinese function words: their dictionary senses ("taxi" for 的, "sum" for 和) would put
-# the same spurious keys into almost every sentence.
-CHINESE_STOPWORDS = frozenset(
-    "的 了 是 在 和 也 就 都 而 及 与 着 把 被 之 其 这 那 个 们 地 得 所 以 于 为 将 对 从 并 或 又 还 很 再 已 "
-    "吗 呢 吧 啊 呀 么 则 即 该 此 些 每 各 过 给 让 向 由 等".split())
 
 # Whole senses that are cross-references or grammar notes, not translations.
 _NOISE_SENSE = re.compile(

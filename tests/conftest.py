@@ -1,10 +1,13 @@
-"""Shared fixtures: a private embedding cache, the ../shared data, a cheap deterministic encoder."""
+"""Shared fixtures: a private embedding cache, the ../shared data, a cheap deterministic encoder, the
+comparison of the compiled and numpy search scores."""
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,3 +52,30 @@ def pair(tmp_path):
     zh.write_text(PAIR_ZH, encoding="utf-8")
     en.write_text(PAIR_EN, encoding="utf-8")
     return zh, en
+
+
+def _numpy_math_is_libm() -> bool:
+    """Whether numpy's log2 and power give the C library's results here, as numba's do. numpy's builds for
+    AVX-512 use vector versions of their own, which differ from it in the last bit now and then."""
+    x = np.linspace(1.0, 2.0, 4097)
+    return (all(float(v) == math.log2(float(w)) for v, w in zip(np.log2(x), x))
+            and all(float(v) == float(w) ** 0.6 for v, w in zip(x ** 0.6, x)))
+
+
+@pytest.fixture(scope="session")
+def same_scores():
+    """``check(a, b)``: the numpy and compiled search scores are the same numbers: bit for bit where numpy's
+    log2 and power are the C library's, else the same cells scored (the same -inf) and the same scores
+    but for the last bits of their terms."""
+    exact = _numpy_math_is_libm()
+
+    def check(a: np.ndarray, b: np.ndarray) -> None:
+        if exact:
+            assert a.tobytes() == b.tobytes()  # -0.0 and 0.0 alike
+            return
+        assert a.shape == b.shape and np.array_equal(np.isinf(a), np.isinf(b))
+        finite = np.isfinite(a)
+        # scores are sums of terms of order 1, so an ulp of a term is about 1e-16 of a score that cancels
+        np.testing.assert_allclose(a[finite], b[finite], rtol=0, atol=1e-12)
+
+    return check

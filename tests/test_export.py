@@ -234,7 +234,7 @@ def test_write_outputs_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_write_outputs_keeps_old_files_on_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "book.tsv").write_text("old")
-    monkeypatch.setattr(TmxExporter, "render", lambda self, a, confidence=None: 1 / 0)
+    monkeypatch.setattr(TmxExporter, "pieces", lambda self, a, confidence=None: iter([1 / 0]))
     with pytest.raises(ZeroDivisionError):
         write_outputs(make_alignment(), str(tmp_path / "book"), ["tsv", "tmx"])
     assert os.listdir(tmp_path) == ["book.tsv"]

@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.export.json import _dumps, alignment_to_dict
+from aligner.export.json import _pieces, alignment_to_dict
 from aligner.model import Alignment, Bead, Sentence
 
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)) | st.sampled_from(["\ud800", "\n", '"', "\\"]))
@@ -27,4 +27,4 @@ def test_layout_is_json_dumps_indent_1(signature, source, target, rated, locale)
             "target": {"sentences": [{"text": s.text, "paragraph": s.paragraph} for s in target]},
             "beads": [{"zh": list(b.zh), "en": list(b.en), "score": b.score, "type": b.type, "confidence": p}
                       for b, p in rated]}
-    assert _dumps(alignment, confidence) == json.dumps(data, ensure_ascii=False, indent=1)
+    assert "".join(_pieces(alignment, confidence)) == json.dumps(data, ensure_ascii=False, indent=1)

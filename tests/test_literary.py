@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from aligner import api
 from aligner.encoders.hashing import HashingEncoder
 from aligner.search import BandScorer, SearchParams, dialogue, pair_defaults, quote_states
-from aligner.search.quotes import marked_counts, marked_mismatch, merged_turns, quote_mismatch
+from aligner.search.quotes import marked_counts, marked_mismatch, merged_turns, quote_mismatch, turn_counts
 
 ENC = HashingEncoder()
 
@@ -81,6 +81,18 @@ def test_a_bead_holding_two_turns_on_both_sides():
     assert merged_turns(marks.turns, rows, 2, ends, 1).tolist() == [[0, 0], [0, 0]]
     assert merged_turns(marks.turns, rows, 2, ends, 2).tolist() == [[1, 0], [0, 0]]
     assert merged_turns(marks.turns, np.array([3]), 3, np.array([[4]]), 4).tolist() == [[1]]
+
+
+def test_dialogue_is_its_three_arrays():  # each text's marks are found once for all three
+    zh = ["他道：“走。", "‘你侄儿’，她说。”", "两人走了。", "“好！”"]
+    en = ["'Go,' he said.", "The boys' room.", "known as 'wailers' came", "\"Wait!\"", "'em all"]
+    marks = dialogue(zh, en)
+    for side, texts in enumerate((zh, en)):
+        states = quote_states(texts)
+        assert marks.open[side].tolist() == states.tolist()
+        assert marks.marked[side].tolist() == marked_counts(texts).tolist()
+        assert marks.turns[side].tolist() == turn_counts(texts, states).tolist()
+        assert marks.marked[side].dtype == marks.turns[side].dtype == np.int64
 
 
 @pytest.mark.parametrize("weights", [(0.3, 0.0, 0.0), (0.0, 0.2, 0.0), (0.0, 0.0, 0.1), (0.3, 0.2, 0.1)])

@@ -109,10 +109,13 @@ def test_a_sentence_its_own_bead_carries_is_not_flagged_whole(monkeypatch):
         verdict = SentenceJudge(UnalignedJudge()(ctx).pending)(ctx)
         return {f.zh_sentence for f in verdict.flags}, verdict.judged
 
-    flagged, judged = whole()  # off by default
+    flagged, judged = whole(host_own_words=1000)  # off by default (the check of its own words off too)
     assert 12 in flagged
-    flagged, judged = whole(host_carried_at=0.55)
+    flagged, judged = whole(host_carried_at=0.55, host_own_words=1000)
     assert 12 not in flagged and 12 not in judged
+    flagged, judged = whole()  # by default the English words only it explains say as much
+    assert 12 not in flagged and 12 not in judged
+    flagged, judged = whole(host_carried_at=0.55)
     assert 11 in flagged  # three of its words are not a translation of it
 
 
@@ -155,3 +158,32 @@ def test_a_clause_the_word_model_finds_explained_is_not_flagged():
     assert clause_sentence in clauses()
     assert not clauses(clause_word_at=-100.0)
     assert clauses(clause_word_at=5.0) == clauses(clause_word_at=100.0)
+
+
+def test_a_clause_repeating_the_sentence_before_is_not_flagged():
+    """``repeat_share``: half the content words of a clause in the sentence before its own (a reply that echoes
+    the previous line) is a repetition a translator tells once; a clause of new words, or the check
+    off (``repeat_reach`` 0), is judged as before."""
+    from types import SimpleNamespace
+
+    from aligner.model import Alignment, Bead, Sentence
+    from aligner.omissions.clauses import Clause
+    from aligner.omissions.judges.clause import repeats
+    from aligner.omissions.judges.units import Unit
+    from aligner.omissions.wordmodel import Tokens
+
+    zh = ["他说要把院子里那扇旧木门漆成红色。", "她笑道，漆成红色的旧木门有什么好看？", "河水慢慢地涨起来。"]
+    alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence("x", 0)] * 3,
+                          [Bead((i,), (i,), 0.5) for i in range(3)])
+
+    def repeated(i, text, **changes):
+        ctx = SimpleNamespace(words=SimpleNamespace(tokens=Tokens()), alignment=alignment,
+                              params=ReviewParams(**changes))
+        start = zh[i].index(text)
+        return repeats(ctx, Unit(i, i, Clause(start, start + len(text), text), "clause", zh[i], "", (i,)))
+
+    assert repeated(1, "漆成红色的旧木门有什么好看")
+    assert not repeated(1, "漆成红色的旧木门有什么好看", repeat_reach=0)
+    assert not repeated(1, "漆成红色的旧木门有什么好看", repeat_share=1.0)  # 有, 什么, 好看 are new
+    assert not repeated(2, "河水慢慢地涨起来", repeat_reach=2)
+    assert not repeated(0, "他说要把院子里那扇旧木门漆成红色")  # nothing before it

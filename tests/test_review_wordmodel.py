@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +72,34 @@ def test_tokens_remember_what_the_functions_give():
     for text in en:
         assert tokens.en_tokens(text) == english_tokens(text)
     assert tokens.zh_tokens("城市") == chinese_tokens("城市")  # not segmented beforehand
+
+
+def test_clauses_are_scored_by_a_model_that_did_not_learn_their_bead():
+    """A model finds the pairs it learnt from explained, whatever they say: a name seen in one pair only is
+    attached to that pair's English. Held out (``word_folds`` 2), the pair is scored by the models learnt
+    without its fold, which never saw the name (nor does CC-CEDICT know it): unexplained in every split. With
+    one fold the clauses are scored by the model learnt from every pair."""
+    from aligner.model import Alignment, Bead, Sentence
+    from aligner.omissions.params import ReviewParams
+
+    zh = ["亚伯兰住在迦南地。", "后裔要像星那样多。", "你的后裔必蒙福。", "我要赐福给你。", "地土都归你。", "他们都住在城里。"]
+    en = ["Abram dwelled in the land of Canaan.", "Thy seed shall be as the stars.", "Thy seed shall be blessed.",
+          "I will bless thee.", "All the land is thine.", "They all lived in the city."]
+    alignment = Alignment([Sentence(t, 0) for t in zh], [Sentence(t, 0) for t in en],
+                          [Bead((i,), (i,), 0.5) for i in range(6)])
+    pair = [(chinese_tokens("亚伯兰"), english_tokens(en[0]))]
+    model = WordModel.of(alignment, ReviewParams(word_splits=3))
+    held = model.held_out
+    assert held is not None and len(held.models) == 3 and all(len(m) == 2 for m in held.models)
+    assert len({tuple(sorted(f.items())) for f in held.folds}) > 1  # the splits differ
+    learnt = model.explain_pairs(pair)[0]
+    held_out = held.explain(pair, [(0,)])[0]
+    assert held_out == pytest.approx(math.log(model.floor))  # never seen: the floor
+    assert held_out < learnt - 5
+    # in one split, a bead of the other fold is scored by the model that learnt the pair
+    one_split = WordModel.of(alignment, ReviewParams(word_splits=1)).held_out
+    assert one_split.folds[0][(0,)] != one_split.folds[0][(1,)]
+    assert one_split.explain(pair, [(1,)])[0] > held_out + 5
+    one = WordModel.of(alignment, ReviewParams(word_folds=1))
+    assert one.held_out is None
+    assert one.clause_units(pair, [(0,)]) == pytest.approx(one.units(pair))

@@ -24,7 +24,7 @@ def prepare_texts(texts: list[str], lang: str) -> list[str]:
 class EmbeddingSource:
     """Embeddings of one side's sentences and of runs of consecutive sentences, computed on demand.
 
-    Runs are embedded lazily and remembered, so the search pays only for the candidates it looks at.
+    Runs are embedded when asked for, so the search pays only for the candidates it looks at.
     ``encoder`` is the CheckedEncoder both sides share: the search trusts the vectors it gives.
     """
 
@@ -33,7 +33,6 @@ class EmbeddingSource:
         self.progress = progress
         self.lang = lang
         self.texts = texts
-        self._runs: dict[tuple[int, int], np.ndarray] = {}
         self._sentences: np.ndarray | None = None
         self._prepared: list[str] = []
         # what the encoder recorded of the sentences to compose runs from (USE only), for this document's life
@@ -64,15 +63,19 @@ class EmbeddingSource:
         return self._sentences
 
     def runs(self, spans: list[tuple[int, int]]) -> np.ndarray:
-        """Embeddings of the concatenated sentences ``texts[start:end]`` for each span."""
-        missing = sorted({s for s in spans if s not in self._runs and s[1] - s[0] > 1})
+        """Embeddings of the concatenated sentences ``texts[start:end]`` for each span. Not remembered here:
+        the search keeps each run it asks for, and a second copy of a book's runs is megabytes."""
         sentences = self.sentence_vectors()
-        if missing:
-            joined = prepare_texts([join_sentences(self.texts[a:b], self.lang) for a, b in missing], self.lang)
-            with recording(self.encoder, self._states) as states:
-                if states is not None:  # composed from the sentences where the encoder can
-                    states.runs.update((text, tuple(self._prepared[a:b])) for text, (a, b) in zip(joined, missing))
-                for span, vec in zip(missing, self._encode(joined, "run")):
-                    self._runs[span] = vec
-        return np.stack([sentences[a] if b - a == 1 else self._runs[(a, b)] for a, b in spans]) if spans \
-            else np.zeros((0, sentences.shape[1]), dtype=np.float32)
+        wide = sorted({s for s in spans if s[1] - s[0] > 1})
+        if not wide:
+            return np.stack([sentences[a] for a, _ in spans]) if spans \
+                else np.zeros((0, sentences.shape[1]), dtype=np.float32)
+        joined = prepare_texts([join_sentences(self.texts[a:b], self.lang) for a, b in wide], self.lang)
+        with recording(self.encoder, self._states) as states:
+            if states is not None:  # composed from the sentences where the encoder can
+                states.runs.update((text, tuple(self._prepared[a:b])) for text, (a, b) in zip(joined, wide))
+            vectors = self._encode(joined, "run")
+        if list(spans) == wide:  # what the search asks: distinct runs, in order
+            return vectors
+        found = dict(zip(wide, vectors))
+        return np.stack([sentences[a] if b - a == 1 else found[(a, b)] for a, b in spans])

@@ -7,7 +7,8 @@ import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from numbers import Real
-from typing import BinaryIO, Callable, ClassVar, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import BinaryIO, Callable, ClassVar, Iterable, Iterator, Mapping, Sequence
 
 from ..confidence import bead_confidence
 from ..model import Alignment, Bead
@@ -25,8 +26,9 @@ def rated(alignment: Alignment, confidence: Rated) -> Sequence[float]:
 
 
 class Exporter(ABC):
-    """One output format. Subclasses set ``name`` and ``extension`` and implement ``render``; a format of
-    several files (Moses) overrides ``extensions`` and ``render_files`` instead."""
+    """One output format. Subclasses set ``name`` and ``extension`` and implement ``render`` (or, laid out unit by
+    unit, derive from :class:`StreamedExporter` and implement ``pieces``); a format of several files (Moses)
+    overrides ``extensions`` and ``render_files`` instead."""
 
     name: ClassVar[str]
     extension: ClassVar[str]
@@ -42,11 +44,35 @@ class Exporter(ABC):
         """The whole file's content."""
 
     def write(self, alignment: Alignment, fh: BinaryIO, confidence: Rated = None) -> None:
-        fh.write(self.render(alignment, confidence))
+        for piece in self.pieces(alignment, confidence):
+            fh.write(piece)
+
+    def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterable[bytes]:
+        """The file's content in pieces, written one after the other."""
+        return (self.render(alignment, confidence),)
 
     def render_files(self, alignment: Alignment, confidence: Rated = None) -> list[bytes]:
         """Each file's content, in the order of :meth:`extensions` (for a format of several files)."""
         return [self.render(alignment, confidence)]
+
+
+class StreamedExporter(Exporter):
+    """A format laid out piece by piece (:meth:`pieces`), so that writing a book never holds its whole file
+    (rendered whole, a book's outputs were the largest thing a long alignment held: docs/formats.md, Writing)."""
+
+    @abstractmethod
+    def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterator[bytes]:
+        """The file's content in pieces of a bounded number of units."""
+
+    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
+        return b"".join(self.pieces(alignment, confidence))
+
+
+def joined(items: Iterable[str], size: int = 1000) -> Iterator[str]:
+    """``items`` joined ``size`` at a time: the pieces a streamed format writes."""
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield "".join(batch)
 
 
 @dataclass(frozen=True)

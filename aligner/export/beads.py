@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..evaluate import format_bead  # one format for writing and for evaluate.read_beads
 from ..model import Alignment
-from .base import Exporter, Rated
+from .base import Rated, StreamedExporter, joined
 
 
-class BeadsExporter(Exporter):
+class BeadsExporter(StreamedExporter):
     name = "beads"
     extension = "beads"
 
-    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
-        return "".join(format_bead(b.zh, b.en, b.score) + "\n" for b in alignment.beads).encode("ascii")
+    def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterator[bytes]:
+        for piece in joined(format_bead(b.zh, b.en, b.score) + "\n" for b in alignment.beads):
+            yield piece.encode("ascii")

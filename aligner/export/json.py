@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from ..confidence import bead_confidence
 from ..errors import InputError
 from ..model import Alignment, Bead, Sentence, check_alignment
-from .base import Exporter, Rated, rated
+from .base import Rated, StreamedExporter, joined, rated
 
 FORMAT_VERSION = 1
 
@@ -85,53 +85,66 @@ def load_alignment(path: str) -> Alignment:
         raise InputError(f"{path}: not an aligner alignment: {e}") from None
 
 
-class JsonExporter(Exporter):
+class JsonExporter(StreamedExporter):
     name = "json"
     extension = "json"
     rated = True
 
-    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
-        text = _dumps(alignment, rated(alignment, confidence))
+    def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterator[bytes]:
         # Lone surrogates cannot be UTF-8; backslashreplace writes them as "\udXXX", which is
         # exactly their JSON escape (they only occur inside strings), so they load back intact.
-        return (text + "\n").encode("utf-8", errors="backslashreplace")
+        for piece in _pieces(alignment, rated(alignment, confidence)):
+            yield piece.encode("utf-8", errors="backslashreplace")
+        yield b"\n"
 
 
 def _sentence(s: Sentence) -> dict[str, Any]:
     return {"text": s.text, "paragraph": s.paragraph}
 
 
-def _dumps(alignment: Alignment, confidence: Sequence[float]) -> str:
-    """``json.dumps(alignment_to_dict(alignment), ensure_ascii=False, indent=1)``, the same text, many times
-    faster: with an indent, json formats in Python, value by value (seconds for a book); here the long lists
-    of sentences and beads are laid out from templates, each string and number encoded by json's own C
-    functions (tests/test_export_json_layout.py compares the two)."""
+def _pieces(alignment: Alignment, confidence: Sequence[float]) -> Iterator[str]:
+    """``json.dumps(alignment_to_dict(alignment), ensure_ascii=False, indent=1)``, the same text in pieces, many
+    times faster: with an indent, json formats in Python, value by value (seconds for a book); here the long
+    lists of sentences and beads are laid out from templates, each string and number encoded by json's own C
+    functions (tests/test_export_json_layout.py compares the two), a thousand rows at a time."""
     marker = f"\0lists-{uuid.uuid4().hex}-"
     data = alignment_to_dict(alignment, lists=False)
     outline = {**data, "source": {"sentences": marker + "source"}, "target": {"sentences": marker + "target"},
                "beads": marker + "beads"}
     text = json.dumps(outline, ensure_ascii=False, indent=1)
-    for name, laid_out in (("source", _sentences(alignment.zh)), ("target", _sentences(alignment.en)),
-                           ("beads", _beads(alignment.beads, confidence))):
-        text = text.replace(_string(marker + name), laid_out, 1)
-    return text
+    lists = {"source": _sentences(alignment.zh), "target": _sentences(alignment.en),
+             "beads": _beads(alignment.beads, confidence)}
+    at = 0
+    for start, name in sorted((text.index(_string(marker + name)), name) for name in lists):
+        yield text[at:start]
+        yield from lists[name]
+        at = start + len(_string(marker + name))
+    yield text[at:]
 
 
-def _sentences(sentences: list[Sentence]) -> str:
+def _sentences(sentences: list[Sentence]) -> Iterator[str]:
     """The sentences as json's indent=1 lays out their list at depth 2."""
-    if not sentences:
-        return "[]"
-    rows = [f'   {{\n    "text": {_string(s.text)},\n    "paragraph": {_scalar(s.paragraph)}\n   }}' for s in sentences]
-    return "[\n" + ",\n".join(rows) + "\n  ]"
+    rows = (f'   {{\n    "text": {_string(s.text)},\n    "paragraph": {_scalar(s.paragraph)}\n   }}' for s in sentences)
+    return _laid_out(rows, "  ")
 
 
-def _beads(beads: list[Bead], confidence: Sequence[float]) -> str:
+def _beads(beads: list[Bead], confidence: Sequence[float]) -> Iterator[str]:
     """The beads as json's indent=1 lays out their list at depth 1."""
-    if not beads:
-        return "[]"
-    rows = [f'  {{\n   "zh": {_indexes(b.zh)},\n   "en": {_indexes(b.en)},\n   "score": {_scalar(b.score)},\n'
-            f'   "type": {_string(b.type)},\n   "confidence": {_scalar(p)}\n  }}' for b, p in zip(beads, confidence)]
-    return "[\n" + ",\n".join(rows) + "\n ]"
+    rows = (f'  {{\n   "zh": {_indexes(b.zh)},\n   "en": {_indexes(b.en)},\n   "score": {_scalar(b.score)},\n'
+            f'   "type": {_string(b.type)},\n   "confidence": {_scalar(p)}\n  }}' for b, p in zip(beads, confidence))
+    return _laid_out(rows, " ")
+
+
+def _laid_out(rows: Iterator[str], indent: str) -> Iterator[str]:
+    """A list of ``rows`` as json's indent lays it out, its closing bracket after ``indent``, in pieces."""
+    pieces = joined(f",\n{row}" for row in rows)
+    first = next(pieces, None)
+    if first is None:
+        yield "[]"
+        return
+    yield "[" + first[1:]
+    yield from pieces
+    yield f"\n{indent}]"
 
 
 def _indexes(indexes: tuple[int, ...]) -> str:

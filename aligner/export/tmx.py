@@ -11,7 +11,7 @@ from lxml import etree
 from ..errors import InputError
 from ..model import Alignment, Bead
 from ..signature import format_signature, package_version
-from .base import Exporter, Rated, UnitFilter
+from .base import Rated, StreamedExporter, UnitFilter
 from .xmltext import framed, xml_attr, xml_safe, xml_text
 
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
@@ -42,7 +42,7 @@ def creation_time() -> datetime:
     return when
 
 
-class TmxExporter(Exporter):
+class TmxExporter(StreamedExporter):
     name = "tmx"
     extension = "tmx"
 
@@ -52,12 +52,12 @@ class TmxExporter(Exporter):
 
     rated = True
 
-    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
+    def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterator[bytes]:
         sides = (xml_attr(alignment.src_locale), xml_attr(alignment.tgt_locale))
         units = (tmx_tu(bead_props(bead, p), *zip(sides, (zh, en)))
                  for bead, zh, en, p in self.units.rated_units(alignment, confidence))
-        return b"".join(tmx_document(alignment.src_locale, str(alignment.signature.get("aligner") or package_version()),
-                                     format_signature(alignment.signature), units, self.creationdate))
+        return tmx_document(alignment.src_locale, str(alignment.signature.get("aligner") or package_version()),
+                                     format_signature(alignment.signature), units, self.creationdate)
 
 
 def tmx_document(srclang: str, tool_version: str, signature: str, units: Iterable[str],

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from ..model import Alignment, join_sentences
-from .base import Exporter, Rated, encode_text, rated
+from .base import Rated, StreamedExporter, encode_text, joined, rated
 
 COLUMNS = ("zh", "en", "score", "type", "zh_paragraph", "en_paragraph", "confidence")
 
@@ -18,7 +19,7 @@ def tsv_cell(text: str) -> str:
     return _BREAKS.sub(" ", text)
 
 
-class TsvExporter(Exporter):
+class TsvExporter(StreamedExporter):
     """One line per bead, null beads included (empty text and paragraph on the missing side)."""
 
     name = "tsv"
@@ -28,17 +29,22 @@ class TsvExporter(Exporter):
     def __init__(self, *, header: bool = False) -> None:
         self.header = header
 
-    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
-        lines = ["\t".join(COLUMNS) + "\n"] if self.header else []
+    def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterator[bytes]:
+        if self.header:
+            yield encode_text("\t".join(COLUMNS) + "\n")
+        for piece in joined(self._lines(alignment, confidence)):
+            yield encode_text(piece)
+
+    @staticmethod
+    def _lines(alignment: Alignment, confidence: Rated) -> Iterator[str]:
         # each sentence made a cell once: a break replaced in a sentence is replaced in the beads holding it
         src, tgt = ([tsv_cell(s.text) for s in side] for side in (alignment.zh, alignment.en))
         src_par, tgt_par = ([str(s.paragraph) for s in side] for side in (alignment.zh, alignment.en))
         for bead, p in zip(alignment.beads, rated(alignment, confidence)):
             zh, en = bead.zh, bead.en
-            lines.append(f"{_cell(src, zh, alignment.src_lang)}\t{_cell(tgt, en, alignment.tgt_lang)}\t"
-                         f"{bead.score:.4f}\t{bead.type}\t{src_par[zh[0]] if zh else ''}\t"
-                         f"{tgt_par[en[0]] if en else ''}\t{p:.4f}\n")
-        return encode_text("".join(lines))
+            yield (f"{_cell(src, zh, alignment.src_lang)}\t{_cell(tgt, en, alignment.tgt_lang)}\t"
+                   f"{bead.score:.4f}\t{bead.type}\t{src_par[zh[0]] if zh else ''}\t"
+                   f"{tgt_par[en[0]] if en else ''}\t{p:.4f}\n")
 
 
 def _cell(cells: list[str], indexes: tuple[int, ...], lang: str) -> str:

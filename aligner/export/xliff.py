@@ -13,11 +13,13 @@ before the unit's notes.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from lxml import etree
 
 from ..model import Alignment
 from ..signature import format_signature, package_version
-from .base import Exporter, Rated, UnitFilter
+from .base import Rated, StreamedExporter, UnitFilter
 from .xmltext import framed, xml_safe, xml_text
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -52,7 +54,7 @@ _UNIT21 = """    <unit id="u{n}" xml:space="preserve">
 """
 
 
-class _XliffExporter(Exporter):
+class _XliffExporter(StreamedExporter):
     rated = True
 
     def __init__(self, *, units: UnitFilter = UnitFilter()) -> None:
@@ -65,19 +67,19 @@ class _XliffExporter(Exporter):
         return element
 
     def _serialise(self, root: etree._Element, parent: etree._Element, template: str, alignment: Alignment,
-                   confidence: Rated) -> bytes:
+                   confidence: Rated) -> Iterator[bytes]:
         """The document ``root`` with one unit per bead as ``template`` lays it out, as children of ``parent``."""
         units = (template.format(n=n, src=xml_text(src), tgt=xml_text(tgt), note=_note(bead, p),
                                  confidence=f"{p:.4f}", score=f"{bead.score:.4f}", bead=bead.type)
                  for n, (bead, src, tgt, p) in enumerate(self.units.rated_units(alignment, confidence), 1))
-        return b"".join(framed(root, parent, units, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+        return framed(root, parent, units, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 class Xliff12Exporter(_XliffExporter):
     name = "xliff"
     extension = "xlf"
 
-    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
+    def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterator[bytes]:
         ns = f"{{{XLIFF12}}}"
         root = etree.Element(ns + "xliff", version="1.2", nsmap={None: XLIFF12, "al": ALIGNER})
         file = etree.SubElement(root, ns + "file", {
@@ -96,7 +98,7 @@ class Xliff21Exporter(_XliffExporter):
     name = "xliff2"
     extension = "xliff2.xlf"
 
-    def render(self, alignment: Alignment, confidence: Rated = None) -> bytes:
+    def pieces(self, alignment: Alignment, confidence: Rated = None) -> Iterator[bytes]:
         ns = f"{{{XLIFF2}}}"
         root = etree.Element(ns + "xliff", {"version": "2.1", "srcLang": alignment.src_locale,
                                             "trgLang": alignment.tgt_locale},

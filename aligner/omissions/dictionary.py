@@ -58,7 +58,10 @@ class DictionaryWords:
         - ``dict_distinct``: of the sentence's words the rest of the host's Chinese lacks, the share the
           host English translates (by CC-CEDICT or by the word model);
         - ``dict_model``: how well the host English explains the sentence's words by the word model, against
-          the English sentence nearby that explains them best, in the model's deviations.
+          the English sentence nearby that explains them best, in the model's deviations;
+        - ``own_words`` (not a model feature: :func:`~.judges.sentence.carried_by_bead` reads it): how many
+          of the host English's words the sentence's words translate (CC-CEDICT or the word model) and those
+          of no other Chinese sentence within ``own_reach`` sentences of it do.
 
         The word model scores each distinct (sentence, English) pair once, all in one call."""
         p, tokens = self.params, self.model.tokens
@@ -73,10 +76,10 @@ class DictionaryWords:
              tokens.en_tokens(alignment.en[j].text) if isinstance(j, int)
              else tuple(t for b in j for t in tokens.en_tokens(alignment.en[b].text))) for i, j in pairs])
         out = {k: np.zeros(len(sentences)) for k in ("dict_cover", "dict_rest", "dict_gain", "dict_distinct",
-                                                      "dict_model")}
+                                                      "dict_model", "own_words")}
         hosts_keys: dict[tuple[int, ...], frozenset[str]] = {}
-        # each word's keys by CC-CEDICT or by the word model (at word_translation_at), found once
-        known: dict[str, frozenset[str]] = {}
+        known: dict[str, frozenset[str]] = {}  # each word's keys (_known)
+        found: dict[int, frozenset[str]] = {}  # each sentence's (_translated)
         nearby: dict[tuple[int, int], set[str]] = {}  # candidates of one host share their reach
         for n, (i, en, span, rest_idx) in enumerate(zip(sentences, hosts, spans, without)):
             if (host := hosts_keys.get(en)) is None:
@@ -91,10 +94,10 @@ class DictionaryWords:
             size = len(host) + p.lex_prior
             siblings = set().union(*(tokens.zh_tokens(alignment.zh[x].text) for x in rest_idx))
             distinct = [w for w in dict.fromkeys(tokens.zh_tokens(alignment.zh[i].text)) if w not in siblings]
-            for w in distinct:
-                if w not in known:
-                    known[w] = self.senses.get(w, frozenset()) | self.model.translations(w, p.word_translation_at)
-            translated = sum(1 for w in distinct if not known[w].isdisjoint(host))
+            translated = sum(1 for w in distinct if not self._known(w, known).isdisjoint(host))
+            around = range(max(0, i - p.own_reach), min(len(alignment.zh), i + p.own_reach + 1))
+            others = set().union(*(self._translated(alignment, x, known, found) for x in around if x != i))
+            out["own_words"][n] = len(host & self._translated(alignment, i, known, found) - others)
             best = max(scores[pairs[(i, j)]] for j in span)
             # a sentence none of whose words has a translation nearby gives no evidence either way (1)
             out["dict_cover"][n] = (covered + 1) / (anywhere + 1)
@@ -105,6 +108,21 @@ class DictionaryWords:
         out["dict_model"] = np.clip(out["dict_model"], -p.z_clip, p.z_clip)
         return out
 
+    def _known(self, word: str, known: dict[str, frozenset[str]]) -> frozenset[str]:
+        """A word's English keys by CC-CEDICT or by the word model (at ``word_translation_at``), found once."""
+        if word not in known:
+            known[word] = self.senses.get(word, frozenset()) | self.model.translations(word,
+                                                                                       self.params.word_translation_at)
+        return known[word]
+
+    def _translated(self, alignment: Alignment, i: int, known: dict[str, frozenset[str]],
+                    found: dict[int, frozenset[str]]) -> frozenset[str]:
+        """The English keys of Chinese sentence ``i``'s words (:meth:`_known`), found once."""
+        if i not in found:
+            words = dict.fromkeys(self.model.tokens.zh_tokens(alignment.zh[i].text))
+            found[i] = frozenset().union(*(self._known(w, known) for w in words))
+        return found[i]
+
 
 def _keys(zh: list[list[frozenset[str]]], sentences: tuple[int, ...]) -> set[str]:
     return set().union(*(w for i in sentences for w in zh[i]))
@@ -113,8 +131,9 @@ def _keys(zh: list[list[frozenset[str]]], sentences: tuple[int, ...]) -> set[str
 def clause_cover(alignment: Alignment, model: WordModel, clauses: list[str], en: list[tuple[int, ...]], z_clip: float
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each clause with its bead's English: how many of its dictionary words have their translation
-    there, how many it has, and how well the English explains its words by the word model (in the
-    model's deviations, clipped to ``z_clip``; 0 for a clause without content words)."""
+    there, how many it has, and how well the English explains its words by the word model (held out:
+    :meth:`~.wordmodel.WordModel.clause_units`; in the model's deviations, clipped to ``z_clip``; 0 for a
+    clause without content words)."""
     tokens = model.tokens
     tokens.segment(clauses)
     keys: dict[tuple[int, ...], tuple[set[str], tuple[str, ...]]] = {}
@@ -130,5 +149,5 @@ def clause_cover(alignment: Alignment, model: WordModel, clauses: list[str], en:
         total[n] = len(words)
     pairs = [(tokens.zh_tokens(text), keys[e][1]) for text, e in zip(clauses, en)]
     has_words = np.array([bool(zh) for zh, _ in pairs])
-    z = np.clip(model.units(pairs), -z_clip, z_clip) if pairs else np.zeros(0)
+    z = np.clip(model.clause_units(pairs, en), -z_clip, z_clip) if pairs else np.zeros(0)
     return found, total, np.where(has_words, z, 0.0)

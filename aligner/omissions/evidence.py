@@ -112,7 +112,18 @@ _LATIN = re.compile(r"[A-Za-z]{2,}")
 @lru_cache(maxsize=65536)
 def anchor_words(text: str) -> frozenset[str]:
     """Numbers (thousands separators dropped) and Latin words: they read the same in both languages."""
-    return frozenset({n.replace(",", "") for n in _NUMBER.findall(text)} | {w.lower() for w in _LATIN.findall(text)})
+    return numbers(text) | {w.lower() for w in _LATIN.findall(text)}
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers of a text (thousands separators dropped): a time or a count reads the same in both languages."""
+    return frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def numbers_conflict(zh: frozenset[str], en: frozenset[str]) -> bool:
+    """Whether an English text contradicts a Chinese one's numbers: each has a number the other lacks (a
+    second later, another year), where a translation keeps them."""
+    return bool(zh - en) and bool(en - zh)
 
 
 def anchor_balance(own: set[str] | frozenset[str], english: set[str] | frozenset[str], clip: int) -> float:

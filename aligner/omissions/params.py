@@ -29,8 +29,10 @@ RANGES = {
     "min_clause_words": (1, 100),
     "word_rounds": (0, 50), "word_floor": (1e-12, 0.1), "word_spread_floor": (1e-6, 10.0),
     "second_tolerance": (-2.0, 2.0), "host_carried_at": (-10.0, 10.0), "merged_gain_at": (-10.0, 10.0),
+    "host_own_words": (1, 1000), "own_reach": (0, 20),
     "whole_share": (0.0, 10.0), "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0),
-    "min_word_pairs": (0, 100000),
+    "min_word_pairs": (0, 100000), "word_folds": (1, 10), "word_splits": (1, 10),
+    "repeat_reach": (0, 20), "repeat_share": (0.0, 1.0),
 }
 
 
@@ -44,7 +46,11 @@ class ReviewParams:
     min_clause_content: int = 4
     # ... and, with a lexicon, words the document's own word model finds unexplained by its bead's English:
     # below this many robust deviations from the document's aligned pairs (at or above z_clip: no such check)
-    clause_word_at: float = -1.0
+    clause_word_at: float = -0.7
+    # ... and, with a lexicon, not when repeat_share of its content words are in the repeat_reach Chinese
+    # sentences before its own (0: no such check): a repetition the translator tells once
+    repeat_reach: int = 1
+    repeat_share: float = 0.5
     # a clause is carried nearby, not missing, when the English within nearby_reach sentences of its bead
     # translates this share of its dictionary words more than the bead's own English does; so is a sentence
     # of a many-sentence bead when this share of its own words (those the Chinese around lacks) is translated
@@ -75,6 +81,12 @@ class ReviewParams:
     # merged English carries it at least as well as it carries the rest. Off (-10) by default: at 0 it costs
     # synthetic recall (docs/omissions.md, "Sixth reading")
     merged_gain_at: float = -10.0
+    # nor is one whose bead's English has this many words (CC-CEDICT or word-model translations) that its own
+    # words translate and those of no other Chinese sentence within own_reach sentences do: English only it
+    # explains. A deletion merged into a neighbour's bead leaves English that is all the neighbour's; a
+    # literary two-into-one sentence keeps words of both (docs/omissions.md, "Seventh reading")
+    host_own_words: int = 2
+    own_reach: int = 3
     # clause flags covering this share of a sentence's letters and digits are one sentence flag (above 1:
     # never); the clauses each need their own flag, so a sentence is not called missing on less
     whole_share: float = 0.9
@@ -124,6 +136,10 @@ class ReviewParams:
     # the document's word model (IBM Model 1)
     word_rounds: int = 5                 # EM rounds ...
     min_word_pairs: int = 0              # ... over at least this many confident 1-1 pairs; fewer: the dictionary
+    # clauses are scored by models learnt without their bead (this many folds of the confident pairs; 1: by
+    # the model learnt from all of them, which finds its own pairs' clauses explained, missing ones included)
+    word_folds: int = 2
+    word_splits: int = 3                 # ... in this many splits of the pairs into folds, their scores averaged
     word_floor: float = 1e-6             # probability of a pair never seen together
     word_spread_floor: float = 0.1       # least spread of the document's pair scores
 

@@ -5,6 +5,11 @@ CC-CEDICT knows the common senses of words; a document has its own: the Bible's 
 document's better half of 1-1 pairs (by bead score) learn t(Chinese word | English key), and a clause is
 scored by how well the English of its bead explains its words, against how well aligned pairs explain
 theirs. Chinese–English only, like the dictionary it builds on (its Chinese words are CC-CEDICT's).
+
+A model scores the pairs it learnt from as explained whatever they say: EM attaches every Chinese word of a
+pair to some English word of it, a clause the English really leaves out included. Clauses are therefore
+scored held out (:class:`HeldOut`): by models learnt without their bead, against aligned pairs scored the
+same way.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import islice
 
 import numpy as np
@@ -116,6 +122,7 @@ class WordModel:
         self._cells: tuple[np.ndarray, np.ndarray] | None = None  # the table as a hash table (_cell_table)
         self._english_seen: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._chinese_seen: dict[tuple[str, ...], np.ndarray] = {}
+        self.held_out: HeldOut | None = None  # the clauses' scorer (see :meth:`clause_units`)
 
     def prob(self, word: str, key: str) -> float:
         """t(word | key); 0 for a pair never seen together."""
@@ -129,19 +136,34 @@ class WordModel:
     def of(cls, alignment: Alignment, params: ReviewParams = ReviewParams()) -> "WordModel":
         """Trained on the document's better half of 1-1 pairs (``word_rounds`` of EM); ``word_floor`` and
         ``word_spread_floor`` as :class:`~aligner.omissions.params.ReviewParams` says. With fewer than
-        ``min_word_pairs`` of them EM learns noise: CC-CEDICT's senses stand in, each equally likely."""
+        ``min_word_pairs`` of them EM learns noise: CC-CEDICT's senses stand in, each equally likely. With
+        ``word_folds`` above 1, the held-out models that score clauses (:class:`HeldOut`) come with it."""
         tokens = Tokens()
         tokens.segment(s.text for s in alignment.zh)
         ones = [b for b in alignment.beads if len(b.zh) == 1 and len(b.en) == 1]
         pairs = [(tokens.zh_tokens(alignment.zh[b.zh[0]].text), tokens.en_tokens(alignment.en[b.en[0]].text))
                  for b in ones]
         median = float(np.median([b.score for b in ones])) if ones else 0.0
-        confident = [p for p, b in zip(pairs, ones) if b.score >= median and p[0] and p[1]]
-        table = _train(confident, params.word_rounds) if len(confident) >= params.min_word_pairs else \
-            {w: {k: 1 / len(keys) for k in keys} for s in alignment.zh for w, keys in tokens.zh_words(s.text) if keys}
+        confident = [n for n, (p, b) in enumerate(zip(pairs, ones)) if b.score >= median and p[0] and p[1]]
+        learnt = len(confident) >= params.min_word_pairs
+        senses = _senses(alignment, tokens) if not learnt or params.word_folds > 1 else {}
+        table = _train([pairs[n] for n in confident], params.word_rounds) if learnt else senses
         model = cls(table, 0.0, 1.0, params.word_floor, tokens)
-        scores = model.explain_pairs([(z, e) for z, e in pairs if z])
-        model.mid, model.spread = robust_scale(scores, params.word_spread_floor)
+        kept = [n for n, (z, _) in enumerate(pairs) if z]
+        model.mid, model.spread = robust_scale(model.explain_pairs([pairs[n] for n in kept]), params.word_spread_floor)
+        if learnt and params.word_folds > 1:
+            k = params.word_folds
+            # the first split deals the pairs to the folds in turn, the others in fixed random orders
+            orders = [np.arange(len(confident))] + [np.random.RandomState(s).permutation(len(confident))
+                                                    for s in range(1, params.word_splits)]
+            folds = tuple({ones[n].en: int(d) % k for n, d in zip(confident, order)} for order in orders)
+            # each fold's model learns from the other folds' pairs; CC-CEDICT's senses for the words it never saw
+            models = tuple(tuple(cls({**senses, **_train([pairs[n] for n in confident if fold[ones[n].en] != f],
+                                                          params.word_rounds)}, 0.0, 1.0, params.word_floor, tokens)
+                                 for f in range(k)) for fold in folds)
+            model.held_out = HeldOut(models, folds, 0.0, 1.0)
+            scores = model.held_out.explain([pairs[n] for n in kept], [ones[n].en for n in kept])
+            model.held_out.mid, model.held_out.spread = robust_scale(scores, params.word_spread_floor)
         return model
 
     def explain_pairs(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> np.ndarray:
@@ -198,6 +220,47 @@ class WordModel:
     def units(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> np.ndarray:
         """:meth:`explain_pairs` in robust deviations from the document's typical aligned pair."""
         return (self.explain_pairs(pairs) - self.mid) / self.spread
+
+    def clause_units(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]], beads: list[tuple[int, ...]]
+                     ) -> np.ndarray:
+        """:meth:`units` of (clause, its bead's English) pairs, the bead's English sentences ``beads``, held
+        out where the model has :attr:`held_out` (``word_folds`` above 1)."""
+        if self.held_out is None:
+            return self.units(pairs)
+        return (self.held_out.explain(pairs, beads) - self.held_out.mid) / self.held_out.spread
+
+
+@dataclass
+class HeldOut:
+    """Word models each learnt without one fold of the document's confident 1-1 pairs, CC-CEDICT's senses
+    standing in for the words a model never saw, for each of several splits of the pairs into folds. A text
+    of a bead is scored, in each split, by the model learnt without that bead's fold (any bead outside the
+    confident pairs: by its first English sentence), and the splits' scores are averaged: which clause a
+    model learnt from a few dozen pairs happens to explain moves with the split. The aligned pairs are
+    scored the same way (``mid``, ``spread``)."""
+
+    models: tuple[tuple[WordModel, ...], ...]  # per split, one model per fold
+    folds: tuple[dict[tuple[int, ...], int], ...]  # per split, a confident pair's English sentences -> its fold
+    mid: float
+    spread: float
+
+    def explain(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]], beads: list[tuple[int, ...]]
+                ) -> np.ndarray:
+        """:meth:`WordModel.explain_pairs` of each pair by the models that did not learn from its bead,
+        averaged over the splits."""
+        out = np.zeros(len(pairs))
+        for models, fold in zip(self.models, self.folds):
+            which = np.array([fold.get(b, b[0] % len(models) if b else 0) for b in beads], dtype=np.int64)
+            for f, model in enumerate(models):
+                at = np.flatnonzero(which == f)
+                if len(at):
+                    out[at] += model.explain_pairs([pairs[n] for n in at])
+        return out / len(self.models)
+
+
+def _senses(alignment: Alignment, tokens: Tokens) -> dict[str, dict[str, float]]:
+    """CC-CEDICT's senses of the document's Chinese words as a table, each sense of a word equally likely."""
+    return {w: {k: 1 / len(keys) for k in keys} for s in alignment.zh for w, keys in tokens.zh_words(s.text) if keys}
 
 
 def _counts(en: tuple[str, ...]) -> Counter:

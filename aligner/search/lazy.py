@@ -75,10 +75,12 @@ class _RowStore:
 
     def __init__(self, scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, ranges: list[tuple[int, int]],
                  threads: int = 1):
-        self.lo, self.hi = lo.copy(), hi.copy()  # the searches change their start rows
+        self.lo, self.hi = lo, hi = lo.copy(), hi.copy()  # the searches change their start rows
         cells = block_cells(scorer.compiled)
-        blocks = (b for first, last in _grouped(ranges) for b in row_blocks(self.lo, self.hi, first, last, cells))
-        self.blocks = scored_blocks(partial(scorer, pieces=True), blocks, self.lo, self.hi, threads)
+        # the blocks read the local arrays, not self: a generator holding self kept the round's scorer and its
+        # run tables alive after the round, until the cyclic collector ran
+        blocks = (b for first, last in _grouped(ranges) for b in row_blocks(lo, hi, first, last, cells))
+        self.blocks = scored_blocks(partial(scorer, pieces=True), blocks, lo, hi, threads)
         self.rows: dict[int, np.ndarray] = {}
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

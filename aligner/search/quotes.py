@@ -35,9 +35,11 @@ class Dialogue(NamedTuple):
 
 
 def dialogue(src: list[str], tgt: list[str]) -> Dialogue:
-    states = quote_states(src), quote_states(tgt)
-    return Dialogue(states, (marked_counts(src), marked_counts(tgt)),
-                    (turn_counts(src, states[0]), turn_counts(tgt, states[1])))
+    # each text's marks found once for the three arrays (finding them is most of the cost)
+    marks = list(map(_marks, src)), list(map(_marks, tgt))
+    states = _states(marks[0]), _states(marks[1])
+    return Dialogue(states, (_marked(marks[0]), _marked(marks[1])),
+                    (_turns(marks[0], states[0]), _turns(marks[1], states[1])))
 
 
 def quote_states(texts: list[str]) -> np.ndarray:
@@ -49,10 +51,28 @@ def quote_states(texts: list[str]) -> np.ndarray:
     An opening mark of a kind already open reopens it at that depth: a paragraph-style quotation left open
     (a new turn opening without a close), or an elision ('em) read as an opening quote.
     """
-    out = np.zeros(len(texts) + 1, dtype=bool)
+    return _states(list(map(_marks, texts)))
+
+
+def marked_counts(texts: list[str]) -> np.ndarray:
+    """How many of the first ``k`` sentences hold a quotation mark, shape (len(texts) + 1,)."""
+    return _marked(list(map(_marks, texts)))
+
+
+def turn_counts(texts: list[str], states: np.ndarray) -> np.ndarray:
+    """How many of the first ``k`` sentences begin a turn of speech: they open a quotation where none was
+    open before them (``states``: :func:`quote_states` of ``texts``), shape (len(texts) + 1,)."""
+    return _turns(list(map(_marks, texts)), states)
+
+
+Marks = list[list[tuple[str, int]]]  # each text's :func:`_marks`
+
+
+def _states(marks: Marks) -> np.ndarray:
+    out = np.zeros(len(marks) + 1, dtype=bool)
     stack: list[int] = []
-    for k, text in enumerate(texts):
-        for role, kind in _marks(text):
+    for k, found in enumerate(marks):
+        for role, kind in found:
             if kind in stack:  # closed (with those inside it), or reopened at its depth
                 del stack[stack.index(kind):]
                 if role != "open":
@@ -64,15 +84,13 @@ def quote_states(texts: list[str]) -> np.ndarray:
     return out
 
 
-def marked_counts(texts: list[str]) -> np.ndarray:
-    """How many of the first ``k`` sentences hold a quotation mark, shape (len(texts) + 1,)."""
-    return np.concatenate([[0], np.cumsum([bool(_marks(text)) for text in texts])]).astype(np.int64)
+def _marked(marks: Marks) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum([bool(found) for found in marks])]).astype(np.int64)
 
 
-def turn_counts(texts: list[str], states: np.ndarray) -> np.ndarray:
-    """How many of the first ``k`` sentences begin a turn of speech: they open a quotation where none was
-    open before them (``states``: :func:`quote_states` of ``texts``), shape (len(texts) + 1,)."""
-    turns = [not states[k] and any(role != "close" for role, _ in _marks(text)) for k, text in enumerate(texts)]
+def _turns(marks: Marks, states: np.ndarray) -> np.ndarray:
+    inside = states.tolist()
+    turns = [not inside[k] and any(role != "close" for role, _ in found) for k, found in enumerate(marks)]
     return np.concatenate([[0], np.cumsum(turns)]).astype(np.int64)
 
 

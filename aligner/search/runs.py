@@ -7,18 +7,23 @@ import numpy as np
 from ..scoring import normalise
 
 
-def approximated(weighted: np.ndarray, ends: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
+def approximated(vectors: np.ndarray, weights: np.ndarray, ends: np.ndarray, widths: list[int]
+                 ) -> dict[int, np.ndarray]:
     """The approximated embeddings of the runs ``[e - width, e)`` for each of ``widths`` (>= 2): the
-    normalised sum of their sentences' ``weighted`` vectors, zero where the run would leave the document.
-    The sums grow one sentence at a time for all widths together, adding in the order one width alone would."""
+    normalised sum of their sentences' ``vectors`` times their ``weights`` (float32, one row each), zero where
+    the run would leave the document. The sums grow one sentence at a time for all widths together, adding in
+    the order one width alone would; each row is weighted as it is gathered (the same float32 products as
+    weighting the whole document first, without its copy)."""
     out: dict[int, np.ndarray] = {}
     if not widths:
         return out
-    total = weighted[np.maximum(ends - 1, 0)].astype(np.float32)
+    first = np.maximum(ends - 1, 0)
+    total = (vectors[first] * weights[first]).astype(np.float32, copy=False)
     for width in range(2, max(widths) + 1):
-        total += weighted[np.maximum(ends - width, 0)]  # rows whose run leaves the document: zeroed below
+        rows = np.maximum(ends - width, 0)  # rows whose run leaves the document: zeroed below
+        total += vectors[rows] * weights[rows]
         if width in widths:
-            inside = (ends >= width) & (ends <= len(weighted))
+            inside = (ends >= width) & (ends <= len(vectors))
             out[width] = normalise(np.where(inside[:, None], total, np.float32(0)))
     return out
 

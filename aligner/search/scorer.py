@@ -61,9 +61,10 @@ class BandScorer:
         self.lexical = lexical if lexical is not None and params.lexical_weight else None
         self.src_lex_cum, self.tgt_lex_cum = self.lexical.cum if self.lexical is not None else (np.zeros(1),) * 2
         # A run's embedding is approximated by its sentences' embeddings weighted by length^run_exponent,
-        # which is closer to the encoder's embedding of the concatenation than a plain mean.
-        self.S_w = S * (src_len[:, None] ** params.run_exponent).astype(np.float32)
-        self.T_w = T * (tgt_len[:, None] ** params.run_exponent).astype(np.float32)
+        # which is closer to the encoder's embedding of the concatenation than a plain mean. The weights only
+        # are kept: weighted copies of the vectors were a second copy of both documents' embeddings.
+        self.src_weight = (src_len[:, None] ** params.run_exponent).astype(np.float32)
+        self.tgt_weight = (tgt_len[:, None] ** params.run_exponent).astype(np.float32)
         self.types = [t for t in types if t[0] >= 1]
         self.p = params
         self.src_runs = run_table(src_runs or {}, len(S))
@@ -104,16 +105,17 @@ class BandScorer:
         a small block's cost; a side's runs of every width are (sentences, dimensions) each, which a long
         document could not afford), as views where no embedded run replaces one (copies were a tenth of
         a small block's cost)."""
-        base, weighted, runs = (self.S, self.S_w, self.src_runs) if side == 0 else (self.T, self.T_w, self.tgt_runs)
+        base, weight, runs = (self.S, self.src_weight, self.src_runs) if side == 0 else \
+            (self.T, self.tgt_weight, self.tgt_runs)
         ends = np.arange(start, stop)
         out = {1: base[start - 1:stop - 1] if start >= 1 else base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
         wide = [width for width in widths if width >= 2]
         if self.compiled:
-            out.update(approximated(weighted, ends, wide))
+            out.update(approximated(base, weight, ends, wide))
         elif wide:
             whole = self._document_runs.setdefault(side, {})
             if any(width not in whole for width in wide):
-                whole.update(approximated(weighted, np.arange(len(weighted) + 1), wide))
+                whole.update(approximated(base, weight, np.arange(len(base) + 1), wide))
             out.update({width: whole[width][start:stop] for width in wide})
         for width in wide:
             if width in runs:

@@ -246,7 +246,7 @@ def test_interrupt_while_writing_leaves_no_file(tmp_path, pair, monkeypatch):
     def interrupted(self, alignment, confidence=None):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(TsvExporter, "render", interrupted)
+    monkeypatch.setattr(TsvExporter, "pieces", interrupted)
     code, out = align(*pair, "-o", tmp_path / "x", "--formats", "beads,tsv,json")
     assert code == 130 and "interrupted" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.en", "doc.zh"]

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..clauses import alnum
 from ..context import ReviewContext
-from ..evidence import flatten, group_argmax, pair_dots, sentence_pieces, unit
+from ..evidence import flatten, group_argmax, numbers, numbers_conflict, pair_dots, sentence_pieces, unit
 from ..model import Moved
 
 
@@ -34,7 +34,8 @@ class Carrier:
 
 
 def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]], zh: list[int],
-             hosts: list[tuple[int, ...]] | None = None, own: np.ndarray | None = None) -> list[Carrier | None]:
+             hosts: list[tuple[int, ...]] | None = None, own: np.ndarray | None = None,
+             texts_numbers: list[frozenset[str]] | None = None) -> list[Carrier | None]:
     """For each unit Chinese vector (of a text of Chinese sentence ``zh[n]``) and the English sentences to
     search for it, the piece that carries it, or None: the most similar piece (English sentences whose bead
     has no Chinese carry nothing and are skipped) when it matches as a translation does (``carried_at`` of
@@ -48,7 +49,11 @@ def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]]
     the host or the head of the one just after (a clause or pair of clauses at the edge that touches the host).
     A translator who folds a clause into the neighbouring sentence leaves that sentence's own Chinese matching
     the piece too (the scene is the same), so the margin over its own Chinese only needs to be positive; the
-    piece must instead match the unit ``edge_margin`` units better than the unit's own host English does."""
+    piece must instead match the unit ``edge_margin`` units better than the unit's own host English does.
+
+    Given each unit's numbers (``texts_numbers``: whole sentences), a piece next door whose English sentence
+    contradicts them (:func:`~aligner.omissions.evidence.numbers_conflict`) carries nothing: next door, where the
+    margin over the piece's own Chinese is waived, lines alike but for a time or a count are told apart by it."""
     a, p = ctx.alignment, ctx.params
     orphans = np.array([i for b in a.beads if not b.en for i in b.zh], dtype=np.int64)
     bead_of = {j: k for k, b in enumerate(a.beads) if b.zh for j in b.en}
@@ -86,7 +91,9 @@ def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]]
         edge = [k for k in range(starts[n], starts[n + 1]) if _at_edge(a.en, cells[k], hosts[n])]
         if edge:
             best = max(edge, key=lambda k: cos[k])
-            if cos[best] - own[n] >= p.edge_margin * ctx.scale:
+            j = cells[best][0]
+            if cos[best] - own[n] >= p.edge_margin * ctx.scale and \
+                    not (texts_numbers is not None and numbers_conflict(texts_numbers[n], numbers(a.en[j].text))):
                 out[n] = carrier(n, best, 0.0)
     return out
 

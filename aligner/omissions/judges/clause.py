@@ -107,7 +107,8 @@ class ClauseJudge(Judge[Units]):
         explained = features["word_model"] > p.clause_word_at if ctx.words is not None \
             else np.zeros(len(units.items), dtype=bool)
         chosen = [k for k, u in enumerate(units.items) if u.sentence not in self.skip and not explained[k]
-                  and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content]
+                  and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content
+                  and not repeats(ctx, u)]
         chosen = [k for k, second in zip(chosen, carried_by_second(ctx, [units.items[k] for k in chosen]))
                   if not second]
         flags = []
@@ -148,6 +149,21 @@ class ClauseJudge(Judge[Units]):
         out.flags = [f for _, f in kept if sure[f.bead] >= p.min_bead_confidence]
         out.flags += alignment_flags(ctx, [f for _, f in kept if sure[f.bead] < p.min_bead_confidence])
         return out
+
+
+def repeats(ctx: ReviewContext, u) -> bool:
+    """Whether, with a lexicon, ``repeat_share`` or more of the clause's content words are in the Chinese of the
+    ``repeat_reach`` sentences before its own: a translator tells a repeated image once (a reply that echoes
+    the previous line, an event the sentence before has just told), and the English of the first telling
+    carries it."""
+    p = ctx.params
+    if ctx.words is None or not p.repeat_reach:
+        return False
+    tokens, zh = ctx.words.tokens, ctx.alignment.zh
+    words = set(tokens.zh_tokens(u.clause.text))
+    before = set().union(*(tokens.zh_tokens(zh[i].text) for i in range(max(0, u.sentence - p.repeat_reach),
+                                                                       u.sentence)))
+    return bool(words) and len(words & before) >= p.repeat_share * len(words)
 
 
 def alignment_flags(ctx: ReviewContext, clauses: list[Flag]) -> list[Flag]:

@@ -12,6 +12,7 @@ import numpy as np
 from .. import boilerplate
 from ..clauses import alnum, en_size, zh_size
 from ..context import ReviewContext
+from ..evidence import numbers, numbers_conflict
 from ..model import Alignment, Moved
 from .rescore import gains
 
@@ -78,7 +79,7 @@ def displaced_beads(ctx: ReviewContext) -> set[int]:
     English of a sentence beside a 1-2 bead, the search tends to hand the orphaned Chinese the neighbour's
     second English sentence rather than leave it unaligned; the pair then fits worse than its shifted
     neighbours, and the neighbour takes the English back. A loose literary pair scores under 0 too, but its
-    neighbour does not want its English."""
+    neighbour does not want its English. So are the :func:`misnumbered_beads`."""
     beads, sim, p = ctx.alignment.beads, ctx.sim, ctx.params
     shifted = []  # (bead, the neighbour whose Chinese its English matches better)
     for k, b in enumerate(beads):
@@ -89,7 +90,28 @@ def displaced_beads(ctx: ReviewContext) -> set[int]:
                     and max(sim[x, j] for x in beads[n].zh) - sim[i, j] >= p.displaced_margin * ctx.scale]
     welcome = gains(ctx, [(beads[n].zh, beads[n].en, beads[n].zh, sorted(beads[n].en + beads[k].en))
                           for k, n in shifted])
-    return {k for (k, _), w in zip(shifted, welcome) if w >= p.displaced_welcome}
+    return {k for (k, _), w in zip(shifted, welcome) if w >= p.displaced_welcome} | misnumbered_beads(ctx)
+
+
+def misnumbered_beads(ctx: ReviewContext) -> set[int]:
+    """1-1 beads whose English has the numbers of a neighbouring bead's Chinese and not its own, while its own
+    numbers are in no English next door: the search, misled by sentences that read alike but for a number
+    (two Morse lines a second apart), paired it with its neighbour's English."""
+    a = ctx.alignment
+    beads = a.beads
+    out = set()
+    for k, b in enumerate(beads):
+        if len(b.zh) != 1 or len(b.en) != 1:
+            continue
+        zh, en = numbers(a.zh[b.zh[0]].text), numbers(a.en[b.en[0]].text)
+        if not numbers_conflict(zh, en):
+            continue
+        around = [m for m in (k - 1, k + 1) if 0 <= m < len(beads)]
+        nearby = frozenset().union(*(numbers(a.en[j].text) for m in around for j in beads[m].en))
+        if not (zh - en) & nearby and any(beads[m].en and en - zh <= frozenset().union(
+                *(numbers(a.zh[i].text) for i in beads[m].zh)) for m in around):
+            out.add(k)
+    return out
 
 
 def repeated_english(alignment: Alignment, min_words: int) -> set[int]:

@@ -30,8 +30,8 @@ import numpy as np
 from ..calibrate import robust_scale
 from ..context import ReviewContext
 from ..dictionary import DictionaryWords
-from ..evidence import (anchor_balance, anchor_words, en_pieces, flatten, group_max, pair_dots, reach, source,
-                        target, text_size, unit)
+from ..evidence import (anchor_balance, anchor_words, en_pieces, flatten, group_max, numbers, pair_dots, reach,
+                        source, target, text_size, unit)
 from ..logistic import load_model
 from ..model import Flag
 from .base import Judge, Verdict
@@ -143,7 +143,8 @@ class SentenceJudge(Judge[list[Candidate]]):
         sentences = [c.sentence for c in judged]
         hosts = [a.beads[c.host].en for c in judged]
         own = np.array([max(float(ctx.sim[c.sentence, j]) for j in en) for c, en in zip(judged, hosts)])
-        for c, carrier in zip(judged, carriers(ctx, S[sentences], jobs, sentences, hosts, own)):
+        found = carriers(ctx, S[sentences], jobs, sentences, hosts, own, [numbers(a.zh[i].text) for i in sentences])
+        for c, carrier in zip(judged, found):
             if carrier:
                 c.moved = carrier.moved(ctx, c.sentence)
                 out.moved.append(c.moved)
@@ -196,12 +197,15 @@ def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None, unsure: boo
 
 
 def carried_by_bead(ctx: ReviewContext, c: Candidate) -> bool:
-    """Whether a sentence of a many-sentence bead is carried, at least in part, by the bead's English: an
-    English sentence of the bead matches it as a translation does (``host_carried_at``), or the bead matches
-    its English less than ``merged_gain_at`` units better without it (the merged English carries it as well
-    as the rest; a translator who condenses two sentences into one keeps the gist of both)."""
+    """Whether a sentence of a many-sentence bead is carried, at least in part, by the bead's English: the
+    English has ``host_own_words`` words that only it explains among the Chinese around (``own_words``: a
+    translator who condenses two sentences into one keeps words of both, while a deletion merged into its
+    neighbour's bead leaves English that is all the neighbour's), an English sentence of the bead matches it
+    as a translation does (``host_carried_at``), or the bead matches its English less than ``merged_gain_at``
+    units better without it (the merged English carries it as well as the rest)."""
     p = ctx.params
-    return not c.unaligned and (c.features["gain"] < p.merged_gain_at or _host_match(ctx, c) >= p.host_carried_at)
+    return not c.unaligned and (c.features.get("own_words", 0) >= p.host_own_words
+                                or c.features["gain"] < p.merged_gain_at or _host_match(ctx, c) >= p.host_carried_at)
 
 
 def _host_match(ctx: ReviewContext, c: Candidate) -> float:
