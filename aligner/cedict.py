@@ -119,7 +119,8 @@ class Cedict:
         Greedy longest match from the left and from the right, keeping per run the one with fewer words, then
         fewer single characters, then fewer single characters that are not function words or localisers
         (:data:`FREE_CHARACTERS`: a frequency-aware cost at its crudest), else the right-to-left one (the
-        classic heuristic: left-to-right alone reads 一个中国 as 一/个中/国). A book a slice of runs at a time, so that the per-character arrays stay small."""
+        classic heuristic: left-to-right alone reads 一个中国 as 一/个中/国). A book a slice of runs at a time, so
+        that the per-character arrays stay small."""
         found, bounds = [], np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         for piece in pieces(sizes.tolist(), CHUNK_CHARS):
             first, last = int(bounds[piece.start]), int(bounds[piece.stop])

@@ -35,7 +35,6 @@ very too also just only even still yet more most much many few one's oneself sb 
 i.e lit fig esp abbr used usu ok s t o about up out off over again once
 """.split())
 
-
 # Whole senses that are cross-references or grammar notes, not translations.
 _NOISE_SENSE = re.compile(
     r"^(?:surname |(?:old |archaic |japanese |erhua |euphemistic |literary |ancient |dialect )?variant of|"

@@ -110,7 +110,8 @@ def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b
     :meth:`aligner.search.scorer.BandScorer._scores` computes them with numpy: the same operations on the
     same float32 and float64 values in the same order, so the two agree bit for bit where numpy's log2 and
     power are the C library's (docs/algorithm.md); one pass over the band's cells instead of a dozen gathers
-    of every (type, row, cell) of the block's rectangle. Cells that cannot end a bead stay as ``out`` has them (-inf)."""
+    of every (type, row, cell) of the block's rectangle. Cells that cannot end a bead stay as ``out`` has them
+    (-inf)."""
     outside = near_t.shape[2] - 1
     last = near_s.shape[1] - 1
     one, zero = np.float32(1.0), np.float32(0.0)

@@ -39,7 +39,8 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
     spans = []
     for k0, k1 in windows:
         i0, j0, i1, j1 = path[k0].src.start, path[k0].tgt.start, path[k1].src.stop, path[k1].tgt.stop
-        lo[i0 + 1:i1 + 1], hi[i0 + 1:i1 + 1] = np.clip(band[0][i0 + 1:i1 + 1], j0, j1), np.clip(band[1][i0 + 1:i1 + 1], j0, j1)
+        rows = slice(i0 + 1, i1 + 1)
+        lo[rows], hi[rows] = np.clip(band[0][rows], j0, j1), np.clip(band[1][rows], j0, j1)
         spans.append((i0, j0, i1, j1))
     scores = _RowStore(scorer, lo, hi, [(i0 + 1, i1) for i0, _, i1, _ in spans], scoring_threads(compiled))
     out: list[PathBead] = []
