@@ -57,7 +57,7 @@ class TmxExporter(StreamedExporter):
         units = (tmx_tu(bead_props(bead, p), *zip(sides, (zh, en)))
                  for bead, zh, en, p in self.units.rated_units(alignment, confidence))
         return tmx_document(alignment.src_locale, str(alignment.signature.get("aligner") or package_version()),
-                                     format_signature(alignment.signature), units, self.creationdate)
+                            format_signature(alignment.signature), units, self.creationdate)
 
 
 def tmx_document(srclang: str, tool_version: str, signature: str, units: Iterable[str],

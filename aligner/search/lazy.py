@@ -76,7 +76,8 @@ class _RowStore:
 
     def __init__(self, scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, ranges: list[tuple[int, int]],
                  threads: int = 1):
-        self.lo, self.hi = lo, hi = lo.copy(), hi.copy()  # the searches change their start rows
+        lo, hi = lo.copy(), hi.copy()  # the searches change their start rows
+        self.lo, self.hi = lo, hi
         cells = block_cells(scorer.compiled)
         # the blocks read the local arrays, not self: a generator holding self kept the round's scorer and its
         # run tables alive after the round, until the cyclic collector ran
