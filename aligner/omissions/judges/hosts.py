@@ -99,17 +99,18 @@ def misnumbered_beads(ctx: ReviewContext) -> set[int]:
     (two Morse lines a second apart), paired it with its neighbour's English."""
     a = ctx.alignment
     beads = a.beads
+    zh_numbers, en_numbers = ([numbers(s.text) for s in side] for side in (a.zh, a.en))  # each sentence's once
     out = set()
     for k, b in enumerate(beads):
         if len(b.zh) != 1 or len(b.en) != 1:
             continue
-        zh, en = numbers(a.zh[b.zh[0]].text), numbers(a.en[b.en[0]].text)
+        zh, en = zh_numbers[b.zh[0]], en_numbers[b.en[0]]
         if not numbers_conflict(zh, en):
             continue
         around = [m for m in (k - 1, k + 1) if 0 <= m < len(beads)]
-        nearby = frozenset().union(*(numbers(a.en[j].text) for m in around for j in beads[m].en))
+        nearby = frozenset().union(*(en_numbers[j] for m in around for j in beads[m].en))
         if not (zh - en) & nearby and any(beads[m].en and en - zh <= frozenset().union(
-                *(numbers(a.zh[i].text) for i in beads[m].zh)) for m in around):
+                *(zh_numbers[i] for i in beads[m].zh)) for m in around):
             out.add(k)
     return out
 
