@@ -91,7 +91,8 @@ class ClauseJudge(Judge[Units]):
 
     def decide(self, ctx: ReviewContext, units: Units, features: dict[str, np.ndarray]) -> Verdict:
         """Flag the clauses the model finds missing (at ``clause_flag_at``) that say enough to be missed
-        (``min_clause_content``: not a speech tag, a particle or a repeated sign) and the second encoder does
+        (``min_clause_content``: not a speech tag, a particle or a repeated sign), whose bead's English has no
+        room for them in words its Chinese does not explain (:func:`roomy`), and the second encoder does
         not find carried (``second_encoder``, :mod:`.second`), unless the English nearby carries them: the
         English within ``nearby_reach`` sentences translates ``nearby_share`` more of their dictionary words
         than the bead's own, or a piece of the English sentences just outside the bead (``clause_reach``)
@@ -162,9 +163,8 @@ def roomy(left: tuple[int, int], p: ReviewParams) -> bool:
     ``clause_room`` such words, and more than ``room_share`` of its words. A translator who renders a clause in
     other words leaves them behind ("spy out the land", "paid attention"), and where the lexicon explains less
     than half of the English its silence about the clause says little; English cut down to the rest's
-    translation has few (the rightly flagged synthetic deletions: 3 at the 95th percentile). The share keeps a
-    close translation of a long sentence's first clauses, whose English the lexicon half explains, from
-    hiding its last ones."""
+    translation has few. The share keeps a close translation of a long sentence's first clauses, whose English
+    the lexicon half explains, from hiding its last ones."""
     unexplained, words = left
     return unexplained > p.clause_room and unexplained > p.room_share * words
 
