@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligner.scoring import normalise
-from aligner.search.runs import approximated
+from aligner.search.runs import approximated, document_runs
 
 
 def _weighted_copy(vectors: np.ndarray, weights: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
@@ -51,3 +51,18 @@ def test_source_runs_any_order_repeated_and_single_sentences():
     assert source.runs(sorted(set(spans) - {(1, 2)})).tobytes() == \
         encoder.encode([" ".join(texts[a:b]) for a, b in [(0, 2), (0, 3), (3, 5)]]).tobytes()
     assert source.runs([]).shape == (0, 64)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 30), st.integers(0, 1_000), st.sampled_from([0.75, 1.0]), st.sampled_from([np.float32, np.float64]))
+def test_document_runs_are_approximated_at_every_end(n, seed, exponent, dtype):
+    """The whole document's runs (the numpy scorer's, made once per side) are approximated's bytes."""
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(n, 8)).astype(dtype)
+    weights = (rng.integers(1, 60, n)[:, None].astype(float) ** exponent).astype(np.float32)
+    widths = [2, 3, 6]
+    expected = approximated(vectors, weights, np.arange(n + 1), widths)
+    found = document_runs(vectors, weights, widths)
+    assert found.keys() == expected.keys()
+    for width in widths:
+        assert found[width].dtype == np.float32 and found[width].tobytes() == expected[width].tobytes()

@@ -17,19 +17,26 @@ import numpy as np
 def relax_nulls(D, BP, chain, off, lo, width, r, null_score, extend, null_t) -> None:
     """Runs of 0-1 steps along row r (see :func:`aligner.search.kernel.relax_nulls`)."""
     w = int(width[r])
-    if w < 2:
-        return
-    cells = slice(off[r], off[r + 1])
-    best, columns = D[cells], np.arange(w)
-    offsets = columns * extend
-    lead = best - offsets
+    if w >= 2:
+        start = int(off[r])
+        _nulls(D, BP, chain, start, w, int(lo[r]), np.arange(w), np.arange(w) * extend, null_score, extend, null_t)
+
+
+def _nulls(D, BP, chain, start, w, lo, columns, offsets, null_score, extend, null_t) -> None:
+    """:func:`relax_nulls` for the row of ``w`` >= 2 cells from ``D[start]`` (column ``lo``), ``columns``
+    and ``offsets`` (columns times ``extend``) at least that long: made once per block by the caller."""
+    best = D[start:start + w]
+    lead = best - offsets[:w]
     top = np.maximum.accumulate(lead)
-    first = np.maximum.accumulate(np.where(lead >= top, columns, 0))  # where each running max is set
-    running = top[:-1] + offsets[1:] + null_score - extend
+    first = np.maximum.accumulate(np.where(lead >= top, columns[:w], 0))  # where each running max is set
+    running = top[:-1] + offsets[1:w]
+    running += null_score
+    running -= extend
     from_left = running > best[1:] + 1e-12
-    chain[cells][1:] = first[:-1] + int(lo[r])
+    first += lo
+    chain[start + 1:start + w] = first[:-1]
     np.maximum(running, best[1:], out=best[1:])
-    BP[cells][1:][from_left] = null_t
+    BP[start + 1:start + w][from_left] = null_t
 
 
 def relax_rows(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, step_a, step_b, t10,
@@ -44,21 +51,24 @@ def relax_rows(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, step_a, s
         gap_add = np.where(gap_ok, extend, -np.inf)
     cand = np.full((gap_t + 1, W), -np.inf)  # steps, the 0-1 code (never a step here), the 1-0 run
     columns = np.arange(W)
-    for r in range(r0, r1):
-        w, cells = int(width[r]), slice(off[r], off[r + 1])
+    offsets = columns * extend
+    # plain ints: a row's few array calls on small slices cost less than numpy scalars' arithmetic
+    starts, widths, firsts = off[r0:r1].tolist(), width[r0:r1].tolist(), lo[r0:r1].tolist()
+    for k, (start, w, first) in enumerate(zip(starts, widths, firsts)):
+        stop = start + w
         here = cand[:, :w]
-        np.take(D, index[r - r0, :, :w], out=here[:steps], mode="clip")
-        here[:steps] += add[r - r0, :, :w]
+        np.take(D, index[k, :, :w], out=here[:steps], mode="clip")
+        here[:steps] += add[k, :, :w]
         if t10 >= 0:
-            np.take(G, gap_index[r - r0, 0, :w], out=here[gap_t], mode="clip")
-            here[gap_t] += gap_add[r - r0, 0, :w]
-            G_open[cells] = here[t10] >= here[gap_t]
-            np.maximum(here[t10], here[gap_t], out=G[cells])
+            np.take(G, gap_index[k, 0, :w], out=here[gap_t], mode="clip")
+            here[gap_t] += gap_add[k, 0, :w]
+            np.greater_equal(here[t10], here[gap_t], out=G_open[start:stop])
+            np.maximum(here[t10], here[gap_t], out=G[start:stop])
         bp = here.argmax(axis=0)
-        BP[cells] = bp
-        D[cells] = here[bp, columns[:w]]
-        if has_01:
-            relax_nulls(D, BP, chain, off, lo, width, r, null_score, extend, null_t)
+        BP[start:stop] = bp
+        D[start:stop] = here[bp, columns[:w]]
+        if has_01 and w >= 2:
+            _nulls(D, BP, chain, start, w, first, columns, offsets, null_score, extend, null_t)
 
 
 def _sources(off, lo, width, r0, r1, step_a, step_b, W):

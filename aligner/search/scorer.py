@@ -12,7 +12,7 @@ from ..scoring import length_penalty
 from ..counts import LexicalCounts
 from .params import SearchParams
 from .quotes import Dialogue, dialogue_penalty
-from .runs import approximated, run_table
+from .runs import approximated, document_runs, run_table
 
 
 class CellTerms(NamedTuple):
@@ -115,7 +115,7 @@ class BandScorer:
         elif wide:
             whole = self._document_runs.setdefault(side, {})
             if any(width not in whole for width in wide):
-                whole.update(approximated(base, weight, np.arange(len(base) + 1), wide))
+                whole.update(document_runs(base, weight, wide))
             out.update({width: whole[width][start:stop] for width in wide})
         for width in wide:
             if width in runs:
