@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligner import api
 from aligner.encoders.hashing import HashingEncoder
 from aligner.search import BandScorer, SearchParams, dialogue, pair_defaults, quote_states
-from aligner.search.quotes import marked_counts, marked_mismatch, merged_turns, quote_mismatch, turn_counts
+from aligner.search.quotes import (dialogue_penalty, marked_counts, marked_mismatch, merged_turns, penalty_table,
+                                    quote_mismatch, run_codes, turn_counts)
 
 ENC = HashingEncoder()
 
@@ -204,3 +205,25 @@ def test_the_length_exponent_is_recorded_when_calibration_changes_it():
     assert 0.4 <= alignment.signature["calibrated"]["length_exponent"] < 1.0
     plain = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de", length_spread=0.0)
     assert "length_exponent" not in plain.signature.get("calibrated", {})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([(0.125, 0.08, 0.05), (0.3, 0.0, 0.1), (0.0, 0.2, 0.0)]))
+def test_penalty_table_of_run_codes_is_dialogue_penalty(seed, weights):
+    """The numpy scorer's lookup (quotes.penalty_table of each side's run_codes) gives dialogue_penalty's
+    float32 numbers for every bead type, row and end."""
+    rng = np.random.default_rng(seed)
+    marks_src = ["“a", "b”", "c", "d", "“e", "f”", "g", "“h”"]
+    marks_tgt = ["'a", "b", "c'", "d", "e", "'f", "g'", "h", "“i”", "j"]
+    src = [marks_src[k] for k in rng.integers(0, len(marks_src), 9)]
+    tgt = [marks_tgt[k] for k in rng.integers(0, len(marks_tgt), 11)]
+    marks = dialogue(src, tgt)
+    table = penalty_table(weights)
+    rows = np.arange(1, len(src) + 1)
+    for a in range(1, 5):
+        for b in range(1, 7):
+            ends = np.minimum(np.maximum(np.arange(len(tgt) + 1)[None, :].repeat(len(rows), 0), b), len(tgt))
+            src_codes = run_codes((marks.open[0], marks.marked[0], marks.turns[0]), rows, a)[:, None]
+            tgt_codes = run_codes((marks.open[1], marks.marked[1], marks.turns[1]), ends, b)
+            expected = dialogue_penalty(marks, weights, rows, a, ends, b)
+            assert table[src_codes << 4 | tgt_codes].tobytes() == expected.tobytes()

@@ -170,3 +170,36 @@ def dialogue_penalty(marks: Dialogue, weights: tuple[float, float, float], rows:
     if turn_weight:
         out += turn_weight * merged_turns(marks.turns, rows, a, ends, b)
     return out
+
+
+def run_codes(arrays: tuple[np.ndarray, np.ndarray, np.ndarray], stops: np.ndarray, width) -> np.ndarray:
+    """What the three dialogue terms read of one side's runs of ``width`` sentences ending at ``stops``
+    (``arrays``: that side's ``open``, ``marked`` and ``turns`` of :class:`Dialogue`), as four bits: open at
+    its start, open at its end, holds a mark, a sentence after the first begins a turn (the reads of
+    :func:`quote_mismatch`, :func:`marked_mismatch`, :func:`merged_turns`; tests/test_literary.py holds
+    :func:`penalty_table` of these codes equal to :func:`dialogue_penalty`)."""
+    opened, marked, turns = arrays
+    start = np.maximum(stops - width, 0)
+    return (opened[start].astype(np.int64) | opened[stops].astype(np.int64) << 1
+            | (marked[stops] > marked[start]).astype(np.int64) << 2
+            | (turns[stops] > turns[np.maximum(stops - width + 1, 0)]).astype(np.int64) << 3)
+
+
+def penalty_table(weights: tuple[float, float, float]) -> np.ndarray:
+    """:func:`dialogue_penalty` of a bead whose source and target runs have the :func:`run_codes` s and t, at
+    ``s << 4 | t``: the same float32 numbers, computed once for the 256 pairs rather than a dozen gathers and
+    comparisons per bead type and cell (the numpy scorer's dialogue terms). Each pair is made a bead of two
+    sentences a side, ending at the last of three positions of its own, whose arrays give those bits."""
+    pairs = np.arange(256)
+    k = 3 * pairs + 2  # each pair's run ends here, its start (width 2) at k - 2
+
+    def side(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        opened, marked, turns = np.zeros(768, dtype=bool), np.zeros(768, dtype=np.int64), np.zeros(768, dtype=np.int64)
+        opened[k - 2], opened[k] = codes & 1, codes >> 1 & 1
+        marked[k] = codes >> 2 & 1
+        turns[k] = codes >> 3 & 1
+        return opened, marked, turns
+
+    (src_open, src_marked, src_turns), (tgt_open, tgt_marked, tgt_turns) = side(pairs >> 4), side(pairs & 15)
+    marks = Dialogue((src_open, tgt_open), (src_marked, tgt_marked), (src_turns, tgt_turns))
+    return dialogue_penalty(marks, weights, k, 2, k[:, None], 2)[:, 0]

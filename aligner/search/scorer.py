@@ -11,7 +11,7 @@ import numpy as np
 from ..scoring import length_penalty
 from ..counts import LexicalCounts
 from .params import SearchParams
-from .quotes import Dialogue, dialogue_penalty
+from .quotes import Dialogue, penalty_table, run_codes
 from .runs import approximated, document_runs, run_table
 
 
@@ -74,6 +74,7 @@ class BandScorer:
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
         self._work = threading.local()  # each thread's work arrays (dp.scored_blocks)
         self._document_runs: dict[int, dict[int, np.ndarray]] = {}  # see _runs
+        self._penalty_tables: dict[tuple, np.ndarray] = {}  # quotes.penalty_table by weights, shared when derived
 
     def derived(self, params: SearchParams, types: tuple, src_runs: dict, tgt_runs: dict) -> BandScorer:
         """A scorer of the same document with other parameters (calibrated ones), bead types or embedded
@@ -208,22 +209,27 @@ class BandScorer:
         # Each term is gathered with one flat take: indexing with three broadcast arrays cost 6x more. Where
         # a term depends on the cell's end column alone, ``cols`` stands for the clipped ``ends`` (they differ
         # only in cells masked below); a term of one run width is gathered per width, then copied per type.
-        ends = np.minimum(np.maximum(cols[None], b), m)  # spans before the document: clipped, masked later
         c0, t0, s0 = terms.c0, terms.t0, terms.s0
         rows_in = np.arange(len(rows))[:, None]                                  # (R, 1)
         by_a, by_b = terms.by_a.ravel(), terms.by_b.ravel()
         width = terms.products.shape[2]
+        # What depends on a cell's end column and its type's b alone is worked out once per (b, column of the
+        # block), (B, C), and gathered: the same numbers as computing it per type and cell, fewer operations.
+        b_values = np.array(sorted(set(b.ravel().tolist())))[:, None]             # (B, 1), as by_b counts them
+        span = np.arange(c0, c0 + width)
+        col_ends = np.minimum(np.maximum(span, b_values), m)  # spans before the document: clipped, masked later
+        by_col = terms.by_b * width + (cols - c0)                                # (types, R, W) into (B, C)
         at = rows_in * width + (cols - c0)                                       # (R, W) in a row-major (R, C)
         sims = np.take(terms.products.reshape(len(by_a), -1), at, axis=1)
         outside = terms.near_t.shape[2] - 1
-        left = ends - b - 1
+        left = col_ends - b_values - 1
         left_ok, right_ok = left >= 0, cols < m
         near_t = terms.near_t.reshape(len(terms.near_t), -1)
         left_t = np.take(near_t, (terms.by_a * len(rows) + rows_in) * (outside + 1)
-                         + np.where(left_ok, left - t0, outside))
+                         + np.take(np.where(left_ok, left - t0, outside), by_col))
         right_t = np.take(np.take(near_t, rows_in * (outside + 1) + np.where(right_ok, cols - t0, outside), axis=1),
                           by_a, axis=0)
-        tgt_nb = (left_t + right_t) / np.maximum(left_ok.astype(np.float32) + right_ok, 1)
+        tgt_nb = (left_t + right_t) / np.take(np.maximum(left_ok.astype(np.float32) + (span < m), 1), by_col)
         before = rows[:, None] - a - 1                                           # (types, R, 1)
         s_ok = ((before >= 0).astype(np.float32), (rows < n).astype(np.float32)[:, None])
         last = terms.near_s.shape[1] - 1
@@ -235,9 +241,9 @@ class BandScorer:
         src_nb = (s_before + s_after) / np.maximum(s_ok[0] + s_ok[1], 1)
         margins = sims - p.neighbour_share * p.neighbour_weight * (tgt_nb + src_nb)
         if terms.lex is not None:
-            margins = margins + p.lexical_weight * self._dice(terms.lex, rows, a, ends, b)
+            margins = margins + p.lexical_weight * self._dice(terms.lex, rows, a, np.take(col_ends, by_col), b)
         src_len = self.src_cum[rows[:, None]] - self.src_cum[np.maximum(rows[:, None] - a, 0)]
-        tgt_len = self.tgt_cum[ends] - self.tgt_cum[ends - b]
+        tgt_len = np.take(self.tgt_cum[col_ends] - self.tgt_cum[col_ends - b_values], by_col)
         if p.length_mode == "mult":
             scores = margins * np.log2(1 + (np.minimum(src_len, tgt_len)
                                             / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
@@ -245,10 +251,17 @@ class BandScorer:
         else:
             scores = margins - p.length_weight * length_penalty(src_len, tgt_len, 1.0)
         scores = scores - p.merge_penalty * (a + b - 2)
-        if self.quotes is not None:
-            scores = scores - dialogue_penalty(self.quotes, p.dialogue_weights(), rows, a, ends, b)
+        if self.quotes is not None:  # dialogue_penalty, looked up from each side's run codes
+            src_codes = run_codes(self.quote_arrays[0::2], rows[:, None], a)     # (types, R, 1)
+            tgt_codes = np.take(run_codes(self.quote_arrays[1::2], col_ends, b_values), by_col)
+            scores = scores - self._penalties(p.dialogue_weights())[src_codes << 4 | tgt_codes]
         scores[(cols[None] < b) | (rows[:, None] < a)] = -np.inf
         return scores
+
+    def _penalties(self, weights: tuple[float, float, float]) -> np.ndarray:
+        if weights not in self._penalty_tables:
+            self._penalty_tables[weights] = penalty_table(weights)
+        return self._penalty_tables[weights]
 
     def _scores_compiled(self, out: np.ndarray, kinds: np.ndarray, terms: CellTerms, rows: np.ndarray,
                          lo: np.ndarray, hi: np.ndarray, a: np.ndarray, b: np.ndarray, p: SearchParams) -> None:
