@@ -303,12 +303,15 @@ class BandScorer:
         ``a`` and ``b`` of shape (types, 1, 1), ``ends`` (types, R, W)), at most 1: the overlap multiplies the
         counts, so a word repeated on both sides (a Morse code line of 短 and 长) scored up to 50."""
         table, s0, t0 = lex
-        top = (rows - s0)[:, None]  # the table covers every run of the block: only empty runs need care
-        bottom = np.maximum(rows[:, None] - a - s0, 0)
-        right = ends - t0
-        left = ends - b - t0
-        flat, top, bottom = table.ravel(), top * table.shape[1], bottom * table.shape[1]  # flat takes: cheaper
-        overlap = flat[top + right] - flat[bottom + right] - flat[top + left] + flat[bottom + left]
+        # The source runs' strips of the table, (run widths, R, columns + 1), differenced once per width, then
+        # two gathers per cell instead of four: the table holds whole counts (exact in float64), so the
+        # overlap is the same number in either order.
+        a = np.asarray(a)
+        widths = np.array(sorted(set(a.ravel().tolist())))
+        strips = table[rows - s0] - table[np.maximum(rows - widths[:, None] - s0, 0)]
+        right = (np.searchsorted(widths, a) * len(rows) + np.arange(len(rows))[:, None]) * table.shape[1] + ends - t0
+        flat = strips.ravel()
+        overlap = flat[right] - flat[right - b]
         src_size = self.src_lex_cum[rows[:, None]] - self.src_lex_cum[np.maximum(rows[:, None] - a, 0)]
         tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b]
         return np.minimum(2 * overlap / np.maximum(tgt_size + src_size, 1), 1.0)
