@@ -54,7 +54,8 @@ def test_source_runs_any_order_repeated_and_single_sentences():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 30), st.integers(0, 1_000), st.sampled_from([0.75, 1.0]), st.sampled_from([np.float32, np.float64]))
+@given(st.integers(1, 30), st.integers(0, 1_000), st.sampled_from([0.75, 1.0]),
+       st.sampled_from([np.float32, np.float64]))
 def test_document_runs_are_approximated_at_every_end(n, seed, exponent, dtype):
     """The whole document's runs (the numpy scorer's, made once per side) are approximated's bytes."""
     rng = np.random.default_rng(seed)

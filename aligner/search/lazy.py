@@ -40,7 +40,9 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
     for k0, k1 in windows:
         i0, j0, i1, j1 = path[k0].src.start, path[k0].tgt.start, path[k1].src.stop, path[k1].tgt.stop
         rows = slice(i0 + 1, i1 + 1)
-        lo[rows], hi[rows] = np.clip(band[0][rows], j0, j1), np.clip(band[1][rows], j0, j1)
+        # np.minimum / maximum and plain ints: np.clip's checks cost more than the windows' own small searches
+        lo[rows] = np.minimum(np.maximum(band[0][rows], j0), j1)
+        hi[rows] = np.minimum(np.maximum(band[1][rows], j0), j1)
         spans.append((i0, j0, i1, j1))
     scores = _RowStore(scorer, lo, hi, [(i0 + 1, i1) for i0, _, i1, _ in spans], scoring_threads(compiled))
     out: list[PathBead] = []
@@ -49,7 +51,7 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
         out.extend(path[done:k0])
         # the start row, set for this window only (its scores, if another window's, are already stored)
         kept = lo[i0], hi[i0]
-        lo[i0], hi[i0] = np.clip(band[0][i0], j0, j1), np.clip(band[1][i0], j0, j1)
+        lo[i0], hi[i0] = min(max(int(band[0][i0]), j0), j1), min(max(int(band[1][i0]), j0), j1)
         out.extend(banded_dp(i1, j1, lo, hi, types, scores, params.skip, start=(i0, j0),
                              null_extend=params.null_extend(), compiled=compiled))
         lo[i0], hi[i0] = kept

@@ -44,7 +44,7 @@ def relax_rows(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, step_a, s
     """Rows r0 <= r < r1 (see :func:`aligner.search.kernel.relax_rows`)."""
     steps, W = len(step_a), block.shape[2]
     index, ok = _sources(off, lo, width, r0, r1, step_a[None, :], step_b[None, :], W)
-    add = np.where(ok, np.moveaxis(block, 0, 1), -np.inf)  # (rows, steps, W): the step's score
+    add = np.where(ok, block.transpose(1, 0, 2), -np.inf)  # (rows, steps, W): the step's score
     if t10 >= 0:  # the 1-0 run continuing the cell above: its G plus ``extend``
         gap_index, gap_ok = _sources(off, lo, width, r0, r1, np.ones((1, 1), dtype=np.int64),
                                      np.zeros((1, 1), dtype=np.int64), W)
