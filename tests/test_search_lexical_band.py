@@ -29,3 +29,21 @@ def test_scores_on_an_irregular_band_match_the_numpy_version(same_scores, n, m, 
                               for c in (False, True))
     for i0, i1 in row_blocks(lo, hi, 1, n, cells=int(rng.integers(4, 200))):
         same_scores(numpy_scorer(i0, i1, lo, hi), compiled(i0, i1, lo, hi))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 12), st.integers(0, 12), st.integers(0, 10_000), st.sampled_from([0.0, 0.7, 0.95]))
+def test_overlaps_over_the_shared_columns_are_every_columns(n, m, seed, sparsity):
+    """The numpy table multiplies the count rows over the columns both sides use only: the same pairwise
+    overlaps as over all of them, to the bit."""
+    from aligner.counts import CountRows
+    from aligner.search.scorer import _shared_columns
+
+    rng = np.random.default_rng(seed)
+    src, tgt = (rng.integers(0, 4, (k, 64)).astype(np.uint8) * (rng.random((k, 64)) > sparsity) for k in (n, m))
+    rows = CountRows.from_dense(src), CountRows.from_dense(tgt)
+    for start, stop in ((0, n), (n // 3, n)):  # a slice of rows, as a block takes
+        part = rows[0].rows(start, stop)
+        shared = _shared_columns(part, rows[1])
+        whole = part.dense(np.float32) @ rows[1].dense(np.float32).T
+        assert (shared[0] @ shared[1].T).tobytes() == whole.tobytes()

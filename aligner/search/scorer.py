@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..scoring import length_penalty
-from ..counts import LexicalCounts
+from ..counts import CountRows, LexicalCounts
 from .params import SearchParams
 from .quotes import Dialogue, penalty_table, run_codes
 from .runs import approximated, document_runs, run_table
@@ -293,7 +293,8 @@ class BandScorer:
             needed = (None, None) if band is None else \
                 band_columns(len(src), len(tgt), np.arange(i0 - s0, i1 - s0), band[0] - t0, band[1] - t0, max_a, max_b)
             return overlap_table(src, tgt, *needed), s0, t0
-        pair = src.dense(np.float32) @ tgt.dense(np.float32).T
+        src_dense, tgt_dense = _shared_columns(src, tgt)
+        pair = src_dense @ tgt_dense.T
         table = np.zeros((pair.shape[0] + 1, pair.shape[1] + 1))
         table[1:, 1:] = pair.cumsum(axis=0).cumsum(axis=1)
         return table, s0, t0
@@ -315,6 +316,28 @@ class BandScorer:
         src_size = self.src_lex_cum[rows[:, None]] - self.src_lex_cum[np.maximum(rows[:, None] - a, 0)]
         tgt_size = self.tgt_lex_cum[ends] - self.tgt_lex_cum[ends - b]
         return np.minimum(2 * overlap / np.maximum(tgt_size + src_size, 1), 1.0)
+
+
+def _shared_columns(src: CountRows, tgt: CountRows) -> tuple[np.ndarray, np.ndarray]:
+    """Both sides' count rows as dense float32 arrays over only the columns both use: a block's sentences fill
+    a few hundred of the 1,024 columns, and the others add zeros to every overlap. The overlaps are whole
+    counts, exact in float32 in any order, so the product gives the same numbers as over every column."""
+    entries = [side.columns[side.starts[0]:side.starts[-1]] for side in (src, tgt)]
+    used = []
+    for side, columns in zip((src, tgt), entries):
+        mark = np.zeros(side.dim, dtype=bool)
+        mark[columns] = True
+        used.append(mark)
+    both = used[0] & used[1]
+    index = np.cumsum(both) - 1
+    out = []
+    for side, columns in zip((src, tgt), entries):
+        keep = both[columns]
+        rows = np.repeat(np.arange(len(side)), np.diff(side.starts))[keep]
+        dense = np.zeros((len(side), int(index[-1]) + 1), dtype=np.float32)
+        dense[rows, index[columns[keep]]] = side.counts[side.starts[0]:side.starts[-1]][keep]
+        out.append(dense)
+    return out[0], out[1]
 
 
 SPARSE = 4  # a block whose rectangle is this many times its rows' cells is multiplied in narrower pieces
