@@ -133,8 +133,11 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     if hi[n] != m or not np.isfinite(D[off[n - i0] + m - lo[n]]):
         raise RuntimeError("the search band does not reach the end of both documents")
 
+    first_cell = (off[:-1] - lo_r).tolist()  # row r's cell of column j: first_cell[r] + j (plain ints: a
+    # numpy scalar's arithmetic per step of the walk back cost more than the lazy windows' small searches)
+
     def at(arr: np.ndarray, i: int, j: int):
-        return arr[off[i - i0] + j - lo[i]]
+        return arr[first_cell[i - i0] + j]
 
     path = []
     i, j, in_gap = n, m, False
