@@ -43,12 +43,11 @@ def relax_rows(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, step_a, s
                null_score, extend, has_01, null_t, gap_t) -> None:
     """Rows r0 <= r < r1 (see :func:`aligner.search.kernel.relax_rows`)."""
     steps, W = len(step_a), block.shape[2]
-    index, ok = _sources(off, lo, width, r0, r1, step_a[None, :], step_b[None, :], W)
-    add = np.where(ok, block.transpose(1, 0, 2), -np.inf)  # (rows, steps, W): the step's score
-    if t10 >= 0:  # the 1-0 run continuing the cell above: its G plus ``extend``
-        gap_index, gap_ok = _sources(off, lo, width, r0, r1, np.ones((1, 1), dtype=np.int64),
-                                     np.zeros((1, 1), dtype=np.int64), W)
-        gap_add = np.where(gap_ok, extend, -np.inf)
+    # the steps' sources, and after them the cell above (the 1-0 run continuing there: its G plus ``extend``)
+    index, ok = _sources(off, lo, width, r0, r1, np.append(step_a, 1)[None, :], np.append(step_b, 0)[None, :], W)
+    add = np.where(ok[:, :steps], block.transpose(1, 0, 2), -np.inf)  # (rows, steps, W): the step's score
+    if t10 >= 0:
+        gap_index, gap_add = index[:, steps:], np.where(ok[:, steps:], extend, -np.inf)
     cand = np.full((gap_t + 1, W), -np.inf)  # steps, the 0-1 code (never a step here), the 1-0 run
     columns = np.arange(W)
     offsets = columns * extend
@@ -57,7 +56,7 @@ def relax_rows(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, step_a, s
     for k, (start, w, first) in enumerate(zip(starts, widths, firsts)):
         stop = start + w
         here = cand[:, :w]
-        np.take(D, index[k, :, :w], out=here[:steps], mode="clip")
+        np.take(D, index[k, :steps, :w], out=here[:steps], mode="clip")
         here[:steps] += add[k, :, :w]
         if t10 >= 0:
             np.take(G, gap_index[k, 0, :w], out=here[gap_t], mode="clip")
