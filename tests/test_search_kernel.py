@@ -56,3 +56,23 @@ def test_a_window_starting_inside_the_lattice_agrees():
     paths = [banded_dp(12, 14, lo, hi, types, _scorer(np.random.default_rng(3), steps, True), -0.1, start=(4, 5),
                        null_extend=-0.05, compiled=compiled) for compiled in (False, True)]
     assert paths[0] == paths[1] and paths[0][0].src.start == 4 and paths[0][0].tgt.start == 5
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2, 20), st.integers(0, 10_000), st.booleans())
+def test_narrow_rows_loop_gives_the_array_versions_numbers(w, seed, ties):
+    """search.rows takes a narrow row's 0-1 runs in a plain loop: D, BP and chain as the array version has them."""
+    from aligner.search import rows
+
+    rng = np.random.default_rng(seed)
+    values = rng.choice([-0.2, 0.0, 0.1, -np.inf], size=w) if ties else rng.normal(size=w)
+    found = []
+    for narrow in (0, 100):
+        D, BP, chain = values.copy(), np.full(w, 3, dtype=np.int8), np.full(w, -1, dtype=np.int32)
+        old, rows.NARROW = rows.NARROW, narrow
+        try:
+            rows._nulls(D, BP, chain, 0, w, 7, np.arange(w), np.arange(w) * -0.05, -0.09, -0.05, 9)
+        finally:
+            rows.NARROW = old
+        found.append((D.tobytes(), BP.tobytes(), chain.tobytes()))
+    assert found[0] == found[1]

@@ -25,6 +25,9 @@ def relax_nulls(D, BP, chain, off, lo, width, r, null_score, extend, null_t) -> 
 def _nulls(D, BP, chain, start, w, lo, columns, offsets, null_score, extend, null_t) -> None:
     """:func:`relax_nulls` for the row of ``w`` >= 2 cells from ``D[start]`` (column ``lo``), ``columns``
     and ``offsets`` (columns times ``extend``) at least that long: made once per block by the caller."""
+    if w <= NARROW:
+        _nulls_narrow(D, BP, chain, start, w, lo, null_score, extend, null_t)
+        return
     best = D[start:start + w]
     lead = best - offsets[:w]
     top = np.maximum.accumulate(lead)
@@ -39,12 +42,35 @@ def _nulls(D, BP, chain, start, w, lo, columns, offsets, null_score, extend, nul
     BP[start + 1:start + w][from_left] = null_t
 
 
+NARROW = 12  # rows this narrow (the lazy windows') take their 0-1 runs in a plain loop: a dozen array calls cost more
+
+
+def _nulls_narrow(D, BP, chain, start, w, lo, null_score, extend, null_t) -> None:
+    """:func:`_nulls` as a loop over Python floats (the kernel's loop): the same double operations in the same
+    order, so the same numbers."""
+    best = D[start:start + w].tolist()
+    top, first, new, marks, origins = best[0], 0, [], [], []
+    for c in range(1, w):
+        running = top + c * extend + null_score - extend
+        origins.append(first + lo)
+        old = best[c]
+        marks.append(running > old + 1e-12)
+        new.append(running if running > old else old)
+        lead = old - c * extend
+        if lead >= top:
+            top, first = lead, c
+    D[start + 1:start + w] = new
+    chain[start + 1:start + w] = origins
+    BP[start + 1:start + w][np.array(marks)] = null_t
+
+
 def relax_rows(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, step_a, step_b, t10,
                null_score, extend, has_01, null_t, gap_t) -> None:
     """Rows r0 <= r < r1 (see :func:`aligner.search.kernel.relax_rows`)."""
     steps, W = len(step_a), block.shape[2]
     # the steps' sources, and after them the cell above (the 1-0 run continuing there: its G plus ``extend``)
-    index, ok = _sources(off, lo, width, r0, r1, np.append(step_a, 1)[None, :], np.append(step_b, 0)[None, :], W)
+    index, ok = _sources(off, lo, width, r0, r1, np.concatenate((step_a, [1]))[None, :],
+                         np.concatenate((step_b, [0]))[None, :], W)
     add = np.where(ok[:, :steps], block.transpose(1, 0, 2), -np.inf)  # (rows, steps, W): the step's score
     if t10 >= 0:
         gap_index, gap_add = index[:, steps:], np.where(ok[:, steps:], extend, -np.inf)
@@ -56,10 +82,10 @@ def relax_rows(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, step_a, s
     for k, (start, w, first) in enumerate(zip(starts, widths, firsts)):
         stop = start + w
         here = cand[:, :w]
-        np.take(D, index[k, :steps, :w], out=here[:steps], mode="clip")
+        D.take(index[k, :steps, :w], out=here[:steps], mode="clip")
         here[:steps] += add[k, :, :w]
         if t10 >= 0:
-            np.take(G, gap_index[k, 0, :w], out=here[gap_t], mode="clip")
+            G.take(gap_index[k, 0, :w], out=here[gap_t], mode="clip")
             here[gap_t] += gap_add[k, 0, :w]
             np.greater_equal(here[t10], here[gap_t], out=G_open[start:stop])
             np.maximum(here[t10], here[gap_t], out=G[start:stop])
