@@ -17,6 +17,7 @@ import numpy as np
 
 from ..encoders.base import free_cores
 from ..progress import phase_bar
+from . import rows  # with the package: imported by the first search, it was compiled inside it (no bytecode kept)
 
 # scores(i0, i1, lo, hi): array (types with a >= 1, i1 - i0, width) of the scores of beads ending at
 # (i, lo[i] + c) for rows i0 <= i < i1; cells beyond hi[i] are ignored.
@@ -99,7 +100,7 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     if compiled:
         from .kernel import relax_nulls, relax_rows  # numba: imported when a long search needs it
     else:
-        from .rows import relax_nulls, relax_rows
+        relax_nulls, relax_rows = rows.relax_nulls, rows.relax_rows
 
     steps = [t for t in types if t[0] >= 1]
     null_t = len(steps)  # backpointer code of a 0-1 step
