@@ -161,3 +161,14 @@ def test_a_text_recorded_twice_keeps_the_same_record_whatever_the_order():
         _keep(states, [(key, rows) for rows in order])
         kept.append(states.sums[key])
     assert kept[0] is kept[1]
+
+
+@given(st.lists(st.integers(0, 9), min_size=1, max_size=30))
+def test_distinct_ids_give_back_every_token(ids):
+    from aligner.encoders.use_compose import _distinct
+
+    flat = np.array(ids, dtype=np.int64)
+    distinct, inverse = _distinct(flat)
+    assert np.array_equal(distinct[inverse], flat)  # each token's row holds its id
+    assert len(distinct) >= 3  # never BLAS's one- or two-row path
+    assert list(distinct[:len(set(ids))]) == sorted(set(ids))

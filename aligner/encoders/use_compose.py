@@ -136,13 +136,21 @@ def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.nd
     n_tokens = len(flat)
     feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
     emb = feats[:, :_EMB_DIM]
-    chunk = flat % _NUM_CHUNKS
-    np.copyto(emb, b.table[flat])
-    emb *= b.scale[chunk, None]
-    emb += b.lo[chunk, None]
-    x = emb @ b.proj_W
+    if wanted is None:
+        ids, inverse = flat, None
+    else:  # a token's embedding and projection depend on its id alone: once per distinct id of the windows
+        ids, inverse = _distinct(flat)
+    table = np.empty((len(ids), _EMB_DIM), dtype=np.float32) if inverse is not None else emb
+    chunk = ids % _NUM_CHUNKS
+    np.copyto(table, b.table[ids])
+    table *= b.scale[chunk, None]
+    table += b.lo[chunk, None]
+    x = table @ b.proj_W
     x += b.proj_b
     _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+    if inverse is not None:
+        np.take(table, inverse, axis=0, out=emb)
+        x = x[inverse]
     idx = b._window_index(starts, lens, n_tokens)
     if wanted is None:
         first = out = out_in_first = slice(0, n_tokens)
@@ -174,6 +182,19 @@ def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.nd
     feats = feats[out]
     _layernorm(feats, b.ln_g, b.ln_b, b.eps)
     return feats
+
+
+def _distinct(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ids of ``flat`` (ascending; at least 3 rows, the first repeated, as a product of one or two
+    rows takes BLAS's vector path, whose rows differ in the last bits from a matrix product's) and each
+    token's row among them. By sorting: ``np.unique`` imports numpy.ma."""
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]]
+    inverse = np.empty(len(flat), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    ids = ordered[first]
+    return np.resize(ids, max(3, len(ids))), inverse
 
 
 def _head(b: NumpyBackend, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
