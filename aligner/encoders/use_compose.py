@@ -75,37 +75,47 @@ class RecordingBackend(NumpyBackend):
             own = [group[k] for k in plain] if len(plain) < len(group) else group
             lens, starts, flat = _layout(own)
             feats = _features(self, flat, starts, lens)
-            sums = np.add.reduceat(feats, starts, axis=0) @ self.cnn_W
-            if active:
-                _record(self, active, own, feats, sums, starts, lens)
+            raw = np.add.reduceat(feats, starts, axis=0)
+            sums = _record(self, active, own, feats, raw, starts, lens) if active else raw @ self.cnn_W
             out[plain] = _head(self, sums, lens)
         for k, vector in enumerate(composed):
             if vector is not None:
                 out[k] = vector
 
 
-def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: np.ndarray, sums: np.ndarray,
-            starts: np.ndarray, lens: np.ndarray) -> None:
+def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: np.ndarray, raw: np.ndarray,
+            starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """Each sequence's projected sums into the active documents: the whole, and where the sequence is
     longer than its head and tail together, the head's and the tail's (shorter ones are all near a junction
-    in a run and would rarely use them: their product is a tenth of a short line's pass). The edges of all
-    sequences are summed at once, and the rows kept are copies, so that no entry holds a batch's array."""
+    in a run and would rarely use them: their product is a tenth of a short line's pass); returns the
+    wholes' (``raw`` projected). The edges of all sequences are summed at once and projected in the wholes'
+    product (a product of a few rows costs mostly reading the weights), unless the wholes are one or two
+    rows, which BLAS's vector path gives other bits than a matrix product's. The rows kept are copies, so that no entry holds a batch's array."""
     heads = sorted({states.head for states in active})
     is_long = lens > heads[-1] + TAIL
     long, short = np.flatnonzero(is_long), np.flatnonzero(~is_long)
     keys = [tuple(ids) for ids in group]
-    wholes = sums[short]  # a copy: _head works in place on the caller's sums
     edge_sums = None
     if len(long):
         firsts = starts[long]
-        edges = [_added(feats, firsts + lens[long] - TAIL, TAIL)] + [_added(feats, firsts, h) for h in heads]
-        edge_sums = (np.concatenate(edges) @ b.cnn_W).reshape(len(edges), len(long), -1)
+        edges = np.concatenate([_added(feats, firsts + lens[long] - TAIL, TAIL)]
+                               + [_added(feats, firsts, h) for h in heads])
+        if len(raw) >= 3:
+            projected = np.concatenate([raw, edges]) @ b.cnn_W
+            sums, edge_sums = projected[:len(raw)], projected[len(raw):]
+        else:
+            sums, edge_sums = raw @ b.cnn_W, edges @ b.cnn_W
+        edge_sums = edge_sums.reshape(len(heads) + 1, len(long), -1)
+    else:
+        sums = raw @ b.cnn_W
+    wholes = sums[short]  # a copy: _head works in place on the caller's sums
     for states in active:
         entries = [(keys[k], whole[None]) for k, whole in zip(short.tolist(), wholes)]
         if len(long):
             kept = np.stack([sums[long], edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
             entries += [(keys[k], row) for k, row in zip(long.tolist(), kept)]
         _keep(states, entries)
+    return sums
 
 
 def _keep(states: SentenceStates, entries: list[tuple[Ids, np.ndarray]]) -> None:
