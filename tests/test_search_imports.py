@@ -16,9 +16,7 @@ def test_align_does_not_import_the_review():
             "from aligner import review, Review, ReviewParams\n"
             "assert 'aligner.omissions' in sys.modules and callable(review)\n"
             "try:\n    aligner.no_such_name\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit('no error')\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert done.returncode == 0, done.stderr
+    _runs_clean(code)
 
 
 def test_align_does_not_import_numpy_ma():
@@ -35,6 +33,11 @@ def test_align_does_not_import_numpy_ma():
             "aligner.align(['我们在北京。', '他的书在桌子上。'], ['We are in Beijing.', 'His book is on the table.'],\n"
             "              encoder=Toy(), src_lang='zh', tgt_lang='en', cache=False)\n"
             "assert 'numpy.ma' not in sys.modules, 'numpy.ma imported'\n")
+    _runs_clean(code)
+
+
+def _runs_clean(code: str) -> None:
+    """``code`` run in a fresh interpreter, which must exit cleanly."""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
