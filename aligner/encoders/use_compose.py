@@ -164,7 +164,7 @@ def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.nd
     n_tokens = len(flat)
     feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
     # a token's embedding and projection depend on its id alone: made once per distinct id (a micro-batch of
-    # sentences repeats a third to a half of its ids, a run's windows more)
+    # sentences holds each id about twice, the Markdown pair's four times, a batch of runs' windows more)
     ids, inverse = _distinct(flat)
     emb = np.empty((len(ids), _EMB_DIM), dtype=np.float32)
     chunk = ids % _NUM_CHUNKS
