@@ -126,6 +126,30 @@ def numbers_conflict(zh: frozenset[str], en: frozenset[str]) -> bool:
     return bool(zh - en) and bool(en - zh)
 
 
+# An opening quotation mark: Chinese, one not glued to a character (这“驷”字 quotes a word inside the sentence);
+# English, one at the start or after a space or an opening bracket or dash, before a word (an apostrophe sits
+# inside a word or after it: "you'd", "taels' worth").
+_ZH_TURN = re.compile(r"(?<!\w)[“「『]")
+_EN_TURN = re.compile(r"(?:^|(?<=[\s(\[—–-]))[\"“'‘](?=[\w….])")
+# An English sentence ending in a quotation closed and its speech tag of at most four words ('…,' he said.)
+_EN_TAGGED = re.compile(r"[,.!?…—–-][\"”'’]\s+(?:\S+\s+){0,3}\S+[.!?]$")
+
+
+def speech_turns(texts: Sequence[str], lang: str, before: str = "") -> int:
+    """How many quotations (speech turns) consecutive sentences open (a quotation its tag interrupts opens
+    twice). An English sentence that opens with a quotation right after one ending in a quotation and its
+    tag ("'Forty years of watching him,' he said. 'You pick it up.'") goes on with that speaker's turn, where
+    Chinese keeps one quotation; ``before``: the sentence before the first."""
+    if unspaced(lang):
+        return sum(len(_ZH_TURN.findall(t.strip())) for t in texts)
+    turns = 0
+    for text in texts:
+        found = _EN_TURN.findall(text := text.strip())
+        turns += len(found) - bool(found and text[0] in "\"“'‘" and _EN_TAGGED.search(before))
+        before = text
+    return turns
+
+
 def anchor_balance(own: set[str] | frozenset[str], english: set[str] | frozenset[str], clip: int) -> float:
     """Anchors of a Chinese text its English lacks, less those it has, clipped to ``±clip``."""
     return float(max(-clip, min(clip, len(own - english) - len(own & english))))
