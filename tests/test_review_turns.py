@@ -18,7 +18,8 @@ from test_omissions import _context
     (["「好。」", "他笑了笑。", "「再来。」"], "zh", 2),
     (["'All right.", "We fight for money.'"], "en", 1),          # one turn over two sentences
     (["You'd better bring the taels' worth!'"], "en", 0),       # apostrophes and a closing quote
-    (["'Get him here,' said Hai, 'and he is done.'"], "en", 2),  # a quotation its tag interrupts
+    (["'Get him here,' said Hai, 'and he is done.'"], "en", 1),  # resumed after its tag: one turn
+    (["“来了，”他说，“快走。”"], "zh", 1),
     (['"Forty years of watching him," he said.', '"You pick it up."'], "en", 1),  # the tag ends the sentence
     (["'My word!' cried Tom, and Ann burst out laughing.", "'It is!'"], "en", 2),  # the next speaker
 ])
