@@ -175,7 +175,7 @@ def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None, unsure: boo
     """The sentence flag of a missing sentence, or, where re-scoring finds a neighbouring bead whose English
     welcomes it (``welcome``), an ``alignment`` flag naming that English, and where it is a speech turn of an
     exchange whose English keeps as many turns (``turns``, :func:`~.carried.turns_kept`), one naming the
-    exchange's beads; for an ``unsure`` unaligned sentence (neither missing nor carried), an ``alignment``
+    exchange's English; for an ``unsure`` unaligned sentence (neither missing nor carried), an ``alignment``
     flag naming the most welcoming English."""
     a, f, s = ctx.alignment, c.features, ctx.alignment.zh[c.sentence]
     en_par = ctx.nearest_en_paragraph(c.bead) if c.unaligned else a.en[a.beads[c.bead].en[0]].paragraph
@@ -193,9 +193,9 @@ def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None, unsure: boo
                   f"matches its English {welcome.gain:+.2f} calibration units better with this sentence added")
     elif turns:
         kind = "alignment"
-        reason = (f"check the alignment: zh {c.sentence} is a speech turn, and the English of beads {turns.first}–"
-                  f"{turns.last} opens as many turns ({turns.en}) as their Chinese ({turns.zh}): its English is "
-                  "most likely among them")
+        reason = (f"check the alignment: zh {c.sentence} is a speech turn, and the English around it (en {turns.first}–"
+                  f"{turns.last}) opens {turns.en} speech turns, its Chinese {turns.zh}: its English is most likely "
+                  "among them")
     else:
         kind, where = "sentence", "left unaligned by the search; " if c.unaligned else ""
         reason = (f"no English counterpart: {where}the nearby English matches the Chinese "
