@@ -88,3 +88,16 @@ def test_own_words_count_an_english_word_as_often_as_it_occurs():
     assert _own_words(["他打开了两扇窗户。", "接着他关上了两扇门。"], "He opened two windows and closed two doors.") == 3
     # without a 两 of its own, neither "two" is the sentence's
     assert _own_words(["他打开了两扇窗户。", "接着他关上了门。"], "He opened two windows and closed two doors.") == 2
+
+
+def test_a_kept_turn_is_an_alignment_check_naming_the_english():
+    from aligner.omissions.judges.carried import Turns
+    from aligner.omissions.judges.hosts import Candidate
+    from aligner.omissions.judges.sentence import _flag
+
+    beads = [Bead((0,), (0,), 0.5), Bead((1,), (), -0.1), Bead((2,), (1, 2), 0.1), Bead((3,), (3,), 0.5)]
+    ctx = _dialogue(EN, beads)
+    c = Candidate(1, 1, 2, True, (1, 2), (2,), {"gain": 0.4, "cover": -0.5}, 0.9)
+    assert _flag(ctx, c, None).kind == "sentence"
+    flag = _flag(ctx, c, None, turns=Turns(0, 3, 3, 3))
+    assert flag.kind == "alignment" and "en 0–3" in flag.reason and flag.confidence == 0.9
