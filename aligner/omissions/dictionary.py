@@ -102,10 +102,10 @@ class DictionaryWords:
             around = range(max(0, i - p.own_reach), min(len(alignment.zh), i + p.own_reach + 1))
             if (said := host_counts.get(en)) is None:
                 said = host_counts[en] = Counter(k for j in en for k in tokens.en_keys(alignment.en[j].text))
-            others = sum((self._translated(alignment, x, known, found) for x in around if x != i), Counter())
-            out["own_words"][n] = sum(min(times, said[k] - others[k])
-                                      for k, times in self._translated(alignment, i, known, found).items()
-                                      if said[k] > others[k])
+            others = [self._translated(alignment, x, known, found) for x in around if x != i]
+            for k, times in self._translated(alignment, i, known, found).items():
+                if (left := said[k] - sum(c[k] for c in others)) > 0:
+                    out["own_words"][n] += min(times, left)
             best = max(scores[pairs[(i, j)]] for j in span)
             # a sentence none of whose words has a translation nearby gives no evidence either way (1)
             out["dict_cover"][n] = (covered + 1) / (anywhere + 1)
