@@ -14,14 +14,14 @@ from test_omissions import _context
 
 @pytest.mark.parametrize("texts, lang, turns", [
     (["他说：“明天见。”"], "zh", 1),
-    (["这“驷”字他总记不住。"], "zh", 0),                        # a word quoted inside the sentence
+    (["这个“好”字他总写错。"], "zh", 0),                        # a word quoted inside the sentence
     (["「好。」", "他笑了笑。", "「再来。」"], "zh", 2),
-    (["'All right.", "We fight for money.'"], "en", 1),          # one turn over two sentences
-    (["You'd better bring the taels' worth!'"], "en", 0),       # apostrophes and a closing quote
-    (["'Get him here,' said Hai, 'and he is done.'"], "en", 1),  # resumed after its tag: one turn
+    (["'Fine.", "We meet at noon.'"], "en", 1),                 # one turn over two sentences
+    (["You'd better ask the boys' mother!'"], "en", 0),        # apostrophes and a closing quote
+    (["'Sit down,' said Lin, 'and rest a while.'"], "en", 1),    # resumed after its tag: one turn
     (["“来了，”他说，“快走。”"], "zh", 1),
     (['"Forty years of watching him," he said.', '"You pick it up."'], "en", 1),  # the tag ends the sentence
-    (["'My word!' cried Tom, and Ann burst out laughing.", "'It is!'"], "en", 2),  # the next speaker
+    (["'Come here!' called Tom, and Ann began to run.", "'Wait!'"], "en", 2),  # the next speaker
 ])
 def test_speech_turns_count_the_quotations_sentences_open(texts, lang, turns):
     from aligner.omissions.evidence import speech_turns

@@ -63,7 +63,7 @@ class DictionaryWords:
         - ``own_words`` (not a model feature: :func:`~.judges.sentence.carried_by_bead` reads it): how many
           of the host English's words the sentence's words translate (CC-CEDICT or the word model) and those
           of no other Chinese sentence within ``own_reach`` sentences of it do, counted as often as they
-          occur: an English word said twice ("the other two terminals … the other two satellites") that one
+          occur: an English word said twice ("he opened two windows and closed two doors") that one
           other sentence explains once is the sentence's own the second time.
 
         The word model scores each distinct (sentence, English) pair once, all in one call."""

@@ -126,12 +126,12 @@ def numbers_conflict(zh: frozenset[str], en: frozenset[str]) -> bool:
     return bool(zh - en) and bool(en - zh)
 
 
-# An opening quotation mark: Chinese, one not glued to a character (这“驷”字 quotes a word inside the sentence);
+# An opening quotation mark: Chinese, one not glued to a character (这个“好”字 quotes a word inside the sentence);
 # English, one at the start or after a space or an opening bracket or dash, before a word (an apostrophe sits
-# inside a word or after it: "you'd", "taels' worth").
+# inside a word or after it: "you'd", "the boys' mother").
 _ZH_TURN = re.compile(r"(?<!\w)[“「『]")
 _EN_TURN = re.compile(r"(?:^|(?<=[\s(\[—–-]))[\"“'‘](?=[\w….])")
-# A quotation resumed after its speech tag ('…,' said Hai, '…'; “……”他说，“……”): the same turn
+# A quotation resumed after its speech tag ('…,' said Lin, '…'; “……”他说，“……”): the same turn
 _ZH_RESUMED = re.compile(r"[”」』][^“”「」『』。！？]{1,6}[，：][“「『]")
 _EN_RESUMED = re.compile(r"[,.!?…—–-][\"”'’]\s+(?:\S+\s+){0,3}\S+,\s+[\"“'‘](?=[\w….])")
 # An English sentence ending in a quotation closed and its speech tag ('…,' he said.)
