@@ -122,7 +122,9 @@ class SentenceJudge(Judge[list[Candidate]]):
         (:func:`carried_by_bead`): at most part of it is missing. An unaligned sentence is left to the
         search's verdict, which weighed that English already (docs/omissions.md has the figures). A sentence
         still missing that the neighbouring bead's English welcomes by ``rescore_at`` units (re-scored,
-        :func:`~.rescore.chinese_welcomes`) is an ``alignment`` flag naming that English, not an omission.
+        :func:`~.rescore.chinese_welcomes`) is an ``alignment`` flag naming that English, not an omission, and so
+        is one that opens a speech turn in an exchange whose English opens as many turns as its Chinese
+        (:func:`~.carried.turns_kept`): the English keeps the turn, paired with another.
         So is a sentence the search left unaligned that the model does not find missing and no English
         sentence nearby carries (``carried``): its English must be somewhere, most likely in the neighbouring
         bead that welcomes it most, and a reviewer is told so rather than nothing."""
