@@ -1,0 +1,150 @@
+"""The second look at adjacent beads whose common sentence boundary moved by a clause (search.recut). Texts
+here are made up for the tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner import api
+from aligner.encoders.hashing import HashingEncoder
+from aligner.search import BandScorer, SearchParams
+from aligner.search.absorb import bead_score
+from aligner.search.dp import PathBead
+from aligner.search.recut import candidates, clause_gains, edge_clauses, merged_scores, recut_beads
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("他们走进村子，天已经黑了。", "zh", ("他们走进村子", "天已经黑了")),
+    ("他们走进村子。", "zh", None),  # one clause
+    # a piece too short to judge (a speech tag) joins the next one inward
+    ("他道：“我们明天再来，你先回去吧。”", "zh", ("他道，我们明天再来", "你先回去吧")),
+    ("He sat, and waited a long while in the cold.", "en", None),  # "He sat" joins the rest: one clause
+    ("When they reached the old village, it was already dark outside.", "en",
+     ("When they reached the old village", "it was already dark outside")),
+    ("It cost 12,000 yuan in all.", "en", None),  # not a break inside a number
+])
+def test_edge_clauses(text, lang, expected):
+    assert edge_clauses(text, lang) == expected
+
+
+class Side:
+    """A document side for the recut: sentences, their vectors, runs as their sentences' mean, and the
+    clauses' vectors from a table."""
+
+    def __init__(self, texts: list[str], lang: str, vectors: np.ndarray, clauses: dict[str, np.ndarray]):
+        self.texts, self.lang, self.vectors, self.clauses = texts, lang, vectors, clauses
+        self.asked: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def sentence_vectors(self) -> np.ndarray:
+        return self.vectors
+
+    def runs(self, spans):
+        out = np.stack([self.vectors[a:b].sum(axis=0) for a, b in spans])
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def pieces(self, texts):
+        self.asked += texts
+        return np.stack([self.clauses[t] for t in texts])
+
+
+def _unit(k: int, dim: int = 16) -> np.ndarray:
+    v = np.zeros(dim, dtype=np.float32)
+    v[k] = 1.0
+    return v
+
+
+# zh 0 says A, zh 1 says B then C; en 0 says A and B, en 1 says C: the translator moved B's clause
+ZH = ["甲说了一句话。", "乙走进村子，丙已经回家了。"]
+EN = ["Jia spoke when Yi came in.", "Bing had gone home."]
+S = np.stack([_unit(0), (_unit(1) + _unit(2)) / np.sqrt(2)])
+T = np.stack([(_unit(0) + _unit(1)) / np.sqrt(2), _unit(2)])
+
+
+def _sides(opening: np.ndarray):
+    src = Side(ZH, "zh", S, {"乙走进村子": opening, "甲说了一句话": _unit(0), "丙已经回家了": _unit(2)})
+    tgt = Side(EN, "en", T, {})
+    return src, tgt
+
+
+def _run(opening: np.ndarray, scores: tuple[float, float], **options):
+    params = SearchParams(recut_margin=0.25, **options)
+    src, tgt = _sides(opening)
+    runs: tuple[dict, dict] = ({}, {})
+    scorer = BandScorer(S, T, np.ones(2), np.ones(2), params.bead_types(), params)
+
+    def scorer_for():
+        return scorer.derived(params, params.bead_types(), *runs)
+
+    path = [PathBead(range(0, 1), range(0, 1), scores[0]), PathBead(range(1, 2), range(1, 2), scores[1])]
+    return recut_beads(path, src, tgt, scorer_for, runs, params), scorer_for
+
+
+def test_the_pair_merges_when_a_boundary_clause_belongs_to_the_other_bead():
+    # the merged 2-2 bead scores about what the two beads sum to: within the loss limit
+    _, scorer_for = _run(_unit(1), (0.0, 0.0))
+    merged_score = bead_score(scorer_for(), range(0, 2), range(0, 2))
+    out, _ = _run(_unit(1), (merged_score / 2 + 0.05, merged_score / 2 + 0.05))
+    assert [(b.src, b.tgt) for b in out] == [(range(0, 2), range(0, 2))]
+    assert out[0].score == pytest.approx(merged_score)
+
+
+def test_the_pair_stays_apart_when_its_clauses_are_where_they_belong():
+    out, scorer_for = _run(_unit(2), (0.0, 0.0))  # the opening clause says C, like its own bead's English
+    assert [(b.src, b.tgt) for b in out] == [(range(0, 1), range(0, 1)), (range(1, 2), range(1, 2))]
+
+
+def test_the_pair_stays_apart_when_the_merge_costs_too_much():
+    _, scorer_for = _run(_unit(1), (0.0, 0.0))
+    merged_score = bead_score(scorer_for(), range(0, 2), range(0, 2))
+    out, _ = _run(_unit(1), (merged_score / 2 + 0.1, merged_score / 2 + 0.1), recut_loss=0.15)
+    assert len(out) == 2
+
+
+def test_clause_gains_reads_every_edge_clause_once():
+    src, tgt = _sides(_unit(1))
+    path = [PathBead(range(0, 1), range(0, 1), 0.0), PathBead(range(1, 2), range(1, 2), 0.0)]
+    gains = clause_gains(path, [0], src, tgt)
+    assert src.asked == ["乙走进村子"]  # zh 0 has one clause; en 0 and en 1 none
+    # the opening clause (B) against en 0 (A and B) and against its own en 1 (C)
+    assert gains[0] == pytest.approx(1 / np.sqrt(2))
+
+
+def test_merged_scores_are_the_scorers_cells():
+    rng = np.random.default_rng(1)
+    S5, T7 = rng.normal(size=(5, 8)).astype(np.float32), rng.normal(size=(7, 8)).astype(np.float32)
+    S5 /= np.linalg.norm(S5, axis=1, keepdims=True)
+    T7 /= np.linalg.norm(T7, axis=1, keepdims=True)
+    p = SearchParams()
+    scorer = BandScorer(S5, T7, np.ones(5), np.ones(7), p.bead_types(), p)
+    path = [PathBead(range(0, 1), range(0, 2), 0.0), PathBead(range(1, 2), range(2, 3), 0.0),
+            PathBead(range(2, 3), range(3, 3), 0.0), PathBead(range(3, 4), range(3, 5), 0.0),
+            PathBead(range(4, 5), range(5, 7), 0.0)]
+    ks = candidates(path, p)
+    assert ks == [0, 3]  # a bead with an empty side never merges
+    got = merged_scores(scorer, path, ks)
+    assert got.tolist() == pytest.approx([bead_score(scorer, range(0, 2), range(0, 3)),
+                                          bead_score(scorer, range(3, 5), range(3, 7))])
+
+
+def test_candidates_stay_within_the_bead_sizes():
+    path = [PathBead(range(0, 3), range(0, 1), 0.0), PathBead(range(3, 5), range(1, 2), 0.0)]
+    assert candidates(path, SearchParams()) == []  # 5 source sentences: beyond max_bead
+    assert candidates(path, SearchParams(max_bead=5)) == [0]
+
+
+@pytest.mark.parametrize("src_lang, tgt_lang, options, expected", [
+    ("zh", "en", {}, 0.25), ("zh", "en", {"recut_margin": 0.0}, 0.0), ("en", "de", {}, 0.0)])
+def test_the_pair_default_reaches_the_signature(src_lang, tgt_lang, options, expected):
+    alignment = api.align(["你好，朋友。", "他走了。"], ["Hello, my good friend.", "He left."],
+                          encoder=HashingEncoder(), src_lang=src_lang, tgt_lang=tgt_lang, **options)
+    assert alignment.signature["params"]["recut_margin"] == expected
+
+
+def test_the_parameters_are_checked():
+    for name in ("recut_margin", "recut_loss", "recut_prefilter"):
+        with pytest.raises(ValueError, match=name):
+            SearchParams(**{name: -0.1})
