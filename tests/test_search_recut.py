@@ -115,11 +115,10 @@ def test_clause_gains_reads_every_edge_clause_once():
 
 def test_merged_scores_are_the_scorers_cells():
     rng = np.random.default_rng(1)
-    S5, T7 = rng.normal(size=(5, 8)).astype(np.float32), rng.normal(size=(7, 8)).astype(np.float32)
-    S5 /= np.linalg.norm(S5, axis=1, keepdims=True)
-    T7 /= np.linalg.norm(T7, axis=1, keepdims=True)
+    src, tgt = ((v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+                for v in (rng.normal(size=(n, 8)) for n in (5, 7)))
     p = SearchParams()
-    scorer = BandScorer(S5, T7, np.ones(5), np.ones(7), p.bead_types(), p)
+    scorer = BandScorer(src, tgt, np.ones(5), np.ones(7), p.bead_types(), p)
     path = [PathBead(range(0, 1), range(0, 2), 0.0), PathBead(range(1, 2), range(2, 3), 0.0),
             PathBead(range(2, 3), range(3, 3), 0.0), PathBead(range(3, 4), range(3, 5), 0.0),
             PathBead(range(4, 5), range(5, 7), 0.0)]
