@@ -11,7 +11,8 @@ from aligner.encoders.hashing import HashingEncoder
 from aligner.search import BandScorer, SearchParams
 from aligner.search.absorb import bead_score
 from aligner.search.dp import PathBead
-from aligner.search.recut import candidates, clause_gains, edge_clauses, merged_scores, recut_beads
+from aligner.search.recut import (bead_scores, candidates, clause_gains, edge_clauses, merged, recut_beads, shifted,
+                                  shifts)
 
 
 @pytest.mark.parametrize("text, lang, expected", [
@@ -107,13 +108,13 @@ def test_the_pair_stays_apart_when_the_merge_costs_too_much():
 def test_clause_gains_reads_every_edge_clause_once():
     src, tgt = _sides(_unit(1))
     path = [PathBead(range(0, 1), range(0, 1), 0.0), PathBead(range(1, 2), range(1, 2), 0.0)]
-    gains = clause_gains(path, [0], src, tgt)
+    gains = clause_gains(path, [0], src, tgt, {})
     assert src.asked == ["乙走进村子"]  # zh 0 has one clause; en 0 and en 1 none
     # the opening clause (B) against en 0 (A and B) and against its own en 1 (C)
     assert gains[0] == pytest.approx(1 / np.sqrt(2))
 
 
-def test_merged_scores_are_the_scorers_cells():
+def test_bead_scores_are_the_scorers_cells():
     rng = np.random.default_rng(1)
     src, tgt = ((v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
                 for v in (rng.normal(size=(n, 8)) for n in (5, 7)))
@@ -124,9 +125,11 @@ def test_merged_scores_are_the_scorers_cells():
             PathBead(range(4, 5), range(5, 7), 0.0)]
     ks = candidates(path, p)
     assert ks == [0, 3]  # a bead with an empty side never merges
-    got = merged_scores(scorer, path, ks)
-    assert got.tolist() == pytest.approx([bead_score(scorer, range(0, 2), range(0, 3)),
-                                          bead_score(scorer, range(3, 5), range(3, 7))])
+    # the merged beads end on the path; a moved sentence's beads one column beside it
+    beads = [merged(path, k) for k in ks] + shifted(path, 0, 1, -1)
+    assert beads[2:] == [(range(0, 1), range(0, 1)), (range(1, 2), range(1, 3))]
+    got = bead_scores(scorer, path, beads)
+    assert got.tolist() == pytest.approx([bead_score(scorer, a, b) for a, b in beads])
 
 
 def test_candidates_stay_within_the_bead_sizes():
@@ -147,3 +150,46 @@ def test_the_parameters_are_checked():
     for name in ("recut_margin", "recut_loss", "recut_prefilter"):
         with pytest.raises(ValueError, match=name):
             SearchParams(**{name: -0.1})
+
+
+def test_shifts_keep_both_beads_within_the_types():
+    path = [PathBead(range(0, 1), range(0, 2), 0.0), PathBead(range(1, 2), range(2, 3), 0.0)]
+    # only the first bead's last English sentence may move: the second has one, and each side's one Chinese
+    assert shifts(path, SearchParams()) == [(0, 1, -1)]
+    assert shifted(path, 0, 1, -1) == [(range(0, 1), range(0, 1)), (range(1, 2), range(1, 3))]
+    assert shifted(path, 0, 1, 1) is None and shifted(path, 0, 0, -1) is None
+    assert shifts(path, SearchParams(max_bead=1)) == []  # 1-2 is not a bead type at max_bead 1
+
+
+# zh 0 says A; zh 1 says B, then C; en 0 says A, en 1 B, en 2 C; the path gave en 1 to zh 0
+SHIFT_ZH = ["甲说了一句话，他笑了起来。", "乙走进了村子，丙已经回家了。"]
+SHIFT_EN = ["Jia spoke.", "Yi came in.", "Bing went home."]
+
+
+def _shift(opening: np.ndarray, slack: float):
+    params = SearchParams(max_bead=1, max_split=3, recut_margin=0.25)  # no merge: 2 source sentences
+    clauses = {"甲说了一句话": _unit(0), "他笑了起来": _unit(0), "乙走进了村子": opening, "丙已经回家了": _unit(2)}
+    src = Side(SHIFT_ZH, "zh", np.stack([_unit(0), (_unit(1) + _unit(2)) / np.sqrt(2)]), clauses)
+    tgt = Side(SHIFT_EN, "en", np.stack([_unit(0), _unit(1), _unit(2)]), {})
+    runs: tuple[dict, dict] = ({}, {})
+    scorer = BandScorer(src.vectors, tgt.vectors, np.ones(2), np.ones(3), params.bead_types(), params)
+
+    def scorer_for():
+        return scorer.derived(params, params.bead_types(), *runs)
+
+    runs[1][(1, 3)] = tgt.runs([(1, 3)])[0]
+    target = bead_score(scorer_for(), range(0, 1), range(0, 1)) + bead_score(scorer_for(), range(1, 2), range(1, 3))
+    path = [PathBead(range(0, 1), range(0, 2), target / 2 + slack),
+            PathBead(range(1, 2), range(2, 3), target / 2 + slack)]
+    return recut_beads(path, src, tgt, scorer_for, runs, params)
+
+
+def test_a_boundary_sentence_moves_to_the_bead_whose_clause_it_translates():
+    out = _shift(_unit(1), 0.05)  # zh 1 opens with B, which en 1 says: it moves, losing 0.1 of score
+    assert [(b.src, b.tgt) for b in out] == [(range(0, 1), range(0, 1)), (range(1, 2), range(1, 3))]
+
+
+@pytest.mark.parametrize("opening, slack", [(_unit(2), 0.05), (_unit(1), 0.1)])
+def test_a_boundary_sentence_stays_unless_a_clause_says_so_and_the_move_is_cheap(opening, slack):
+    out = _shift(opening, slack)  # zh 1 opens with C (nothing to move for), or the move loses 0.2
+    assert [(b.src, b.tgt) for b in out] == [(range(0, 1), range(0, 2)), (range(1, 2), range(2, 3))]

@@ -80,26 +80,48 @@ def merged(path: list[PathBead], k: int) -> tuple[range, range]:
     return range(path[k].src.start, path[k + 1].src.stop), range(path[k].tgt.start, path[k + 1].tgt.stop)
 
 
-def merged_scores(scorer: BandScorer, path: list[PathBead], ks: list[int]) -> np.ndarray:
-    """The score of each pair's merged bead under ``scorer`` (runs it does not know approximated), scored in
-    blocks of rows along the path: each merged bead ends on the path, so a row needs one cell per type."""
-    if not ks:
+def bead_scores(scorer: BandScorer, path: list[PathBead], beads: list[tuple[range, range]]) -> np.ndarray:
+    """The score of each bead (source and target ranges, neither empty) under ``scorer`` (runs it does not
+    know approximated), scored in blocks of rows along the path: each bead ends on the path or one sentence
+    beside it, so a row needs a cell or two per type."""
+    if not beads:
         return np.zeros(0)
-    n = len(scorer.S)
-    lo = _path_columns(path, n)
-    ends = np.array([path[k + 1].src.stop for k in ks])
-    kinds = [(len(path[k].src) + len(path[k + 1].src), len(path[k].tgt) + len(path[k + 1].tgt)) for k in ks]
+    lo = _path_columns(path, len(scorer.S))
+    hi = lo.copy()
+    ends = np.array([s.stop for s, _ in beads])
+    columns = np.array([t.stop for _, t in beads])
+    np.minimum.at(lo, ends, columns)
+    np.maximum.at(hi, ends, columns)
+    kinds = [(len(s), len(t)) for s, t in beads]
     types = sorted(set(kinds))
-    out = np.empty(len(ks))
-    for i0, i1 in row_blocks(lo, lo, int(ends.min()), int(ends.max()), block_cells(scorer.compiled)):
+    out = np.empty(len(beads))
+    for i0, i1 in row_blocks(lo, hi, int(ends.min()), int(ends.max()), block_cells(scorer.compiled)):
         inside = np.flatnonzero((ends >= i0) & (ends < i1))
         if len(inside):
-            block = scorer(i0, i1, lo, lo, types, pieces=True)
-            out[inside] = block[[types.index(kinds[j]) for j in inside], ends[inside] - i0, 0]
+            block = scorer(i0, i1, lo, hi, types, pieces=True)
+            out[inside] = block[[types.index(kinds[j]) for j in inside], ends[inside] - i0,
+                                columns[inside] - lo[ends[inside]]]
     return out
 
 
-def clause_gains(path: list[PathBead], ks: list[int], src: SpanSource, tgt: SpanSource) -> np.ndarray:
+Clauses = dict[tuple[int, str], np.ndarray]  # (side, clause) -> its embedding, asked once per recut
+
+
+def clause_vectors(asked: list[tuple[int, str]], src: SpanSource, tgt: SpanSource, known: Clauses) -> Clauses:
+    """``known`` with the clauses of ``asked`` (side, text) it lacks embedded, each side in one call."""
+    for side, source in enumerate((src, tgt)):
+        missing = list(dict.fromkeys(text for s, text in asked if s == side and (side, text) not in known))
+        if missing:
+            known.update(((side, text), vector) for text, vector in zip(missing, source.pieces(missing)))
+    return known
+
+
+def _edges(source: SpanSource, k: int) -> tuple[str, str] | None:
+    return edge_clauses(source.texts[k], source.lang)
+
+
+def clause_gains(path: list[PathBead], ks: list[int], src: SpanSource, tgt: SpanSource,
+                 known: Clauses) -> np.ndarray:
     """For each pair, how much better an edge clause at the pair's common boundary matches the other bead's
     translation than its own bead's (cosines with the sums of those sentences' vectors): the largest over
     the up to four clauses, -inf where no sentence there has two clauses."""
@@ -107,21 +129,18 @@ def clause_gains(path: list[PathBead], ks: list[int], src: SpanSource, tgt: Span
     for j, k in enumerate(ks):
         one, two = path[k], path[k + 1]
         for side, source in enumerate((src, tgt)):
-            opening = edge_clauses(source.texts[_side(two, side).start], source.lang)
-            closing = edge_clauses(source.texts[_side(one, side).stop - 1], source.lang)
+            opening, closing = _edges(source, _side(two, side).start), _edges(source, _side(one, side).stop - 1)
             if opening:
                 asks.append((j, side, opening[0], two, one))
             if closing:
                 asks.append((j, side, closing[1], one, two))
+    clause_vectors([(side, text) for _, side, text, _, _ in asks], src, tgt, known)
+    vectors = (src.sentence_vectors(), tgt.sentence_vectors())
     gains = np.full(len(ks), -np.inf)
-    for side, source in enumerate((src, tgt)):
-        mine = [ask for ask in asks if ask[1] == side]
-        if not mine:
-            continue
-        other = (tgt, src)[side].sentence_vectors()
-        for (j, _, _, own, neighbour), clause in zip(mine, source.pieces([ask[2] for ask in mine])):
-            gains[j] = max(gains[j], _cosine(clause, other, _side(neighbour, 1 - side))
-                           - _cosine(clause, other, _side(own, 1 - side)))
+    for j, side, text, own, neighbour in asks:
+        clause, other = known[(side, text)], vectors[1 - side]
+        gains[j] = max(gains[j], _cosine(clause, other, _side(neighbour, 1 - side))
+                       - _cosine(clause, other, _side(own, 1 - side)))
     return gains
 
 
@@ -130,35 +149,115 @@ def _side(bead: PathBead, side: int) -> range:
 
 
 def _cosine(vector: np.ndarray, vectors: np.ndarray, run: range) -> float:
-    total = vectors[run.start:run.stop].sum(axis=0)
-    return float(vector @ total / max(float(np.linalg.norm(vector) * np.linalg.norm(total)), 1e-12))
+    """The cosine of ``vector`` with the sum of ``vectors`` over ``run``."""
+    return _cos(vector, vectors[run.start:run.stop].sum(axis=0))
+
+
+def _cos(one: np.ndarray, two: np.ndarray) -> float:
+    return float(one @ two / max(float(np.linalg.norm(one) * np.linalg.norm(two)), 1e-12))
+
+
+def shifts(path: list[PathBead], params: SearchParams) -> list[tuple[int, int, int]]:
+    """(k, side, direction) of each boundary sentence that may move between the adjacent beads path[k] and
+    path[k + 1]: on ``side``, the first bead's last sentence into the second (direction -1) or the second's
+    first into the first (+1), where the bead losing it keeps one and both stay of the search's types."""
+    types = set(params.bead_types())
+    out = []
+    for k in range(len(path) - 1):
+        if not (path[k].src and path[k].tgt and path[k + 1].src and path[k + 1].tgt):
+            continue
+        for side in (0, 1):
+            for direction in (-1, 1):
+                new = shifted(path, k, side, direction)
+                if new and all((len(a), len(b)) in types for a, b in new):
+                    out.append((k, side, direction))
+    return out
+
+
+def shifted(path: list[PathBead], k: int, side: int, direction: int) -> list[tuple[range, range]] | None:
+    """The two beads after the move :func:`shifts` describes, or None where a bead would be left empty."""
+    one, two = path[k], path[k + 1]
+    first, second = _side(one, side), _side(two, side)
+    cut = first.stop + direction
+    if not first.start < cut < second.stop:
+        return None
+    first, second = range(first.start, cut), range(cut, second.stop)
+    return [(first, one.tgt), (second, two.tgt)] if side == 0 else [(one.src, first), (two.src, second)]
+
+
+def shift_gains(path: list[PathBead], moves: list[tuple[int, int, int]], src: SpanSource, tgt: SpanSource,
+                known: Clauses) -> np.ndarray:
+    """For each move, how much better the moving sentence matches the other side's edge clause of the bead it
+    would join than that of its own bead (the last clause of the first bead's last sentence, the first
+    clause of the second bead's first sentence); -inf where either of those sentences has one clause."""
+    sides = (src, tgt)
+    asks = []  # (move, the other side, its closing clause, its opening clause)
+    for j, (k, side, _) in enumerate(moves):
+        other = sides[1 - side]
+        closing = _edges(other, _side(path[k], 1 - side).stop - 1)
+        opening = _edges(other, _side(path[k + 1], 1 - side).start)
+        if closing and opening:
+            asks.append((j, 1 - side, closing[1], opening[0]))
+    clause_vectors([(side, text) for _, side, *texts in asks for text in texts], src, tgt, known)
+    gains = np.full(len(moves), -np.inf)
+    for j, other, closing, opening in asks:
+        k, side, direction = moves[j]
+        moving = sides[side].sentence_vectors()[_side(path[k], side).stop - (direction == -1)]
+        own, joined = (closing, opening) if direction == -1 else (opening, closing)
+        gains[j] = _cos(moving, known[(other, joined)]) - _cos(moving, known[(other, own)])
+    return gains
+
+
+Change = tuple[int, list[tuple[range, range]]]  # beads path[k], path[k + 1] become these
+
+
+def _looked_at(path: list[PathBead], changes: list[Change], gains: Callable[[list[int]], np.ndarray],
+               src: SpanSource, tgt: SpanSource, scorer_for: Callable[[], BandScorer], runs: tuple[dict, dict],
+               params: SearchParams) -> list[PathBead]:
+    """``path`` with the ``changes`` made whose new beads, scored with approximated runs, lose at most
+    ``recut_prefilter`` against the two beads' sum, whose ``gains`` (called with the indexes of those
+    changes) exceed ``recut_margin``, and whose new beads, embedded, lose at most ``recut_loss``; in path
+    order, each bead changed once."""
+    if not changes:
+        return path
+    new = [bead for _, beads in changes for bead in beads]
+    scores = iter(bead_scores(scorer_for(), path, new))
+    approx = [sum(next(scores) for _ in beads) for _, beads in changes]
+    kept = [j for j, (k, _) in enumerate(changes)
+            if path[k].score + path[k + 1].score - approx[j] <= params.recut_prefilter]
+    if not kept:
+        return path
+    kept = [j for j, gain in zip(kept, gains(kept)) if gain > params.recut_margin]
+    if not kept:
+        return path
+    wide = [bead for j in kept for bead in changes[j][1]]
+    _embed_runs(src, tgt, ({(a.start, a.stop) for a, _ in wide if len(a) > 1},
+                           {(b.start, b.stop) for _, b in wide if len(b) > 1}), *runs)
+    scorer = scorer_for()
+    out: list[list[PathBead]] = [[bead] for bead in path]
+    changed: set[int] = set()
+    for j in kept:
+        k, beads = changes[j]
+        if k in changed or k + 1 in changed:  # a bead changes once
+            continue
+        made = [PathBead(a, b, bead_score(scorer, a, b)) for a, b in beads]
+        if path[k].score + path[k + 1].score - sum(bead.score for bead in made) <= params.recut_loss:
+            out[k], out[k + 1] = made, []
+            changed.update((k, k + 1))
+    return [bead for beads in out for bead in beads]
 
 
 def recut_beads(path: list[PathBead], src: SpanSource, tgt: SpanSource, scorer_for: Callable[[], BandScorer],
                 runs: tuple[dict, dict], params: SearchParams) -> list[PathBead]:
-    """``path`` with the adjacent beads the module docstring describes merged, in path order (a bead merges
-    once). ``scorer_for()`` scores under the search's parameters with the runs of ``runs`` (each side's
-    embedded runs, which this extends)."""
-    limit = params.recut_loss
+    """``path`` with the adjacent beads the module docstring describes merged, then the boundary sentences it
+    describes moved. ``scorer_for()`` scores under the search's parameters with the runs of ``runs`` (each
+    side's embedded runs, which this extends)."""
+    known: Clauses = {}
     ks = candidates(path, params)
-    if not ks:
-        return path
-    sums = np.array([path[k].score + path[k + 1].score for k in ks])
-    ks = [k for k, loss in zip(ks, sums - merged_scores(scorer_for(), path, ks)) if loss <= params.recut_prefilter]
-    if not ks:
-        return path
-    ks = [k for k, gain in zip(ks, clause_gains(path, ks, src, tgt)) if gain > params.recut_margin]
-    if not ks:
-        return path
-    spans = [merged(path, k) for k in ks]
-    _embed_runs(src, tgt, ({(s.start, s.stop) for s, _ in spans if len(s) > 1},
-                           {(t.start, t.stop) for _, t in spans if len(t) > 1}), *runs)
-    scorer = scorer_for()
-    out: list[PathBead | None] = list(path)
-    for k, (s, t) in zip(ks, spans):
-        if out[k] is None or out[k + 1] is None:  # already merged with its other neighbour
-            continue
-        score = bead_score(scorer, s, t)
-        if path[k].score + path[k + 1].score - score <= limit:
-            out[k], out[k + 1] = PathBead(s, t, score), None
-    return [bead for bead in out if bead is not None]
+    merges = [(k, [merged(path, k)]) for k in ks]
+    path = _looked_at(path, merges, lambda kept, before=path: clause_gains(before, [ks[j] for j in kept], src, tgt,
+                                                                          known), src, tgt, scorer_for, runs, params)
+    moves = shifts(path, params)
+    changes = [(k, shifted(path, k, side, direction)) for k, side, direction in moves]
+    return _looked_at(path, changes, lambda kept, before=path: shift_gains(before, [moves[j] for j in kept], src, tgt,
+                                                                           known), src, tgt, scorer_for, runs, params)
