@@ -88,10 +88,10 @@ class SearchParams:
     length_exponent_min: float = 0.4  # the softened exponent (length_spread / the document's) is at least this
     absorb_margin: float = 0.0   # a 0-1 bead joins a neighbour losing at most -skip (uncalibrated) + this (0: off)
     absorb_quoted: bool = False  # with absorb_margin: also a 1-0 bead that begins inside a quotation (search.absorb)
-    recut_margin: float = 0.0    # adjacent beads merge when a clause at their boundary matches the other's
-    #                              translation better by this (cosine; search.recut; 0: off) ...
-    recut_loss: float = 0.15     # ... and the merge, embedded, lowers their summed score by at most this
-    recut_prefilter: float = 0.2  # recut looks only at the pairs whose merge, approximated, loses at most this
+    recut_margin: float = 0.0    # adjacent beads merge (a boundary sentence moves) when a clause at their boundary
+    #                              says so by this much (cosine; search.recut; 0: off) ...
+    recut_loss: float = 0.15     # ... and the new beads, embedded, lower the pair's summed score by at most this
+    recut_prefilter: float = 0.2  # recut looks only where the new beads, approximated, lose at most this
 
     def __post_init__(self):
         for f in fields(self):

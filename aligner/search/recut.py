@@ -9,11 +9,14 @@ own embedding shows where it belongs. So each pair of adjacent beads is looked a
 when an edge clause at their common boundary (the first clause of the second bead's first sentence, the
 last clause of the first bead's last sentence, on either side) matches the other bead's translation better
 than its own by ``recut_margin`` (cosine) and the merged bead, embedded for real, scores at most
-``recut_loss`` below the two beads' sum.
+``recut_loss`` below the two beads' sum. Then, the same way, a sentence at a boundary moves into the
+neighbouring bead (a 1-2 + 1-1 pair becomes 1-1 + 1-2) when it matches the other side's edge clause of that
+bead better than the one of its own bead: the English sentence that ends a bead is the translation of the
+last clause of its Chinese, not of the next bead's first.
 
-Linear: the merged beads are first scored with approximated runs, in blocks along the path; only the pairs
-whose merge loses at most ``recut_prefilter`` so (an approximated 2-2 run scores up to about 0.15 below its
-embedding) have their edge clauses embedded, and only those that pass have their merged runs embedded.
+Linear: the changed beads are first scored with approximated runs, in blocks along the path; only the
+changes that lose at most ``recut_prefilter`` so (an approximated 2-2 run scores up to about 0.15 below its
+embedding) have their edge clauses embedded, and only those that pass have their new runs embedded.
 """
 
 from __future__ import annotations
