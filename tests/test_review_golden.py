@@ -22,10 +22,10 @@ SEED = ROOT.parent / "shared" / "corpora" / "seed"
 #        moved as (side, sentence, matches, carried, margin, span))
 GOLDEN = {
     'literary': (
-        (0.6299, 0.2693, 0.9715),
-        [('sentence', 33, None, 0, (0, 18), 0.723),
-         ('sentence', 58, None, 0, (0, 13), 0.961),
-         ('sentence', 76, None, 0, (0, 23), 0.828),
+        (0.6319, 0.2683, 0.9715),
+        [('sentence', 33, None, 0, (0, 18), 0.733),
+         ('sentence', 58, None, 0, (0, 13), 0.962),
+         ('sentence', 76, None, 0, (0, 23), 0.826),
          ('sentence', 82, None, 0, (0, 14), 0.992),
          ('addition', None, 87, 0, None, 0.944)],
         [],
