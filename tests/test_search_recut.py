@@ -24,6 +24,7 @@ from aligner.search.recut import (bead_scores, candidates, clause_gains, edge_cl
     ("When they reached the old village, it was already dark outside.", "en",
      ("When they reached the old village", "it was already dark outside")),
     ("It cost 12,000 yuan in all.", "en", None),  # not a break inside a number
+    ("……，！", "zh", None), ("", "en", None),  # nothing but marks
 ])
 def test_edge_clauses(text, lang, expected):
     assert edge_clauses(text, lang) == expected

@@ -45,8 +45,9 @@ MIN_CLAUSE = {True: 5, False: 3}  # unspaced (characters), spaced (words)
 
 def edge_clauses(text: str, lang: str) -> tuple[str, str] | None:
     """The first and the last clause of a sentence, or None when it has only one."""
-    pieces = [p.strip(_STRIP) for p in _BREAK.split(text)]
-    pieces = [p for p in pieces if p]
+    pieces = [p for p in (p.strip(_STRIP) for p in _BREAK.split(text)) if p]
+    if len(pieces) < 2:
+        return None
     zh = unspaced(lang)
     size = (lambda p: len(_CHARS.findall(p))) if zh else (lambda p: len(_WORDS.findall(p)))
     glue = "，" if zh else ", "
