@@ -11,8 +11,8 @@ last clause of the first bead's last sentence, on either side) matches the other
 than its own by ``recut_margin`` (cosine) and the merged bead, embedded for real, scores at most
 ``recut_loss`` below the two beads' sum. Then, the same way, a sentence at a boundary moves into the
 neighbouring bead (a 1-2 + 1-1 pair becomes 1-1 + 1-2) when it matches the other side's edge clause of that
-bead better than the one of its own bead: the English sentence that ends a bead is the translation of the
-last clause of its Chinese, not of the next bead's first.
+bead better than the one of its own bead (a sentence of one clause is its own edge): the English sentence
+that ends a bead is the translation of the last clause of its Chinese, not of the next bead's first.
 
 Linear: the changed beads are first scored with approximated runs, in blocks along the path; only the
 changes that lose at most ``recut_prefilter`` so (an approximated 2-2 run scores up to about 0.15 below its
@@ -191,24 +191,28 @@ def shifted(path: list[PathBead], k: int, side: int, direction: int) -> list[tup
 
 def shift_gains(path: list[PathBead], moves: list[tuple[int, int, int]], src: SpanSource, tgt: SpanSource,
                 known: Clauses) -> np.ndarray:
-    """For each move, how much better the moving sentence matches the other side's edge clause of the bead it
-    would join than that of its own bead (the last clause of the first bead's last sentence, the first
-    clause of the second bead's first sentence); -inf where either of those sentences has one clause."""
+    """For each move, how much better the moving sentence matches the other side's edge of the bead it would
+    join than that of its own bead: the last clause of the first bead's last sentence, the first clause of
+    the second bead's first sentence (a sentence of one clause is its own edge, read from its vector)."""
     sides = (src, tgt)
-    asks = []  # (move, the other side, its closing clause, its opening clause)
+    asks = []  # (move, the other side, its closing edge, its opening edge: a clause, or a sentence's index)
     for j, (k, side, _) in enumerate(moves):
         other = sides[1 - side]
-        closing = _edges(other, _side(path[k], 1 - side).stop - 1)
-        opening = _edges(other, _side(path[k + 1], 1 - side).start)
-        if closing and opening:
-            asks.append((j, 1 - side, closing[1], opening[0]))
-    clause_vectors([(side, text) for _, side, *texts in asks for text in texts], src, tgt, known)
-    gains = np.full(len(moves), -np.inf)
+        last, first = _side(path[k], 1 - side).stop - 1, _side(path[k + 1], 1 - side).start
+        closing, opening = _edges(other, last), _edges(other, first)
+        asks.append((j, 1 - side, closing[1] if closing else last, opening[0] if opening else first))
+    clause_vectors([(side, edge) for _, side, *edges in asks for edge in edges if isinstance(edge, str)],
+                   src, tgt, known)
+
+    def vector(side: int, edge: str | int) -> np.ndarray:
+        return known[(side, edge)] if isinstance(edge, str) else sides[side].sentence_vectors()[edge]
+
+    gains = np.empty(len(moves))
     for j, other, closing, opening in asks:
         k, side, direction = moves[j]
         moving = sides[side].sentence_vectors()[_side(path[k], side).stop - (direction == -1)]
         own, joined = (closing, opening) if direction == -1 else (opening, closing)
-        gains[j] = _cos(moving, known[(other, joined)]) - _cos(moving, known[(other, own)])
+        gains[j] = _cos(moving, vector(other, joined)) - _cos(moving, vector(other, own))
     return gains
 
 
