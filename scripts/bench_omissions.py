@@ -415,6 +415,18 @@ def word_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[float, int]]:
     return [(float(units.word[n]), y) for n, y in flagged]
 
 
+def room_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[float, int]]:
+    """(English words its Chinese leaves unexplained, label) of every clause the clause judge would flag in a
+    clause-deletion case (how many content words of its bead's English no word of the bead's Chinese translates,
+    :func:`aligner.omissions.judges.clause.unexplained`), that check off: the flags it would judge."""
+    from aligner.omissions.judges.clause import unexplained
+    from aligner.omissions.params import RANGES
+
+    ctx, units, flagged = flagged_clauses(doc, case, encoder, clause_room=RANGES["clause_room"][1])
+    left = unexplained(ctx, [units.items[n].bead for n, _ in flagged])
+    return [(float(left[units.items[n].bead][0]), y) for n, y in flagged]
+
+
 def _deletion_rows(docs: list[GoldDoc], encoder, seeds: list[int], rows_of) -> list[tuple[float, int]]:
     """``rows_of(doc, case)`` over the synthetic clause deletions (2%, 5%, 10%) of every seed and document."""
     return [r for seed in seeds for rate in (0.02, 0.05, 0.1) for n, doc in enumerate(docs)
@@ -450,6 +462,12 @@ def fit_clause_words(docs: list[GoldDoc], encoder, seeds: list[int]) -> None:
     """``clause_word_at``: the word model's score of each flagged synthetic clause deletion."""
     report_cut(_deletion_rows(docs, encoder, seeds, lambda doc, case: word_rows(doc, case, encoder)),
                f"word model, seeds {seeds}, score", "clause_word_at")
+
+
+def fit_clause_room(docs: list[GoldDoc], encoder, seeds: list[int]) -> None:
+    """``clause_room``: the English words its bead leaves unexplained, for each flagged synthetic clause deletion."""
+    report_cut(_deletion_rows(docs, encoder, seeds, lambda doc, case: room_rows(doc, case, encoder)),
+               f"English words unexplained, seeds {seeds}", "clause_room")
 
 
 def sentence_rows(doc: GoldDoc, case: Case, encoder) -> list[tuple[dict, int]]:
@@ -535,6 +553,8 @@ def main() -> None:
                         help="choose second_tolerance on these seeds' clause deletions (encoder default e5-small)")
     parser.add_argument("--fit-clause-words", default="", metavar="SEEDS",
                         help="choose clause_word_at on these seeds' clause deletions")
+    parser.add_argument("--fit-clause-room", default="", metavar="SEEDS",
+                        help="choose clause_room on these seeds' clause deletions")
     parser.add_argument("--write-model", type=float, default=None, metavar="P",
                         help="with --fit-*: write the fitted model(s) to aligner/omissions/models/ with operating "
                              "point P (the model probability that becomes confidence 0.5)")
@@ -559,6 +579,9 @@ def main() -> None:
         return
     if args.fit_clause_words:
         fit_clause_words(docs, encoder, [int(x) for x in args.fit_clause_words.split(",")])
+        return
+    if args.fit_clause_room:
+        fit_clause_room(docs, encoder, [int(x) for x in args.fit_clause_room.split(",")])
         return
     if args.fit_clauses:
         parts = args.fit_clauses.split(",")

@@ -26,7 +26,8 @@ def test_content_chars(clause, expected):
 @pytest.mark.parametrize("changes", [{"clause_flag_at": 1.5}, {"min_clause_content": -1}, {"nearby_reach": 21},
                                      {"nearby_share": 2.0}, {"min_clause_content": 2.5},
                                      {"min_bead_confidence": 1.5}, {"min_bead_confidence": -0.1},
-                                     {"host_carried_at": 10.5}, {"clause_word_at": 101.0}])
+                                     {"host_carried_at": 10.5}, {"clause_word_at": 101.0}, {"clause_room": -1},
+                                     {"clause_room": 2.5}, {"room_share": 1.5}])
 def test_literary_params_are_checked(changes):
     with pytest.raises(ValueError):
         ReviewParams(**changes)
@@ -140,10 +141,10 @@ def test_clause_flags_covering_a_sentence_become_one_sentence_flag():
     assert whole_sentences([first, other], alignment, 0.9) == ([], [first, other])  # half a sentence
 
 
-def test_a_clause_the_word_model_finds_explained_is_not_flagged():
-    """``clause_word_at``: the toy document's dropped clause is flagged while its words are unexplained by
-    its bead's English (the default); where every score counts as explained (-100) no clause is flagged, and
-    the check is off at ``z_clip`` and above."""
+@pytest.fixture(scope="module")
+def toy_clauses():
+    """The toy document's clause flags under changed parameters (sentences counted from the text, after the two
+    header lines), and the sentence whose clause its English drops."""
     from aligner.api import align
     from aligner.omissions import review
     from test_omissions import ToyEncoder, _toy_case
@@ -155,6 +156,14 @@ def test_a_clause_the_word_model_finds_explained_is_not_flagged():
         return {f.zh_sentence - 2 for f in review(alignment, ToyEncoder(), ReviewParams(**changes)).flags
                 if f.kind == "clause"}
 
+    return clauses, clause_sentence
+
+
+def test_a_clause_the_word_model_finds_explained_is_not_flagged(toy_clauses):
+    """``clause_word_at``: the toy document's dropped clause is flagged while its words are unexplained by
+    its bead's English (the default); where every score counts as explained (-100) no clause is flagged, and
+    the check is off at ``z_clip`` and above."""
+    clauses, clause_sentence = toy_clauses
     assert clause_sentence in clauses()
     assert not clauses(clause_word_at=-100.0)
     assert clauses(clause_word_at=5.0) == clauses(clause_word_at=100.0)
@@ -187,3 +196,40 @@ def test_a_clause_repeating_the_sentence_before_is_not_flagged():
     assert not repeated(1, "漆成红色的旧木门有什么好看", repeat_share=1.0)  # 有, 什么, 好看 are new
     assert not repeated(2, "河水慢慢地涨起来", repeat_reach=2)
     assert not repeated(0, "他说要把院子里那扇旧木门漆成红色")  # nothing before it
+
+
+def test_english_no_chinese_word_translates():
+    """``unexplained``: of a bead's English content words, those no word of its Chinese translates, by CC-CEDICT
+    or by the document's word model: none for a close translation, two of seven for "spied out the land", one
+    once the word model translates 漆 as "spy"; nothing without a lexicon. ``roomy``: more than ``clause_room``
+    such words and more than ``room_share`` of the English."""
+    from types import SimpleNamespace
+
+    from aligner.model import Alignment, Bead, Sentence
+    from aligner.omissions.judges.clause import roomy, unexplained
+    from aligner.omissions.wordmodel import Tokens
+
+    def left(en, model=lambda word, at: frozenset()):
+        alignment = Alignment([Sentence("他把那扇旧木门漆成了红色。", 0)], [Sentence(en, 0)], [Bead((0,), (0,), 0.5)])
+        words = SimpleNamespace(tokens=Tokens(), translations=model)
+        return unexplained(SimpleNamespace(words=words, alignment=alignment, params=ReviewParams()), [0])[0]
+
+    assert left("He painted the old wooden door red.") == (0, 5)
+    assert left("He painted the old wooden door red and spied out the land.") == (2, 7)
+    assert left("He painted the old wooden door red and spied out the land.",
+                lambda word, at: frozenset({"spi"}) if word == "漆" else frozenset()) == (1, 7)
+    assert unexplained(SimpleNamespace(words=None), [0]) == {}
+    p = ReviewParams()
+    assert roomy((4, 7), p)
+    assert not roomy((3, 4), p)  # too few words for a clause
+    assert not roomy((4, 9), p)  # the lexicon explains most of the English
+    assert roomy((3, 4), ReviewParams(clause_room=2)) and roomy((4, 9), ReviewParams(room_share=0.4))
+
+
+def test_a_clause_whose_bead_english_has_room_is_not_flagged(toy_clauses):
+    """``clause_room``, ``room_share``: the toy document's dropped clause is flagged while few of its bead's
+    English words are unexplained by its Chinese (one); allowing none, it is not."""
+    clauses, clause_sentence = toy_clauses
+    assert clause_sentence in clauses()
+    assert clause_sentence in clauses(clause_room=0)  # one word is not most of the English
+    assert not clauses(clause_room=0, room_share=0.0)

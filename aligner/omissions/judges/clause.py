@@ -29,8 +29,10 @@ from ..dictionary import clause_cover
 from ..evidence import reach, unit
 from ..logistic import load_model
 from ..model import Flag
+from ..params import ReviewParams
 from .base import Judge, Verdict
 from .carried import carriers
+from .nearby import English
 from .rescore import english_welcomes
 from .second import carried_by_second
 from .unaligned import credit_moved
@@ -89,7 +91,8 @@ class ClauseJudge(Judge[Units]):
 
     def decide(self, ctx: ReviewContext, units: Units, features: dict[str, np.ndarray]) -> Verdict:
         """Flag the clauses the model finds missing (at ``clause_flag_at``) that say enough to be missed
-        (``min_clause_content``: not a speech tag, a particle or a repeated sign) and the second encoder does
+        (``min_clause_content``: not a speech tag, a particle or a repeated sign), whose bead's English has no
+        room for them in words its Chinese does not explain (:func:`roomy`), and the second encoder does
         not find carried (``second_encoder``, :mod:`.second`), unless the English nearby carries them: the
         English within ``nearby_reach`` sentences translates ``nearby_share`` more of their dictionary words
         than the bead's own, or a piece of the English sentences just outside the bead (``clause_reach``)
@@ -109,6 +112,9 @@ class ClauseJudge(Judge[Units]):
         chosen = [k for k, u in enumerate(units.items) if u.sentence not in self.skip and not explained[k]
                   and confidence[k] >= p.clause_flag_at and content_chars(u.clause.text) >= p.min_clause_content
                   and not repeats(ctx, u)]
+        # English the Chinese does not explain, most of the bead's, may render the clause in other words
+        left = unexplained(ctx, [units.items[k].bead for k in chosen])
+        chosen = [k for k in chosen if not roomy(left.get(units.items[k].bead, (0, 0)), p)]
         chosen = [k for k, second in zip(chosen, carried_by_second(ctx, [units.items[k] for k in chosen]))
                   if not second]
         flags = []
@@ -151,6 +157,18 @@ class ClauseJudge(Judge[Units]):
         return out
 
 
+def roomy(left: tuple[int, int], p: ReviewParams) -> bool:
+    """Whether a bead's English, of which ``left`` = (unexplained, all) content words its Chinese does not
+    explain (:func:`unexplained`), has room for a clause the lexicon finds untranslated: more than
+    ``clause_room`` such words, and more than ``room_share`` of its words. A translator who renders a clause in
+    other words leaves them behind ("spy out the land", "paid attention"), and where the lexicon explains less
+    than half of the English its silence about the clause says little; English cut down to the rest's
+    translation has few. The share keeps a close translation of a long sentence's first clauses, whose English
+    the lexicon half explains, from hiding its last ones."""
+    unexplained, words = left
+    return unexplained > p.clause_room and unexplained > p.room_share * words
+
+
 def repeats(ctx: ReviewContext, u) -> bool:
     """Whether, with a lexicon, ``repeat_share`` or more of the clause's content words are in the Chinese of the
     ``repeat_reach`` sentences before its own: a translator tells a repeated image once (a reply that echoes
@@ -164,6 +182,25 @@ def repeats(ctx: ReviewContext, u) -> bool:
     before = set().union(*(tokens.zh_tokens(zh[i].text) for i in range(max(0, u.sentence - p.repeat_reach),
                                                                        u.sentence)))
     return bool(words) and len(words & before) >= p.repeat_share * len(words)
+
+
+def unexplained(ctx: ReviewContext, beads: list[int]) -> dict[int, tuple[int, int]]:
+    """With a lexicon, for each of ``beads``: how many content words (keys) of its English no word of its Chinese
+    translates, by CC-CEDICT or the document's word model (:class:`~.nearby.English`), and how many it has.
+    Without a lexicon: none."""
+    if ctx.words is None:
+        return {}
+    a, tokens = ctx.alignment, ctx.words.tokens
+    english = English(ctx)
+    out = {}
+    for k in dict.fromkeys(beads):
+        bead = a.beads[k]
+        words = [w for i in bead.zh for w in tokens.zh_words(a.zh[i].text)]
+        senses = dict(words)
+        known = frozenset().union(*(english.translations(senses, w) for w, _ in words))
+        keys = english.keys(bead.en)
+        out[k] = len(keys - known), len(keys)
+    return out
 
 
 def alignment_flags(ctx: ReviewContext, clauses: list[Flag]) -> list[Flag]:

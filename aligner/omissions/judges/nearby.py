@@ -18,7 +18,7 @@ from ..context import ReviewContext
 from ..evidence import reach, target
 
 
-class _English:
+class English:
     """The English keys of sentences and groups of sentences, and each word's translations, each found
     once (the words themselves come from the review's :class:`~..wordmodel.Tokens`)."""
 
@@ -34,11 +34,15 @@ class _English:
             self.seen[js] = frozenset(self.ctx.words.tokens.en_keys(text)) if js else frozenset()
         return self.seen[js]
 
-    def translates(self, senses: dict[str, tuple[str, ...]], word: str, keys: frozenset[str]) -> bool:
+    def translations(self, senses: dict[str, tuple[str, ...]], word: str) -> frozenset[str]:
+        """The English keys ``word`` translates to: its CC-CEDICT ``senses`` and the word model's."""
         if (known := self.known.get(word)) is None:
             known = self.known[word] = frozenset(senses.get(word, ())) | \
                 self.ctx.words.translations(word, self.ctx.params.word_translation_at)
-        return not keys.isdisjoint(known)
+        return known
+
+    def translates(self, senses: dict[str, tuple[str, ...]], word: str, keys: frozenset[str]) -> bool:
+        return not keys.isdisjoint(self.translations(senses, word))
 
 
 def moved_share(ctx: ReviewContext, texts: Sequence[str], own: Sequence[Sequence[int]],
@@ -52,7 +56,7 @@ def moved_share(ctx: ReviewContext, texts: Sequence[str], own: Sequence[Sequence
     if ctx.words is None:
         return out
     bead_of = {j: k for k, b in enumerate(a.beads) for j in b.en}
-    english, tokens = _English(ctx), ctx.words.tokens
+    english, tokens = English(ctx), ctx.words.tokens
     for n, (text, en, i) in enumerate(zip(texts, own, sentences)):
         near = [j for j in reach(a, en, p.nearby_reach) if j not in en]
         others = {x for j in near for x in a.beads[bead_of[j]].zh if x != i}
