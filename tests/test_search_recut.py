@@ -73,7 +73,7 @@ def _sides(opening: np.ndarray):
 
 
 def _run(opening: np.ndarray, scores: tuple[float, float], **options):
-    params = SearchParams(recut_margin=0.25, **options)
+    params = SearchParams(**{"recut_merge": 0.25, **options})
     src, tgt = _sides(opening)
     runs: tuple[dict, dict] = ({}, {})
     scorer = BandScorer(S, T, np.ones(2), np.ones(2), params.bead_types(), params)
@@ -92,6 +92,13 @@ def test_the_pair_merges_when_a_boundary_clause_belongs_to_the_other_bead():
     out, _ = _run(_unit(1), (merged_score / 2 + 0.05, merged_score / 2 + 0.05))
     assert [(b.src, b.tgt) for b in out] == [(range(0, 2), range(0, 2))]
     assert out[0].score == pytest.approx(merged_score)
+
+
+def test_the_pair_stays_apart_when_merges_are_off():
+    _, scorer_for = _run(_unit(1), (0.0, 0.0))
+    merged_score = bead_score(scorer_for(), range(0, 2), range(0, 2))
+    out, _ = _run(_unit(1), (merged_score / 2 + 0.05, merged_score / 2 + 0.05), recut_margin=0.25, recut_merge=0.0)
+    assert len(out) == 2
 
 
 def test_the_pair_stays_apart_when_its_clauses_are_where_they_belong():
@@ -140,15 +147,17 @@ def test_candidates_stay_within_the_bead_sizes():
 
 
 @pytest.mark.parametrize("src_lang, tgt_lang, options, expected", [
-    ("zh", "en", {}, 0.25), ("zh", "en", {"recut_margin": 0.0}, 0.0), ("en", "de", {}, 0.0)])
+    ("zh", "en", {}, (0.25, 0.0)), ("zh", "en", {"recut_margin": 0.0, "recut_merge": 0.3}, (0.0, 0.3)),
+    ("en", "de", {}, (0.0, 0.0))])
 def test_the_pair_default_reaches_the_signature(src_lang, tgt_lang, options, expected):
     alignment = api.align(["你好，朋友。", "他走了。"], ["Hello, my good friend.", "He left."],
                           encoder=HashingEncoder(), src_lang=src_lang, tgt_lang=tgt_lang, **options)
-    assert alignment.signature["params"]["recut_margin"] == expected
+    params = alignment.signature["params"]
+    assert (params["recut_margin"], params["recut_merge"]) == expected
 
 
 def test_the_parameters_are_checked():
-    for name in ("recut_margin", "recut_loss", "recut_prefilter"):
+    for name in ("recut_margin", "recut_merge", "recut_loss", "recut_prefilter"):
         with pytest.raises(ValueError, match=name):
             SearchParams(**{name: -0.1})
 

@@ -8,8 +8,9 @@ each half is mostly right. A sentence's embedding hardly moves with the clause t
 own embedding shows where it belongs. So each pair of adjacent beads is looked at once more: it is merged
 when an edge clause at their common boundary (the first clause of the second bead's first sentence, the
 last clause of the first bead's last sentence, on either side) matches the other bead's translation better
-than its own by ``recut_margin`` (cosine) and the merged bead, embedded for real, scores at most
-``recut_loss`` below the two beads' sum. Then, the same way, a sentence at a boundary moves into the
+than its own by ``recut_merge`` (cosine) and the merged bead, embedded for real, scores at most
+``recut_loss`` below the two beads' sum. Then, the same way (by ``recut_margin``), a sentence at a boundary
+moves into the
 neighbouring bead (a 1-2 + 1-1 pair becomes 1-1 + 1-2) when it matches the other side's edge clause of that
 bead better than the one of its own bead (a sentence of one clause is its own edge): the English sentence
 that ends a bead is the translation of the last clause of its Chinese, not of the next bead's first.
@@ -220,11 +221,11 @@ Change = tuple[int, list[tuple[range, range]]]  # beads path[k], path[k + 1] bec
 
 
 def _looked_at(path: list[PathBead], changes: list[Change], gains: Callable[[list[int]], np.ndarray],
-               src: SpanSource, tgt: SpanSource, scorer_for: Callable[[], BandScorer], runs: tuple[dict, dict],
-               params: SearchParams) -> list[PathBead]:
+               margin: float, src: SpanSource, tgt: SpanSource, scorer_for: Callable[[], BandScorer],
+               runs: tuple[dict, dict], params: SearchParams) -> list[PathBead]:
     """``path`` with the ``changes`` made whose new beads, scored with approximated runs, lose at most
     ``recut_prefilter`` against the two beads' sum, whose ``gains`` (called with the indexes of those
-    changes) exceed ``recut_margin``, and whose new beads, embedded, lose at most ``recut_loss``; in path
+    changes) exceed ``margin``, and whose new beads, embedded, lose at most ``recut_loss``; in path
     order, each bead changed once."""
     if not changes:
         return path
@@ -235,7 +236,7 @@ def _looked_at(path: list[PathBead], changes: list[Change], gains: Callable[[lis
             if path[k].score + path[k + 1].score - approx[j] <= params.recut_prefilter]
     if not kept:
         return path
-    kept = [j for j, gain in zip(kept, gains(kept)) if gain > params.recut_margin]
+    kept = [j for j, gain in zip(kept, gains(kept)) if gain > margin]
     if not kept:
         return path
     wide = [bead for j in kept for bead in changes[j][1]]
@@ -257,15 +258,20 @@ def _looked_at(path: list[PathBead], changes: list[Change], gains: Callable[[lis
 
 def recut_beads(path: list[PathBead], src: SpanSource, tgt: SpanSource, scorer_for: Callable[[], BandScorer],
                 runs: tuple[dict, dict], params: SearchParams) -> list[PathBead]:
-    """``path`` with the adjacent beads the module docstring describes merged, then the boundary sentences it
-    describes moved. ``scorer_for()`` scores under the search's parameters with the runs of ``runs`` (each
+    """``path`` with the adjacent beads the module docstring describes merged (where ``recut_merge``), then the
+    boundary sentences it describes moved (where ``recut_margin``). ``scorer_for()`` scores under the search's parameters with the runs of ``runs`` (each
     side's embedded runs, which this extends)."""
     known: Clauses = {}
-    ks = candidates(path, params)
-    merges = [(k, [merged(path, k)]) for k in ks]
-    path = _looked_at(path, merges, lambda kept, before=path: clause_gains(before, [ks[j] for j in kept], src, tgt,
-                                                                          known), src, tgt, scorer_for, runs, params)
+    if params.recut_merge:
+        ks = candidates(path, params)
+        merges = [(k, [merged(path, k)]) for k in ks]
+        path = _looked_at(path, merges, lambda kept, before=path: clause_gains(before, [ks[j] for j in kept], src,
+                                                                              tgt, known),
+                          params.recut_merge, src, tgt, scorer_for, runs, params)
+    if not params.recut_margin:
+        return path
     moves = shifts(path, params)
     changes = [(k, shifted(path, k, side, direction)) for k, side, direction in moves]
     return _looked_at(path, changes, lambda kept, before=path: shift_gains(before, [moves[j] for j in kept], src, tgt,
-                                                                           known), src, tgt, scorer_for, runs, params)
+                                                                           known),
+                      params.recut_margin, src, tgt, scorer_for, runs, params)
