@@ -139,7 +139,9 @@ class Cedict:
         forward = _walked(np.arange(size) + fwd_len)  # word starts
         backward = _walked(np.arange(size) + bwd_len[::-1])[::-1]  # word ends, walked from the last character
         run = np.repeat(np.arange(len(sizes)), sizes)
-        bound = ~np.isin(points, _FREE_POINTS)
+        # np.isin imports numpy.ma (10-17 ms a process): the sorted free points searched instead
+        at = np.minimum(np.searchsorted(_FREE_POINTS, points), len(_FREE_POINTS) - 1)
+        bound = _FREE_POINTS[at] != points
         counts = [np.bincount(run[mark], minlength=len(sizes))
                   for mark in (forward, forward & (fwd_len == 1), forward & (fwd_len == 1) & bound,
                                backward, backward & (bwd_len == 1), backward & (bwd_len == 1) & bound)]

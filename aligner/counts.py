@@ -32,6 +32,16 @@ class CountRows:
         return cls(starts.astype(np.int64), (cells % dim).astype(np.int32), counts.astype(np.uint8), dim)
 
     @classmethod
+    def counted(cls, cells: np.ndarray, rows: int, dim: int) -> CountRows:
+        """From cells ``row * dim + column`` in any order, each occurrence counted (wrapped at 256, as
+        ``np.add.at`` on uint8 was). Sorted and counted by hand: ``np.unique`` imports ``numpy.ma``, 10-17 ms
+        of a 100-sentence alignment."""
+        cells = np.sort(cells)
+        firsts = np.flatnonzero(np.r_[len(cells) > 0, cells[1:] != cells[:-1]])
+        counts = np.diff(np.r_[firsts, len(cells)])
+        return cls.from_cells(cells[firsts], counts % 256, rows, dim)
+
+    @classmethod
     def from_dense(cls, dense: np.ndarray) -> CountRows:
         dense = np.asarray(dense, dtype=np.uint8)
         cells = np.flatnonzero(dense)

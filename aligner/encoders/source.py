@@ -62,6 +62,10 @@ class EmbeddingSource:
                 self._sentences = self._encode(self._prepared)
         return self._sentences
 
+    def pieces(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of pieces of this side's sentences (clauses: search.recut), prepared as they are."""
+        return self._encode(prepare_texts(texts, self.lang), "clause")
+
     def runs(self, spans: list[tuple[int, int]]) -> np.ndarray:
         """Embeddings of the concatenated sentences ``texts[start:end]`` for each span. Not remembered here:
         the search keeps each run it asks for, and a second copy of a book's runs is megabytes."""

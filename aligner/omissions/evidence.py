@@ -126,6 +126,34 @@ def numbers_conflict(zh: frozenset[str], en: frozenset[str]) -> bool:
     return bool(zh - en) and bool(en - zh)
 
 
+# An opening quotation mark: Chinese, one not glued to a character (这个“好”字 quotes a word inside the sentence);
+# English, one at the start or after a space or an opening bracket or dash, before a word (an apostrophe sits
+# inside a word or after it: "you'd", "the boys' mother").
+_ZH_TURN = re.compile(r"(?<!\w)[“「『]")
+_EN_TURN = re.compile(r"(?:^|(?<=[\s(\[—–-]))[\"“'‘](?=[\w….])")
+# A quotation resumed after its speech tag ('…,' said Lin, '…'; “……”他说，“……”): the same turn
+_ZH_RESUMED = re.compile(r"[”」』][^“”「」『』。！？]{1,6}[，：][“「『]")
+_EN_RESUMED = re.compile(r"[,.!?…—–-][\"”'’]\s+(?:\S+\s+){0,3}\S+,\s+[\"“'‘](?=[\w….])")
+# An English sentence ending in a quotation closed and its speech tag ('…,' he said.)
+_EN_TAGGED = re.compile(r"[,.!?…—–-][\"”'’]\s+(?:\S+\s+){0,3}\S+[.!?]$")
+
+
+def speech_turns(texts: Sequence[str], lang: str, before: str = "") -> int:
+    """How many speech turns (quotations) consecutive sentences open; a quotation resumed after its tag in the
+    same sentence is one turn. An English sentence that opens with a quotation right after one ending in a
+    quotation and its tag ("'Forty years of watching him,' he said. 'You pick it up.'") goes on with that
+    speaker's turn, where Chinese keeps one quotation; ``before``: the sentence before the first."""
+    if unspaced(lang):
+        return sum(len(_ZH_TURN.findall(t)) - len(_ZH_RESUMED.findall(t)) for t in (t.strip() for t in texts))
+    turns = 0
+    for text in texts:
+        found = _EN_TURN.findall(text := text.strip())
+        turns += len(found) - len(_EN_RESUMED.findall(text)) - \
+            bool(found and text[0] in "\"“'‘" and _EN_TAGGED.search(before))
+        before = text
+    return turns
+
+
 def anchor_balance(own: set[str] | frozenset[str], english: set[str] | frozenset[str], clip: int) -> float:
     """Anchors of a Chinese text its English lacks, less those it has, clipped to ``±clip``."""
     return float(max(-clip, min(clip, len(own - english) - len(own & english))))

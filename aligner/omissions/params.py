@@ -33,6 +33,7 @@ RANGES = {
     "whole_share": (0.0, 10.0), "displaced_welcome": (-10.0, 10.0), "rescore_at": (-10.0, 10.0),
     "min_word_pairs": (0, 100000), "word_folds": (1, 10), "word_splits": (1, 10),
     "repeat_reach": (0, 20), "repeat_share": (0.0, 1.0), "clause_room": (0, 1000), "room_share": (0.0, 1.0),
+    "turn_reach": (0, 20),
 }
 
 
@@ -93,6 +94,10 @@ class ReviewParams:
     # literary two-into-one sentence keeps words of both (docs/omissions.md, "Seventh reading")
     host_own_words: int = 2
     own_reach: int = 3
+    # a sentence about to be flagged whole that opens a speech turn, where the beads within turn_reach of its
+    # own open as many turns in English as in Chinese (its own included), is an alignment check: the exchange's
+    # English keeps its turn, paired elsewhere (0: no such check; docs/omissions.md, "Eighth reading")
+    turn_reach: int = 2
     # clause flags covering this share of a sentence's letters and digits are one sentence flag (above 1:
     # never); the clauses each need their own flag, so a sentence is not called missing on less
     whole_share: float = 0.9

@@ -153,10 +153,12 @@ class WordModel:
         model.mid, model.spread = robust_scale(model.explain_pairs([pairs[n] for n in kept]), params.word_spread_floor)
         if learnt and params.word_folds > 1:
             k = params.word_folds
-            # the first split deals the pairs to the folds in turn, the others in fixed random orders
-            orders = [np.arange(len(confident))] + [np.random.RandomState(s).permutation(len(confident))
-                                                    for s in range(1, params.word_splits)]
-            folds = tuple({ones[n].en: int(d) % k for n, d in zip(confident, order)} for order in orders)
+            # the first split deals the pairs to the folds by their English sentence in turn, the others in fixed
+            # random orders of the English sentences: by sentence, not by place among the confident pairs, so
+            # that beads changed elsewhere (another search parameter) leave every other pair in its fold
+            orders = [np.arange(len(alignment.en))] + [np.random.RandomState(s).permutation(len(alignment.en))
+                                                       for s in range(1, params.word_splits)]
+            folds = tuple({ones[n].en: int(order[ones[n].en[0]]) % k for n in confident} for order in orders)
             # each fold's model learns from the other folds' pairs; CC-CEDICT's senses for the words it never saw
             models = tuple(tuple(cls({**senses, **_train([pairs[n] for n in confident if fold[ones[n].en] != f],
                                                           params.word_rounds)}, 0.0, 1.0, params.word_floor, tokens)

@@ -4,7 +4,8 @@ One module per responsibility: ``params`` (what can be tuned), ``dp`` (the bande
 (bead scores for a block of band rows; ``runs``: the run vectors it reads; the dictionary's count vectors
 are :mod:`aligner.counts`, shared with the lexicon that makes them), ``band`` (coarse to fine),
 ``calibrate`` (thresholds scaled to the document), ``lazy`` (sentence runs embedded near the path, then
-searched again) and ``absorb`` (a second look at the target sentences the path left unaligned).
+searched again), ``absorb`` (a second look at the target sentences the path left unaligned) and ``recut``
+(a second look at adjacent beads whose common sentence boundary the translator moved by a clause).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .lengths import softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
 from ..progress import phase_bar
 from .quotes import Dialogue, dialogue, quote_states
+from .recut import recut_beads
 from .scorer import BandScorer
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
@@ -103,6 +105,9 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         with one_thread():
             scorer = scorer_for(params)
             path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types, quoted)
+    if params.recut_margin or params.recut_merge:  # a second look at adjacent beads whose boundary moved by a clause (search.recut)
+        with one_thread():
+            path = recut_beads(path, src, tgt, lambda: scorer_for(params), (src_runs, tgt_runs), params)
     return path, params
 
 

@@ -13,9 +13,13 @@ from .scorer import BandScorer
 
 
 class SpanSource(Protocol):
+    texts: list[str]
+    lang: str
+
     def __len__(self) -> int: ...
     def sentence_vectors(self) -> np.ndarray: ...
     def runs(self, spans: list[tuple[int, int]]) -> np.ndarray: ...
+    def pieces(self, texts: list[str]) -> np.ndarray: ...
 
 
 def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,

@@ -19,16 +19,19 @@ INT_RANGES = {"max_bead": (1, 8), "max_split": (0, 8), "band": (0, 100), "lazy_r
 FLOAT_RANGES = {"reference_score": (0.01, 1.0), "calibrate_low": (0.01, 1.0), "calibrate_high": (1.0, 100.0),
                 "calibrate_min_scale": (0.01, 1.0), "calibrate_max_scale": (1.0, 100.0),
                 "neighbour_share": (0.0, 1.0), "length_exponent": (0.01, 10.0), "length_spread": (0.0, 10.0),
-                "length_exponent_min": (0.01, 1.0), "absorb_margin": (0.0, 1.0), "run_exponent": (0.0, 4.0)}
+                "length_exponent_min": (0.01, 1.0), "absorb_margin": (0.0, 1.0), "run_exponent": (0.0, 4.0),
+                "recut_margin": (0.0, 2.0), "recut_merge": (0.0, 2.0), "recut_loss": (0.0, 1.0), "recut_prefilter": (0.0, 1.0)}
 CALIBRATED = ("skip", "skip_run", "merge_penalty")  # the parameters calibration scales
 ADAPTED = CALIBRATED + ("length_exponent",)  # all a calibration may change (recorded with the alignment)
 # Defaults of their own for a language pair (source, target), where the general ones cannot serve it: Chinese
 # literature in English splits one Chinese sentence into up to six English ones and is half dialogue (MAC-Dev
 # chapters, docs/algorithm.md); the same split limit costs the German-French yearbooks their caption blocks,
 # and Icelandic quotation marks read the other way round. Its short English sentences continuing a split
-# score low alone and are left unaligned where the translator merged them (absorb_margin).
+# score low alone and are left unaligned where the translator merged them (absorb_margin), and its translators
+# move sentence boundaries by a clause (recut_margin; the merges of recut_merge cost review precision).
 PAIR_DEFAULTS = {("zh", "en"): {"max_split": 6, "quote_weight": 0.125, "dialogue_weight": 0.08,
-                               "turn_weight": 0.05, "absorb_margin": 0.05, "absorb_quoted": True}}
+                               "turn_weight": 0.05, "absorb_margin": 0.05, "absorb_quoted": True,
+                               "recut_margin": 0.25}}
 
 
 def pair_defaults(src_lang: str, tgt_lang: str) -> dict:
@@ -84,6 +87,11 @@ class SearchParams:
     length_exponent_min: float = 0.4  # the softened exponent (length_spread / the document's) is at least this
     absorb_margin: float = 0.0   # a 0-1 bead joins a neighbour losing at most -skip (uncalibrated) + this (0: off)
     absorb_quoted: bool = False  # with absorb_margin: also a 1-0 bead that begins inside a quotation (search.absorb)
+    recut_margin: float = 0.0    # a boundary sentence moves into the neighbouring bead when a clause at their
+    #                              boundary says so by this much (cosine; search.recut; 0: off) ...
+    recut_merge: float = 0.0     # ... adjacent beads merge when one does by this much (0: off) ...
+    recut_loss: float = 0.15     # ... and the new beads, embedded, lower the pair's summed score by at most this
+    recut_prefilter: float = 0.2  # recut looks only where the new beads, approximated, lose at most this
 
     def __post_init__(self):
         for f in fields(self):

@@ -14,7 +14,8 @@ import numpy as np
 
 from ..clauses import alnum
 from ..context import ReviewContext
-from ..evidence import flatten, group_argmax, numbers, numbers_conflict, pair_dots, sentence_pieces, unit
+from ..evidence import (flatten, group_argmax, numbers, numbers_conflict, pair_dots, sentence_pieces, speech_turns,
+                        unit)
 from ..model import Moved
 
 
@@ -31,6 +32,31 @@ class Carrier:
         zh, span = clause if clause else (None, None)
         return Moved("zh", zh_sentence, self.sentence, round(float(ctx.cal.carried(self.cosine)), 3), self.piece,
                      round(self.margin / ctx.scale, 3), zh, span)
+
+
+@dataclass(frozen=True)
+class Turns:
+    first: int  # the first and last English sentence read
+    last: int
+    zh: int  # the speech turns the Chinese opens
+    en: int  # … and the English
+
+
+def turns_kept(ctx: ReviewContext, sentence: int, bead: int) -> Turns | None:
+    """For a Chinese sentence that opens a speech turn (a quotation), the English of the beads within
+    ``turn_reach`` of its bead (its own included) when it opens at least as many turns as their Chinese, the
+    sentence's own included; None otherwise (or when it opens none). Literary translators redistribute a
+    dialogue's turns over its sentences, so the search may pair a turn's English with the next turn or leave
+    the turn unaligned; a turn left out leaves the exchange's English a turn short."""
+    a, r = ctx.alignment, ctx.params.turn_reach
+    if not r or not speech_turns([a.zh[sentence].text], a.src_lang):
+        return None
+    beads = a.beads[max(0, bead - r):bead + r + 1]
+    zh = [i for b in beads for i in b.zh]
+    en = [j for b in beads for j in b.en]
+    zh_turns = speech_turns([a.zh[i].text for i in zh], a.src_lang)
+    en_turns = speech_turns([a.en[j].text for j in en], a.tgt_lang, a.en[en[0] - 1].text if en and en[0] else "")
+    return Turns(en[0], en[-1], zh_turns, en_turns) if en_turns >= zh_turns else None
 
 
 def carriers(ctx: ReviewContext, vectors: np.ndarray, sentences: list[list[int]], zh: list[int],

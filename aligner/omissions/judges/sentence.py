@@ -35,7 +35,7 @@ from ..evidence import (anchor_balance, anchor_words, en_pieces, flatten, group_
 from ..logistic import load_model
 from ..model import Flag
 from .base import Judge, Verdict
-from .carried import carriers
+from .carried import Turns, carriers, turns_kept
 from .hosts import Candidate, candidates, displaced_beads
 from .nearby import moved_share
 from .rescore import Welcome, chinese_welcomes
@@ -122,7 +122,9 @@ class SentenceJudge(Judge[list[Candidate]]):
         (:func:`carried_by_bead`): at most part of it is missing. An unaligned sentence is left to the
         search's verdict, which weighed that English already (docs/omissions.md has the figures). A sentence
         still missing that the neighbouring bead's English welcomes by ``rescore_at`` units (re-scored,
-        :func:`~.rescore.chinese_welcomes`) is an ``alignment`` flag naming that English, not an omission.
+        :func:`~.rescore.chinese_welcomes`) is an ``alignment`` flag naming that English, not an omission, and so
+        is one that opens a speech turn in an exchange whose English opens as many turns as its Chinese
+        (:func:`~.carried.turns_kept`): the English keeps the turn, paired with another.
         So is a sentence the search left unaligned that the model does not find missing and no English
         sentence nearby carries (``carried``): its English must be somewhere, most likely in the neighbouring
         bead that welcomes it most, and a reviewer is told so rather than nothing."""
@@ -161,7 +163,8 @@ class SentenceJudge(Judge[list[Candidate]]):
             missing.append(c)
         welcomes = chinese_welcomes(ctx, [(c.sentence, c.bead) for c in missing + unsure])
         for c, welcome in zip(missing, welcomes):
-            out.flags.append(_flag(ctx, c, welcome if welcome and welcome.gain >= p.rescore_at else None))
+            out.flags.append(_flag(ctx, c, welcome if welcome and welcome.gain >= p.rescore_at else None,
+                                   turns=turns_kept(ctx, c.sentence, c.bead)))
             out.judged.add(c.sentence)
         for c, welcome in zip(unsure, welcomes[len(missing):]):
             out.flags.append(_flag(ctx, c, welcome, unsure=True))
@@ -169,10 +172,13 @@ class SentenceJudge(Judge[list[Candidate]]):
         return out
 
 
-def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None, unsure: bool = False) -> Flag:
+def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None, unsure: bool = False,
+          turns: Turns | None = None) -> Flag:
     """The sentence flag of a missing sentence, or, where re-scoring finds a neighbouring bead whose English
-    welcomes it (``welcome``), an ``alignment`` flag naming that English; for an ``unsure`` unaligned
-    sentence (neither missing nor carried), an ``alignment`` flag naming the most welcoming English."""
+    welcomes it (``welcome``), an ``alignment`` flag naming that English, and where it is a speech turn of an
+    exchange whose English keeps as many turns (``turns``, :func:`~.carried.turns_kept`), one naming the
+    exchange's English; for an ``unsure`` unaligned sentence (neither missing nor carried), an ``alignment``
+    flag naming the most welcoming English."""
     a, f, s = ctx.alignment, c.features, ctx.alignment.zh[c.sentence]
     en_par = ctx.nearest_en_paragraph(c.bead) if c.unaligned else a.en[a.beads[c.bead].en[0]].paragraph
     if unsure:
@@ -187,6 +193,11 @@ def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None, unsure: boo
         kind = "alignment"
         reason = (f"check the alignment: the English of zh {c.sentence} may be in {welcome.where()}; that bead "
                   f"matches its English {welcome.gain:+.2f} calibration units better with this sentence added")
+    elif turns:
+        kind = "alignment"
+        reason = (f"check the alignment: zh {c.sentence} is a speech turn, and the English around it (en {turns.first}–"
+                  f"{turns.last}) opens {turns.en} speech turns, its Chinese {turns.zh}: its English is most likely "
+                  "among them")
     else:
         kind, where = "sentence", "left unaligned by the search; " if c.unaligned else ""
         reason = (f"no English counterpart: {where}the nearby English matches the Chinese "
