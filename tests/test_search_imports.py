@@ -21,10 +21,8 @@ def test_align_does_not_import_the_review():
 
 def test_align_does_not_import_numpy_ma():
     """np.unique and np.isin import numpy.ma (10-17 ms, a tenth of aligning 100 sentences): the dictionary's
-    lookups and counts do without them (once the dictionary's derived arrays are built, as here)."""
-    from aligner.lexicon import key_table
-
-    key_table()
+    lookups and counts do without them (once the dictionary's derived arrays are built: here by the same
+    alignment run first in this process, as another checkout sharing the cache may have rebuilt them)."""
     code = ("import sys, numpy as np, aligner\n"
             "class Toy:\n    name = 'toy'\n"
             "    def encode(self, texts):\n"
@@ -33,6 +31,7 @@ def test_align_does_not_import_numpy_ma():
             "aligner.align(['我们在北京。', '他的书在桌子上。'], ['We are in Beijing.', 'His book is on the table.'],\n"
             "              encoder=Toy(), src_lang='zh', tgt_lang='en', cache=False)\n"
             "assert 'numpy.ma' not in sys.modules, 'numpy.ma imported'\n")
+    exec(code.replace("assert 'numpy.ma'", "# "), {})
     _runs_clean(code)
 
 
