@@ -42,6 +42,7 @@ _STRIP = " \t\u3000\"'“”‘’「」『』《》()（）[]【】。．.!?！
 _CHARS = re.compile(r"[^\W_]")
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 MIN_CLAUSE = {True: 5, False: 3}  # unspaced (characters), spaced (words)
+_ROWS_AT_ONCE = 4096  # moves whose cosines are computed in one array operation
 
 
 def edge_clauses(text: str, lang: str) -> tuple[str, str] | None:
@@ -162,6 +163,12 @@ def _cos(one: np.ndarray, two: np.ndarray) -> float:
     return float(one @ two / max(float(np.linalg.norm(one) * np.linalg.norm(two)), 1e-12))
 
 
+def _cosines(one: np.ndarray, two: np.ndarray) -> np.ndarray:
+    """The cosine of each row of ``one`` with the same row of ``two``, shape (rows,)."""
+    norms = np.linalg.norm(one, axis=1) * np.linalg.norm(two, axis=1)
+    return np.einsum("ij,ij->i", one, two) / np.maximum(norms, 1e-12)
+
+
 def shifts(path: list[PathBead], params: SearchParams) -> list[tuple[int, int, int]]:
     """(k, side, direction) of each boundary sentence that may move between the adjacent beads path[k] and
     path[k + 1]: on ``side``, the first bead's last sentence into the second (direction -1) or the second's
@@ -194,27 +201,40 @@ def shift_gains(path: list[PathBead], moves: list[tuple[int, int, int]], src: Sp
                 known: Clauses) -> np.ndarray:
     """For each move, how much better the moving sentence matches the other side's edge of the bead it would
     join than that of its own bead: the last clause of the first bead's last sentence, the first clause of
-    the second bead's first sentence (a sentence of one clause is its own edge, read from its vector)."""
+    the second bead's first sentence (a sentence of one clause is its own edge, read from its vector).
+    Clauses in ``known`` are not embedded again; those embedded here are not kept."""
     sides = (src, tgt)
     asks = []  # (move, the other side, its closing edge, its opening edge: a clause, or a sentence's index)
+    edges: dict[tuple[int, int], tuple[str, str] | None] = {}  # a sentence's edges, cut once
     for j, (k, side, _) in enumerate(moves):
-        other = sides[1 - side]
-        last, first = _side(path[k], 1 - side).stop - 1, _side(path[k + 1], 1 - side).start
-        closing, opening = _edges(other, last), _edges(other, first)
-        asks.append((j, 1 - side, closing[1] if closing else last, opening[0] if opening else first))
-    clause_vectors([(side, edge) for _, side, *edges in asks for edge in edges if isinstance(edge, str)],
-                   src, tgt, known)
-
-    def vector(side: int, edge: str | int) -> np.ndarray:
-        return known[(side, edge)] if isinstance(edge, str) else sides[side].sentence_vectors()[edge]
-
+        other = 1 - side
+        last, first = _side(path[k], other).stop - 1, _side(path[k + 1], other).start
+        for i in (last, first):
+            if (other, i) not in edges:
+                edges[(other, i)] = _edges(sides[other], i)
+        closing, opening = edges[(other, last)], edges[(other, first)]
+        asks.append((j, other, closing[1] if closing else last, opening[0] if opening else first))
     gains = np.empty(len(moves))
-    for j, other, closing, opening in asks:
-        k, side, direction = moves[j]
-        moving = sides[side].sentence_vectors()[_side(path[k], side).stop - (direction == -1)]
-        own, joined = (closing, opening) if direction == -1 else (opening, closing)
-        gains[j] = _cos(moving, vector(other, joined)) - _cos(moving, vector(other, own))
+    # in pieces, each piece's clauses embedded and dropped after it: on long documents the clause vectors of
+    # every move at once would be the search's largest array
+    for at in range(0, len(asks), _ROWS_AT_ONCE):
+        piece = asks[at:at + _ROWS_AT_ONCE]
+        here = clause_vectors([(side, edge) for _, side, *ends in piece for edge in ends if isinstance(edge, str)],
+                              src, tgt, dict(known))
+        rows = []  # (the moving sentence's vector, the edge it would join, its own bead's edge)
+        for j, other, closing, opening in piece:
+            k, side, direction = moves[j]
+            moving = sides[side].sentence_vectors()[_side(path[k], side).stop - (direction == -1)]
+            own, joined = (closing, opening) if direction == -1 else (opening, closing)
+            rows.append((moving, _edge_vector(here, sides, other, joined), _edge_vector(here, sides, other, own)))
+        moving, joined, own = (np.stack(column) for column in zip(*rows))
+        gains[at:at + len(rows)] = _cosines(moving, joined) - _cosines(moving, own)
     return gains
+
+
+def _edge_vector(clauses: Clauses, sides: tuple[SpanSource, SpanSource], side: int, edge: str | int) -> np.ndarray:
+    """An edge's vector: its clause's, or, for a sentence of one clause, the sentence's."""
+    return clauses[(side, edge)] if isinstance(edge, str) else sides[side].sentence_vectors()[edge]
 
 
 Change = tuple[int, list[tuple[range, range]]]  # beads path[k], path[k + 1] become these
