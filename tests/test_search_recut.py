@@ -176,10 +176,11 @@ SHIFT_ZH = ["甲说了一句话，他笑了起来。", "乙走进了村子，丙
 SHIFT_EN = ["Jia spoke.", "Yi came in.", "Bing went home."]
 
 
-def _shift(opening: np.ndarray, slack: float, zh: list[str] = SHIFT_ZH):
+def _shift(opening: np.ndarray, slack: float, zh: list[str] = SHIFT_ZH, first: np.ndarray | None = None):
     params = SearchParams(max_bead=1, max_split=3, recut_margin=0.25)  # no merge: 2 source sentences
     clauses = {"甲说了一句话": _unit(0), "他笑了起来": _unit(0), "乙走进了村子": opening, "丙已经回家了": _unit(2)}
-    src = Side(zh, "zh", np.stack([_unit(0), (_unit(1) + _unit(2)) / np.sqrt(2)]), clauses)
+    src = Side(zh, "zh", np.stack([_unit(0) if first is None else first, (_unit(1) + _unit(2)) / np.sqrt(2)]),
+               clauses)
     tgt = Side(SHIFT_EN, "en", np.stack([_unit(0), _unit(1), _unit(2)]), {})
     runs: tuple[dict, dict] = ({}, {})
     scorer = BandScorer(src.vectors, tgt.vectors, np.ones(2), np.ones(3), params.bead_types(), params)
@@ -203,6 +204,12 @@ def test_a_boundary_sentence_moves_to_the_bead_whose_clause_it_translates():
 def test_a_boundary_sentence_stays_unless_a_clause_says_so_and_the_move_is_cheap(opening, slack):
     out = _shift(opening, slack)  # zh 1 opens with C (nothing to move for), or the move loses 0.2
     assert [(b.src, b.tgt) for b in out] == [(range(0, 1), range(0, 2)), (range(1, 2), range(2, 3))]
+
+
+def test_a_boundary_sentence_stays_where_its_own_beads_edge_sentence_says_it():
+    # zh 0 ends with a clause saying A, but says B in its middle, as en 1 does: en 1 stays
+    out = _shift(_unit(1), 0.05, first=(_unit(0) + 2 * _unit(1)) / np.sqrt(5))
+    assert len(out) == 2 and out[0].tgt == range(0, 2)
 
 
 def test_a_sentence_of_one_clause_is_its_own_edge():

@@ -10,10 +10,10 @@ when an edge clause at their common boundary (the first clause of the second bea
 last clause of the first bead's last sentence, on either side) matches the other bead's translation better
 than its own by ``recut_merge`` (cosine) and the merged bead, embedded for real, scores at most
 ``recut_loss`` below the two beads' sum. Then, the same way (by ``recut_margin``), a sentence at a boundary
-moves into the
-neighbouring bead (a 1-2 + 1-1 pair becomes 1-1 + 1-2) when it matches the other side's edge clause of that
-bead better than the one of its own bead (a sentence of one clause is its own edge): the English sentence
-that ends a bead is the translation of the last clause of its Chinese, not of the next bead's first.
+moves into the neighbouring bead (a 1-2 + 1-1 pair becomes 1-1 + 1-2) when it matches the other side's edge
+clause of that bead better than both the edge clause and the whole edge sentence of its own bead (a sentence
+of one clause is its own edge): the English sentence that ends a bead is the translation of the last clause
+of its Chinese, not of the next bead's first, unless the Chinese says it in the middle.
 
 Linear: the changed beads are first scored with approximated runs, in blocks along the path; only the
 changes that lose at most ``recut_prefilter`` so (an approximated 2-2 run scores up to about 0.15 below its
@@ -201,7 +201,9 @@ def shift_gains(path: list[PathBead], moves: list[tuple[int, int, int]], src: Sp
                 known: Clauses) -> np.ndarray:
     """For each move, how much better the moving sentence matches the other side's edge of the bead it would
     join than that of its own bead: the last clause of the first bead's last sentence, the first clause of
-    the second bead's first sentence (a sentence of one clause is its own edge, read from its vector).
+    the second bead's first sentence (a sentence of one clause is its own edge, read from its vector); its
+    own bead's edge is read twice, as that clause and as the whole sentence, and the better match counts (a
+    clause said in the middle of the sentence keeps the moving sentence where it is).
     Clauses in ``known`` are not embedded again; those embedded here are not kept."""
     sides = (src, tgt)
     asks = []  # (move, the other side, its closing edge, its opening edge: a clause, or a sentence's index)
@@ -226,9 +228,12 @@ def shift_gains(path: list[PathBead], moves: list[tuple[int, int, int]], src: Sp
             k, side, direction = moves[j]
             moving = sides[side].sentence_vectors()[_side(path[k], side).stop - (direction == -1)]
             own, joined = (closing, opening) if direction == -1 else (opening, closing)
-            rows.append((moving, _edge_vector(here, sides, other, joined), _edge_vector(here, sides, other, own)))
-        moving, joined, own = (np.stack(column) for column in zip(*rows))
-        gains[at:at + len(rows)] = _cosines(moving, joined) - _cosines(moving, own)
+            whole = _side(path[k], other).stop - 1 if direction == -1 else _side(path[k + 1], other).start
+            rows.append((moving, _edge_vector(here, sides, other, joined), _edge_vector(here, sides, other, own),
+                         sides[other].sentence_vectors()[whole]))
+        moving, joined, own, whole = (np.stack(column) for column in zip(*rows))
+        gains[at:at + len(rows)] = _cosines(moving, joined) - np.maximum(_cosines(moving, own),
+                                                                          _cosines(moving, whole))
     return gains
 
 
