@@ -71,11 +71,25 @@ class CountRows:
     def __len__(self) -> int:
         return len(self.starts) - 1
 
-    def dense(self, dtype: type = np.uint8) -> np.ndarray:
-        """The rows as a dense (rows, dim) array (the search multiplies them in float32: made so, not copied)."""
-        out = np.zeros((len(self), self.dim), dtype=dtype)
+    def used(self) -> np.ndarray:
+        """Which of the ``dim`` columns any row counts, shape (dim,)."""
+        mark = np.zeros(self.dim, dtype=bool)
+        mark[self.columns[self.starts[0]:self.starts[-1]]] = True
+        return mark
+
+    def dense(self, dtype: type = np.uint8, keep: np.ndarray | None = None) -> np.ndarray:
+        """The rows as a dense (rows, dim) array (the search multiplies them in float32: made so, not copied);
+        with ``keep`` (a boolean mask of the columns), over only those columns, in their order."""
         first, last = self.starts[0], self.starts[-1]
-        out[np.repeat(np.arange(len(self)), np.diff(self.starts)), self.columns[first:last]] = self.counts[first:last]
+        rows, columns = np.repeat(np.arange(len(self)), np.diff(self.starts)), self.columns[first:last]
+        counts = self.counts[first:last]
+        if keep is None:
+            out = np.zeros((len(self), self.dim), dtype=dtype)
+        else:
+            kept = keep[columns]
+            rows, columns, counts = rows[kept], (np.cumsum(keep) - 1)[columns[kept]], counts[kept]
+            out = np.zeros((len(self), int(keep.sum())), dtype=dtype)
+        out[rows, columns] = counts
         return out
 
     def totals(self) -> np.ndarray:

@@ -28,6 +28,13 @@ def test_cells_wrap_and_drop_zero_counts():
     assert list(stored.starts) == [0, 1, 2] and len(stored.columns) == 2
 
 
+def test_used_columns_and_a_dense_array_over_some_of_them():
+    stored = CountRows.from_cells(np.array([1, 3, 6]), np.array([3, 2, 1]), 2, 4)
+    assert list(stored.used()) == [False, True, True, True]
+    keep = np.array([True, False, True, True])
+    assert np.array_equal(stored.dense(np.float32, keep), [[0, 0, 2], [0, 1, 0]])
+
+
 def test_stacked_rows_are_the_parts_one_after_another():
     rng = np.random.default_rng(3)
     dense = [rng.integers(0, 3, (k, 8)).astype(np.uint8) for k in (3, 0, 5)]

@@ -322,22 +322,8 @@ def _shared_columns(src: CountRows, tgt: CountRows) -> tuple[np.ndarray, np.ndar
     """Both sides' count rows as dense float32 arrays over only the columns both use: a block's sentences fill
     a few hundred of the 1,024 columns, and the others add zeros to every overlap. The overlaps are whole
     counts, exact in float32 in any order, so the product gives the same numbers as over every column."""
-    entries = [side.columns[side.starts[0]:side.starts[-1]] for side in (src, tgt)]
-    used = []
-    for side, columns in zip((src, tgt), entries):
-        mark = np.zeros(side.dim, dtype=bool)
-        mark[columns] = True
-        used.append(mark)
-    both = used[0] & used[1]
-    index = np.cumsum(both) - 1
-    out = []
-    for side, columns in zip((src, tgt), entries):
-        keep = both[columns]
-        rows = np.repeat(np.arange(len(side)), np.diff(side.starts))[keep]
-        dense = np.zeros((len(side), int(index[-1]) + 1), dtype=np.float32)
-        dense[rows, index[columns[keep]]] = side.counts[side.starts[0]:side.starts[-1]][keep]
-        out.append(dense)
-    return out[0], out[1]
+    both = src.used() & tgt.used()
+    return src.dense(np.float32, both), tgt.dense(np.float32, both)
 
 
 SPARSE = 4  # a block whose rectangle is this many times its rows' cells is multiplied in narrower pieces
