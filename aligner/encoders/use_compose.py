@@ -90,7 +90,8 @@ def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: n
     in a run and would rarely use them: their product is a tenth of a short line's pass); returns the
     wholes' (``raw`` projected). The edges of all sequences are summed at once and projected in the wholes'
     product (a product of a few rows costs mostly reading the weights), unless the wholes are one or two
-    rows, which BLAS's vector path gives other bits than a matrix product's. The rows kept are copies, so that no entry holds a batch's array."""
+    rows, which BLAS's vector path gives other bits than a matrix product's. The rows kept are copies, so that
+    no entry holds a batch's array."""
     heads = sorted({states.head for states in active})
     is_long = lens > heads[-1] + TAIL
     long, short = np.flatnonzero(is_long), np.flatnonzero(~is_long)

@@ -105,7 +105,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         with one_thread():
             scorer = scorer_for(params)
             path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types, quoted)
-    if params.recut_margin or params.recut_merge:  # a second look at adjacent beads whose boundary moved by a clause (search.recut)
+    if params.recut_margin or params.recut_merge:  # adjacent beads whose boundary moved by a clause (search.recut)
         with one_thread():
             path = recut_beads(path, src, tgt, lambda: scorer_for(params), (src_runs, tgt_runs), params)
     return path, params

@@ -20,7 +20,8 @@ FLOAT_RANGES = {"reference_score": (0.01, 1.0), "calibrate_low": (0.01, 1.0), "c
                 "calibrate_min_scale": (0.01, 1.0), "calibrate_max_scale": (1.0, 100.0),
                 "neighbour_share": (0.0, 1.0), "length_exponent": (0.01, 10.0), "length_spread": (0.0, 10.0),
                 "length_exponent_min": (0.01, 1.0), "absorb_margin": (0.0, 1.0), "run_exponent": (0.0, 4.0),
-                "recut_margin": (0.0, 2.0), "recut_merge": (0.0, 2.0), "recut_loss": (0.0, 1.0), "recut_prefilter": (0.0, 1.0)}
+                "recut_margin": (0.0, 2.0), "recut_merge": (0.0, 2.0), "recut_loss": (0.0, 1.0),
+                "recut_prefilter": (0.0, 1.0)}
 CALIBRATED = ("skip", "skip_run", "merge_penalty")  # the parameters calibration scales
 ADAPTED = CALIBRATED + ("length_exponent",)  # all a calibration may change (recorded with the alignment)
 # Defaults of their own for a language pair (source, target), where the general ones cannot serve it: Chinese

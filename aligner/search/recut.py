@@ -284,8 +284,8 @@ def _looked_at(path: list[PathBead], changes: list[Change], gains: Callable[[lis
 def recut_beads(path: list[PathBead], src: SpanSource, tgt: SpanSource, scorer_for: Callable[[], BandScorer],
                 runs: tuple[dict, dict], params: SearchParams) -> list[PathBead]:
     """``path`` with the adjacent beads the module docstring describes merged (where ``recut_merge``), then the
-    boundary sentences it describes moved (where ``recut_margin``). ``scorer_for()`` scores under the search's parameters with the runs of ``runs`` (each
-    side's embedded runs, which this extends)."""
+    boundary sentences it describes moved (where ``recut_margin``). ``scorer_for()`` scores under the search's
+    parameters with the runs of ``runs`` (each side's embedded runs, which this extends)."""
     known: Clauses = {}
     if params.recut_merge:
         ks = candidates(path, params)

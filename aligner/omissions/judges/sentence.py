@@ -195,9 +195,9 @@ def _flag(ctx: ReviewContext, c: Candidate, welcome: Welcome | None, unsure: boo
                   f"matches its English {welcome.gain:+.2f} calibration units better with this sentence added")
     elif turns:
         kind = "alignment"
-        reason = (f"check the alignment: zh {c.sentence} is a speech turn, and the English around it (en {turns.first}–"
-                  f"{turns.last}) opens {turns.en} speech turns, its Chinese {turns.zh}: its English is most likely "
-                  "among them")
+        reason = (f"check the alignment: zh {c.sentence} is a speech turn, and the English around it "
+                  f"(en {turns.first}–{turns.last}) opens {turns.en} speech turns, its Chinese {turns.zh}: its "
+                  "English is most likely among them")
     else:
         kind, where = "sentence", "left unaligned by the search; " if c.unaligned else ""
         reason = (f"no English counterpart: {where}the nearby English matches the Chinese "
