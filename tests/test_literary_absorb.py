@@ -14,7 +14,7 @@ from aligner.search import BandScorer, SearchParams
 from aligner.search.absorb import absorb_nulls, absorbing_runs, bead_score
 from aligner.search.dp import PathBead
 
-TYPES = SearchParams().bead_types()
+TYPES = SearchParams(max_bead=4).bead_types()  # the zh → en pair's m-n beads (PAIR_DEFAULTS)
 
 
 class TableScorer:
