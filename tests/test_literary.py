@@ -142,7 +142,7 @@ def test_bead_types_are_within_their_limits(max_bead, max_split):
 def test_pair_defaults():
     assert pair_defaults("zh", "en") == {"max_bead": 4, "max_split": 6, "quote_weight": 0.125,
                                          "dialogue_weight": 0.08, "turn_weight": 0.05, "absorb_margin": 0.05,
-                                         "absorb_quoted": True, "recut_margin": 0.25}
+                                         "absorb_quoted": True, "recut_margin": 0.25, "skip_source_extra": 0.0}
     assert pair_defaults("zh-Hant", "EN") == pair_defaults("zh", "en")
     assert pair_defaults("en", "zh") == {} and pair_defaults("de", "fr") == {}
 
