@@ -9,8 +9,11 @@ from .dp import band_around, banded_dp, full_band, scoring_threads
 from .params import SearchParams
 from .scorer import BandScorer
 
-# Full search below this many lattice cells; above, search a downsampled copy first.
-FULL_SEARCH_CELLS = 400_000
+# Full search below this many lattice cells; above, search a downsampled copy first (recursively). Small: at
+# 100 x 120 sentences the band around the coarse path is under half the lattice, and the path the same on
+# every benchmark document (docs/benchmarks.md, wave 10), the calibration reading whole rows below
+# calibrate.WHOLE_ROWS_CELLS.
+FULL_SEARCH_CELLS = 5_000
 DOWNSAMPLE = 4
 COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
 
