@@ -67,3 +67,34 @@ def test_document_runs_are_approximated_at_every_end(n, seed, exponent, dtype):
     assert found.keys() == expected.keys()
     for width in widths:
         assert found[width].dtype == np.float32 and found[width].tobytes() == expected[width].tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 30), st.integers(0, 10_000), st.booleans(), st.sampled_from([(3, 0), (4, 6)]))
+def test_linear_scores_are_the_run_vectors_scores(n, m, seed, banded, shape):
+    """A scorer whose runs are all approximated takes every cosine from one product of the sentences
+    (BandScorer._linear_products): the scores of the run vectors' own products, to float rounding, at every
+    cell of every bead type, -inf at the same cells."""
+    from unittest import mock
+
+    from aligner.search import BandScorer, SearchParams, band_around, full_band
+    from aligner.search.dp import PathBead, row_blocks
+    from aligner.search.runs import run_norms
+
+    rng = np.random.default_rng(seed)
+    S, T = (normalise(rng.normal(size=(k, 8))).astype(np.float32) for k in (n, m))
+    lengths = (rng.integers(1, 40, n).astype(float), rng.integers(1, 40, m).astype(float))
+    p = SearchParams(max_bead=shape[0], max_split=shape[1])
+    scorer = BandScorer(S, T, *lengths, p.bead_types(), p)
+    assert scorer.linear()
+    lo, hi = band_around([PathBead(range(i, i + 1), range(i * m // n, (i + 1) * m // n), 0.0) for i in range(n)],
+                         n, m, 2) if banded else full_band(n, m)
+    for i0, i1 in row_blocks(lo, hi, 1, n, 64):
+        linear = scorer(i0, i1, lo, hi)
+        with mock.patch.object(BandScorer, "linear", return_value=False):
+            direct = scorer(i0, i1, lo, hi)
+        assert np.array_equal(np.isfinite(linear), np.isfinite(direct))
+        assert np.allclose(linear[np.isfinite(linear)], direct[np.isfinite(direct)], atol=1e-5)
+    inverse = run_norms(S, scorer.src_weight, [1, 2])
+    assert inverse[2][1] == 0 and (n < 2 or np.isclose(inverse[2][n],
+                                                       1 / np.linalg.norm((S * scorer.src_weight)[n - 2:].sum(0))))

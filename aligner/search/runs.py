@@ -48,6 +48,23 @@ def document_runs(vectors: np.ndarray, weights: np.ndarray, widths: list[int]) -
     return out
 
 
+def run_norms(vectors: np.ndarray, weights: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
+    """For each of ``widths`` (>= 1), the reciprocal length of each run's weighted sum, the runs ``[e - width,
+    e)`` for every end ``e`` (float64, ``len(vectors) + 1`` each; 0 where the run would leave the document):
+    what turns a sum of weighted sentence cosines into the cosine of approximated runs (scorer, linear)."""
+    n = len(vectors)
+    weighted = vectors * weights
+    total = np.zeros((n + 1, vectors.shape[1]), dtype=np.float32)
+    out: dict[int, np.ndarray] = {}
+    for width in range(1, max(widths, default=0) + 1):
+        total[width:] += weighted[:max(0, n + 1 - width)]
+        if width in widths:
+            norm = np.linalg.norm(total, axis=1).astype(np.float64)
+            out[width] = np.divide(1.0, norm, out=np.zeros_like(norm), where=norm > 0)
+            out[width][:width] = 0
+    return out
+
+
 def run_table(runs: dict, n: int) -> dict:
     """{width: (row of the run ending at each position or -1, stacked run vectors)} for vectorised lookup."""
     table = {}

@@ -12,7 +12,7 @@ from ..scoring import length_penalty
 from ..counts import CountRows, LexicalCounts
 from .params import SearchParams
 from .quotes import Dialogue, penalty_table, run_codes
-from .runs import approximated, document_runs, run_table
+from .runs import approximated, document_runs, run_norms, run_table
 
 
 class CellTerms(NamedTuple):
@@ -74,6 +74,7 @@ class BandScorer:
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
         self._work = threading.local()  # each thread's work arrays (dp.scored_blocks)
         self._document_runs: dict[int, dict[int, np.ndarray]] = {}  # see _runs
+        self._norms: dict[int, dict[int, np.ndarray]] = {}  # see _inverse_norms
         self._penalty_tables: dict[tuple, np.ndarray] = {}  # quotes.penalty_table by weights, shared when derived
 
     def derived(self, params: SearchParams, types: tuple, src_runs: dict, tgt_runs: dict) -> BandScorer:
@@ -164,8 +165,6 @@ class BandScorer:
         a_values, b_values = sorted({a for a, _ in scored}), sorted({b for _, b in scored})
         max_a, max_b = a_values[-1], b_values[-1]
         c1 = min(m, max(c1 - 1, max_b)) + 1  # ends are clipped up to b below: cover them
-        src = self._runs(0, i0, i1, a_values)                                     # (R, d) each
-        tgt = self._runs(1, c0, c1, b_values)                                     # (C, d) each
         a = np.array([t[0] for t in scored])[:, None, None]                     # (types, 1, 1)
         b = np.array([t[1] for t in scored])[:, None, None]
         products = self._buffer("products", (len(scored), len(rows), c1 - c0))  # (types, R, C)
@@ -174,18 +173,11 @@ class BandScorer:
         near_t[:, :, -1] = 0.0
         s0 = max(0, i0 - max_a - 1)
         near_s = self._buffer("near_s", (len(b_values), min(n, i1) - s0, c1 - c0))  # (b values, sentences, C)
-        blocks = _segments(lo[i0:i1], width, c0, c1) if pieces else [(0, len(rows), 0, c1 - c0)]
-        for r0, r1, d0, d1 in blocks:  # rows and columns from the block's first
-            for k, (x, y) in enumerate(scored):
-                np.matmul(src[x][r0:r1], tgt[y][d0:d1].T, out=products[k, r0:r1, d0:d1])
-            # neighbour margin, target side: each source run against the target sentences around its beads
-            u0, u1 = max(0, c0 + d0 - max_b - 1), min(m, c0 + d1)
-            for k, x in enumerate(a_values):
-                np.matmul(src[x][r0:r1], self.T[u0:u1].T, out=near_t[k, r0:r1, u0 - t0:u1 - t0])
-            # source side: each target run against the source sentences before and after each source run
-            v0, v1 = max(0, i0 + r0 - max_a - 1), min(n, i0 + r1)
-            for k, y in enumerate(b_values):
-                np.matmul(self.S[v0:v1], tgt[y][d0:d1].T, out=near_s[k, v0 - s0:v1 - s0, d0:d1])
+        if self.linear():
+            self._linear_products(products, near_t, near_s, (i0, i1, c0, c1, s0, t0, t1), scored, a_values, b_values)
+        else:
+            self._products(products, near_t, near_s, (i0, i1, c0, c1, s0, t0), scored, a_values, b_values,
+                           _segments(lo[i0:i1], width, c0, c1) if pieces else [(0, len(rows), 0, c1 - c0)])
         lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b, (lo[i0:i1], hi[i0:i1])) \
             if self.lexical is not None else None
         terms = CellTerms(products, near_t, near_s, np.searchsorted(a_values, a), np.searchsorted(b_values, b),
@@ -198,6 +190,80 @@ class BandScorer:
                 out[kinds] = self._scores(terms, rows, cols, a, b, p)
                 out[:, ~valid] = -np.inf
         return outs
+
+    def linear(self) -> bool:
+        """Whether every run this scorer reads is approximated (no run embedded for real): the coarse passes',
+        the calibrations' and the main pass's scorers. Their cosines then come from one product of the block's
+        sentences (:meth:`_linear_products`); the numpy scorer's only: with the compiled one (books) the
+        float64 sums cost more than its products save (60,000 literary sentences, `hash`: search 12.9 ->
+        14.8 CPU s)."""
+        return not self.compiled and not self.src_runs and not self.tgt_runs
+
+    def _products(self, products: np.ndarray, near_t: np.ndarray, near_s: np.ndarray, corner: tuple,
+                  scored: list, a_values: list, b_values: list, blocks: list) -> None:
+        """The block's run products (see :meth:`scores_under`), each bead type's and the neighbour margins'
+        from the run vectors, real or approximated: for each of ``blocks`` (rows and columns from the block's
+        first), a product per type, source width and target width."""
+        i0, i1, c0, c1, s0, t0 = corner
+        n, m = len(self.S), len(self.T)
+        max_a, max_b = a_values[-1], b_values[-1]
+        src = self._runs(0, i0, i1, a_values)                                     # (R, d) each
+        tgt = self._runs(1, c0, c1, b_values)                                     # (C, d) each
+        for r0, r1, d0, d1 in blocks:
+            for k, (x, y) in enumerate(scored):
+                np.matmul(src[x][r0:r1], tgt[y][d0:d1].T, out=products[k, r0:r1, d0:d1])
+            # neighbour margin, target side: each source run against the target sentences around its beads
+            u0, u1 = max(0, c0 + d0 - max_b - 1), min(m, c0 + d1)
+            for k, x in enumerate(a_values):
+                np.matmul(src[x][r0:r1], self.T[u0:u1].T, out=near_t[k, r0:r1, u0 - t0:u1 - t0])
+            # source side: each target run against the source sentences before and after each source run
+            v0, v1 = max(0, i0 + r0 - max_a - 1), min(n, i0 + r1)
+            for k, y in enumerate(b_values):
+                np.matmul(self.S[v0:v1], tgt[y][d0:d1].T, out=near_s[k, v0 - s0:v1 - s0, d0:d1])
+
+    def _linear_products(self, products: np.ndarray, near_t: np.ndarray, near_s: np.ndarray, corner: tuple,
+                         scored: list, a_values: list, b_values: list) -> None:
+        """What :meth:`_products` gives when every run is approximated, from one product of the block's source
+        and target sentences: an approximated run is the normalised weighted sum of its sentences, so its
+        cosine with a sentence or another run is a sum of weighted sentence cosines (prefix sums over the
+        block, in float64) times the runs' reciprocal lengths (:func:`.runs.run_norms`). One product instead
+        of one per type and width (about twenty for zh-en): the products were the numpy scorer's largest
+        cost. The cosines differ from the run vectors' products in the last bits only."""
+        i0, i1, c0, c1, s0, t0, t1 = corner
+        pa, pb = a_values[-1], b_values[-1]
+        sentences = self.S[s0:min(len(self.S), i1)] @ self.T[t0:t1].T               # (sentences, sentences)
+        ns, nt = sentences.shape
+        inv_s, inv_t = self._inverse_norms(0, a_values), self._inverse_norms(1, b_values)
+        # prefix sums with ``pa`` / ``pb`` zero rows / columns in front: a run that would leave the document
+        # reads them, and its reciprocal length (0) zeroes it
+        down = np.zeros((pa + ns + 1, nt))      # source-weighted cosines summed down the source sentences
+        np.cumsum(sentences * self.src_weight[s0:s0 + ns].astype(np.float64), axis=0, out=down[pa + 1:])
+        across = np.zeros((ns, pb + nt + 1))    # target-weighted cosines summed across the target sentences
+        tgt_weight = self.tgt_weight[t0:t1, 0].astype(np.float64)
+        np.cumsum(sentences * tgt_weight, axis=1, out=across[:, pb + 1:])
+        both = np.zeros((pa + ns + 1, pb + nt + 1))  # both weights, summed both ways
+        np.cumsum(down * tgt_weight, axis=1, out=both[:, pb + 1:])
+        rows, cols = slice(pa + i0 - s0, pa + i1 - s0), slice(pb + c0 - t0, pb + c1 - t0)
+        for k, x in enumerate(a_values):  # neighbour margin, target side
+            np.multiply(down[rows] - down[rows.start - x:rows.stop - x], inv_s[x][i0:i1, None],
+                        out=near_t[k, :, :nt], casting="same_kind")
+        for k, y in enumerate(b_values):  # source side
+            np.multiply(across[:, cols] - across[:, cols.start - y:cols.stop - y], inv_t[y][c0:c1],
+                        out=near_s[k], casting="same_kind")
+        for k, (x, y) in enumerate(scored):
+            above, left = slice(rows.start - x, rows.stop - x), slice(cols.start - y, cols.stop - y)
+            runs = both[rows, cols] - both[above, cols] - both[rows, left] + both[above, left]
+            runs *= inv_s[x][i0:i1, None]
+            np.multiply(runs, inv_t[y][c0:c1], out=products[k], casting="same_kind")
+
+    def _inverse_norms(self, side: int, widths: list[int]) -> dict[int, np.ndarray]:
+        """:func:`.runs.run_norms` of one side, made once per width and shared by the derived scorers."""
+        known = self._norms.setdefault(side, {})
+        missing = [width for width in widths if width not in known]
+        if missing:
+            base, weight = (self.S, self.src_weight) if side == 0 else (self.T, self.tgt_weight)
+            known.update(run_norms(base, weight, missing))
+        return known
 
     def _scores(self, terms: CellTerms, rows: np.ndarray, cols: np.ndarray, a: np.ndarray, b: np.ndarray,
                 p: SearchParams) -> np.ndarray:
