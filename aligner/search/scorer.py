@@ -257,12 +257,14 @@ class BandScorer:
             np.multiply(runs, inv_t[y][c0:c1], out=products[k], casting="same_kind")
 
     def _inverse_norms(self, side: int, widths: list[int]) -> dict[int, np.ndarray]:
-        """:func:`.runs.run_norms` of one side, made once per width and shared by the derived scorers."""
+        """:func:`.runs.run_norms` of one side, shared by the derived scorers: every width up to the widest
+        the scorer's types have there, at the first call (the calibrations ask for one, the main pass for
+        all; each call sums the runs from the first width again)."""
         known = self._norms.setdefault(side, {})
-        missing = [width for width in widths if width not in known]
-        if missing:
+        if any(width not in known for width in widths):
             base, weight = (self.S, self.src_weight) if side == 0 else (self.T, self.tgt_weight)
-            known.update(run_norms(base, weight, missing))
+            widest = max([*widths, *(t[side] for t in self.types)])
+            known.update(run_norms(base, weight, list(range(1, widest + 1))))
         return known
 
     def _scores(self, terms: CellTerms, rows: np.ndarray, cols: np.ndarray, a: np.ndarray, b: np.ndarray,
