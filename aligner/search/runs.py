@@ -28,26 +28,6 @@ def approximated(vectors: np.ndarray, weights: np.ndarray, ends: np.ndarray, wid
     return out
 
 
-def document_runs(vectors: np.ndarray, weights: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
-    """:func:`approximated` for every end, ``ends = arange(len(vectors) + 1)``, the same float32 numbers: the
-    document weighted once and each width's sentences added as a shifted slice, not gathered and weighted
-    again (per width, a gather and a product of the whole document were half the cost)."""
-    out: dict[int, np.ndarray] = {}
-    if not widths:
-        return out
-    n = len(vectors)
-    weighted = vectors * weights
-    total = np.empty((n + 1, vectors.shape[1]), dtype=np.float32)
-    total[0] = weighted[0] if n else 0
-    total[1:] = weighted  # rows before ``width`` hold partial sums: zeroed below, as approximated zeroes them
-    for width in range(2, max(widths) + 1):
-        total[width:] += weighted[:max(0, n + 1 - width)]
-        if width in widths:
-            out[width] = normalise(total)
-            out[width][:width] = 0
-    return out
-
-
 def run_norms(vectors: np.ndarray, weights: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
     """For each of ``widths`` (>= 1), the reciprocal length of each run's weighted sum, the runs ``[e - width,
     e)`` for every end ``e`` (float64, ``len(vectors) + 1`` each; 0 where the run would leave the document):

@@ -12,7 +12,7 @@ from ..scoring import length_penalty
 from ..counts import CountRows, LexicalCounts
 from .params import SearchParams
 from .quotes import Dialogue, penalty_table, run_codes
-from .runs import approximated, document_runs, run_norms, run_table
+from .runs import approximated, run_norms, run_table
 
 
 class CellTerms(NamedTuple):
@@ -73,7 +73,6 @@ class BandScorer:
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
         self._work = threading.local()  # each thread's work arrays (dp.scored_blocks)
-        self._document_runs: dict[int, dict[int, np.ndarray]] = {}  # see _runs
         self._norms: dict[int, dict[int, np.ndarray]] = {}  # see _inverse_norms
         self._penalty_tables: dict[tuple, np.ndarray] = {}  # quotes.penalty_table by weights, shared when derived
 
@@ -101,32 +100,20 @@ class BandScorer:
 
     def _runs(self, side: int, start: int, stop: int, widths: list[int]) -> dict[int, np.ndarray]:
         """Embeddings of the runs ``[e - width, e)`` ending at ``start <= e < stop``, for each of ``widths``:
-        real where embedded, else approximated (zero where the run would leave the document). Compiled (long
-        documents), the approximations are made for the block; else taken from the whole document's, made
-        once per side and shared by the derived scorers (a block's sums and normalisations were a quarter of
-        a small block's cost; a side's runs of every width are (sentences, dimensions) each, which a long
-        document could not afford), as views where no embedded run replaces one (copies were a tenth of
-        a small block's cost)."""
+        real where embedded, else approximated for the block (zero where the run would leave the document):
+        the compiled scorer's products (the numpy scorer's come from the sentences', :meth:`linear`)."""
         base, weight, runs = (self.S, self.src_weight, self.src_runs) if side == 0 else \
             (self.T, self.tgt_weight, self.tgt_runs)
         ends = np.arange(start, stop)
         out = {1: base[start - 1:stop - 1] if start >= 1 else base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
         wide = [width for width in widths if width >= 2]
-        if self.compiled:
-            out.update(approximated(base, weight, ends, wide))
-        elif wide:
-            whole = self._document_runs.setdefault(side, {})
-            if any(width not in whole for width in wide):
-                whole.update(document_runs(base, weight, wide))
-            out.update({width: whole[width][start:stop] for width in wide})
+        out.update(approximated(base, weight, ends, wide))
         for width in wide:
             if width in runs:
                 index, table = runs[width]
                 rows = index[start:stop]
                 known = rows >= 0
                 if known.any():
-                    if not self.compiled:  # a view of the document's runs
-                        out[width] = out[width].copy()
                     out[width][known] = table[rows[known]]
         return out
 
@@ -139,7 +126,7 @@ class BandScorer:
         block do not grow with the number of types (a dozen for zh-en; per type, they cost more than the
         arithmetic on a narrow band's blocks). Each cell's operations, and their float32/float64 types,
         are those of one type scored alone. ``pieces``: a block of few cells per row along a diagonal (the
-        lazy windows') has its products made in pieces that follow it (:func:`_segments`)."""
+        lazy windows') has the compiled scorer's products made in pieces that follow it (:func:`_segments`)."""
         return self.scores_under((self.p,), i0, i1, lo, hi, types, pieces)[0]
 
     def scores_under(self, params: tuple[SearchParams, ...], i0: int, i1: int, lo: np.ndarray, hi: np.ndarray,
@@ -192,12 +179,10 @@ class BandScorer:
         return outs
 
     def linear(self) -> bool:
-        """Whether every run this scorer reads is approximated (no run embedded for real): the coarse passes',
-        the calibrations' and the main pass's scorers. Their cosines then come from one product of the block's
-        sentences (:meth:`_linear_products`); the numpy scorer's only: with the compiled one (books) the
-        float64 sums cost more than its products save (60,000 literary sentences, `hash`: search 12.9 ->
-        14.8 CPU s)."""
-        return not self.compiled and not self.src_runs and not self.tgt_runs
+        """Whether the block's cosines come from one product of its sentences (:meth:`_linear_products`):
+        the numpy scorer's. With the compiled one (books) the float64 sums cost more than its products save
+        (60,000 literary sentences, `hash`: search 12.9 -> 14.8 CPU s)."""
+        return not self.compiled
 
     def _products(self, products: np.ndarray, near_t: np.ndarray, near_s: np.ndarray, corner: tuple,
                   scored: list, a_values: list, b_values: list, blocks: list) -> None:
@@ -255,6 +240,45 @@ class BandScorer:
             runs = both[rows, cols] - both[above, cols] - both[rows, left] + both[above, left]
             runs *= inv_s[x][i0:i1, None]
             np.multiply(runs, inv_t[y][c0:c1], out=products[k], casting="same_kind")
+        # runs embedded for real (the lazy rounds'): their rows and columns from their own products with the
+        # other side's sentences, summed the same way; where both are real, their product
+        real_s, real_t = self._real(0, i0, i1, a_values), self._real(1, c0, c1, b_values)
+        for ka, x in enumerate(a_values):
+            if x in real_s:
+                r, vectors = real_s[x]
+                direct = vectors @ self.T[t0:t1].T
+                near_t[ka, r, :nt] = direct
+                summed = np.zeros((len(r), pb + nt + 1))
+                np.cumsum(direct * tgt_weight, axis=1, out=summed[:, pb + 1:])
+                for k in (k for k, t in enumerate(scored) if t[0] == x):
+                    y = scored[k][1]
+                    products[k, r] = (summed[:, cols] - summed[:, cols.start - y:cols.stop - y]) * inv_t[y][c0:c1]
+        for kb, y in enumerate(b_values):
+            if y in real_t:
+                c, vectors = real_t[y]
+                direct = self.S[s0:s0 + ns] @ vectors.T
+                near_s[kb][:, c] = direct
+                summed = np.zeros((pa + ns + 1, len(c)))
+                np.cumsum(direct * self.src_weight[s0:s0 + ns].astype(np.float64), axis=0, out=summed[pa + 1:])
+                for k in (k for k, t in enumerate(scored) if t[1] == y):
+                    x = scored[k][0]
+                    products[k][:, c] = (summed[rows] - summed[rows.start - x:rows.stop - x]) * inv_s[x][i0:i1, None]
+                    if x in real_s:
+                        products[k][np.ix_(real_s[x][0], c)] = real_s[x][1] @ vectors.T
+
+    def _real(self, side: int, start: int, stop: int, widths: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """The runs embedded for real among those ending at ``start <= e < stop``: for each width that has
+        any, their offsets from ``start`` and their vectors."""
+        runs = self.src_runs if side == 0 else self.tgt_runs
+        out = {}
+        for width in widths:
+            if width >= 2 and width in runs:
+                index, table = runs[width]
+                at = index[start:stop]
+                found = np.flatnonzero(at >= 0)
+                if len(found):
+                    out[width] = (found, table[at[found]])
+        return out
 
     def _inverse_norms(self, side: int, widths: list[int]) -> dict[int, np.ndarray]:
         """:func:`.runs.run_norms` of one side, shared by the derived scorers: every width up to the widest
