@@ -349,11 +349,12 @@ def test_calibration_reads_whole_rows_of_a_small_lattice():
 
     rng = np.random.default_rng(3)
     n, m = 80, 90
-    S, T = normalise(rng.normal(size=(n, 32))).astype(np.float32), normalise(rng.normal(size=(m, 32))).astype(np.float32)
+    S, T = (normalise(rng.normal(size=(k, 32))).astype(np.float32) for k in (n, m))
     lengths = (rng.integers(5, 40, n).astype(float), rng.integers(5, 40, m).astype(float))
     params = SearchParams()
     scorer = BandScorer(S, T, *lengths, params.bead_types(), params)
-    path = [PathBead(range(i, i + 1), range(i, i + 1), 0.0) for i in range(n)] + [PathBead(range(n, n), range(n, m), 0.0)]
+    path = [PathBead(range(i, i + 1), range(i, i + 1), 0.0) for i in range(n)]
+    path.append(PathBead(range(n, n), range(n, m), 0.0))
     narrow = band_around(path, n, m, 2)
     whole = typical_and_spread(scorer, *full_band(n, m))
     assert typical_and_spread(scorer, *calibration_rows(*narrow, m)) == whole
