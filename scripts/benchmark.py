@@ -53,6 +53,8 @@ ABLATIONS = {
     "neighbour margin (vs plain cosine)": {"neighbour_weight": 0.0},
     "merge penalty 0.01 per extra sentence (vs none)": {"merge_penalty": 0.0},
     "cheaper runs of null beads, -0.05 after the first (vs -0.09 each)": {"skip_run": -0.09},
+    "but zh → en: a source sentence left out scores skip - 0.08 (vs skip)": {"skip_source_extra": 0.0},
+    "but zh → en: beads of up to 5 sentences a side (vs 4)": {"max_bead": 4},
     "length factor log2(1+min/max) (vs additive log-ratio penalty)": {"length_mode": "add"},
     "zh → en: 1-5 and 1-6 beads (vs m-n within max_bead only)": {"max_split": 0},
     "zh → en: quotation agreement at bead ends (vs none)": {"quote_weight": 0.0},

@@ -60,6 +60,19 @@ def test_untranslated_in_the_middle_splits_the_bead_around_it():
         [((0,), (0,)), ((1,), ()), ((2,), (1,))]
 
 
+@pytest.mark.parametrize("signature, src_null", [
+    ({}, -0.09),  # before skip_source_extra: a 1-0 bead scored skip
+    ({"params": {"skip_source_extra": 0.08}}, -0.17),
+    ({"params": {"skip_source_extra": 0.08}, "calibrated": {"skip": -0.18, "skip_source_extra": 0.16}}, -0.34)])
+def test_a_null_bead_made_by_an_edit_scores_as_the_searchs(signature, src_null):
+    a = make(BASE)
+    a.signature = signature
+    edits = [{"op": "untranslated", "side": "src", "sentence": 1}, {"op": "untranslated", "side": "tgt", "sentence": 3}]
+    scores = {(b.zh, b.en): b.score for b in apply_corrections(a, corrections(a, edits)).beads}
+    assert scores[(1,), ()] == pytest.approx(src_null)
+    assert scores[(), (3,)] == pytest.approx(signature.get("calibrated", {}).get("skip", -0.09))
+
+
 def test_edits_apply_in_order_and_the_alignment_given_is_unchanged():
     a = make(BASE)
     before = copy.deepcopy(a.beads)

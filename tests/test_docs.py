@@ -63,3 +63,16 @@ def test_review_params_table_gives_the_defaults():
     for f in fields(ReviewParams):
         given = rows[f.name].strip().strip('"') if isinstance(f.default, str) else float(rows[f.name])
         assert given == f.default, f.name
+
+
+def test_search_params_table_gives_the_defaults():
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", (ROOT / "docs" / "algorithm.md").read_text(encoding="utf-8"),
+                           re.M))
+    for f in fields(SearchParams):
+        given = rows[f.name].strip()
+        if isinstance(f.default, bool):
+            assert given == str(f.default).lower(), f.name
+        elif isinstance(f.default, str):
+            assert given == f.default, f.name
+        else:
+            assert float(given.replace("−", "-")) == f.default, f.name

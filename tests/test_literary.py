@@ -125,11 +125,11 @@ def test_the_dialogue_terms_lower_exactly_the_mismatched_beads(weights):
 
 
 def test_bead_types_grow_on_the_target_side_only():
-    base = SearchParams().bead_types()
-    split = SearchParams(max_split=6).bead_types()
+    base = SearchParams(max_bead=4).bead_types()
+    split = SearchParams(max_bead=4, max_split=6).bead_types()
     assert set(split) - set(base) == {(1, 5), (1, 6)}
-    assert SearchParams(max_split=3).bead_types() == base  # not beyond max_bead: nothing added
-    assert SearchParams(max_split=6).widest() == 6 and SearchParams().widest() == 4
+    assert SearchParams(max_bead=4, max_split=3).bead_types() == base  # not beyond max_bead: nothing added
+    assert SearchParams(max_bead=4, max_split=6).widest() == 6 and SearchParams().widest() == 5
 
 
 @given(st.integers(1, 8), st.integers(0, 8))
@@ -140,25 +140,27 @@ def test_bead_types_are_within_their_limits(max_bead, max_split):
 
 
 def test_pair_defaults():
-    assert pair_defaults("zh", "en") == {"max_split": 6, "quote_weight": 0.125, "dialogue_weight": 0.08,
-                                         "turn_weight": 0.05, "absorb_margin": 0.05,
-                                         "absorb_quoted": True, "recut_margin": 0.25}
+    assert pair_defaults("zh", "en") == {"max_bead": 4, "max_split": 6, "quote_weight": 0.125,
+                                         "dialogue_weight": 0.08, "turn_weight": 0.05, "absorb_margin": 0.05,
+                                         "absorb_quoted": True, "recut_margin": 0.25, "skip_source_extra": 0.0}
     assert pair_defaults("zh-Hant", "EN") == pair_defaults("zh", "en")
     assert pair_defaults("en", "zh") == {} and pair_defaults("de", "fr") == {}
 
 
 @pytest.mark.parametrize("options, expected", [
-    ({}, (6, 0.125, 0.08)), ({"max_split": 0, "quote_weight": 0.0, "dialogue_weight": 0.0}, (0, 0.0, 0.0))])
+    ({}, (4, 6, 0.125, 0.08)),
+    ({"max_bead": 5, "max_split": 0, "quote_weight": 0.0, "dialogue_weight": 0.0}, (5, 0, 0.0, 0.0))])
 def test_the_pair_defaults_reach_the_signature_and_yield_to_the_caller(options, expected):
     alignment = api.align(["“你好。”", "他走了。"], ["'Hello.'", "He left."], encoder=ENC, src_lang="zh",
                           tgt_lang="en", **options)
     params = alignment.signature["params"]
-    assert (params["max_split"], params["quote_weight"], params["dialogue_weight"]) == expected
+    assert (params["max_bead"], params["max_split"], params["quote_weight"], params["dialogue_weight"]) == expected
 
 
 def test_other_pairs_keep_the_general_defaults():
     alignment = api.align(["a b c"], ["a b c"], encoder=ENC, src_lang="en", tgt_lang="de")
-    assert alignment.signature["params"]["max_split"] == 0 and alignment.signature["params"]["quote_weight"] == 0.0
+    params = alignment.signature["params"]
+    assert (params["max_bead"], params["max_split"], params["quote_weight"]) == (5, 0, 0.0)
 
 
 def test_a_long_split_is_found():

@@ -14,7 +14,7 @@ from aligner.search import BandScorer, SearchParams
 from aligner.search.absorb import absorb_nulls, absorbing_runs, bead_score
 from aligner.search.dp import PathBead
 
-TYPES = SearchParams().bead_types()
+TYPES = SearchParams(max_bead=4).bead_types()  # the zh → en pair's m-n beads (PAIR_DEFAULTS)
 
 
 class TableScorer:
@@ -53,6 +53,7 @@ PATH = _path(((0, 1), (0, 1)), ((1, 1), (1, 2)), ((1, 2), (2, 3)))  # [0]:[0]  [
 ])
 def test_a_0_1_bead_joins_the_bead_before_else_after_within_the_limit(table, expected):
     assert _spans(absorb_nulls(PATH, TableScorer(2, table), 0.12, TYPES)) == expected
+    assert _spans(absorb_nulls(PATH, TableScorer(2, table), 0.12, TYPES, source_extra=1.0)) == expected  # 1-0 only
 
 
 def test_the_merged_bead_carries_its_own_score():
@@ -77,20 +78,22 @@ def test_a_bead_takes_one_sentence_and_1_0_beads_are_left_alone():
 QUOTED = _path(((0, 1), (0, 1)), ((1, 2), (1, 1)), ((2, 3), (1, 2)))  # [0]:[0]  [1]:[]  [2]:[1]
 
 
-@pytest.mark.parametrize("inside, loss, expected", [
+@pytest.mark.parametrize("inside, loss, extra, expected", [
     # the Chinese sentence begins inside a quotation and the merge loses 0.1: it joins the bead before
-    (True, 0.1, [((0, 2), (0, 1)), ((2, 3), (1, 2))]),
+    (True, 0.1, 0.0, [((0, 2), (0, 1)), ((2, 3), (1, 2))]),
     # the merge loses too much (a real omission): left out
-    (True, 0.2, _spans(QUOTED)),
+    (True, 0.2, 0.0, _spans(QUOTED)),
+    # ... unless leaving a source sentence out costs that much more (skip_source_extra)
+    (True, 0.2, 0.1, [((0, 2), (0, 1)), ((2, 3), (1, 2))]),
     # outside a quotation: left out whatever the merge costs (the review reports it)
-    (False, 0.0, _spans(QUOTED)),
+    (False, 0.0, 0.0, _spans(QUOTED)),
 ])
-def test_a_1_0_bead_inside_a_quotation_joins_the_bead_before(inside, loss, expected):
+def test_a_1_0_bead_inside_a_quotation_joins_the_bead_before(inside, loss, extra, expected):
     quoted = np.array([False, inside, False, False])
     table = {(range(0, 1), range(0, 1)): 0.5, (range(0, 2), range(0, 1)): 0.5 - loss,
              (range(2, 3), range(1, 2)): 0.5, (range(1, 3), range(1, 2)): 0.5}  # the bead after: never
     assert absorbing_runs(QUOTED, TYPES, quoted) == ({(0, 2)} if inside else set(), set())
-    assert _spans(absorb_nulls(QUOTED, TableScorer(3, table), 0.12, TYPES, quoted)) == expected
+    assert _spans(absorb_nulls(QUOTED, TableScorer(3, table), 0.12, TYPES, quoted, extra)) == expected
 
 
 @given(st.lists(st.sampled_from(["11", "01", "10", "12", "21"]), min_size=1, max_size=12),

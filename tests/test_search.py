@@ -314,7 +314,7 @@ def test_block_scores_match_each_bead_scored_alone(n, m, seed, length_mode):
             for j in range(lo[i], hi[i] + 1):
                 got = block[t, i - i0, j - lo[i]]
                 if (a, b) == (1, 0):
-                    assert got == p.skip
+                    assert got == p.skip - p.skip_source_extra
                     continue
                 if i < a or j < b:
                     assert got == -np.inf
@@ -380,3 +380,26 @@ def test_small_documents_are_searched_in_a_band_with_the_whole_lattices_path():
         whole = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de")
     assert banded.beads == whole.beads
     assert banded.signature.get("calibrated") == whole.signature.get("calibrated")
+
+
+@pytest.mark.parametrize("extra, beads", [
+    (0.0, [((0,), (0,)), ((1,), ()), ((2,), (1,))]),
+    (None, [((0,), (0,)), ((1,), ()), ((2,), (1,))]),  # the default, 0.08: -0.17 against the merge's cost
+    (0.3, [((0,), (0,)), ((1, 2), (1,))])])  # leaving it out costs more than the merge loses
+def test_a_source_sentence_left_out_scores_skip_less_skip_source_extra(extra, beads):
+    src = ["alpha beta gamma delta epsilon", "omega psi", "zeta eta theta iota kappa"]
+    tgt = ["alpha beta gamma delta epsilon", "zeta eta theta iota kappa"]
+    options = {} if extra is None else {"skip_source_extra": extra}
+    alignment = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de", calibrate=False, **options)
+    assert [(b.zh, b.en) for b in alignment.beads] == beads
+    nulls = [b.score for b in alignment.beads if not b.en]
+    assert nulls == ([] if extra == 0.3 else [pytest.approx(-0.09 - (0.08 if extra is None else extra))])
+
+
+def test_skip_source_extra_is_calibrated_and_zh_en_leaves_sentences_out_at_skip():
+    from aligner.search import calibrated, pair_defaults
+
+    assert calibrated(SearchParams(), 2 * SearchParams().reference_score).skip_source_extra == pytest.approx(0.16)
+    assert pair_defaults("zh", "en")["skip_source_extra"] == 0.0
+    alignment = api.align(["你好。"], ["Hello."], encoder=ENC, src_lang="zh", tgt_lang="en")
+    assert alignment.signature["params"]["skip_source_extra"] == 0.0

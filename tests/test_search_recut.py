@@ -142,7 +142,7 @@ def test_bead_scores_are_the_scorers_cells():
 
 def test_candidates_stay_within_the_bead_sizes():
     path = [PathBead(range(0, 3), range(0, 1), 0.0), PathBead(range(3, 5), range(1, 2), 0.0)]
-    assert candidates(path, SearchParams()) == []  # 5 source sentences: beyond max_bead
+    assert candidates(path, SearchParams(max_bead=4)) == []  # 5 source sentences: beyond max_bead
     assert candidates(path, SearchParams(max_bead=5)) == [0]
 
 

@@ -20,10 +20,15 @@ def apply_edits(alignment: Alignment, corrections: Corrections) -> Alignment:
     check_alignment(alignment)
     check_document(alignment, corrections)
     beads = [(list(b.zh), list(b.en), b.score) for b in alignment.beads]
-    skip = float(alignment.signature.get("calibrated", {}).get("skip", SearchParams().skip))
+    calibrated = alignment.signature.get("calibrated", {})
+    skip = float(calibrated.get("skip", SearchParams().skip))
+    # a signature without skip_source_extra predates it: its 1-0 beads scored skip
+    given = alignment.signature.get("params", {})
+    extra = float(calibrated.get("skip_source_extra", given.get("skip_source_extra", 0.0)))
+    nulls = (skip - extra, skip)  # a 1-0 bead's score, a 0-1 bead's
     for k, edit in enumerate(corrections.edits):
         try:
-            _EDITS[edit["op"]](beads, edit, skip)
+            _EDITS[edit["op"]](beads, edit, nulls)
         except InputError as e:
             raise InputError(f"corrections edit {k + 1} ({edit['op']}): {e}") from None
     result = [Bead(tuple(zh), tuple(en), score) for zh, en, score in beads]
@@ -51,7 +56,7 @@ def _named(beads: list, edit: dict, exact: bool) -> int:
     return k
 
 
-def _merge(beads: list, edit: dict, skip: float) -> None:
+def _merge(beads: list, edit: dict, nulls: tuple[float, float]) -> None:
     k = _named(beads, edit, exact=False)
     if k + 1 == len(beads):
         raise InputError("the last bead has no next bead to merge with")
@@ -59,7 +64,7 @@ def _merge(beads: list, edit: dict, skip: float) -> None:
     beads[k:k + 2] = [(zh + zh2, en + en2, round((s + s2) / 2, 4))]
 
 
-def _split(beads: list, edit: dict, skip: float) -> None:
+def _split(beads: list, edit: dict, nulls: tuple[float, float]) -> None:
     k = _named(beads, edit, exact=True)
     zh, en, score = beads[k]
     a, b = edit["at_src"], edit["at_tgt"]
@@ -68,10 +73,10 @@ def _split(beads: list, edit: dict, skip: float) -> None:
     first, second = (zh[:a], en[:b]), (zh[a:], en[b:])
     if not any(first) or not any(second):
         raise InputError(f"splitting at {a} and {b} leaves a bead without sentences")
-    beads[k:k + 1] = [_scored(*first, score, skip), _scored(*second, score, skip)]
+    beads[k:k + 1] = [_scored(*first, score, nulls), _scored(*second, score, nulls)]
 
 
-def _move(beads: list, edit: dict, skip: float) -> None:
+def _move(beads: list, edit: dict, nulls: tuple[float, float]) -> None:
     side, i, back = ("src", "tgt").index(edit["side"]), edit["sentence"], edit["to"] == "previous"
     k = _find(beads, side, i)
     other = k - 1 if back else k + 1
@@ -85,12 +90,12 @@ def _move(beads: list, edit: dict, skip: float) -> None:
     left = [list(beads[k][0]), list(beads[k][1])]
     left[side].remove(i)
     was_null = not (beads[other][0] and beads[other][1])
-    pair = [_scored(*moved, beads[k][2] if was_null else beads[other][2], skip), _scored(*left, beads[k][2], skip)]
+    pair = [_scored(*moved, beads[k][2] if was_null else beads[other][2], nulls), _scored(*left, beads[k][2], nulls)]
     lo = min(k, other)
     beads[lo:lo + 2] = [p for p in (pair if back else pair[::-1]) if p[0] or p[1]]
 
 
-def _untranslated(beads: list, edit: dict, skip: float) -> None:
+def _untranslated(beads: list, edit: dict, nulls: tuple[float, float]) -> None:
     """The sentence becomes a null bead; taken from the middle of a bead, it splits the bead around it, the
     other side's sentences shared between the two parts in proportion to their sentences."""
     side, i = ("src", "tgt").index(edit["side"]), edit["sentence"]
@@ -102,12 +107,13 @@ def _untranslated(beads: list, edit: dict, skip: float) -> None:
     before, after = mine[:at], mine[at + 1:]
     cut = len(theirs) if not after else 0 if not before else round(len(theirs) * len(before) / (len(mine) - 1))
     parts = [(before, theirs[:cut]), ([i], []), (after, theirs[cut:])]
-    beads[k:k + 1] = [_scored(*(p if side == 0 else p[::-1]), score, skip) for p in parts if p[0] or p[1]]
+    beads[k:k + 1] = [_scored(*(p if side == 0 else p[::-1]), score, nulls) for p in parts if p[0] or p[1]]
 
 
-def _scored(zh: list, en: list, score: float, skip: float) -> tuple:
-    """A bead an edit made: the score of the bead it came from, or the search's null score when it is null."""
-    return zh, en, score if zh and en else skip
+def _scored(zh: list, en: list, score: float, nulls: tuple[float, float]) -> tuple:
+    """A bead an edit made: the score of the bead it came from, or the search's null score (1-0, 0-1) when it
+    is null."""
+    return zh, en, score if zh and en else nulls[0] if zh else nulls[1]
 
 
 _EDITS = {"merge": _merge, "split": _split, "move": _move, "untranslated": _untranslated}

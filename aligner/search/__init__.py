@@ -55,7 +55,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     it to take seconds.
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
-    reference_skip = params.skip  # the second look's limit stays in these units (search.absorb)
+    reference = params  # the second look's limit stays in these units (search.absorb)
     if compiled:
         threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
@@ -104,7 +104,8 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         _embed_runs(src, tgt, absorbing_runs(path, types, quoted), src_runs, tgt_runs)
         with one_thread():
             scorer = scorer_for(params)
-            path = absorb_nulls(path, scorer, params.absorb_margin - reference_skip, types, quoted)
+            path = absorb_nulls(path, scorer, params.absorb_margin - reference.skip, types, quoted,
+                                reference.skip_source_extra)
     if params.recut_margin or params.recut_merge:  # adjacent beads whose boundary moved by a clause (search.recut)
         with one_thread():
             path = recut_beads(path, src, tgt, lambda: scorer_for(params), (src_runs, tgt_runs), params)

@@ -70,10 +70,11 @@ def _joined(run: range, other: range) -> range:
 
 
 def absorb_nulls(path: list[PathBead], scorer: BandScorer, limit: float, types: tuple,
-                 quoted: np.ndarray | None = None) -> list[PathBead]:
+                 quoted: np.ndarray | None = None, source_extra: float = 0.0) -> list[PathBead]:
     """``path`` with each null bead of :func:`_candidates` merged into the bead before it, else the one
     after it, where the merged bead scores at most ``limit`` below the neighbour alone (``scorer`` knows
-    the runs of :func:`absorbing_runs`). A bead takes at most one such sentence."""
+    the runs of :func:`absorbing_runs`); a 1-0 bead at most ``limit + source_extra``, what leaving it out
+    costs more (``SearchParams.skip_source_extra``). A bead takes at most one such sentence."""
     out: list[PathBead | None] = list(path)
     for k, merges in _candidates(path, types, quoted):
         for other, (src, tgt) in merges:
@@ -81,7 +82,7 @@ def absorb_nulls(path: list[PathBead], scorer: BandScorer, limit: float, types: 
             if near is None or near != path[other]:  # already merged with another
                 continue
             merged = bead_score(scorer, src, tgt)
-            if bead_score(scorer, near.src, near.tgt) - merged <= limit:
+            if bead_score(scorer, near.src, near.tgt) - merged <= limit + (source_extra if path[k].src else 0.0):
                 out[other], out[k] = PathBead(src, tgt, merged), None
                 break
     return [bead for bead in out if bead is not None]

@@ -146,7 +146,7 @@ class BandScorer:
         scored = [t for t in types if t[0] >= 1 and 1 <= t[1] <= m]  # a run longer than the document: -inf
         if (1, 0) in types:
             for out, p in zip(outs, params):
-                out[types.index((1, 0))] = np.where((rows >= 1)[:, None] & valid, p.skip, -np.inf)
+                out[types.index((1, 0))] = np.where((rows >= 1)[:, None] & valid, p.source_skip(), -np.inf)
         if not scored:
             return outs
         a_values, b_values = sorted({a for a, _ in scored}), sorted({b for _, b in scored})
