@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from aligner import api
 from aligner.encoders.hashing import HashingEncoder
 from aligner.scoring import median, normalise
-from aligner.search import BandScorer, SearchParams, band_around, banded_dp, full_band
+from aligner.search import BandScorer, PathBead, SearchParams, band_around, banded_dp, full_band, typical_and_spread
 
 ENC = HashingEncoder()
 WORDS = ["river", "mountain", "bridge", "teacher", "market", "winter", "letter", "garden", "station", "engine",
@@ -340,6 +340,46 @@ def test_median_is_numpys(values, single):
     array = np.array(values, dtype=np.float32 if single else np.float64)
     assert median(array) == float(np.median(array))
     assert median(values) == float(np.median(values))
+
+
+def test_calibration_reads_whole_rows_of_a_small_lattice():
+    """A small document is searched in a band, but its calibration is that of the whole lattice: the band
+    changes what is searched, not the parameters (a row's best 1-1 score may lie outside the band)."""
+    from aligner.search.calibrate import WHOLE_ROWS_CELLS, calibration_rows
+
+    rng = np.random.default_rng(3)
+    n, m = 80, 90
+    S, T = (normalise(rng.normal(size=(k, 32))).astype(np.float32) for k in (n, m))
+    lengths = (rng.integers(5, 40, n).astype(float), rng.integers(5, 40, m).astype(float))
+    params = SearchParams()
+    scorer = BandScorer(S, T, *lengths, params.bead_types(), params)
+    path = [PathBead(range(i, i + 1), range(i, i + 1), 0.0) for i in range(n)]
+    path.append(PathBead(range(n, n), range(n, m), 0.0))
+    narrow = band_around(path, n, m, 2)
+    whole = typical_and_spread(scorer, *full_band(n, m))
+    assert typical_and_spread(scorer, *calibration_rows(*narrow, m)) == whole
+    assert typical_and_spread(scorer, *narrow) != whole  # the band alone would move it
+    wide = WHOLE_ROWS_CELLS // n + 1  # a lattice too large to read whole rows of: the band
+    big = band_around(path, n, wide, 2)
+    assert all(x is y for x, y in zip(calibration_rows(*big, wide), big))
+
+
+def test_small_documents_are_searched_in_a_band_with_the_whole_lattices_path():
+    from unittest import mock
+
+    from aligner.search import band as coarse
+
+    rng = np.random.default_rng(1)
+    src = [" ".join(rng.choice(WORDS, 5)) + f" {k}" for k in range(110)]
+    tgt = [s for k, s in enumerate(src) if k % 9] + [" ".join(rng.choice(WORDS, 4)) for _ in range(10)]
+    lo, hi = coarse.search_band(np.zeros((110, 4)), np.zeros((len(tgt), 4)), np.ones(110), np.ones(len(tgt)),
+                                SearchParams(), 10)
+    assert (hi - lo + 1).sum() < 0.6 * 111 * (len(tgt) + 1)  # a band, not the lattice
+    banded = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de")
+    with mock.patch.object(coarse, "FULL_SEARCH_CELLS", 10**9):
+        whole = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de")
+    assert banded.beads == whole.beads
+    assert banded.signature.get("calibrated") == whole.signature.get("calibrated")
 
 
 @pytest.mark.parametrize("extra, beads", [

@@ -165,7 +165,7 @@ def test_the_parameters_are_checked():
 def test_shifts_keep_both_beads_within_the_types():
     path = [PathBead(range(0, 1), range(0, 2), 0.0), PathBead(range(1, 2), range(2, 3), 0.0)]
     # only the first bead's last English sentence may move: the second has one, and each side's one Chinese
-    assert shifts(path, SearchParams()) == [(0, 1, -1)]
+    assert shifts(path, SearchParams()) == [((0, 1, -1), [(range(0, 1), range(0, 1)), (range(1, 2), range(1, 3))])]
     assert shifted(path, 0, 1, -1) == [(range(0, 1), range(0, 1)), (range(1, 2), range(1, 3))]
     assert shifted(path, 0, 1, 1) is None and shifted(path, 0, 0, -1) is None
     assert shifts(path, SearchParams(max_bead=1)) == []  # 1-2 is not a bead type at max_bead 1

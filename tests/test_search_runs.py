@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligner.scoring import normalise
-from aligner.search.runs import approximated, document_runs
+from aligner.search.runs import approximated
 
 
 def _weighted_copy(vectors: np.ndarray, weights: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
@@ -54,16 +54,35 @@ def test_source_runs_any_order_repeated_and_single_sentences():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 30), st.integers(0, 1_000), st.sampled_from([0.75, 1.0]),
-       st.sampled_from([np.float32, np.float64]))
-def test_document_runs_are_approximated_at_every_end(n, seed, exponent, dtype):
-    """The whole document's runs (the numpy scorer's, made once per side) are approximated's bytes."""
+@given(st.integers(1, 30), st.integers(1, 30), st.integers(0, 10_000), st.booleans(), st.booleans(),
+       st.sampled_from([(3, 0), (4, 6)]))
+def test_linear_scores_are_the_run_vectors_scores(n, m, seed, banded, real, shape):
+    """The numpy scorer takes every cosine from one product of the sentences (BandScorer._linear_products),
+    and of the runs embedded for real with the other side's sentences: the scores of the run vectors' own
+    products, to float rounding, at every cell of every bead type, -inf at the same cells."""
+    from unittest import mock
+
+    from aligner.search import BandScorer, SearchParams, band_around, full_band
+    from aligner.search.dp import PathBead, row_blocks
+    from aligner.search.runs import run_norms
+
     rng = np.random.default_rng(seed)
-    vectors = rng.normal(size=(n, 8)).astype(dtype)
-    weights = (rng.integers(1, 60, n)[:, None].astype(float) ** exponent).astype(np.float32)
-    widths = [2, 3, 6]
-    expected = approximated(vectors, weights, np.arange(n + 1), widths)
-    found = document_runs(vectors, weights, widths)
-    assert found.keys() == expected.keys()
-    for width in widths:
-        assert found[width].dtype == np.float32 and found[width].tobytes() == expected[width].tobytes()
+    S, T = (normalise(rng.normal(size=(k, 8))).astype(np.float32) for k in (n, m))
+    lengths = (rng.integers(1, 40, n).astype(float), rng.integers(1, 40, m).astype(float))
+    p = SearchParams(max_bead=shape[0], max_split=shape[1])
+    # some runs embedded for real on each side (the lazy rounds'), or none
+    runs = [{(s, s + w): normalise(rng.normal(size=8)).astype(np.float32) for s in range(0, k - w + 1, 3)}
+            if real else {} for k, w in ((n, 2), (m, 3))]
+    scorer = BandScorer(S, T, *lengths, p.bead_types(), p, *runs)
+    assert scorer.linear()
+    lo, hi = band_around([PathBead(range(i, i + 1), range(i * m // n, (i + 1) * m // n), 0.0) for i in range(n)],
+                         n, m, 2) if banded else full_band(n, m)
+    for i0, i1 in row_blocks(lo, hi, 1, n, 64):
+        linear = scorer(i0, i1, lo, hi)
+        with mock.patch.object(BandScorer, "linear", return_value=False):
+            direct = scorer(i0, i1, lo, hi)
+        assert np.array_equal(np.isfinite(linear), np.isfinite(direct))
+        assert np.allclose(linear[np.isfinite(linear)], direct[np.isfinite(direct)], atol=1e-5)
+    inverse = run_norms(S, scorer.src_weight, [1, 2])
+    assert inverse[2][1] == 0 and (n < 2 or np.isclose(inverse[2][n],
+                                                       1 / np.linalg.norm((S * scorer.src_weight)[n - 2:].sum(0))))

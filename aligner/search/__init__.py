@@ -18,7 +18,7 @@ from threadpoolctl import ThreadpoolController
 
 from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
-from .calibrate import calibrated, typical_and_spread
+from .calibrate import calibrated, calibration_rows, typical_and_spread
 from ..counts import CountRows, LexicalCounts
 from .dp import PathBead, band_around, banded_dp, full_band, scoring_threads
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
@@ -76,7 +76,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     with one_thread():
         scorer = scorer_for(params)
         if params.calibrate:
-            typical, spread = typical_and_spread(scorer, lo, hi, bool(params.length_spread))
+            typical, spread = typical_and_spread(scorer, *calibration_rows(lo, hi, m), bool(params.length_spread))
             tuned = softened(calibrated(params, typical), spread)
             if any(getattr(tuned, k) != getattr(params, k) for k in ADAPTED):
                 scorer = scorer_for(tuned)

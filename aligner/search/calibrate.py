@@ -7,12 +7,21 @@ from dataclasses import replace
 import numpy as np
 
 from ..scoring import median
-from .dp import row_blocks
+from .dp import full_band, row_blocks
 from .lengths import length_spread, margin_only
 from .params import CALIBRATED, SearchParams
 from .scorer import BandScorer
 
 SAMPLE_GAP = 32  # sampled rows closer than this are scored in the same blocks
+# Below this many lattice cells the sampled rows are read whole, not within the search's band: a row's best
+# 1-1 score may lie outside a narrow band, and the band should change what is searched, not the parameters.
+WHOLE_ROWS_CELLS = 400_000
+
+
+def calibration_rows(lo: np.ndarray, hi: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The columns the calibrations read in each row: the whole row on a small lattice, else the band."""
+    n = len(lo) - 1
+    return full_band(n, m) if n * m <= WHOLE_ROWS_CELLS else (lo, hi)
 
 
 def typical_and_spread(scorer: BandScorer, lo: np.ndarray, hi: np.ndarray, spread: bool = True,

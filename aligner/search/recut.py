@@ -169,10 +169,11 @@ def _cosines(one: np.ndarray, two: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", one, two) / np.maximum(norms, 1e-12)
 
 
-def shifts(path: list[PathBead], params: SearchParams) -> list[tuple[int, int, int]]:
+def shifts(path: list[PathBead], params: SearchParams) -> list[tuple[tuple[int, int, int], list[tuple[range, range]]]]:
     """(k, side, direction) of each boundary sentence that may move between the adjacent beads path[k] and
     path[k + 1]: on ``side``, the first bead's last sentence into the second (direction -1) or the second's
-    first into the first (+1), where the bead losing it keeps one and both stay of the search's types."""
+    first into the first (+1), where the bead losing it keeps one and both stay of the search's types; each
+    with the two beads after the move (:func:`shifted`, made once)."""
     types = set(params.bead_types())
     out = []
     for k in range(len(path) - 1):
@@ -182,7 +183,7 @@ def shifts(path: list[PathBead], params: SearchParams) -> list[tuple[int, int, i
             for direction in (-1, 1):
                 new = shifted(path, k, side, direction)
                 if new and all((len(a), len(b)) in types for a, b in new):
-                    out.append((k, side, direction))
+                    out.append(((k, side, direction), new))
     return out
 
 
@@ -295,8 +296,10 @@ def recut_beads(path: list[PathBead], src: SpanSource, tgt: SpanSource, scorer_f
                           params.recut_merge, src, tgt, scorer_for, runs, params)
     if not params.recut_margin:
         return path
-    moves = shifts(path, params)
-    changes = [(k, shifted(path, k, side, direction)) for k, side, direction in moves]
+    moves, changes = [], []
+    for move, beads in shifts(path, params):
+        moves.append(move)
+        changes.append((move[0], beads))
     return _looked_at(path, changes, lambda kept, before=path: shift_gains(before, [moves[j] for j in kept], src, tgt,
                                                                            known),
                       params.recut_margin, src, tgt, scorer_for, runs, params)

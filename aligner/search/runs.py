@@ -28,23 +28,29 @@ def approximated(vectors: np.ndarray, weights: np.ndarray, ends: np.ndarray, wid
     return out
 
 
-def document_runs(vectors: np.ndarray, weights: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
-    """:func:`approximated` for every end, ``ends = arange(len(vectors) + 1)``, the same float32 numbers: the
-    document weighted once and each width's sentences added as a shifted slice, not gathered and weighted
-    again (per width, a gather and a product of the whole document were half the cost)."""
+def run_norms(vectors: np.ndarray, weights: np.ndarray, widths: list[int]) -> dict[int, np.ndarray]:
+    """For each of ``widths`` (>= 1), the reciprocal length of each run's weighted sum, the runs ``[e - width,
+    e)`` for every end ``e`` (float64, ``len(vectors) + 1`` each; 0 where the run would leave the document):
+    what turns a sum of weighted sentence cosines into the cosine of approximated runs (scorer, linear).
+    From the dot products of each sentence with the next few (the Gram matrix's diagonals near the main
+    one, prefix-summed): a run's squared length is the sum of its pairs' weighted dot products. Summing the
+    runs' vectors and measuring them cost three times as much (16 ms at 1,200 sentences)."""
+    n, widest = len(vectors), max(widths, default=0)
+    weight = weights[:, 0].astype(np.float64)
+    prefix = []  # prefix sums of each diagonal d: the weighted dot products of sentences x and x + d
+    for d in range(min(widest, n)):
+        pairs = np.einsum("ij,ij->i", vectors[:n - d], vectors[d:]) * weight[:n - d] * weight[d:]
+        prefix.append(np.concatenate([[0.0], np.cumsum(pairs)]))
     out: dict[int, np.ndarray] = {}
-    if not widths:
-        return out
-    n = len(vectors)
-    weighted = vectors * weights
-    total = np.empty((n + 1, vectors.shape[1]), dtype=np.float32)
-    total[0] = weighted[0] if n else 0
-    total[1:] = weighted  # rows before ``width`` hold partial sums: zeroed below, as approximated zeroes them
-    for width in range(2, max(widths) + 1):
-        total[width:] += weighted[:max(0, n + 1 - width)]
-        if width in widths:
-            out[width] = normalise(total)
-            out[width][:width] = 0
+    for width in widths:
+        inverse = out[width] = np.zeros(n + 1)
+        if width > n:
+            continue
+        ends = np.arange(width, n + 1)
+        square = prefix[0][ends] - prefix[0][ends - width]
+        for d in range(1, width):  # the pairs (x, x + d) inside the run: e - width <= x <= e - 1 - d
+            square += 2 * (prefix[d][ends - d] - prefix[d][ends - width])
+        np.divide(1.0, np.sqrt(np.maximum(square, 0.0)), out=inverse[width:], where=square > 0)
     return out
 
 

@@ -12,7 +12,7 @@ from ..scoring import length_penalty
 from ..counts import CountRows, LexicalCounts
 from .params import SearchParams
 from .quotes import Dialogue, penalty_table, run_codes
-from .runs import approximated, document_runs, run_table
+from .runs import approximated, run_norms, run_table
 
 
 class CellTerms(NamedTuple):
@@ -73,7 +73,7 @@ class BandScorer:
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_len)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_len)]) / self.ratio
         self._work = threading.local()  # each thread's work arrays (dp.scored_blocks)
-        self._document_runs: dict[int, dict[int, np.ndarray]] = {}  # see _runs
+        self._norms: dict[int, dict[int, np.ndarray]] = {}  # see _inverse_norms
         self._penalty_tables: dict[tuple, np.ndarray] = {}  # quotes.penalty_table by weights, shared when derived
 
     def derived(self, params: SearchParams, types: tuple, src_runs: dict, tgt_runs: dict) -> BandScorer:
@@ -100,32 +100,20 @@ class BandScorer:
 
     def _runs(self, side: int, start: int, stop: int, widths: list[int]) -> dict[int, np.ndarray]:
         """Embeddings of the runs ``[e - width, e)`` ending at ``start <= e < stop``, for each of ``widths``:
-        real where embedded, else approximated (zero where the run would leave the document). Compiled (long
-        documents), the approximations are made for the block; else taken from the whole document's, made
-        once per side and shared by the derived scorers (a block's sums and normalisations were a quarter of
-        a small block's cost; a side's runs of every width are (sentences, dimensions) each, which a long
-        document could not afford), as views where no embedded run replaces one (copies were a tenth of
-        a small block's cost)."""
+        real where embedded, else approximated for the block (zero where the run would leave the document):
+        the compiled scorer's products (the numpy scorer's come from the sentences', :meth:`linear`)."""
         base, weight, runs = (self.S, self.src_weight, self.src_runs) if side == 0 else \
             (self.T, self.tgt_weight, self.tgt_runs)
         ends = np.arange(start, stop)
         out = {1: base[start - 1:stop - 1] if start >= 1 else base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
         wide = [width for width in widths if width >= 2]
-        if self.compiled:
-            out.update(approximated(base, weight, ends, wide))
-        elif wide:
-            whole = self._document_runs.setdefault(side, {})
-            if any(width not in whole for width in wide):
-                whole.update(document_runs(base, weight, wide))
-            out.update({width: whole[width][start:stop] for width in wide})
+        out.update(approximated(base, weight, ends, wide))
         for width in wide:
             if width in runs:
                 index, table = runs[width]
                 rows = index[start:stop]
                 known = rows >= 0
                 if known.any():
-                    if not self.compiled:  # a view of the document's runs
-                        out[width] = out[width].copy()
                     out[width][known] = table[rows[known]]
         return out
 
@@ -138,7 +126,7 @@ class BandScorer:
         block do not grow with the number of types (a dozen for zh-en; per type, they cost more than the
         arithmetic on a narrow band's blocks). Each cell's operations, and their float32/float64 types,
         are those of one type scored alone. ``pieces``: a block of few cells per row along a diagonal (the
-        lazy windows') has its products made in pieces that follow it (:func:`_segments`)."""
+        lazy windows') has the compiled scorer's products made in pieces that follow it (:func:`_segments`)."""
         return self.scores_under((self.p,), i0, i1, lo, hi, types, pieces)[0]
 
     def scores_under(self, params: tuple[SearchParams, ...], i0: int, i1: int, lo: np.ndarray, hi: np.ndarray,
@@ -164,8 +152,6 @@ class BandScorer:
         a_values, b_values = sorted({a for a, _ in scored}), sorted({b for _, b in scored})
         max_a, max_b = a_values[-1], b_values[-1]
         c1 = min(m, max(c1 - 1, max_b)) + 1  # ends are clipped up to b below: cover them
-        src = self._runs(0, i0, i1, a_values)                                     # (R, d) each
-        tgt = self._runs(1, c0, c1, b_values)                                     # (C, d) each
         a = np.array([t[0] for t in scored])[:, None, None]                     # (types, 1, 1)
         b = np.array([t[1] for t in scored])[:, None, None]
         products = self._buffer("products", (len(scored), len(rows), c1 - c0))  # (types, R, C)
@@ -174,18 +160,11 @@ class BandScorer:
         near_t[:, :, -1] = 0.0
         s0 = max(0, i0 - max_a - 1)
         near_s = self._buffer("near_s", (len(b_values), min(n, i1) - s0, c1 - c0))  # (b values, sentences, C)
-        blocks = _segments(lo[i0:i1], width, c0, c1) if pieces else [(0, len(rows), 0, c1 - c0)]
-        for r0, r1, d0, d1 in blocks:  # rows and columns from the block's first
-            for k, (x, y) in enumerate(scored):
-                np.matmul(src[x][r0:r1], tgt[y][d0:d1].T, out=products[k, r0:r1, d0:d1])
-            # neighbour margin, target side: each source run against the target sentences around its beads
-            u0, u1 = max(0, c0 + d0 - max_b - 1), min(m, c0 + d1)
-            for k, x in enumerate(a_values):
-                np.matmul(src[x][r0:r1], self.T[u0:u1].T, out=near_t[k, r0:r1, u0 - t0:u1 - t0])
-            # source side: each target run against the source sentences before and after each source run
-            v0, v1 = max(0, i0 + r0 - max_a - 1), min(n, i0 + r1)
-            for k, y in enumerate(b_values):
-                np.matmul(self.S[v0:v1], tgt[y][d0:d1].T, out=near_s[k, v0 - s0:v1 - s0, d0:d1])
+        if self.linear():
+            self._linear_products(products, near_t, near_s, (i0, i1, c0, c1, s0, t0, t1), scored, a_values, b_values)
+        else:
+            self._products(products, near_t, near_s, (i0, i1, c0, c1, s0, t0), scored, a_values, b_values,
+                           _segments(lo[i0:i1], width, c0, c1) if pieces else [(0, len(rows), 0, c1 - c0)])
         lex = self._lexical_table(i0, i1, c0, c1, max_a, max_b, (lo[i0:i1], hi[i0:i1])) \
             if self.lexical is not None else None
         terms = CellTerms(products, near_t, near_s, np.searchsorted(a_values, a), np.searchsorted(b_values, b),
@@ -198,6 +177,119 @@ class BandScorer:
                 out[kinds] = self._scores(terms, rows, cols, a, b, p)
                 out[:, ~valid] = -np.inf
         return outs
+
+    def linear(self) -> bool:
+        """Whether the block's cosines come from one product of its sentences (:meth:`_linear_products`):
+        the numpy scorer's. With the compiled one (books) the float64 sums cost more than its products save
+        (60,000 literary sentences, `hash`: search 12.9 -> 14.8 CPU s)."""
+        return not self.compiled
+
+    def _products(self, products: np.ndarray, near_t: np.ndarray, near_s: np.ndarray, corner: tuple,
+                  scored: list, a_values: list, b_values: list, blocks: list) -> None:
+        """The block's run products (see :meth:`scores_under`), each bead type's and the neighbour margins'
+        from the run vectors, real or approximated: for each of ``blocks`` (rows and columns from the block's
+        first), a product per type, source width and target width."""
+        i0, i1, c0, c1, s0, t0 = corner
+        n, m = len(self.S), len(self.T)
+        max_a, max_b = a_values[-1], b_values[-1]
+        src = self._runs(0, i0, i1, a_values)                                     # (R, d) each
+        tgt = self._runs(1, c0, c1, b_values)                                     # (C, d) each
+        for r0, r1, d0, d1 in blocks:
+            for k, (x, y) in enumerate(scored):
+                np.matmul(src[x][r0:r1], tgt[y][d0:d1].T, out=products[k, r0:r1, d0:d1])
+            # neighbour margin, target side: each source run against the target sentences around its beads
+            u0, u1 = max(0, c0 + d0 - max_b - 1), min(m, c0 + d1)
+            for k, x in enumerate(a_values):
+                np.matmul(src[x][r0:r1], self.T[u0:u1].T, out=near_t[k, r0:r1, u0 - t0:u1 - t0])
+            # source side: each target run against the source sentences before and after each source run
+            v0, v1 = max(0, i0 + r0 - max_a - 1), min(n, i0 + r1)
+            for k, y in enumerate(b_values):
+                np.matmul(self.S[v0:v1], tgt[y][d0:d1].T, out=near_s[k, v0 - s0:v1 - s0, d0:d1])
+
+    def _linear_products(self, products: np.ndarray, near_t: np.ndarray, near_s: np.ndarray, corner: tuple,
+                         scored: list, a_values: list, b_values: list) -> None:
+        """What :meth:`_products` gives when every run is approximated, from one product of the block's source
+        and target sentences: an approximated run is the normalised weighted sum of its sentences, so its
+        cosine with a sentence or another run is a sum of weighted sentence cosines (prefix sums over the
+        block, in float64) times the runs' reciprocal lengths (:func:`.runs.run_norms`). One product instead
+        of one per type and width (about twenty for zh-en): the products were the numpy scorer's largest
+        cost. The cosines differ from the run vectors' products in the last bits only."""
+        i0, i1, c0, c1, s0, t0, t1 = corner
+        pa, pb = a_values[-1], b_values[-1]
+        sentences = self.S[s0:min(len(self.S), i1)] @ self.T[t0:t1].T               # (sentences, sentences)
+        ns, nt = sentences.shape
+        inv_s, inv_t = self._inverse_norms(0, a_values), self._inverse_norms(1, b_values)
+        # prefix sums with ``pa`` / ``pb`` zero rows / columns in front: a run that would leave the document
+        # reads them, and its reciprocal length (0) zeroes it
+        down = np.zeros((pa + ns + 1, nt))      # source-weighted cosines summed down the source sentences
+        np.cumsum(sentences * self.src_weight[s0:s0 + ns].astype(np.float64), axis=0, out=down[pa + 1:])
+        across = np.zeros((ns, pb + nt + 1))    # target-weighted cosines summed across the target sentences
+        tgt_weight = self.tgt_weight[t0:t1, 0].astype(np.float64)
+        np.cumsum(sentences * tgt_weight, axis=1, out=across[:, pb + 1:])
+        both = np.zeros((pa + ns + 1, pb + nt + 1))  # both weights, summed both ways
+        np.cumsum(down * tgt_weight, axis=1, out=both[:, pb + 1:])
+        rows, cols = slice(pa + i0 - s0, pa + i1 - s0), slice(pb + c0 - t0, pb + c1 - t0)
+        for k, x in enumerate(a_values):  # neighbour margin, target side
+            np.multiply(down[rows] - down[rows.start - x:rows.stop - x], inv_s[x][i0:i1, None],
+                        out=near_t[k, :, :nt], casting="same_kind")
+        for k, y in enumerate(b_values):  # source side
+            np.multiply(across[:, cols] - across[:, cols.start - y:cols.stop - y], inv_t[y][c0:c1],
+                        out=near_s[k], casting="same_kind")
+        for k, (x, y) in enumerate(scored):
+            above, left = slice(rows.start - x, rows.stop - x), slice(cols.start - y, cols.stop - y)
+            runs = both[rows, cols] - both[above, cols] - both[rows, left] + both[above, left]
+            runs *= inv_s[x][i0:i1, None]
+            np.multiply(runs, inv_t[y][c0:c1], out=products[k], casting="same_kind")
+        # runs embedded for real (the lazy rounds'): their rows and columns from their own products with the
+        # other side's sentences, summed the same way; where both are real, their product
+        real_s, real_t = self._real(0, i0, i1, a_values), self._real(1, c0, c1, b_values)
+        for ka, x in enumerate(a_values):
+            if x in real_s:
+                r, vectors = real_s[x]
+                direct = vectors @ self.T[t0:t1].T
+                near_t[ka, r, :nt] = direct
+                summed = np.zeros((len(r), pb + nt + 1))
+                np.cumsum(direct * tgt_weight, axis=1, out=summed[:, pb + 1:])
+                for k in (k for k, t in enumerate(scored) if t[0] == x):
+                    y = scored[k][1]
+                    products[k, r] = (summed[:, cols] - summed[:, cols.start - y:cols.stop - y]) * inv_t[y][c0:c1]
+        for kb, y in enumerate(b_values):
+            if y in real_t:
+                c, vectors = real_t[y]
+                direct = self.S[s0:s0 + ns] @ vectors.T
+                near_s[kb][:, c] = direct
+                summed = np.zeros((pa + ns + 1, len(c)))
+                np.cumsum(direct * self.src_weight[s0:s0 + ns].astype(np.float64), axis=0, out=summed[pa + 1:])
+                for k in (k for k, t in enumerate(scored) if t[1] == y):
+                    x = scored[k][0]
+                    products[k][:, c] = (summed[rows] - summed[rows.start - x:rows.stop - x]) * inv_s[x][i0:i1, None]
+                    if x in real_s:
+                        products[k][np.ix_(real_s[x][0], c)] = real_s[x][1] @ vectors.T
+
+    def _real(self, side: int, start: int, stop: int, widths: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """The runs embedded for real among those ending at ``start <= e < stop``: for each width that has
+        any, their offsets from ``start`` and their vectors."""
+        runs = self.src_runs if side == 0 else self.tgt_runs
+        out = {}
+        for width in widths:
+            if width >= 2 and width in runs:
+                index, table = runs[width]
+                at = index[start:stop]
+                found = np.flatnonzero(at >= 0)
+                if len(found):
+                    out[width] = (found, table[at[found]])
+        return out
+
+    def _inverse_norms(self, side: int, widths: list[int]) -> dict[int, np.ndarray]:
+        """:func:`.runs.run_norms` of one side, shared by the derived scorers: every width up to the widest
+        the scorer's types have there, at the first call (the calibrations ask for one, the main pass for
+        all; each call sums the runs from the first width again)."""
+        known = self._norms.setdefault(side, {})
+        if any(width not in known for width in widths):
+            base, weight = (self.S, self.src_weight) if side == 0 else (self.T, self.tgt_weight)
+            widest = max([*widths, *(t[side] for t in self.types)])
+            known.update(run_norms(base, weight, list(range(1, widest + 1))))
+        return known
 
     def _scores(self, terms: CellTerms, rows: np.ndarray, cols: np.ndarray, a: np.ndarray, b: np.ndarray,
                 p: SearchParams) -> np.ndarray:
