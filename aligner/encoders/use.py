@@ -9,10 +9,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ..derived import load_or_build, load_or_build_arrays
-from .base import free_cores, normalise_rows
+from .base import free_cores, normalise_rows, one_blas_thread
 from .use_compose import COMPOSE_BATCH, RecordingBackend
 from .use_runs import MemoTokenizer, Recorders
 
@@ -53,7 +52,7 @@ class USEEncoder:
         tasks = max(len(chunks), -(-len(texts) // COMPOSE_BATCH))  # chunks to embed, or batches of runs to compose
         workers = min(tasks, self.threads or free_cores()) if tasks > 1 else 1  # free_cores looks: ms
         composer = self._model._backend if isinstance(self._model._backend, RecordingBackend) else None
-        with threadpool_limits(limits=1, user_api="blas"), \
+        with one_blas_thread(), \
                 (ThreadPoolExecutor(workers) if workers > 1 else nullcontext()) as pool:
             each = pool.map if pool else map
             if composer is not None:  # the runs registered among the texts, composed on the same threads
