@@ -30,7 +30,7 @@ import numpy as np
 from ..model import unspaced
 from .absorb import bead_score
 from .dp import PathBead, block_cells, row_blocks
-from .lazy import SpanSource, _embed_runs, _path_columns
+from .lazy import SpanSource, _embed_runs, _path_columns, both_sides
 from .params import SearchParams
 from .scorer import BandScorer
 
@@ -114,11 +114,12 @@ Clauses = dict[tuple[int, str], np.ndarray]  # (side, clause) -> its embedding, 
 
 
 def clause_vectors(asked: list[tuple[int, str]], src: SpanSource, tgt: SpanSource, known: Clauses) -> Clauses:
-    """``known`` with the clauses of ``asked`` (side, text) it lacks embedded, each side in one call."""
-    for side, source in enumerate((src, tgt)):
-        missing = list(dict.fromkeys(text for s, text in asked if s == side and (side, text) not in known))
-        if missing:
-            known.update(((side, text), vector) for text, vector in zip(missing, source.pieces(missing)))
+    """``known`` with the clauses of ``asked`` (side, text) it lacks embedded, both sides in one call."""
+    missing = [list(dict.fromkeys(text for s, text in asked if s == side and (side, text) not in known))
+               for side in (0, 1)]
+    for side, texts, vectors in zip((0, 1), missing, both_sides(src, tgt, "pieces", missing)):
+        if texts:
+            known.update(((side, text), vector) for text, vector in zip(texts, vectors))
     return known
 
 
