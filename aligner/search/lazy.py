@@ -195,6 +195,6 @@ def _embed_runs(src: SpanSource, tgt: SpanSource, wanted, src_runs: dict, tgt_ru
 def both_sides(src: SpanSource, tgt: SpanSource, method: str, asks: list[list]) -> list[np.ndarray | None]:
     """``src.method(asks[0])`` and ``tgt.method(asks[1])`` (``method``: "runs" or "pieces"), None for a side
     that asks nothing: in one encoder call where the sources can (``both``, as EmbeddingSource)."""
-    if all(asks) and hasattr(src, "both"):
+    if all(asks) and hasattr(src, "both") and hasattr(tgt, "both"):
         return list(src.both(tgt, method, asks))
     return [getattr(source, method)(items) if items else None for source, items in zip((src, tgt), asks)]
