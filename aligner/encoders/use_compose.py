@@ -44,8 +44,8 @@ class RecordingBackend(NumpyBackend):
         active = self.recorders.active()
         with ExitStack() as held:
             # another thread (a batch's) waits for these vectors rather than composes them; the locks are
-            # taken in the order the documents began recording, the same for every thread
-            for states in active:
+            # taken in one order for every thread (a document that records again joins the list's end)
+            for states in sorted(active, key=id):
                 held.enter_context(states.lock)
 
             def compose(job: tuple[SentenceStates, list[Ids]]) -> tuple[list[Ids], np.ndarray, SentenceStates]:
