@@ -120,6 +120,7 @@ def test_sentences_from_the_cache_fall_back_to_embedding_the_run(use, tmp_path):
     source = EmbeddingSource(CheckedEncoder(cached), texts, "zh")
     composed = source.runs([(0, 2), (1, 3)])
     assert not source._states.plans
+    assert not source._states.sums and not source._states.ids  # the runs embedded from their text: not kept
     assert np.abs(composed - _real(use, texts, [(0, 2), (1, 3)], "zh")).max() <= 1e-6
 
 

@@ -52,6 +52,7 @@ class EmbeddingSource:
             self._prepared = prepare_texts(self.texts, self.lang)
             with recording(self.encoder, self._states):
                 self._sentences = self._encode(self._prepared)
+            self._states.records = False  # the runs are composed from these records, not recorded
         return self._sentences
 
     def pieces(self, texts: list[str]) -> np.ndarray:

@@ -93,7 +93,8 @@ class RecordingBackend(NumpyBackend):
             lens, starts, flat = _layout(own)
             feats = _features(self, flat, starts, lens)
             raw = np.add.reduceat(feats, starts, axis=0)
-            sums = _record(self, active, own, feats, raw, starts, lens) if active else raw @ self.cnn_W
+            recording = [states for states in active if states.records]
+            sums = _record(self, recording, own, feats, raw, starts, lens) if recording else raw @ self.cnn_W
             out[plain] = _head(self, sums, lens)
         for k, vector in enumerate(composed):
             if vector is not None:
