@@ -79,7 +79,7 @@ class EmbeddingSource:
         return prepare_texts([join_sentences(self.texts[a:b], self.lang) for a, b in wide], self.lang), wide
 
     def _runs_of(self, spans: list[tuple[int, int]], wide: list[tuple[int, int]],
-                 vectors: np.ndarray | None) -> np.ndarray:
+                 vectors: np.ndarray) -> np.ndarray:
         """The vectors of ``spans`` from the sentences' and the embedded ``wide`` runs'."""
         sentences = self.sentence_vectors()
         if not wide:
