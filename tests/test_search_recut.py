@@ -11,8 +11,8 @@ from aligner.encoders.hashing import HashingEncoder
 from aligner.search import BandScorer, SearchParams
 from aligner.search.absorb import bead_score
 from aligner.search.dp import PathBead
-from aligner.search.recut import (bead_scores, candidates, clause_gains, edge_clauses, merged, recut_beads, shifted,
-                                  shifts)
+from aligner.search.recut import (bead_scores, candidates, clause_gains, edge_clauses, merged, recut_beads, shift_gains,
+                                  shifted, shifts)
 
 
 @pytest.mark.parametrize("text, lang, expected", [
@@ -217,3 +217,17 @@ def test_a_sentence_of_one_clause_is_its_own_edge():
     assert [(b.src, b.tgt) for b in out] == [(range(0, 1), range(0, 1)), (range(1, 2), range(1, 3))]
     out = _shift(_unit(0), 0.05, ["甲说了一句话。", SHIFT_ZH[1]])  # zh 1 opens with A: en 1 stays
     assert len(out) == 2 and out[0].tgt == range(0, 2)
+
+
+@pytest.mark.parametrize("opening, asked", [(_unit(1), ["乙走进了村子", "他笑了起来"]), (_unit(2), ["乙走进了村子"])])
+def test_the_own_edge_clause_is_embedded_only_where_the_joined_one_may_pass(opening, asked):
+    # en 1 would join zh 1, which opens with ``opening``: only against B (what en 1 says) can the move pass,
+    # so only then is zh 0's closing clause (its own bead's edge) needed
+    clauses = {"乙走进了村子": opening, "他笑了起来": _unit(1)}
+    src = Side(SHIFT_ZH, "zh", np.stack([_unit(0), (_unit(1) + _unit(2)) / np.sqrt(2)]), clauses)
+    tgt = Side(SHIFT_EN, "en", np.stack([_unit(0), _unit(1), _unit(2)]), {})
+    path = [PathBead(range(0, 1), range(0, 2), 0.0), PathBead(range(1, 2), range(2, 3), 0.0)]
+    gains = shift_gains(path, [(0, 1, -1)], src, tgt, {}, 0.25)
+    assert src.asked == asked
+    # the joined clause matches en 1 fully, and so does the own clause, which keeps it: gain 0; else the bound 0
+    assert gains.tolist() == pytest.approx([0.0])

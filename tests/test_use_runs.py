@@ -120,6 +120,7 @@ def test_sentences_from_the_cache_fall_back_to_embedding_the_run(use, tmp_path):
     source = EmbeddingSource(CheckedEncoder(cached), texts, "zh")
     composed = source.runs([(0, 2), (1, 3)])
     assert not source._states.plans
+    assert not source._states.sums and not source._states.ids  # the runs embedded from their text: not kept
     assert np.abs(composed - _real(use, texts, [(0, 2), (1, 3)], "zh")).max() <= 1e-6
 
 
@@ -189,3 +190,39 @@ def test_distinct_ids_give_back_every_token(ids):
     assert np.array_equal(distinct[inverse], flat)  # each token's row holds its id
     assert len(distinct) >= 3  # never BLAS's one- or two-row path
     assert list(distinct[:len(set(ids))]) == sorted(set(ids))
+
+
+class _Counting:
+    """An encoder wrapper counting its calls (``inner``: the recorders are found through it)."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.calls = inner, inner.name, 0
+
+    def encode(self, texts):
+        self.calls += 1
+        return self.inner.encode(texts)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_both_sides_runs_in_one_call_are_each_sides_bits(use, threads):
+    """Both documents' runs (and clauses) go to the encoder in one call; the runs composed are the bits each
+    side's call alone gives, on one thread or two."""
+    from aligner.encoders.use import USEEncoder
+
+    sides = []
+    for lang in ("zh", "en"):
+        lines = (EXAMPLE / f"example.{lang}.txt").read_text(encoding="utf-8").splitlines()
+        sides.append(([s.text for s in segment([p for p in lines if p.strip()], lang)][:30], lang))
+    spans = [_runs(len(texts)) for texts, _ in sides]
+    alone = [EmbeddingSource(CheckedEncoder(use), texts, lang).runs(s) for (texts, lang), s in zip(sides, spans)]
+    counting = _Counting(USEEncoder(threads=threads))
+    checked = CheckedEncoder(counting)
+    zh, en = (EmbeddingSource(checked, texts, lang) for texts, lang in sides)
+    zh.sentence_vectors(), en.sentence_vectors()
+    before = counting.calls
+    together = zh.both(en, "runs", spans)
+    assert counting.calls == before + 1
+    assert all(np.array_equal(a, b) for a, b in zip(together, alone))
+    assert len(zh._states.vectors) == len(spans[0]) and len(en._states.vectors) == len(spans[1])
+    clauses = zh.both(en, "pieces", (["他来了", "我们走吧"], ["he came", "let us go"]))
+    assert counting.calls == before + 2 and [len(c) for c in clauses] == [2, 2]

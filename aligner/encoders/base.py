@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import sys
 import time
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from ..errors import EncoderError
 
@@ -72,6 +74,20 @@ def running_elsewhere(looks: int = 3) -> int | None:
     except (OSError, ValueError, IndexError):
         return None
     return sorted(counts)[len(counts) // 2]
+
+
+def one_blas_thread():
+    """BLAS on one thread while the block runs (the encoder's threads and the search's products are each
+    better on one; see their callers), through :func:`_blas`."""
+    return _blas().limit(limits=1, user_api="blas")
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """The process's thread pools, looked up once (each ``threadpool_limits`` scanned the loaded libraries
+    again: 2-7 ms a call, four calls a search and one per encoder call). The products' BLAS is numpy's,
+    loaded with it, before."""
+    return ThreadpoolController()
 
 
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:

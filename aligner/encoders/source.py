@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import numpy as np
 
 from ..model import join_sentences, unspaced
@@ -43,43 +45,87 @@ class EmbeddingSource:
 
     def _encode(self, prepared: list[str], unit: str = "sentence") -> np.ndarray:
         """``prepared`` texts embedded; ``unit`` names them in the progress line (sentences, or runs of them)."""
-        if self.progress and len(prepared) > _PROGRESS_BATCH:
-            from ..progress import phase_bar
-
-            parts = []
-            bar = phase_bar(f"embedding ({self.lang})", len(prepared), unit, True)
-            for k in range(0, len(prepared), _PROGRESS_BATCH):
-                parts.append(self.encoder.encode(prepared[k:k + _PROGRESS_BATCH]))
-                bar.update(len(parts[-1]))
-            bar.close()
-            return np.concatenate(parts)
-        return self.encoder.encode(prepared)
+        return _encode(self.encoder, prepared, f"embedding ({self.lang})", unit, self.progress)
 
     def sentence_vectors(self) -> np.ndarray:
         if self._sentences is None:
             self._prepared = prepare_texts(self.texts, self.lang)
             with recording(self.encoder, self._states):
                 self._sentences = self._encode(self._prepared)
+            self._states.records = False  # the runs are composed from these records, not recorded
         return self._sentences
 
     def pieces(self, texts: list[str]) -> np.ndarray:
         """Embeddings of pieces of this side's sentences (clauses: search.recut), prepared as they are."""
-        return self._encode(prepare_texts(texts, self.lang), "clause")
+        return embed_sides("pieces", [(self, texts)])[0]
 
     def runs(self, spans: list[tuple[int, int]]) -> np.ndarray:
         """Embeddings of the concatenated sentences ``texts[start:end]`` for each span. Not remembered here:
         the search keeps each run it asks for, and a second copy of a book's runs is megabytes."""
-        sentences = self.sentence_vectors()
+        return embed_sides("runs", [(self, spans)])[0]
+
+    def both(self, other: EmbeddingSource, method: str, asks: tuple[list, list]) -> list[np.ndarray]:
+        """``self.method(asks[0])`` and ``other.method(asks[1])`` (``method``: "runs" or "pieces"), in one
+        encoder call where the two share their encoder (:func:`embed_sides`)."""
+        if other.encoder is not self.encoder:
+            return [getattr(self, method)(asks[0]), getattr(other, method)(asks[1])]
+        return embed_sides(method, [(self, asks[0]), (other, asks[1])])
+
+    def _runs_plan(self, spans: list[tuple[int, int]]) -> tuple[list[str], list[tuple[int, int]]]:
+        """The texts to embed for :meth:`runs` (each distinct span of two sentences or more, joined, in
+        order) and those spans."""
+        self.sentence_vectors()
         wide = sorted({s for s in spans if s[1] - s[0] > 1})
+        return prepare_texts([join_sentences(self.texts[a:b], self.lang) for a, b in wide], self.lang), wide
+
+    def _runs_of(self, spans: list[tuple[int, int]], wide: list[tuple[int, int]],
+                 vectors: np.ndarray) -> np.ndarray:
+        """The vectors of ``spans`` from the sentences' and the embedded ``wide`` runs'."""
+        sentences = self.sentence_vectors()
         if not wide:
             return np.stack([sentences[a] for a, _ in spans]) if spans \
                 else np.zeros((0, sentences.shape[1]), dtype=np.float32)
-        joined = prepare_texts([join_sentences(self.texts[a:b], self.lang) for a, b in wide], self.lang)
-        with recording(self.encoder, self._states) as states:
-            if states is not None:  # composed from the sentences where the encoder can
-                states.runs.update((text, tuple(self._prepared[a:b])) for text, (a, b) in zip(joined, wide))
-            vectors = self._encode(joined, "run")
         if list(spans) == wide:  # what the search asks: distinct runs, in order
             return vectors
         found = dict(zip(wide, vectors))
         return np.stack([sentences[a] if b - a == 1 else found[(a, b)] for a, b in spans])
+
+
+def embed_sides(method: str, asks: list[tuple[EmbeddingSource, list]]) -> list[np.ndarray]:
+    """Each source's runs (``method`` "runs": spans of its sentences) or pieces of its sentences ("pieces":
+    texts), all in one call of the encoder the sources share: each call streams the model's weights and
+    starts its threads again, and the sides' runs are composed on the threads together (a small document's
+    runs are one batch a side, which composed one after the other)."""
+    plans = [source._runs_plan(items) if method == "runs" else (prepare_texts(items, source.lang), [])
+             for source, items in asks]
+    texts = [text for joined, _ in plans for text in joined]
+    with ExitStack() as stack:
+        for (source, _), (joined, wide) in zip(asks, plans):
+            states = stack.enter_context(recording(source.encoder, source._states)) if wide else None
+            if states is not None:  # composed from the sentences where the encoder can
+                states.runs.update((text, tuple(source._prepared[a:b])) for text, (a, b) in zip(joined, wide))
+        first = asks[0][0]
+        label = f"embedding ({', '.join(source.lang for source, _ in asks)})"
+        vectors = _encode(first.encoder, texts, label, "run" if method == "runs" else "clause", first.progress) \
+            if texts else np.zeros((0, first.sentence_vectors().shape[1]), dtype=np.float32)
+    out, at = [], 0
+    for (source, items), (joined, wide) in zip(asks, plans):
+        mine = vectors[at:at + len(joined)]
+        at += len(joined)
+        out.append(source._runs_of(items, wide, mine) if method == "runs" else mine)
+    return out
+
+
+def _encode(encoder: CheckedEncoder, prepared: list[str], label: str, unit: str, progress: bool) -> np.ndarray:
+    """``prepared`` texts embedded; over _PROGRESS_BATCH of them with a progress bar (``label``, ``unit``)."""
+    if progress and len(prepared) > _PROGRESS_BATCH:
+        from ..progress import phase_bar
+
+        parts = []
+        bar = phase_bar(label, len(prepared), unit, True)
+        for k in range(0, len(prepared), _PROGRESS_BATCH):
+            parts.append(encoder.encode(prepared[k:k + _PROGRESS_BATCH]))
+            bar.update(len(parts[-1]))
+        bar.close()
+        return np.concatenate(parts)
+    return encoder.encode(prepared)

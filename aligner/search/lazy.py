@@ -20,6 +20,7 @@ class SpanSource(Protocol):
     def sentence_vectors(self) -> np.ndarray: ...
     def runs(self, spans: list[tuple[int, int]]) -> np.ndarray: ...
     def pieces(self, texts: list[str]) -> np.ndarray: ...
+    # optional: def both(self, other, method, asks) -> [self.method(asks[0]), other.method(asks[1])], in one call
 
 
 def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,
@@ -184,11 +185,16 @@ def _touched(path: list[PathBead], spans: tuple[set, set], n: int, m: int) -> li
 
 def _embed_runs(src: SpanSource, tgt: SpanSource, wanted, src_runs: dict, tgt_runs: dict) -> tuple[set, set]:
     """Embed the wanted runs not yet known; returns the spans newly embedded on each side."""
-    new: tuple[set, set] = (set(), set())
-    for side, (source, spans, store) in enumerate(((src, wanted[0], src_runs), (tgt, wanted[1], tgt_runs))):
-        missing = sorted(s for s in spans if s not in store)
-        if missing:
-            new[side].update(missing)
-            for span, vec in zip(missing, source.runs(missing)):
-                store[span] = vec
-    return new
+    missing = [sorted(s for s in spans if s not in store) for spans, store in zip(wanted, (src_runs, tgt_runs))]
+    for spans, store, vectors in zip(missing, (src_runs, tgt_runs), both_sides(src, tgt, "runs", missing)):
+        if spans:
+            store.update(zip(spans, vectors))
+    return set(missing[0]), set(missing[1])
+
+
+def both_sides(src: SpanSource, tgt: SpanSource, method: str, asks: list[list]) -> list[np.ndarray | None]:
+    """``src.method(asks[0])`` and ``tgt.method(asks[1])`` (``method``: "runs" or "pieces"), None for a side
+    that asks nothing: in one encoder call where the sources can (``both``, as EmbeddingSource)."""
+    if all(asks) and hasattr(src, "both") and hasattr(tgt, "both"):
+        return list(src.both(tgt, method, asks))
+    return [getattr(source, method)(items) if items else None for source, items in zip((src, tgt), asks)]

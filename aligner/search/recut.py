@@ -30,7 +30,7 @@ import numpy as np
 from ..model import unspaced
 from .absorb import bead_score
 from .dp import PathBead, block_cells, row_blocks
-from .lazy import SpanSource, _embed_runs, _path_columns
+from .lazy import SpanSource, _embed_runs, _path_columns, both_sides
 from .params import SearchParams
 from .scorer import BandScorer
 
@@ -114,11 +114,12 @@ Clauses = dict[tuple[int, str], np.ndarray]  # (side, clause) -> its embedding, 
 
 
 def clause_vectors(asked: list[tuple[int, str]], src: SpanSource, tgt: SpanSource, known: Clauses) -> Clauses:
-    """``known`` with the clauses of ``asked`` (side, text) it lacks embedded, each side in one call."""
-    for side, source in enumerate((src, tgt)):
-        missing = list(dict.fromkeys(text for s, text in asked if s == side and (side, text) not in known))
-        if missing:
-            known.update(((side, text), vector) for text, vector in zip(missing, source.pieces(missing)))
+    """``known`` with the clauses of ``asked`` (side, text) it lacks embedded, both sides in one call."""
+    missing = [list(dict.fromkeys(text for s, text in asked if s == side and (side, text) not in known))
+               for side in (0, 1)]
+    for side, texts, vectors in zip((0, 1), missing, both_sides(src, tgt, "pieces", missing)):
+        if texts:
+            known.update(((side, text), vector) for text, vector in zip(texts, vectors))
     return known
 
 
@@ -199,42 +200,50 @@ def shifted(path: list[PathBead], k: int, side: int, direction: int) -> list[tup
 
 
 def shift_gains(path: list[PathBead], moves: list[tuple[int, int, int]], src: SpanSource, tgt: SpanSource,
-                known: Clauses) -> np.ndarray:
+                known: Clauses, margin: float) -> np.ndarray:
     """For each move, how much better the moving sentence matches the other side's edge of the bead it would
     join than that of its own bead: the last clause of the first bead's last sentence, the first clause of
     the second bead's first sentence (a sentence of one clause is its own edge, read from its vector); its
     own bead's edge is read twice, as that clause and as the whole sentence, and the better match counts (a
-    clause said in the middle of the sentence keeps the moving sentence where it is).
+    clause said in the middle of the sentence keeps the moving sentence where it is). The joined edge is
+    read first: where its match less the whole sentence's is at most ``margin``, so is the gain, and that
+    bound is given instead, the own edge's clause not embedded (most moves stop there).
     Clauses in ``known`` are not embedded again; those embedded here are not kept."""
     sides = (src, tgt)
-    asks = []  # (move, the other side, its closing edge, its opening edge: a clause, or a sentence's index)
+    asks = []  # (move, the other side, its joined edge, its own edge: a clause, or a sentence's index)
     edges: dict[tuple[int, int], tuple[str, str] | None] = {}  # a sentence's edges, cut once
-    for j, (k, side, _) in enumerate(moves):
+    for j, (k, side, direction) in enumerate(moves):
         other = 1 - side
         last, first = _side(path[k], other).stop - 1, _side(path[k + 1], other).start
         for i in (last, first):
             if (other, i) not in edges:
                 edges[(other, i)] = _edges(sides[other], i)
         closing, opening = edges[(other, last)], edges[(other, first)]
-        asks.append((j, other, closing[1] if closing else last, opening[0] if opening else first))
+        closing_edge, opening_edge = closing[1] if closing else last, opening[0] if opening else first
+        asks.append((j, other, *((opening_edge, closing_edge) if direction == -1 else (closing_edge, opening_edge))))
     gains = np.empty(len(moves))
     # in pieces, each piece's clauses embedded and dropped after it: on long documents the clause vectors of
     # every move at once would be the search's largest array
     for at in range(0, len(asks), _ROWS_AT_ONCE):
         piece = asks[at:at + _ROWS_AT_ONCE]
-        here = clause_vectors([(side, edge) for _, side, *ends in piece for edge in ends if isinstance(edge, str)],
+        here = clause_vectors([(side, joined) for _, side, joined, _ in piece if isinstance(joined, str)],
                               src, tgt, dict(known))
-        rows = []  # (the moving sentence's vector, the edge it would join, its own bead's edge)
-        for j, other, closing, opening in piece:
+        rows = []  # (the moving sentence's vector, the edge it would join, its own bead's edge sentence)
+        for j, other, joined, _ in piece:
             k, side, direction = moves[j]
             moving = sides[side].sentence_vectors()[_side(path[k], side).stop - (direction == -1)]
-            own, joined = (closing, opening) if direction == -1 else (opening, closing)
             whole = _side(path[k], other).stop - 1 if direction == -1 else _side(path[k + 1], other).start
-            rows.append((moving, _edge_vector(here, sides, other, joined), _edge_vector(here, sides, other, own),
-                         sides[other].sentence_vectors()[whole]))
-        moving, joined, own, whole = (np.stack(column) for column in zip(*rows))
-        gains[at:at + len(rows)] = _cosines(moving, joined) - np.maximum(_cosines(moving, own),
-                                                                          _cosines(moving, whole))
+            rows.append((moving, _edge_vector(here, sides, other, joined), sides[other].sentence_vectors()[whole]))
+        moving, joined, whole = (np.stack(column) for column in zip(*rows))
+        to_joined, to_whole = _cosines(moving, joined), _cosines(moving, whole)
+        bound = to_joined - to_whole
+        gains[at:at + len(rows)] = bound
+        wanted = np.flatnonzero(bound > margin)
+        if len(wanted):  # the own edge, where the joined one leaves the gain open
+            clause_vectors([(piece[w][1], piece[w][3]) for w in wanted if isinstance(piece[w][3], str)], src, tgt,
+                           here)
+            own = np.stack([_edge_vector(here, sides, piece[w][1], piece[w][3]) for w in wanted])
+            gains[at + wanted] = to_joined[wanted] - np.maximum(_cosines(moving[wanted], own), to_whole[wanted])
     return gains
 
 
@@ -301,5 +310,5 @@ def recut_beads(path: list[PathBead], src: SpanSource, tgt: SpanSource, scorer_f
         moves.append(move)
         changes.append((move[0], beads))
     return _looked_at(path, changes, lambda kept, before=path: shift_gains(before, [moves[j] for j in kept], src, tgt,
-                                                                           known),
+                                                                           known, params.recut_margin),
                       params.recut_margin, src, tgt, scorer_for, runs, params)
