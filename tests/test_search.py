@@ -58,10 +58,12 @@ def test_every_sentence_in_exactly_one_bead(src, tgt, max_bead, overlaps, lazy_n
 @settings(max_examples=20, deadline=None)
 @given(st.permutations(DISTINCT), st.data())
 def test_copy_with_deletions_is_recovered(src, data):
-    """A document aligned with a copy of itself that lost some sentences: the rest align 1-1."""
+    """A document aligned with a copy of itself that lost some sentences: the rest align 1-1. Without the
+    other pairs' prior against 1-0 beads (skip_source_extra, zh -> en's setting): with it, a lost sentence is
+    merged into a neighbour more often (docs/algorithm.md, wave 10)."""
     drop = data.draw(st.sets(st.integers(0, len(src) - 1), max_size=len(src) // 4))
     tgt = [s for k, s in enumerate(src) if k not in drop]
-    alignment = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de")
+    alignment = api.align(src, tgt, encoder=ENC, src_lang="en", tgt_lang="de", skip_source_extra=0.0)
     check_exact_cover(alignment.beads, len(src), len(tgt))
     one_to_one = {(b.zh[0], b.en[0]) for b in alignment.beads if b.type == "1-1"}
     kept = [k for k in range(len(src)) if k not in drop]
