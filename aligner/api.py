@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable
 
@@ -166,16 +168,30 @@ def review_encoder(alignment: Alignment, encoder: Encoder | str | None,
 def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource, tgt_embed: EmbeddingSource,
             params: SearchParams) -> tuple[list[Bead], dict[str, float]]:
     """The beads, and the parameters calibration changed (skip, skip_run, merge_penalty) with their values."""
-    lexical = None
-    if params.lexical_weight > 0 and (translates(src_embed.lang, tgt_embed.lang)
-                                      or translates(tgt_embed.lang, src_embed.lang)):
-        lexical = (lexical_vectors(src_embed.texts, src_embed.lang), lexical_vectors(tgt_embed.texts, tgt_embed.lang))
-    quotes = dialogue(src_embed.texts, tgt_embed.texts) if any(params.dialogue_weights()) else None
+    # The dictionary's lookups and the quotation marks need no vectors: made in a thread while the sentences
+    # are embedded (the encoder leaves part of a core idle; its Chinese conversion is shared, simplified_memo)
+    with ThreadPoolExecutor(1, thread_name_prefix="aligner-terms") as pool:
+        terms = pool.submit(contextvars.copy_context().run, _text_terms, src_embed, tgt_embed, params)
+        for side in (src_embed, tgt_embed):
+            side.sentence_vectors()
+        lexical, quotes = terms.result()
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                                   lexical=lexical, quotes=quotes, progress=src_embed.progress)
     calibrated = {k: round(getattr(used, k), 6) for k in ADAPTED if getattr(used, k) != getattr(params, k)}
     return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path], calibrated
+
+
+def _text_terms(src: EmbeddingSource, tgt: EmbeddingSource, params: SearchParams) -> tuple:
+    """The search's terms read from the texts alone: each side's dictionary count vectors (None where the
+    pair has no dictionary or its weight is 0) and the quotation marks (None without dialogue terms). The
+    target side first: the encoder converts the Chinese source meanwhile, which the dictionary then reads."""
+    lexical = None
+    if params.lexical_weight > 0 and (translates(src.lang, tgt.lang) or translates(tgt.lang, src.lang)):
+        target = lexical_vectors(tgt.texts, tgt.lang)
+        lexical = (lexical_vectors(src.texts, src.lang), target)
+    quotes = dialogue(src.texts, tgt.texts) if any(params.dialogue_weights()) else None
+    return lexical, quotes
 
 
 def _sentences(doc: object, lang: str | None, arg: str) -> tuple[list[Sentence], str]:
