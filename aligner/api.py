@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Callable
 
@@ -27,6 +28,8 @@ from .search import ADAPTED, SearchParams, align_embeddings, dialogue, pair_defa
 from .signature import make_signature
 
 # Lone surrogates cannot be encoded (OpenCC, the encoders, every export): refused where text comes in.
+# Below this many sentences (both sides) the dictionary is looked up while the sentences are embedded (_search)
+OVERLAP_SENTENCES = 20_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_ARG = ("a text (str), a list of sentences (str) or a list of paragraphs (lists of str)")
 
@@ -169,12 +172,14 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
             params: SearchParams) -> tuple[list[Bead], dict[str, float]]:
     """The beads, and the parameters calibration changed (skip, skip_run, merge_penalty) with their values."""
     # The dictionary's lookups and the quotation marks need no vectors: made in a thread while the sentences
-    # are embedded (the encoder leaves part of a core idle; its Chinese conversion is shared, simplified_memo)
-    with ThreadPoolExecutor(1, thread_name_prefix="aligner-terms") as pool:
-        terms = pool.submit(contextvars.copy_context().run, _text_terms, src_embed, tgt_embed, params)
+    # are embedded (the encoder leaves part of a core idle; its Chinese conversion is shared, simplified_memo),
+    # except in long documents, whose temporaries would then add up (+25 MiB at 140,000 sentences)
+    beside = len(src) + len(tgt) < OVERLAP_SENTENCES
+    with ThreadPoolExecutor(1, thread_name_prefix="aligner-terms") if beside else nullcontext() as pool:
+        terms = pool.submit(contextvars.copy_context().run, _text_terms, src_embed, tgt_embed, params) if pool else None
         for side in (src_embed, tgt_embed):
             side.sentence_vectors()
-        lexical, quotes = terms.result()
+        lexical, quotes = terms.result() if terms else _text_terms(src_embed, tgt_embed, params)
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                                   lexical=lexical, quotes=quotes, progress=src_embed.progress)

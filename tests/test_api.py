@@ -95,3 +95,28 @@ def test_align_cache_and_cache_dir_as_the_cli(tmp_path):
     assert not [p for p in (tmp_path / "object").rglob("*") if p.is_file() and ResultStore.subfolder in p.parts]
     with pytest.raises(ValueError, match="cache_dir applies to an encoder given by name"):
         aligner.align(zh, en, encoder=HashingEncoder(), cache_dir=tmp_path)
+
+
+ZH_LINES = ["今天天气很好。", "我们去公园散步。", "他说：“明天见。”", "晚上我们吃了饺子。", "她读了一本书。"]
+EN_LINES = ["The weather is fine today.", "We go for a walk in the park.", "He said: \"See you tomorrow.\"",
+            "In the evening we ate dumplings.", "She read a book."]
+
+
+def test_the_dictionary_beside_the_embedding_gives_the_beads_it_gives_after_it(monkeypatch):
+    from aligner import api
+
+    beside = aligner.align(ZH_LINES, EN_LINES, encoder=HashingEncoder(), src_lang="zh", tgt_lang="en")
+    monkeypatch.setattr(api, "OVERLAP_SENTENCES", 0)  # every document looked up after its embedding
+    after = aligner.align(ZH_LINES, EN_LINES, encoder=HashingEncoder(), src_lang="zh", tgt_lang="en")
+    assert beside.beads == after.beads and beside.signature == after.signature
+
+
+def test_an_error_of_the_dictionary_thread_reaches_the_caller(monkeypatch):
+    from aligner import api
+
+    def broken(texts, lang):
+        raise InputError("dictionary broken")
+
+    monkeypatch.setattr(api, "lexical_vectors", broken)
+    with pytest.raises(InputError, match="dictionary broken"):
+        aligner.align(ZH_LINES, EN_LINES, encoder=HashingEncoder(), src_lang="zh", tgt_lang="en")
