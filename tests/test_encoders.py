@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import sys
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -381,6 +382,7 @@ def test_free_cores_leave_out_the_cores_other_processes_keep_busy(monkeypatch, l
     monkeypatch.setattr(base, "available_cores", lambda: 4)
     monkeypatch.setattr(base, "running_elsewhere", lambda: None)  # not on Linux: the load average
     monkeypatch.setattr(base.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(base, "_looked", None)  # no earlier look standing
     assert base.free_cores() == expected
 
 
@@ -391,7 +393,20 @@ def test_free_cores_count_the_tasks_running_elsewhere_now(monkeypatch, running, 
     monkeypatch.setattr(base, "available_cores", lambda: 4)
     monkeypatch.setattr(base, "running_elsewhere", lambda: running)
     monkeypatch.setattr(base.os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # this process's own recent work
+    monkeypatch.setattr(base, "_looked", None)  # no earlier look standing
     assert base.free_cores() == expected
+
+
+def test_a_look_at_the_free_cores_stands_for_a_moment(monkeypatch):
+    from aligner.encoders import base
+
+    looks = iter([3, 1])
+    monkeypatch.setattr(base, "available_cores", lambda: 4)
+    monkeypatch.setattr(base, "running_elsewhere", lambda: next(looks))
+    monkeypatch.setattr(base, "_looked", None)
+    clock = iter([100.0, 100.2, 100.7])
+    monkeypatch.setattr(base, "time", SimpleNamespace(monotonic=lambda: next(clock)))  # base's own clock only
+    assert [base.free_cores() for _ in range(3)] == [1, 1, 3]  # looked again after FREE_CORES_FOR (0.5 s)
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="Linux's /proc only")

@@ -42,7 +42,21 @@ def free_cores() -> int:
     Threads that share a core with another busy process wait for it: measured here, with one core busy, two
     BLAS threads encoded 2.2x slower than one. "Now" is the count of tasks running or ready to run, less this
     process's own (Linux); elsewhere the 1-minute load average, which also counts this process's own recent
-    work and, in a series of runs, that of the runs before it."""
+    work and, in a series of runs, that of the runs before it. A look stands for FREE_CORES_FOR seconds: each
+    takes about 2 ms of waiting, and one alignment of a short document calls the encoder four or five times."""
+    global _looked
+    now = time.monotonic()
+    if _looked is not None and now - _looked[0] < FREE_CORES_FOR:
+        return _looked[1]
+    _looked = (now, _free_cores())
+    return _looked[1]
+
+
+FREE_CORES_FOR = 0.5
+_looked: tuple[float, int] | None = None  # (when, free cores) of the last look
+
+
+def _free_cores() -> int:
     cores = available_cores()
     busy = running_elsewhere()
     if busy is None:
