@@ -24,7 +24,7 @@ from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
 from .segment.chinese import simplified_memo
 from .result_cache import ResultStore, result_key
-from .search import ADAPTED, SearchParams, align_embeddings, dialogue, pair_defaults
+from .search import ADAPTED, SearchParams, align_embeddings, dialogue, pair_defaults, warm_for
 from .signature import make_signature
 
 # Lone surrogates cannot be encoded (OpenCC, the encoders, every export): refused where text comes in.
@@ -174,6 +174,7 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
     # The dictionary's lookups and the quotation marks need no vectors: made in a thread while the sentences
     # are embedded (the encoder leaves part of a core idle; its Chinese conversion is shared, simplified_memo),
     # except in long documents, whose temporaries would then add up (+25 MiB at 140,000 sentences)
+    warm_for(len(src), len(tgt))  # a long document's compiled search loads while the sentences are embedded
     beside = len(src) + len(tgt) < OVERLAP_SENTENCES
     with ThreadPoolExecutor(1, thread_name_prefix="aligner-terms") if beside else nullcontext() as pool:
         terms = pool.submit(contextvars.copy_context().run, _text_terms, src_embed, tgt_embed, params) if pool else None

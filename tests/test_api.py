@@ -120,3 +120,24 @@ def test_an_error_of_the_dictionary_thread_reaches_the_caller(monkeypatch):
     monkeypatch.setattr(api, "lexical_vectors", broken)
     with pytest.raises(InputError, match="dictionary broken"):
         aligner.align(ZH_LINES, EN_LINES, encoder=HashingEncoder(), src_lang="zh", tgt_lang="en")
+
+
+def test_a_long_documents_kernel_starts_loading_before_its_sentences_are_embedded(monkeypatch):
+    from aligner import api, search
+
+    events = []
+    monkeypatch.setattr(search, "_start_warming", lambda: events.append("warm"))
+    search.warm_for(100, 100)
+    assert events == []  # a short search stays on numpy
+    search.warm_for(search.COMPILED_SENTENCES, 0)
+    assert events == ["warm"]
+    events.clear()
+
+    class Recording(HashingEncoder):
+        def encode(self, texts):
+            events.append("encode")
+            return super().encode(texts)
+
+    monkeypatch.setattr(api, "warm_for", lambda n, m: events.append("warm"))
+    aligner.align(ZH_LINES, EN_LINES, encoder=Recording(), src_lang="zh", tgt_lang="en")
+    assert events[0] == "warm" and "encode" in events

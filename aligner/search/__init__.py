@@ -11,6 +11,7 @@ searched again), ``absorb`` (a second look at the target sentences the path left
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,7 +37,7 @@ COMPILED_SENTENCES = 8_000
 __all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "Dialogue", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead",
            "SearchParams", "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "dialogue",
            "full_band", "pair_defaults",
-           "parse_param", "quote_states", "typical_and_spread"]
+           "parse_param", "quote_states", "typical_and_spread", "warm_for"]
 
 
 def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
@@ -55,8 +56,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     """
     compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
     reference = params  # the second look's limit stays in these units (search.absorb)
-    if compiled:
-        threading.Thread(target=_warm_kernel, daemon=True).start()  # while the sentences are embedded
+    warm_for(len(src), len(tgt))
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     counts = LexicalCounts(*lexical) if lexical is not None and params.lexical_weight else None
     n, m = len(S), len(T)
@@ -109,6 +109,19 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         with one_thread():
             path = recut_beads(path, src, tgt, lambda: scorer_for(params), (src_runs, tgt_runs), params)
     return path, params
+
+
+def warm_for(n: int, m: int) -> None:
+    """When a search of ``n`` x ``m`` sentences will use the compiled kernel, start loading it (about a
+    second, mostly Python) in a thread of its own, once per process: called before the sentences are
+    embedded, it overlaps the encoder's work (numpy, which lets it run) instead of following it."""
+    if n + m >= COMPILED_SENTENCES:
+        _start_warming()
+
+
+@lru_cache(maxsize=1)
+def _start_warming() -> None:
+    threading.Thread(target=_warm_kernel, daemon=True).start()
 
 
 def _warm_kernel() -> None:
