@@ -7,7 +7,6 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import replace
 from typing import Callable
 
@@ -27,9 +26,9 @@ from .result_cache import ResultStore, result_key
 from .search import ADAPTED, SearchParams, align_embeddings, dialogue, pair_defaults, warm_for
 from .signature import make_signature
 
-# Lone surrogates cannot be encoded (OpenCC, the encoders, every export): refused where text comes in.
 # Below this many sentences (both sides) the dictionary is looked up while the sentences are embedded (_search)
 OVERLAP_SENTENCES = 20_000
+# Lone surrogates cannot be encoded (OpenCC, the encoders, every export): refused where text comes in.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_ARG = ("a text (str), a list of sentences (str) or a list of paragraphs (lists of str)")
 
@@ -171,16 +170,17 @@ def review_encoder(alignment: Alignment, encoder: Encoder | str | None,
 def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource, tgt_embed: EmbeddingSource,
             params: SearchParams) -> tuple[list[Bead], dict[str, float]]:
     """The beads, and the parameters calibration changed (skip, skip_run, merge_penalty) with their values."""
+    warm_for(len(src), len(tgt))  # a long document's compiled search loads while the sentences are embedded
     # The dictionary's lookups and the quotation marks need no vectors: made in a thread while the sentences
     # are embedded (the encoder leaves part of a core idle; its Chinese conversion is shared, simplified_memo),
     # except in long documents, whose temporaries would then add up (+25 MiB at 140,000 sentences)
-    warm_for(len(src), len(tgt))  # a long document's compiled search loads while the sentences are embedded
-    beside = len(src) + len(tgt) < OVERLAP_SENTENCES
-    with ThreadPoolExecutor(1, thread_name_prefix="aligner-terms") if beside else nullcontext() as pool:
-        terms = pool.submit(contextvars.copy_context().run, _text_terms, src_embed, tgt_embed, params) if pool else None
-        for side in (src_embed, tgt_embed):
-            side.sentence_vectors()
-        lexical, quotes = terms.result() if terms else _text_terms(src_embed, tgt_embed, params)
+    if len(src) + len(tgt) < OVERLAP_SENTENCES:
+        with ThreadPoolExecutor(1, thread_name_prefix="aligner-terms") as pool:
+            terms = pool.submit(contextvars.copy_context().run, _text_terms, src_embed, tgt_embed, params)
+            src_embed.sentence_vectors(), tgt_embed.sentence_vectors()
+            lexical, quotes = terms.result()
+    else:
+        lexical, quotes = _text_terms(src_embed, tgt_embed, params)
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                                   lexical=lexical, quotes=quotes, progress=src_embed.progress)
@@ -191,7 +191,8 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
 def _text_terms(src: EmbeddingSource, tgt: EmbeddingSource, params: SearchParams) -> tuple:
     """The search's terms read from the texts alone: each side's dictionary count vectors (None where the
     pair has no dictionary or its weight is 0) and the quotation marks (None without dialogue terms). The
-    target side first: the encoder converts the Chinese source meanwhile, which the dictionary then reads."""
+    target side first: beside the embedding, the encoder converts the Chinese source meanwhile, which the
+    dictionary then reads."""
     lexical = None
     if params.lexical_weight > 0 and (translates(src.lang, tgt.lang) or translates(tgt.lang, src.lang)):
         target = lexical_vectors(tgt.texts, tgt.lang)

@@ -7,9 +7,9 @@ marked, when it is shorter), the pair is written to presplit files and run as `a
 process of its own, cache off. Reported: reading and segmenting, embedding (sentences and lazily embedded
 runs), the CC-CEDICT dictionary's load and lookups (zh-en; below 20,000 sentences made while the sentences
 are embedded, so overlapping the embedding, not added to it), search, writing the outputs, one embedding pass
-(each sentence embedded once: the physical limit), the ratio of the whole to that pass, the search alone against it, and peak memory; the JSON lines also
-count the runs embedded (strings and characters, against the sentences' characters). Targets: whole <= 1.5x,
-search <= 0.3x one embedding pass.
+(each sentence embedded once: the physical limit), the ratio of the whole to that pass, the search alone
+against it, and peak memory; the JSON lines also count the runs embedded (strings and characters, against
+the sentences' characters). Targets: whole <= 1.5x, search <= 0.3x one embedding pass.
 
     python scripts/bench_speed.py                                   # default encoder, all kinds and sizes
     python scripts/bench_speed.py --kinds markdown --sizes 50000 --encoder hash --no-write
@@ -171,7 +171,8 @@ def child(kind: str, n: int, encoder_name: str) -> dict:
     beside = len(src) + len(tgt) < api.OVERLAP_SENTENCES
     embed, search = encoder.seconds[0], aligned - encoder.seconds[0] - (0.0 if beside else lexicon[0])
     cpu = {"read": read_cpu, "embed": encoder.seconds[1] - (lexicon[1] if beside else 0.0), "lexicon": lexicon[1],
-           "search": aligned_cpu - encoder.seconds[1] - (0.0 if beside else lexicon[1]), "write": write_cpu, "whole": whole_cpu, "one_pass": pass_cpu}
+           "search": aligned_cpu - encoder.seconds[1] - (0.0 if beside else lexicon[1]), "write": write_cpu,
+           "whole": whole_cpu, "one_pass": pass_cpu}
     whole = read + aligned + write
     # what the search embedded beyond the sentences: the lazily embedded runs, their number and characters
     runs = {"strings": encoder.texts[0] - len(zh) - len(en),
