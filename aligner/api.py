@@ -18,6 +18,7 @@ from .encoders.source import EmbeddingSource
 from .errors import InputError, SwappedInputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
 from .lexicon import lexical_vectors, translates
+from .memory import release_freed
 from .model import Alignment, Bead, Sentence, check_alignment, check_beads
 from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
@@ -181,6 +182,7 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
             lexical, quotes = terms.result()
     else:
         lexical, quotes = _text_terms(src_embed, tgt_embed, params)
+        release_freed(len(src) + len(tgt))  # the lookups' temporaries, under the search's peak (aligner.memory)
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                                   lexical=lexical, quotes=quotes, progress=src_embed.progress)

@@ -220,7 +220,8 @@ def test_banded_dp_finds_the_best_path_with_cheaper_null_runs(n, m, seed, null_e
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from([(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)]), min_size=1, max_size=30), st.data())
 def test_touched_beads_are_those_a_new_span_overlaps(shapes, data):
-    from aligner.search import PathBead, _touched
+    from aligner.search import PathBead
+    from aligner.search.lazy import _touched
 
     path, i, j = [], 0, 0
     for a, b in shapes:

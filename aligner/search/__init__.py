@@ -20,8 +20,9 @@ from .band import search_band
 from .calibrate import calibrated, calibration_rows, typical_and_spread
 from ..counts import CountRows, LexicalCounts
 from ..encoders.base import one_blas_thread
+from ..memory import release_freed
 from .dp import PathBead, band_around, banded_dp, full_band, scoring_threads
-from .lazy import SpanSource, _add_null_merges, _embed_runs, _realign_windows, _spans_in_band, _spans_near, _touched
+from .lazy import SpanSource, _embed_runs, _spans_in_band, lazy_round
 from .lengths import softened
 from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, SearchParams, pair_defaults, parse_param
 from ..progress import phase_bar
@@ -63,6 +64,7 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     types = params.bead_types()
     with one_thread():
         lo, hi = search_band(S, T, src_lengths, tgt_lengths, params, params.band, compiled)
+    release_freed(n + m)  # after each stage: its freed memory under the next one's peak (aligner.memory)
     src_runs: dict = {}
     tgt_runs: dict = {}
     if params.overlaps == "all":
@@ -83,31 +85,29 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
         path = banded_dp(n, m, lo, hi, types, scorer, params.skip, null_extend=params.null_extend(),
                          progress=progress and n >= PROGRESS_ROWS, compiled=compiled,
                          threads=scoring_threads(compiled))
+    del scorer  # each stage below scores with a scorer of its own, knowing the runs embedded by then: one
+    # kept alive beside the next stage's held a second copy of a book's run tables (tens of megabytes)
+    release_freed(n + m)
     if params.overlaps == "lazy":
         rounds = phase_bar("search: lazy rounds", params.lazy_rounds, "round", progress and n >= PROGRESS_ROWS)
         for _ in range(params.lazy_rounds):
             rounds.update()
-            wanted = _spans_near(path, n, m, params.widest(), params.lazy_reach)
-            if params.lazy_nulls:
-                _add_null_merges(path, params.widest(), wanted)
-            new = _embed_runs(src, tgt, wanted, src_runs, tgt_runs)
-            if not any(new):
+            found = lazy_round(path, src, tgt, (src_runs, tgt_runs), scorer_for, types, params, (lo, hi), compiled)
+            if found is None:
                 break
-            changed = _touched(path, new, n, m)
-            with one_thread():
-                scorer = scorer_for(params)
-                path = _realign_windows(path, changed, scorer, types, params, (lo, hi), compiled=compiled)
+            path = found
+            release_freed(n + m)
         rounds.close()
     if params.absorb_margin:  # a second look at the target sentences left unaligned (search.absorb)
         quoted = quotes.open[0] if quotes is not None and params.absorb_quoted else None
         _embed_runs(src, tgt, absorbing_runs(path, types, quoted), src_runs, tgt_runs)
         with one_thread():
-            scorer = scorer_for(params)
-            path = absorb_nulls(path, scorer, params.absorb_margin - reference.skip, types, quoted,
+            path = absorb_nulls(path, scorer_for(params), params.absorb_margin - reference.skip, types, quoted,
                                 reference.skip_source_extra)
     if params.recut_margin or params.recut_merge:  # adjacent beads whose boundary moved by a clause (search.recut)
         with one_thread():
             path = recut_beads(path, src, tgt, lambda: scorer_for(params), (src_runs, tgt_runs), params)
+        release_freed(n + m)
     return path, params
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 
+from ..encoders.base import one_blas_thread
 from .dp import PathBead, banded_dp, block_cells, row_blocks, scored_blocks, scoring_threads
 from .params import SearchParams
 from .scorer import BandScorer
@@ -21,6 +22,24 @@ class SpanSource(Protocol):
     def runs(self, spans: list[tuple[int, int]]) -> np.ndarray: ...
     def pieces(self, texts: list[str]) -> np.ndarray: ...
     # optional: def both(self, other, method, asks) -> [self.method(asks[0]), other.method(asks[1])], in one call
+
+
+def lazy_round(path: list[PathBead], src: SpanSource, tgt: SpanSource, runs: tuple[dict, dict],
+               scorer_for: Callable[[SearchParams], BandScorer], types: tuple, params: SearchParams,
+               band: tuple[np.ndarray, np.ndarray], compiled: bool = False) -> list[PathBead] | None:
+    """One lazy round: the runs near ``path`` not embedded yet embedded (into ``runs``, each side's), and the
+    windows they touch searched again with ``scorer_for(params)``; None where there were none to embed. Its
+    sets of spans live only as long as the round (a book's are megabytes)."""
+    n, m = len(src), len(tgt)
+    wanted = _spans_near(path, n, m, params.widest(), params.lazy_reach)
+    if params.lazy_nulls:
+        _add_null_merges(path, params.widest(), wanted)
+    new = _embed_runs(src, tgt, wanted, *runs)
+    if not any(new):
+        return None
+    changed = _touched(path, new, n, m)
+    with one_blas_thread():
+        return _realign_windows(path, changed, scorer_for(params), types, params, band, compiled=compiled)
 
 
 def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScorer, types: tuple,

@@ -98,15 +98,22 @@ def bead_scores(scorer: BandScorer, path: list[PathBead], beads: list[tuple[rang
     columns = np.array([t.stop for _, t in beads])
     np.minimum.at(lo, ends, columns)
     np.maximum.at(hi, ends, columns)
-    kinds = [(len(s), len(t)) for s, t in beads]
-    types = sorted(set(kinds))
+    # each bead's type as its row among the types scored, from arrays (a long document's moves are a few
+    # hundred thousand beads: a tuple each was megabytes)
+    a = np.fromiter((len(s) for s, _ in beads), dtype=np.int64, count=len(beads))
+    b = np.fromiter((len(t) for _, t in beads), dtype=np.int64, count=len(beads))
+    width = int(b.max()) + 1
+    code = a * width + b
+    present = np.zeros(int(code.max()) + 1, dtype=bool)  # np.unique would import numpy.ma (10-17 ms)
+    present[code] = True
+    types = [(int(c) // width, int(c) % width) for c in np.flatnonzero(present)]
+    kinds = (np.cumsum(present) - 1)[code]
     out = np.empty(len(beads))
     for i0, i1 in row_blocks(lo, hi, int(ends.min()), int(ends.max()), block_cells(scorer.compiled)):
         inside = np.flatnonzero((ends >= i0) & (ends < i1))
         if len(inside):
             block = scorer(i0, i1, lo, hi, types, pieces=True)
-            out[inside] = block[[types.index(kinds[j]) for j in inside], ends[inside] - i0,
-                                columns[inside] - lo[ends[inside]]]
+            out[inside] = block[kinds[inside], ends[inside] - i0, columns[inside] - lo[ends[inside]]]
     return out
 
 
@@ -210,22 +217,11 @@ def shift_gains(path: list[PathBead], moves: list[tuple[int, int, int]], src: Sp
     bound is given instead, the own edge's clause not embedded (most moves stop there).
     Clauses in ``known`` are not embedded again; those embedded here are not kept."""
     sides = (src, tgt)
-    asks = []  # (move, the other side, its joined edge, its own edge: a clause, or a sentence's index)
-    edges: dict[tuple[int, int], tuple[str, str] | None] = {}  # a sentence's edges, cut once
-    for j, (k, side, direction) in enumerate(moves):
-        other = 1 - side
-        last, first = _side(path[k], other).stop - 1, _side(path[k + 1], other).start
-        for i in (last, first):
-            if (other, i) not in edges:
-                edges[(other, i)] = _edges(sides[other], i)
-        closing, opening = edges[(other, last)], edges[(other, first)]
-        closing_edge, opening_edge = closing[1] if closing else last, opening[0] if opening else first
-        asks.append((j, other, *((opening_edge, closing_edge) if direction == -1 else (closing_edge, opening_edge))))
     gains = np.empty(len(moves))
-    # in pieces, each piece's clauses embedded and dropped after it: on long documents the clause vectors of
-    # every move at once would be the search's largest array
-    for at in range(0, len(asks), _ROWS_AT_ONCE):
-        piece = asks[at:at + _ROWS_AT_ONCE]
+    # in pieces, each piece's edges cut and clauses embedded and dropped after it: on long documents the
+    # clause vectors, or the edge clauses cut, of every move at once were the search's largest objects
+    for at in range(0, len(moves), _ROWS_AT_ONCE):
+        piece = _edge_asks(path, moves, range(at, min(at + _ROWS_AT_ONCE, len(moves))), sides)
         here = clause_vectors([(side, joined) for _, side, joined, _ in piece if isinstance(joined, str)],
                               src, tgt, dict(known))
         rows = []  # (the moving sentence's vector, the edge it would join, its own bead's edge sentence)
@@ -245,6 +241,25 @@ def shift_gains(path: list[PathBead], moves: list[tuple[int, int, int]], src: Sp
             own = np.stack([_edge_vector(here, sides, piece[w][1], piece[w][3]) for w in wanted])
             gains[at + wanted] = to_joined[wanted] - np.maximum(_cosines(moving[wanted], own), to_whole[wanted])
     return gains
+
+
+def _edge_asks(path: list[PathBead], moves: list[tuple[int, int, int]], which: range,
+               sides: tuple[SpanSource, SpanSource]) -> list[tuple[int, int, str | int, str | int]]:
+    """For the moves ``which``: (move, the other side, its joined edge, its own edge), each edge a clause or,
+    for a sentence of one clause, the sentence's index (:func:`shift_gains`); each sentence's edges cut once."""
+    asks = []
+    edges: dict[tuple[int, int], tuple[str, str] | None] = {}
+    for j in which:
+        k, side, direction = moves[j]
+        other = 1 - side
+        last, first = _side(path[k], other).stop - 1, _side(path[k + 1], other).start
+        for i in (last, first):
+            if (other, i) not in edges:
+                edges[(other, i)] = _edges(sides[other], i)
+        closing, opening = edges[(other, last)], edges[(other, first)]
+        closing_edge, opening_edge = closing[1] if closing else last, opening[0] if opening else first
+        asks.append((j, other, *((opening_edge, closing_edge) if direction == -1 else (closing_edge, opening_edge))))
+    return asks
 
 
 def _edge_vector(clauses: Clauses, sides: tuple[SpanSource, SpanSource], side: int, edge: str | int) -> np.ndarray:

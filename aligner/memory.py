@@ -1,0 +1,37 @@
+"""Freed memory given back to the system between the stages of a long alignment.
+
+Each stage of a long search (the coarse passes, the main pass, a lazy round, the re-cut) frees tens of
+megabytes of arrays and objects, which glibc's allocator keeps for later use; the next stage's new arrays,
+sized otherwise, mostly do not fit in them, so its peak stood on top of them. ``malloc_trim`` hands the free
+pages back (docs/benchmarks.md, Speed: encoder hash). Elsewhere (not Linux, or a C library without it) this
+does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from functools import lru_cache
+from typing import Callable
+
+# From this many sentences (both sides) a stage's freed memory is given back: below, it is a few megabytes,
+# and each call walks the allocator's free lists (about a millisecond).
+RELEASE_SENTENCES = 8_000
+
+
+def release_freed(sentences: int) -> None:
+    """Give the pages freed so far back to the system where the document has ``sentences`` (both sides) of
+    at least RELEASE_SENTENCES."""
+    trim = _malloc_trim() if sentences >= RELEASE_SENTENCES else None
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim  # the process's own C library
+    except (OSError, AttributeError):  # musl and others have none
+        return None

@@ -1,0 +1,27 @@
+"""Freed memory handed back between the stages of a long alignment (aligner.memory)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from aligner import memory
+
+
+def test_given_back_from_the_threshold_only(monkeypatch):
+    calls = []
+    monkeypatch.setattr(memory, "_malloc_trim", lambda: calls.append)
+    memory.release_freed(memory.RELEASE_SENTENCES - 1)
+    assert calls == []
+    memory.release_freed(memory.RELEASE_SENTENCES)
+    assert calls == [0]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim is Linux's")
+def test_the_c_library_trims_here():
+    trim = memory._malloc_trim()
+    if trim is None:  # a C library without it (musl): nothing to call, and nothing fails
+        pytest.skip("this C library has no malloc_trim")
+    assert trim(0) in (0, 1)
+    memory.release_freed(memory.RELEASE_SENTENCES)
