@@ -183,6 +183,22 @@ def child(kind: str, n: int, encoder_name: str) -> dict:
             "search_ratio": search / one_pass, "cpu": cpu, "peak_mib": peak_mib(), "load": os.getloadavg()[0]}
 
 
+def median_rows(rows: list[dict]) -> list[dict]:
+    """One row per kind and size: the median run by whole / pass (of an even number, the lower middle one),
+    with ``runs_measured`` and ``ratios`` (the lowest and highest whole / pass), in the table's order. A
+    single run's whole / pass moves by about ±0.1 on this shared machine at 100 and 1,000 sentences."""
+    groups: dict[tuple[str, int], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["kind"], row["n"]), []).append(row)
+    out = []
+    for (kind, n), runs in sorted(groups.items(), key=lambda item: (
+            KINDS.index(item[0][0]) if item[0][0] in KINDS else len(KINDS), item[0][1])):
+        runs = sorted(runs, key=lambda r: r["ratio"])
+        out.append({**runs[(len(runs) - 1) // 2], "runs_measured": len(runs),
+                    "ratios": (runs[0]["ratio"], runs[-1]["ratio"])})
+    return out
+
+
 def chapters_end_to_end(encoder: str) -> tuple[float, float]:
     """Seconds for `aligner align --presplit --no-cache` on each of the six development chapters, summed:
     wall-clock, and CPU (user + system, all threads; less sensitive to what else the machine runs). Bytecode
@@ -214,6 +230,9 @@ def main() -> None:
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--encoder", default="use")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="measure each kind and size this many times, each in a process of its own; the table "
+                             "shows the median run (by whole / pass) and the range over the runs (default 3)")
     parser.add_argument("--chapters", action="store_true", help="also the six chapters end to end, as a user runs them")
     parser.add_argument("--no-write", action="store_true", help="print, do not update docs/benchmarks.md")
     parser.add_argument("--from", dest="logs", nargs="+", metavar="LOG",
@@ -236,13 +255,16 @@ def main() -> None:
                     chapters = found
     elif any(k != "markdown" for k in kinds) and not SHARED.is_dir():
         sys.exit(f"bench_speed: {SHARED} not found (the shared corpora are beside the checkout)")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     for kind in [] if args.logs else kinds:
         for n in (int(s) for s in args.sizes.split(",") if s):
-            out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), args.encoder],
-                                 capture_output=True, text=True, check=True)
-            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            print(json.dumps(rows[-1]), flush=True)
-    rows.sort(key=lambda r: (KINDS.index(r["kind"]) if r["kind"] in KINDS else len(KINDS), r["n"]))
+            for _ in range(args.repeat):
+                out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), args.encoder],
+                                     capture_output=True, text=True, check=True)
+                rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+                print(json.dumps(rows[-1]), flush=True)
+    rows = median_rows(rows)
     section = "speed" if args.encoder == "use" else f"speed-{args.encoder}"
     lines = ["## Speed" + ("" if args.encoder == "use" else f": encoder {args.encoder}"), "",
              f"Measured by `scripts/bench_speed.py` on this machine (2 cores, shared: the load average is given); "
@@ -252,18 +274,21 @@ def main() -> None:
                 "(target, issue #13: 50,000 × 60,000 in ≤ 15 s and ≤ 500 MB).")
              + " Below 20,000 sentences the dictionary is looked up while the sentences are embedded: its time "
                "overlaps the embedding's."
+             + " Each kind and size is measured in several processes (runs), one after the other; the row is the "
+               "run with the median whole / pass, and the range of whole / pass over the runs follows it."
              + " Each time is wall-clock, then in brackets CPU seconds (user + system, all threads), which the "
                "machine's other work disturbs less; the ratios likewise.", "",
              "| kind | source × target | read + segment | embedding | dictionary | search | writing | whole "
-             "| one embedding pass | whole / pass | search / pass | peak memory | load |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| one embedding pass | whole / pass | search / pass | runs: whole / pass | peak memory | load |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         c = r["cpu"]
         cells = " | ".join(f"{r[k]:.2f} s ({c[k]:.2f})" for k in ("read", "embed", "lexicon", "search", "write", "whole",
                                                                   "one_pass"))
+        low, high = r["ratios"]
         lines.append(f"| {r['kind']} | {r['n']:,} × {r['m']:,} | {cells} | {r['ratio']:.2f}× ({c['whole'] / c['one_pass']:.2f}×) | "
-                     f"{r['search_ratio']:.2f}× ({c['search'] / c['one_pass']:.2f}×) | {r['peak_mib']:.0f} MiB | "
-                     f"{r['load']:.1f} |")
+                     f"{r['search_ratio']:.2f}× ({c['search'] / c['one_pass']:.2f}×) | {r['runs_measured']}: "
+                     f"{low:.2f}–{high:.2f}× | {r['peak_mib']:.0f} MiB | {r['load']:.1f} |")
     if args.chapters and not args.logs:
         load = os.getloadavg()[0]
         seconds, cpu = chapters_end_to_end(args.encoder)
