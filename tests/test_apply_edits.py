@@ -63,14 +63,17 @@ def test_untranslated_in_the_middle_splits_the_bead_around_it():
 @pytest.mark.parametrize("signature, src_null", [
     ({}, -0.09),  # before skip_source_extra: a 1-0 bead scored skip
     ({"params": {"skip_source_extra": 0.08}}, -0.17),
-    ({"params": {"skip_source_extra": 0.08}, "calibrated": {"skip": -0.18, "skip_source_extra": 0.16}}, -0.34)])
+    ({"params": {"skip_source_extra": 0.08}, "calibrated": {"skip": -0.18, "skip_source_extra": 0.16}}, -0.34),
+    # a skip the user set, which calibration left as it was (or calibration off): the search's, not the default
+    ({"params": {"skip": -0.2, "skip_source_extra": 0.05}}, -0.25)])
 def test_a_null_bead_made_by_an_edit_scores_as_the_searchs(signature, src_null):
     a = make(BASE)
     a.signature = signature
     edits = [{"op": "untranslated", "side": "src", "sentence": 1}, {"op": "untranslated", "side": "tgt", "sentence": 3}]
     scores = {(b.zh, b.en): b.score for b in apply_corrections(a, corrections(a, edits)).beads}
     assert scores[(1,), ()] == pytest.approx(src_null)
-    assert scores[(), (3,)] == pytest.approx(signature.get("calibrated", {}).get("skip", -0.09))
+    skip = signature.get("calibrated", {}).get("skip", signature.get("params", {}).get("skip", -0.09))
+    assert scores[(), (3,)] == pytest.approx(skip)
 
 
 def test_edits_apply_in_order_and_the_alignment_given_is_unchanged():

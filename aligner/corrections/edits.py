@@ -20,10 +20,10 @@ def apply_edits(alignment: Alignment, corrections: Corrections) -> Alignment:
     check_alignment(alignment)
     check_document(alignment, corrections)
     beads = [(list(b.zh), list(b.en), b.score) for b in alignment.beads]
-    calibrated = alignment.signature.get("calibrated", {})
-    skip = float(calibrated.get("skip", SearchParams().skip))
+    # the skip the search used: calibrated where calibration changed it, else the one it was given
+    calibrated, given = alignment.signature.get("calibrated", {}), alignment.signature.get("params", {})
+    skip = float(calibrated.get("skip", given.get("skip", SearchParams().skip)))
     # a signature without skip_source_extra predates it: its 1-0 beads scored skip
-    given = alignment.signature.get("params", {})
     extra = float(calibrated.get("skip_source_extra", given.get("skip_source_extra", 0.0)))
     nulls = (skip - extra, skip)  # a 1-0 bead's score, a 0-1 bead's
     for k, edit in enumerate(corrections.edits):
