@@ -3,7 +3,7 @@
 Each stage of a long search (the coarse passes, the main pass, a lazy round, the re-cut) frees tens of
 megabytes of arrays and objects, which glibc's allocator keeps for later use; the next stage's new arrays,
 sized otherwise, mostly do not fit in them, so its peak stood on top of them. ``malloc_trim`` hands the free
-pages back (docs/benchmarks.md, Speed: encoder hash). Elsewhere (not Linux, or a C library without it) this
+pages back (docs/algorithm.md, step 9). Elsewhere (not Linux, or a C library without it) this
 does nothing.
 """
 
