@@ -102,19 +102,13 @@ class BandScorer:
         """Embeddings of the runs ``[e - width, e)`` ending at ``start <= e < stop``, for each of ``widths``:
         real where embedded, else approximated for the block (zero where the run would leave the document):
         the compiled scorer's products (the numpy scorer's come from the sentences', :meth:`linear`)."""
-        base, weight, runs = (self.S, self.src_weight, self.src_runs) if side == 0 else \
-            (self.T, self.tgt_weight, self.tgt_runs)
+        base, weight = (self.S, self.src_weight) if side == 0 else (self.T, self.tgt_weight)
         ends = np.arange(start, stop)
         out = {1: base[start - 1:stop - 1] if start >= 1 else base[np.maximum(ends - 1, 0)]} if 1 in widths else {}
         wide = [width for width in widths if width >= 2]
         out.update(approximated(base, weight, ends, wide))
-        for width in wide:
-            if width in runs:
-                index, table = runs[width]
-                rows = index[start:stop]
-                known = rows >= 0
-                if known.any():
-                    out[width][known] = table[rows[known]]
+        for width, (found, vectors) in self._real(side, start, stop, wide).items():
+            out[width][found] = vectors
         return out
 
     def __call__(self, i0: int, i1: int, lo: np.ndarray, hi: np.ndarray, types: list | None = None,
