@@ -153,6 +153,17 @@ def test_runs_composed_on_two_threads_are_the_same_bits(use):
     assert len(source._states.vectors) == len(spans)
 
 
+@pytest.mark.parametrize("runs, count, size", [(0, 0, 1), (1, 1, 1), (15, 1, 15), (16, 2, 8), (25, 2, 13),
+                                                (48, 2, 24), (97, 4, 25), (399, 10, 40), (480, 10, 48)])
+def test_runs_are_shared_out_in_an_even_number_of_batches(runs, count, size):
+    """A document's runs in one call: one batch while few, else an even number of batches of at most
+    COMPOSE_BATCH runs each, shared out evenly, from the count alone (not the threads)."""
+    from aligner.encoders.use_compose import _batch_count, _batch_size
+
+    assert (_batch_count(runs), _batch_size(runs)) == (count, size)
+    assert _batch_size(runs) * max(count - 1, 0) < max(runs, 1) <= _batch_size(runs) * max(count, 1)
+
+
 def test_records_hold_no_more_than_themselves(use):
     """Each sentence's recorded sums are kept in arrays of records only (not views of a micro-batch's array,
     which would keep the other sentences' rows alive too)."""

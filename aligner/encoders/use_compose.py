@@ -19,7 +19,8 @@ from .use_runs import REACH, TAIL, Block, Ids, MemoTokenizer, Recorders, Sentenc
 
 # Two convolutions reaching as far left as right, as REACH assumes (else nothing is recorded or composed)
 _COMPOSABLE = _MAX_LEFT == _MAX_RIGHT == REACH // 2
-COMPOSE_BATCH = 48  # runs composed together: about a thousand tokens of windows, about 10 MB
+COMPOSE_BATCH = 48  # runs composed together at most: about a thousand tokens of windows, about 10 MB
+MIN_BATCH = 8  # runs: a document's fewer than twice this in one call are composed in one batch
 
 
 class RecordingBackend(NumpyBackend):
@@ -33,7 +34,7 @@ class RecordingBackend(NumpyBackend):
 
     def compose_runs(self, texts: list[str], each: Callable = map) -> None:
         """Compose the vectors of the runs among ``texts`` that the active documents registered, before the
-        texts are embedded (which then only takes them): planned here, in batches of COMPOSE_BATCH runs of
+        texts are embedded (which then only takes them): planned here, in batches (:func:`_batch_size`) of
         one document in the order of ``texts``, each batch composed by ``each`` (``map``, or the encoding
         threads' pool's, which takes a batch as soon as it is planned, so that planning the next, in Python,
         overlaps composing it; the documents' batches in one go, so that the threads compose the next
@@ -60,12 +61,12 @@ class RecordingBackend(NumpyBackend):
         """About how many batches :meth:`compose_runs` will compose for ``texts`` (tasks for the threads)."""
         if not _COMPOSABLE or not isinstance(self.sp, MemoTokenizer):
             return 0
-        return sum(-(-sum(text in states.runs for text in texts) // COMPOSE_BATCH)
-                   for states in self.recorders.active())
+        return sum(_batch_count(sum(text in states.runs for text in texts)) for states in self.recorders.active())
 
     def _planned(self, states: SentenceStates, texts: list[str]) -> Iterator[list[Ids]]:
         """The runs among ``texts`` that ``states`` can compose and has not, each once, in batches of
-        COMPOSE_BATCH, each yielded as soon as its runs are planned."""
+        :func:`_batch_size`, each yielded as soon as its runs are planned."""
+        size = _batch_size(sum(text in states.runs for text in texts))
         batch: list[Ids] = []
         seen: set[Ids] = set()
         for text in texts:
@@ -76,7 +77,7 @@ class RecordingBackend(NumpyBackend):
             if key in states.plans and key not in states.vectors and key not in seen:
                 seen.add(key)
                 batch.append(key)
-                if len(batch) == COMPOSE_BATCH:
+                if len(batch) == size:
                     yield batch
                     batch = []
         if batch:
@@ -99,6 +100,22 @@ class RecordingBackend(NumpyBackend):
         for k, vector in enumerate(composed):
             if vector is not None:
                 out[k] = vector
+
+
+def _batch_count(runs: int) -> int:
+    """Batches for a document's ``runs`` registered in one call: enough for COMPOSE_BATCH runs each, and from
+    2 x MIN_BATCH runs an even number, so that two threads (or four) finish together rather than one
+    composing the last batch alone (a small document's runs, a few dozen, were one batch on one thread).
+    From the count alone, so the batches, and the vectors, are the same whatever the threads."""
+    if runs < 2 * MIN_BATCH:
+        return 1 if runs else 0
+    count = -(-runs // COMPOSE_BATCH)
+    return count + count % 2
+
+
+def _batch_size(runs: int) -> int:
+    """Runs per batch for :func:`_batch_count`: the runs shared out evenly."""
+    return -(-runs // _batch_count(runs)) if runs else 1
 
 
 def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: np.ndarray, raw: np.ndarray,
