@@ -18,7 +18,7 @@ from .encoders.source import EmbeddingSource
 from .errors import InputError, SwappedInputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
 from .lexicon import lexical_vectors, translates
-from .memory import release_freed
+from .memory import release_freed, settled
 from .model import Alignment, Bead, Sentence, check_alignment, check_beads
 from .readers.source import DEFAULT_MAX_INPUT_BYTES
 from .segment import presegmented, segment
@@ -171,6 +171,13 @@ def review_encoder(alignment: Alignment, encoder: Encoder | str | None,
 def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource, tgt_embed: EmbeddingSource,
             params: SearchParams) -> tuple[list[Bead], dict[str, float]]:
     """The beads, and the parameters calibration changed (skip, skip_run, merge_penalty) with their values."""
+    with settled() as settle:
+        return _searched(src, tgt, src_embed, tgt_embed, params, settle)
+
+
+def _searched(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource, tgt_embed: EmbeddingSource,
+              params: SearchParams, settle: Callable[[], None]) -> tuple[list[Bead], dict[str, float]]:
+    """:func:`_search` within :func:`aligner.memory.settled` (``settle``: what is alive now lives on)."""
     warm_for(len(src), len(tgt))  # a long document's compiled search loads while the sentences are embedded
     # The dictionary's lookups and the quotation marks need no vectors: made in a thread while the sentences
     # are embedded (the encoder leaves part of a core idle; its Chinese conversion is shared, simplified_memo),
@@ -183,6 +190,8 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
     else:
         lexical, quotes = _text_terms(src_embed, tgt_embed, params)
         release_freed(len(src) + len(tgt))  # the lookups' temporaries, under the search's peak (aligner.memory)
+    src_embed.sentence_vectors(), tgt_embed.sentence_vectors()  # (a long document's: embedded here)
+    settle()  # the sentences' records and vectors live as long as the search
     path, used = align_embeddings(src_embed, tgt_embed, params,
                                   src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
                                   lexical=lexical, quotes=quotes, progress=src_embed.progress)

@@ -1,4 +1,5 @@
-"""Freed memory given back to the system between the stages of a long alignment.
+"""Freed memory given back to the system between the stages of a long alignment, and the cyclic collector
+kept off a document's long-lived records.
 
 Each stage of a long search (the coarse passes, the main pass, a lazy round, the re-cut) frees tens of
 megabytes of arrays and objects, which glibc's allocator keeps for later use; the next stage's new arrays,
@@ -10,9 +11,11 @@ does nothing.
 from __future__ import annotations
 
 import ctypes
+import gc
 import sys
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Iterator
 
 # From this many sentences (both sides) a stage's freed memory is given back: below, it is a few megabytes,
 # and each call walks the allocator's free lists (about a millisecond).
@@ -35,3 +38,18 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return ctypes.CDLL(None).malloc_trim  # the process's own C library
     except (OSError, AttributeError):  # musl and others have none
         return None
+
+
+@contextmanager
+def settled() -> Iterator[Callable[[], None]]:
+    """Within it, the objects alive on entry (a document's sentences, which live as long as its alignment) are
+    left out of the cyclic collector's passes (``gc.freeze``), and so are those alive when the callable it
+    gives is called (their records and vectors, once embedded); on leaving they are all handed back to the
+    collector (``gc.unfreeze``), so a cycle among them is still collected, only later. The search makes many
+    short-lived objects, and each full pass walked the long-lived ones again: at 10,000 Markdown lines 4 full
+    passes took 0.17 s (docs/algorithm.md, step 9)."""
+    gc.freeze()
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()

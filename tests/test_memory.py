@@ -25,3 +25,33 @@ def test_the_c_library_trims_here():
         pytest.skip("this C library has no malloc_trim")
     assert trim(0) in (0, 1)
     memory.release_freed(memory.RELEASE_SENTENCES)
+
+
+def test_settled_leaves_the_living_out_of_the_collector_and_hands_them_back():
+    """Inside, what was alive on entry and at each ``settle()`` is frozen (out of the collector's passes);
+    after, even when the block fails, nothing is, and a cycle made frozen is collected again."""
+    import gc
+    import weakref
+
+    from aligner.memory import settled
+
+    class Node:
+        pass
+
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError):
+        with settled() as settle:
+            entered = gc.get_freeze_count()
+            assert entered > 0
+            cycle = Node()
+            cycle.me = cycle
+            settle()
+            assert gc.get_freeze_count() > entered
+            alive = weakref.ref(cycle)
+            del cycle
+            gc.collect()
+            assert alive() is not None  # frozen: left alone
+            raise RuntimeError("the search failed")
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert alive() is None
