@@ -123,33 +123,46 @@ def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: n
     """Each sequence's projected sums into the active documents: the whole, and where the sequence is
     longer than its head and tail together, the head's and the tail's (shorter ones are all near a junction
     in a run and would rarely use them: their product is a tenth of a short line's pass); returns the
-    wholes' (``raw`` projected). The edges of all sequences are summed at once and projected in the wholes'
-    product (a product of a few rows costs mostly reading the weights), unless the wholes are one or two
-    rows, which BLAS's vector path gives other bits than a matrix product's. The rows kept are copies, so that
-    no entry holds a batch's array."""
+    wholes' (``raw`` projected), a copy of their own. The sums are laid out record by record (a long
+    sequence's whole, head and tail, then the short ones' wholes) and projected in one product, so that each
+    record is a view of an array of records only, made without copies (they held the GIL, which the
+    encoding threads share: 4% of its time at 1,000 sentences), unless the wholes are one or two rows,
+    which BLAS's vector path gives other bits than a matrix product's."""
     heads = sorted({states.head for states in active})
     is_long = lens > heads[-1] + TAIL
     long, short = np.flatnonzero(is_long), np.flatnonzero(~is_long)
-    keys = [tuple(ids) for ids in group]
-    edge_sums = None
+    per, cut = 2 + len(heads), len(long) * (2 + len(heads))  # a long one's rows: whole, head, tail, other head
+    edge_rows = [2] + [1] + list(range(3, per))  # its tail's row, then its heads' (in the order of heads)
+    rows = np.empty((cut + len(short), raw.shape[1]), dtype=np.float32)
+    grouped = rows[:cut].reshape(len(long), per, raw.shape[1])
     if len(long):
         firsts = starts[long]
-        edges = np.concatenate([_added(feats, firsts + lens[long] - TAIL, TAIL)]
-                               + [_added(feats, firsts, h) for h in heads])
-        if len(raw) >= 3:
-            projected = np.concatenate([raw, edges]) @ b.cnn_W
-            sums, edge_sums = projected[:len(raw)], projected[len(raw):]
-        else:
-            sums, edge_sums = raw @ b.cnn_W, edges @ b.cnn_W
-        edge_sums = edge_sums.reshape(len(heads) + 1, len(long), -1)
-    else:
-        sums = raw @ b.cnn_W
-    wholes = sums[short]  # a copy: _head works in place on the caller's sums
+        np.take(raw, long, axis=0, out=grouped[:, 0])
+        for row, first, width in zip(edge_rows, [firsts + lens[long] - TAIL] + [firsts] * len(heads),
+                                     [TAIL] + heads):
+            _added(feats, first, width, grouped[:, row])
+    np.take(raw, short, axis=0, out=rows[cut:])
+    dim = b.cnn_W.shape[1]
+    if len(raw) >= 3:
+        projected = rows @ b.cnn_W
+    else:  # each product as the rows alone would have it: the wholes', and the edges' (tails, then heads)
+        projected = np.empty((len(rows), dim), dtype=np.float32)
+        wholes = raw @ b.cnn_W
+        edges = np.concatenate([grouped[:, row] for row in edge_rows]) @ b.cnn_W
+        projected[:cut].reshape(len(long), per, dim)[:, edge_rows] = edges.reshape(per - 1, len(long), dim) \
+            .transpose(1, 0, 2)
+        projected[:cut].reshape(len(long), per, dim)[:, 0] = wholes[long]
+        projected[cut:] = wholes[short]
+    records = projected[:cut].reshape(len(long), per, dim)
+    sums = np.empty((len(raw), dim), dtype=np.float32)
+    sums[long] = records[:, 0]
+    sums[short] = projected[cut:]
     for states in active:
-        entries = [(keys[k], whole[None]) for k, whole in zip(short.tolist(), wholes)]
+        entries = [(tuple(group[k]), whole[None]) for k, whole in zip(short.tolist(), projected[cut:])]
         if len(long):
-            kept = np.stack([sums[long], edge_sums[1 + heads.index(states.head)], edge_sums[0]], axis=1)
-            entries += [(keys[k], row) for k, row in zip(long.tolist(), kept)]
+            k = heads.index(states.head)
+            mine = records[:, :3] if k == 0 else records[:, [0, 2 + k, 2]]
+            entries += [(tuple(group[i]), row) for i, row in zip(long.tolist(), mine)]
         _keep(states, entries)
     return sums
 
@@ -165,14 +178,12 @@ def _keep(states: SentenceStates, entries: list[tuple[Ids, np.ndarray]]) -> None
                     states.sums[key] = rows
 
 
-def _added(feats: np.ndarray, firsts: np.ndarray, width: int) -> np.ndarray:
-    """The sums of ``feats[first:first+width]`` for each first, added row after row as a sum over axis 0
-    adds them (np.add.reduceat orders them otherwise: other bits)."""
-    rows = feats[firsts[:, None] + np.arange(width)]
-    total = rows[:, 0].copy()
+def _added(feats: np.ndarray, firsts: np.ndarray, width: int, out: np.ndarray) -> None:
+    """The sums of ``feats[first:first+width]`` for each first, into ``out``, added row after row as a sum
+    over axis 0 adds them (np.add.reduceat orders them otherwise: other bits)."""
+    np.take(feats, firsts, axis=0, out=out)
     for k in range(1, width):
-        total += rows[:, k]
-    return total
+        out += feats[firsts + k]
 
 
 def _composed(active: list[SentenceStates], key: Ids) -> np.ndarray | None:
