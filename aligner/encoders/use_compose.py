@@ -125,9 +125,9 @@ def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: n
     in a run and would rarely use them: their product is a tenth of a short line's pass); returns the
     wholes' (``raw`` projected), a copy of their own. The sums are laid out record by record (a long
     sequence's whole, head and tail, then the short ones' wholes) and projected in one product, so that each
-    record is a view of an array of records only, made without copies (they held the GIL, which the
-    encoding threads share: 4% of its time at 1,000 sentences), unless the wholes are one or two rows,
-    which BLAS's vector path gives other bits than a matrix product's."""
+    record is a view of an array of records only, made without copying rows around (copies hold the GIL,
+    which the encoding threads share), unless the wholes are one or two rows, which BLAS's vector path
+    gives other bits than a matrix product's: then each product is made as those rows alone would have it."""
     heads = sorted({states.head for states in active})
     is_long = lens > heads[-1] + TAIL
     long, short = np.flatnonzero(is_long), np.flatnonzero(~is_long)
@@ -145,7 +145,7 @@ def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: n
     dim = b.cnn_W.shape[1]
     if len(raw) >= 3:
         projected = rows @ b.cnn_W
-    else:  # each product as the rows alone would have it: the wholes', and the edges' (tails, then heads)
+    else:  # the wholes' product, and the edges' (tails, then heads)
         projected = np.empty((len(rows), dim), dtype=np.float32)
         wholes = raw @ b.cnn_W
         edges = np.concatenate([grouped[:, row] for row in edge_rows]) @ b.cnn_W
