@@ -47,7 +47,12 @@ def settled() -> Iterator[Callable[[], None]]:
     gives is called (their records and vectors, once embedded); on leaving they are all handed back to the
     collector (``gc.unfreeze``), so a cycle among them is still collected, only later. The search makes many
     short-lived objects, and each full pass walked the long-lived ones again: at 10,000 Markdown lines 4 full
-    passes took 0.17 s (docs/algorithm.md, step 9)."""
+    passes took 0.17 s (docs/algorithm.md, step 9). Where objects are frozen already (by the program that
+    calls this, before it forks, or by another alignment running in a thread), it does nothing: unfreezing on
+    leaving would hand theirs back too."""
+    if gc.get_freeze_count():
+        yield lambda: None
+        return
     gc.freeze()
     try:
         yield gc.freeze

@@ -55,3 +55,20 @@ def test_settled_leaves_the_living_out_of_the_collector_and_hands_them_back():
     assert gc.get_freeze_count() == 0
     gc.collect()
     assert alive() is None
+
+
+def test_settled_leaves_a_callers_frozen_objects_frozen():
+    """A program that froze its own objects (before forking) keeps them frozen: settled does nothing then."""
+    import gc
+
+    from aligner.memory import settled
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with settled() as settle:
+            settle()
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
