@@ -171,30 +171,25 @@ def review_encoder(alignment: Alignment, encoder: Encoder | str | None,
 def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource, tgt_embed: EmbeddingSource,
             params: SearchParams) -> tuple[list[Bead], dict[str, float]]:
     """The beads, and the parameters calibration changed (skip, skip_run, merge_penalty) with their values."""
-    with settled() as settle:
-        return _searched(src, tgt, src_embed, tgt_embed, params, settle)
-
-
-def _searched(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource, tgt_embed: EmbeddingSource,
-              params: SearchParams, settle: Callable[[], None]) -> tuple[list[Bead], dict[str, float]]:
-    """:func:`_search` within :func:`aligner.memory.settled` (``settle``: what is alive now lives on)."""
     warm_for(len(src), len(tgt))  # a long document's compiled search loads while the sentences are embedded
-    # The dictionary's lookups and the quotation marks need no vectors: made in a thread while the sentences
-    # are embedded (the encoder leaves part of a core idle; its Chinese conversion is shared, simplified_memo),
-    # except in long documents, whose temporaries would then add up (+25 MiB at 140,000 sentences)
-    if len(src) + len(tgt) < OVERLAP_SENTENCES:
-        with ThreadPoolExecutor(1, thread_name_prefix="aligner-terms") as pool:
-            terms = pool.submit(contextvars.copy_context().run, _text_terms, src_embed, tgt_embed, params)
+    with settled() as settle:
+        # The dictionary's lookups and the quotation marks need no vectors: made in a thread while the sentences
+        # are embedded (the encoder leaves part of a core idle; its Chinese conversion is shared,
+        # simplified_memo), except in long documents, whose temporaries would then add up (+25 MiB at 140,000
+        # sentences)
+        if len(src) + len(tgt) < OVERLAP_SENTENCES:
+            with ThreadPoolExecutor(1, thread_name_prefix="aligner-terms") as pool:
+                terms = pool.submit(contextvars.copy_context().run, _text_terms, src_embed, tgt_embed, params)
+                src_embed.sentence_vectors(), tgt_embed.sentence_vectors()
+                lexical, quotes = terms.result()
+        else:
+            lexical, quotes = _text_terms(src_embed, tgt_embed, params)
+            release_freed(len(src) + len(tgt))  # the lookups' temporaries, under the search's peak
             src_embed.sentence_vectors(), tgt_embed.sentence_vectors()
-            lexical, quotes = terms.result()
-    else:
-        lexical, quotes = _text_terms(src_embed, tgt_embed, params)
-        release_freed(len(src) + len(tgt))  # the lookups' temporaries, under the search's peak (aligner.memory)
-    src_embed.sentence_vectors(), tgt_embed.sentence_vectors()  # (a long document's: embedded here)
-    settle()  # the sentences' records and vectors live as long as the search
-    path, used = align_embeddings(src_embed, tgt_embed, params,
-                                  src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
-                                  lexical=lexical, quotes=quotes, progress=src_embed.progress)
+        settle()  # the sentences' records and vectors live as long as the search
+        path, used = align_embeddings(src_embed, tgt_embed, params,
+                                      src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),
+                                      lexical=lexical, quotes=quotes, progress=src_embed.progress)
     calibrated = {k: round(getattr(used, k), 6) for k in ADAPTED if getattr(used, k) != getattr(params, k)}
     return [Bead(tuple(b.src), tuple(b.tgt), round(float(b.score), 4)) for b in path], calibrated
 

@@ -143,17 +143,14 @@ def _record(b: NumpyBackend, active: list[SentenceStates], group: list, feats: n
             _added(feats, first, width, grouped[:, row])
     np.take(raw, short, axis=0, out=rows[cut:])
     dim = b.cnn_W.shape[1]
-    if len(raw) >= 3:
-        projected = rows @ b.cnn_W
-    else:  # the wholes' product, and the edges' (tails, then heads)
-        projected = np.empty((len(rows), dim), dtype=np.float32)
+    projected = rows @ b.cnn_W if len(raw) >= 3 else np.empty((len(rows), dim), dtype=np.float32)
+    records = projected[:cut].reshape(len(long), per, dim)
+    if len(raw) < 3:  # the wholes' product, and the edges' (tails, then heads), as those rows alone have them
         wholes = raw @ b.cnn_W
         edges = np.concatenate([grouped[:, row] for row in edge_rows]) @ b.cnn_W
-        projected[:cut].reshape(len(long), per, dim)[:, edge_rows] = edges.reshape(per - 1, len(long), dim) \
-            .transpose(1, 0, 2)
-        projected[:cut].reshape(len(long), per, dim)[:, 0] = wholes[long]
+        records[:, edge_rows] = edges.reshape(per - 1, len(long), dim).transpose(1, 0, 2)
+        records[:, 0] = wholes[long]
         projected[cut:] = wholes[short]
-    records = projected[:cut].reshape(len(long), per, dim)
     sums = np.empty((len(raw), dim), dtype=np.float32)
     sums[long] = records[:, 0]
     sums[short] = projected[cut:]
