@@ -1,5 +1,5 @@
 """Shared fixtures: a private embedding cache, the ../shared data, a cheap deterministic encoder, the
-comparison of the compiled and numpy search scores."""
+comparison of the compiled and numpy search scores, each compiled implementation in turn."""
 
 from __future__ import annotations
 
@@ -31,6 +31,24 @@ def shared() -> Path:
     if not (SHARED / "corpora").is_dir():
         pytest.skip(f"../shared/corpora not found (looked in {SHARED}): shared test data is missing")
     return SHARED
+
+
+@pytest.fixture(scope="module", params=["native", "numba"])
+def compiled_kernels(request):
+    """The search's compiled kernels as a module's tests use them: the machine code loaded without numba
+    (search.native), then numba's own dispatchers (search.kernel)."""
+    from aligner.search import compiled, kernel, native
+
+    if request.param == "native":
+        found = native.load()
+        assert found is not None, "the native kernels could not be built or loaded here"
+    else:
+        kernel.warm()
+        found = kernel
+    saved = list(compiled._active)
+    compiled._active[:] = [found]
+    yield request.param
+    compiled._active[:] = saved
 
 
 @pytest.fixture(scope="session")

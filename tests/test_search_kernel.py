@@ -4,11 +4,14 @@ paths and scores: ties, unreachable cells, narrow bands, runs of null beads, win
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligner.search import SearchParams, band_around, banded_dp, full_band
 from aligner.search.dp import PathBead
+
+pytestmark = pytest.mark.usefixtures("compiled_kernels")  # each compiled implementation (conftest)
 
 
 def _scorer(rng: np.random.Generator, steps: int, ties: bool):

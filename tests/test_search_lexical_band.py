@@ -7,11 +7,14 @@ from __future__ import annotations
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligner.search import BandScorer, SearchParams
 from aligner.search.dp import row_blocks
+
+pytestmark = pytest.mark.usefixtures("compiled_kernels")  # each compiled implementation (conftest)
 
 
 @settings(max_examples=80, deadline=None)

@@ -8,13 +8,16 @@ from __future__ import annotations
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligner.search import BandScorer, SearchParams, band_around, full_band
 from aligner.search.dp import PathBead, row_blocks
-from aligner.search.kernel import overlap_table
+from aligner.search.compiled import overlap_table
 from aligner.search.quotes import Dialogue
+
+pytestmark = pytest.mark.usefixtures("compiled_kernels")  # each compiled implementation (conftest)
 
 
 def _unit(rng: np.random.Generator, k: int) -> np.ndarray:

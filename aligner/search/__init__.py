@@ -31,9 +31,10 @@ from .recut import recut_beads
 from .scorer import BandScorer
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
-# From this many sentences (both sides) the DP's compiled kernel saves more than its load costs (about a
-# second of CPU: numba and LLVM); below, its array version is the faster (docs/algorithm.md, Search).
-COMPILED_SENTENCES = 8_000
+# From this many sentences (both sides) the compiled kernels save more than their load costs (about 0.03 s
+# as machine code kept on disk, search.native; 0.6 s where numba's own are used); below, the array versions
+# are as fast (docs/algorithm.md, Search).
+COMPILED_SENTENCES = 1_000
 
 __all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "Dialogue", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead",
            "SearchParams", "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "dialogue",
@@ -112,9 +113,9 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
 
 
 def warm_for(n: int, m: int) -> None:
-    """When a search of ``n`` x ``m`` sentences will use the compiled kernel, start loading it (about a
-    second, mostly Python) in a thread of its own, once per process: called before the sentences are
-    embedded, it overlaps the encoder's work (numpy, which lets it run) instead of following it."""
+    """When a search of ``n`` x ``m`` sentences will use the compiled kernels, start loading them in a thread
+    of their own, once per process: called before the sentences are embedded, their load overlaps the
+    encoder's work instead of following it."""
     if n + m >= COMPILED_SENTENCES:
         _start_warming()
 
@@ -125,13 +126,13 @@ def _start_warming() -> None:
 
 
 def _warm_kernel() -> None:
-    """Import numba and load the DP kernel (about a second, mostly Python) in a thread of its own, so that
-    it overlaps the encoder's work (numpy, which lets it run) instead of following it."""
+    """Load the compiled kernels (:mod:`.compiled`) in a thread of their own, so that their load overlaps the
+    encoder's work instead of following it."""
     try:
-        from .kernel import warm
+        from .compiled import kernels
 
-        warm()
-    except Exception:  # noqa: BLE001 - only a head start: the search's own import reports any failure
+        kernels()
+    except Exception:  # noqa: BLE001 - only a head start: the search's own load reports any failure
         pass
 
 

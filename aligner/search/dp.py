@@ -93,12 +93,14 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     bead that continues a run of such beads on the same side scores ``null_extend`` instead (affine gaps:
     a block left out costs less per sentence than scattered ones); a 1-0 bead's first score is what
     ``scores`` gives it. ``progress``: a bar of the rows (see :func:`progress.phase_bar`). ``compiled``:
-    the inner loops from :mod:`.kernel` (numba) rather than :mod:`.rows` (numpy): the same results, worth
-    the kernel's load time on long documents. ``threads``: the blocks scored ahead in that many threads
+    the inner loops from :mod:`.kernel` (compiled, :mod:`.compiled`) rather than :mod:`.rows` (numpy): the same
+    results, worth the kernels' load time from a few thousand sentences. ``threads``: the blocks scored ahead in that many threads
     (:func:`scored_blocks`).
     """
     if compiled:
-        from .kernel import relax_nulls, relax_rows  # numba: imported when a long search needs it
+        from .compiled import kernels  # loaded when a search needs them (search.compiled)
+
+        relax_nulls, relax_rows = kernels().relax_nulls, kernels().relax_rows
     else:
         relax_nulls, relax_rows = rows.relax_nulls, rows.relax_rows
 

@@ -15,8 +15,6 @@ import math
 import numpy as np
 from numba import njit
 
-from ..counts import CountRows
-
 
 @njit(cache=True, nogil=True)
 def relax_nulls(D, BP, chain, off, lo, width, r, null_score, extend, null_t):  # pragma: no cover (compiled)
@@ -96,8 +94,9 @@ def warm() -> None:
     cell_scores(np.zeros((1, 1, 2)), z, block, block, block, one[:1], one[:1], z, z, 1, lo[:1], lo[:1], 1, 1, 0, 0,
                 0, f, np.zeros(2), np.zeros(2), True, 1.0, 0.0, 0.0, True, table, 0, 0, np.zeros(2), np.zeros(2), 0.0,
                 True, flags, flags, counts, counts, counts, counts, f, f, f)
-    overlap_table(np.ones((1, 2), dtype=np.uint8), np.ones((1, 2), dtype=np.uint8))
-    band_columns(1, 1, one[:1], one[:1], one[:1], 1, 1)
+    columns, entries = np.zeros(1, dtype=np.int32), np.ones(1, dtype=np.uint8)
+    overlap_cells(one[:1] - 1, columns, entries, one[:1] - 1, columns, entries, one[:1] - 1, one[:1], np.zeros(2), table)
+    band_columns(1, 1, one[:1], one[:1], one[:1], 1, 1, one[:1].copy(), one[:1] - 1)
 
 
 @njit(cache=True, nogil=True)
@@ -172,44 +171,27 @@ def cell_scores(out, kinds, products, near_t, near_s, type_a, type_b, by_a, by_b
                 out[kinds[t], r, e - lo[r]] = score
 
 
-def overlap_table(src, tgt, first=None, last=None):
-    """Prefix sums over both axes of the pairwise overlaps (dot products) of the count vectors ``src``
-    (rows) and ``tgt`` (columns), :class:`aligner.counts.CountRows` or dense arrays, with a zero first row and
-    column: what :meth:`aligner.search.scorer.BandScorer._lexical_table` builds from dense products (whole
-    counts, so the same values). ``first``/``last``: for each source sentence, the target sentences whose
-    overlap with it is needed (default all); the others count as 0, which cancels out of the overlap of
-    every pair of runs inside those ranges (four corners of whole numbers), so a block's sparse band costs
-    its cells, not its rectangle."""
-    src, tgt = CountRows.of(src), CountRows.of(tgt)
-    if first is None:
-        first, last = np.zeros(len(src), dtype=np.int64), np.full(len(src), len(tgt), dtype=np.int64)
-    return _overlap_table(src.starts, src.columns, src.counts, tgt.starts, tgt.columns, tgt.counts, src.dim, first,
-                          last)
-
-
 @njit(cache=True, nogil=True)
-def band_columns(rows, cols, ends, lo, hi, max_a, max_b):  # pragma: no cover (compiled)
-    """For each of ``rows`` source sentences, the target sentences the runs of a block's cells pair it with:
-    row r's runs end at source sentence ``ends[r]`` (at most ``max_a`` long) and at the target sentences
-    ``lo[r]..hi[r]`` (at most ``max_b`` long), all relative to the table's first sentences."""
-    first = np.full(rows, cols, dtype=np.int64)
-    last = np.zeros(rows, dtype=np.int64)
+def band_columns(rows, cols, ends, lo, hi, max_a, max_b, first, last):  # pragma: no cover (compiled)
+    """For each of ``rows`` source sentences, the target sentences the runs of a block's cells pair it with,
+    into ``first`` and ``last`` (given as ``cols`` and 0): row r's runs end at source sentence ``ends[r]`` (at
+    most ``max_a`` long) and at the target sentences ``lo[r]..hi[r]`` (at most ``max_b`` long), all relative
+    to the table's first sentences. The caller's arrays, so that the kernel allocates nothing (search.native
+    calls it without numba's runtime)."""
     for r in range(len(ends)):
         c0, c1 = max(lo[r] - max_b, 0), min(hi[r], cols)
         for s in range(max(ends[r] - max_a, 0), min(ends[r], rows)):
             first[s] = min(first[s], c0)
             last[s] = max(last[s], c1)
-    return first, last
 
 
 @njit(cache=True, nogil=True)
-def _overlap_table(src_starts, src_columns, src_counts, tgt_starts, tgt_columns, tgt_counts, dim, first,
-                   last):  # pragma: no cover (compiled)
-    """:func:`overlap_table`: each source sentence's counts spread over a row of ``dim`` once, then read at
-    each target sentence's columns (a sentence has a few dozen of the 1,024)."""
+def overlap_cells(src_starts, src_columns, src_counts, tgt_starts, tgt_columns, tgt_counts, first, last, spread,
+                  table):  # pragma: no cover (compiled)
+    """:func:`aligner.search.compiled.overlap_table` into ``table`` (zeros, (rows + 1, cols + 1)): each source
+    sentence's counts spread over ``spread`` (zeros, one slot per column) once, then read at each target
+    sentence's columns (a sentence has a few dozen of the 1,024)."""
     rows, cols = len(src_starts) - 1, len(tgt_starts) - 1
-    spread = np.zeros(dim)
-    table = np.zeros((rows + 1, cols + 1))
     for s in range(rows):
         if first[s] >= last[s]:
             continue
@@ -225,4 +207,3 @@ def _overlap_table(src_starts, src_columns, src_counts, tgt_starts, tgt_columns,
     for s in range(rows):
         for t in range(cols):
             table[s + 1, t + 1] += table[s, t + 1] + table[s + 1, t] - table[s, t]
-    return table

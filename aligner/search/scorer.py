@@ -50,7 +50,7 @@ class BandScorer:
                  lexical: LexicalCounts | tuple[np.ndarray, np.ndarray] | None = None,
                  quotes: Dialogue | None = None, compiled: bool = False):
         self.S, self.T = S, T
-        self.compiled = compiled  # each cell's terms from the numba kernel (long documents: see dp.banded_dp)
+        self.compiled = compiled  # each cell's terms from the compiled kernel (search.compiled; see dp.banded_dp)
         # each side's quotation marks (search.quotes)
         self.quotes = quotes if quotes is not None and any(params.dialogue_weights()) else None
         if self.quotes is not None:
@@ -352,29 +352,30 @@ class BandScorer:
     def _scores_compiled(self, out: np.ndarray, kinds: np.ndarray, terms: CellTerms, rows: np.ndarray,
                          lo: np.ndarray, hi: np.ndarray, a: np.ndarray, b: np.ndarray, p: SearchParams) -> None:
         """What :meth:`_scores` gives, from the compiled kernel (bit for bit), written into ``out[kinds]``."""
-        from .kernel import cell_scores
+        from .compiled import kernels
 
         table, lex_s0, lex_t0 = terms.lex if terms.lex is not None else (np.zeros((1, 1)), 0, 0)
         quotes = self.quote_arrays if self.quotes is not None else \
             (np.zeros(1, dtype=bool),) * 2 + (np.zeros(1, dtype=np.int64),) * 4
-        cell_scores(out, kinds, terms.products, terms.near_t, terms.near_s, a.ravel(), b.ravel(), terms.by_a.ravel(),
-                    terms.by_b.ravel(), int(rows[0]), lo, hi, len(self.S), len(self.T), terms.c0, terms.t0, terms.s0,
-                    np.float32(p.neighbour_share * p.neighbour_weight), self.src_cum, self.tgt_cum,
-                    p.length_mode == "mult", p.length_exponent, p.length_weight, p.merge_penalty,
-                    terms.lex is not None, table, lex_s0, lex_t0, self.src_lex_cum, self.tgt_lex_cum,
-                    p.lexical_weight, self.quotes is not None, *quotes,
-                    *(np.float32(w) for w in p.dialogue_weights()))
+        kernels().cell_scores(
+            out, kinds, terms.products, terms.near_t, terms.near_s, a.ravel(), b.ravel(), terms.by_a.ravel(),
+            terms.by_b.ravel(), int(rows[0]), lo, hi, len(self.S), len(self.T), terms.c0, terms.t0, terms.s0,
+            np.float32(p.neighbour_share * p.neighbour_weight), self.src_cum, self.tgt_cum,
+            p.length_mode == "mult", p.length_exponent, p.length_weight, p.merge_penalty,
+            terms.lex is not None, table, lex_s0, lex_t0, self.src_lex_cum, self.tgt_lex_cum,
+            p.lexical_weight, self.quotes is not None, *quotes,
+            *(np.float32(w) for w in p.dialogue_weights()))
 
     def _lexical_table(self, i0: int, i1: int, c0: int, c1: int, max_a: int, max_b: int,
                        band: tuple[np.ndarray, np.ndarray] | None = None):
         """Prefix sums over both axes of the pairwise sentence overlaps around the block: the overlap of two
         runs is the sum of their sentences' pairwise overlaps (whole counts: exact in float64). ``band``:
         the rows' lo and hi; compiled, only the pairs their cells' runs cover are counted (the same
-        overlaps: see :func:`.kernel.overlap_table`)."""
+        overlaps: see :func:`.compiled.overlap_table`)."""
         s0, t0 = max(0, i0 - max_a), max(0, c0 - max_b)
         src, tgt = self.lexical.counts[0].rows(s0, i1), self.lexical.counts[1].rows(t0, c1 - 1)
         if self.compiled:
-            from .kernel import band_columns, overlap_table
+            from .compiled import band_columns, overlap_table
 
             needed = (None, None) if band is None else \
                 band_columns(len(src), len(tgt), np.arange(i0 - s0, i1 - s0), band[0] - t0, band[1] - t0, max_a, max_b)

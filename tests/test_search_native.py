@@ -1,0 +1,64 @@
+"""The compiled kernels kept as machine code (search.native): loaded by a fresh process without numba, strict
+about the arrays they write, and replaced by numba's dispatchers where they cannot be built."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from aligner.search import compiled, kernel, native, rows
+
+
+def test_a_fresh_process_loads_them_without_importing_numba():
+    native.load()  # built into the tests' private cache folder, if not yet
+    code = ("import sys, time; from aligner.search import native; t = time.perf_counter(); k = native.load(); "
+            "print(k is not None, 'numba' in sys.modules, time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ)).stdout.split()
+    assert out[:2] == ["True", "False"]
+    assert float(out[2]) < 1.0  # numba's own load: about 0.6 s; these, about 0.03 s
+
+
+def _row(width: int = 6):
+    D = np.array([0.0, -1.0, 0.5, -np.inf, 0.2, 0.1][:width])
+    return D, np.zeros(width, dtype=np.int8), np.full(width, -1, dtype=np.int32), \
+        np.array([0, width], dtype=np.int64), np.array([3, 0], dtype=np.int64), np.array([width, 0], dtype=np.int64)
+
+
+def test_they_compute_what_the_array_version_does_and_convert_what_they_only_read():
+    k = native.load()
+    D, BP, chain, off, lo, width = _row()
+    expected = [a.copy() for a in (D, BP, chain)]
+    rows.relax_nulls(*expected, off, lo, width, 0, -0.1, -0.05, 7)
+    k.relax_nulls(D, BP, chain, off.astype(np.int32), lo, width, 0, -0.1, -0.05, 7)  # read: converted
+    for got, want in zip((D, BP, chain), expected):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("bad", ["dtype", "strided", "readonly"])
+def test_an_array_they_write_must_be_theirs_exactly(bad):
+    k = native.load()
+    D, BP, chain, off, lo, width = _row()
+    if bad == "dtype":
+        D = D.astype(np.float32)
+    elif bad == "strided":
+        D = np.repeat(D, 2)[::2]
+    else:
+        D.flags.writeable = False
+    with pytest.raises(TypeError, match="C-contiguous"):
+        k.relax_nulls(D, BP, chain, off, lo, width, 0, -0.1, -0.05, 7)
+
+
+def test_without_them_the_search_uses_numbas_dispatchers(monkeypatch):
+    def fail():
+        raise RuntimeError("no compiler here")
+
+    monkeypatch.setattr(native, "_key", lambda llvm: "a key never built")
+    monkeypatch.setattr(native, "_build", fail)
+    assert native.load() is None
+    monkeypatch.setattr(compiled, "_active", [])
+    assert compiled.kernels() is kernel
