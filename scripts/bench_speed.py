@@ -15,6 +15,9 @@ the sentences' characters). Targets: whole <= 1.5x, search <= 0.3x one embedding
     python scripts/bench_speed.py --kinds markdown --sizes 50000 --encoder hash --no-write
     python scripts/bench_speed.py --sizes 60000 --encoder hash     # its own section (speed-hash)
 
+The kernels of the compiled search are built once per machine (aligner.search.native) before anything is
+measured, as a user's first alignment of a thousand sentences or more would build them.
+
 ``--from LOG...`` writes the section from the JSON lines of earlier runs (sizes measured at different
 times). ``--chapters`` also times the six development chapters as a user runs them: `aligner align --presplit
 --no-cache` per chapter, each a process of its own (interpreter, imports, model and dictionary loads
@@ -257,6 +260,12 @@ def main() -> None:
         sys.exit(f"bench_speed: {SHARED} not found (the shared corpora are beside the checkout)")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if not args.logs:
+        # the machine's one-time set-up, as a user's first run does it (the search's compiled kernels: a few
+        # seconds), here rather than inside the first measurement that needs it
+        from aligner.search import native
+
+        native.load()
     for kind in [] if args.logs else kinds:
         for n in (int(s) for s in args.sizes.split(",") if s):
             for _ in range(args.repeat):

@@ -62,3 +62,12 @@ def test_without_them_the_search_uses_numbas_dispatchers(monkeypatch):
     assert native.load() is None
     monkeypatch.setattr(compiled, "_active", [])
     assert compiled.kernels() is kernel
+
+
+def test_a_folder_that_cannot_be_written_gets_numbas_dispatchers_not_a_build_per_process(monkeypatch, tmp_path):
+    built = []
+    monkeypatch.setattr(native, "derived_dir", lambda: tmp_path)
+    monkeypatch.setattr(native.os, "access", lambda path, mode: False)  # as a read-only folder answers
+    monkeypatch.setattr(native, "load_or_build", lambda name, key, build: built.append(name) or build())
+    assert native.load() is None
+    assert built == ["search-kernels"]  # asked to build, and refused before compiling anything

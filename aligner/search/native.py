@@ -18,6 +18,7 @@ memory, exception paths) are never followed; where numba's C helpers are not loa
 from __future__ import annotations
 
 import ctypes
+import os
 import platform
 from importlib.metadata import version
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..derived import load_or_build, source_hash
+from ..derived import derived_dir, load_or_build, source_hash
 
 # Each kernel's arguments: a scalar or an array (``[:]`` per dimension) of a dtype, ``!`` marking the arrays
 # it writes (passed as they are: never a converted copy).
@@ -78,7 +79,16 @@ def _parsed(spec: str) -> list[tuple[str, int, bool]]:
 
 def _build() -> dict:
     """Compile each kernel as a C-callable function with numba and emit its object code for this CPU: the
-    objects, each kernel's symbol, and the symbols they leave to the process."""
+    objects, each kernel's symbol, and the symbols they leave to the process. Refused where the derived data's
+    folder cannot be written: every process would compile them again (seconds), where numba's dispatchers
+    load in well under one."""
+    folder = derived_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    if not os.access(folder, os.W_OK):
+        raise PermissionError(f"{folder} cannot be written")
     import llvmlite.binding as llvm
     from numba import carray, cfunc, types
 
