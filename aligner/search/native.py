@@ -5,7 +5,7 @@ holds the GIL the encoder's threads share: it priced the compiled search out of 
 sentences and cost long ones a quarter to half a second of embedding. Here each kernel is compiled once per
 machine by numba, as a C-callable function over the caller's arrays (``numba.cfunc`` around the kernel, the
 arrays as ``carray`` views of pointers), its object code kept by :mod:`aligner.derived` (keyed by the numba and
-llvmlite versions, the kernels' source and the CPU); each process maps that code with llvmlite's MCJIT (about
+llvmlite versions and the kernels' source, one file per kind of CPU); each process maps that code with llvmlite's MCJIT (about
 0.05 s, llvmlite's import most of it) and calls it through ctypes. The same functions compiled by the same
 numba as its dispatchers would: the same results.
 
@@ -18,6 +18,7 @@ memory, exception paths) are never followed; where numba's C helpers are not loa
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import platform
 from importlib.metadata import version
@@ -53,18 +54,24 @@ def load() -> SimpleNamespace | None:
     try:
         import llvmlite.binding as llvm
 
-        payload = load_or_build("search-kernels", _key(llvm), _build)
+        payload = load_or_build(f"search-kernels-{_machine_id(llvm)}", _key(), _build)
         return _loaded(llvm, payload)
     except Exception:  # noqa: BLE001 - any failure only means numba's own, slower to load, kernels
         return None
 
 
-def _key(llvm) -> str:
-    """What the machine code depends on: the compilers, the kernels' source and this file's, the CPU."""
+def _machine_id(llvm) -> str:
+    """This CPU, in the kept file's name rather than only its key: machines of several kinds sharing one
+    cache folder (a cluster's home directory) each keep their own code instead of replacing each other's."""
+    cpu = "\0".join([platform.machine(), llvm.get_process_triple(), llvm.get_host_cpu_name(),
+                     llvm.get_host_cpu_features().flatten()])
+    return hashlib.sha256(cpu.encode()).hexdigest()[:12]
+
+
+def _key() -> str:
+    """What the machine code depends on besides the CPU: the compilers, the kernels' source and this file's."""
     return "\0".join([version("numba"), version("llvmlite"), source_hash(str(Path(__file__).with_name("kernel.py"))),
-                      source_hash(__file__),
-                      platform.machine(), llvm.get_process_triple(), llvm.get_host_cpu_name(),
-                      llvm.get_host_cpu_features().flatten()])
+                      source_hash(__file__)])
 
 
 def _parsed(spec: str) -> list[tuple[str, int, bool]]:
