@@ -84,3 +84,29 @@ def test_machines_of_two_kinds_sharing_a_cache_folder_keep_each_their_own_code(m
         monkeypatch.setattr(llvm, "get_host_cpu_name", lambda cpu=cpu: cpu)
         native.load()  # an empty payload: stored, then refused as code (None)
     assert len(list(tmp_path.glob("search-kernels-*"))) == 2
+
+
+def test_numba_loaded_after_them_still_has_its_runtime():
+    # the kernels bind numba's runtime symbols to abort when numba is not loaded: numba, loaded later in the
+    # same process (the review's word model), must get its own back (it registers them as it starts)
+    code = """
+import numpy as np
+from aligner.search import native
+assert native.load() is not None
+from numba import njit
+
+@njit
+def f(x):
+    if x > 1:
+        raise ValueError("raised")
+    return np.ones(x)  # allocated by numba's runtime
+
+assert f(1).sum() == 1.0
+try:
+    f(3)
+except ValueError as e:
+    print(e)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "raised"

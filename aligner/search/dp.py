@@ -94,8 +94,8 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     a block left out costs less per sentence than scattered ones); a 1-0 bead's first score is what
     ``scores`` gives it. ``progress``: a bar of the rows (see :func:`progress.phase_bar`). ``compiled``:
     the inner loops from :mod:`.kernel` (compiled, :mod:`.compiled`) rather than :mod:`.rows` (numpy): the same
-    results, worth the kernels' load time from a few thousand sentences. ``threads``: the blocks scored ahead in that many threads
-    (:func:`scored_blocks`).
+    results, worth the kernels' load time from a thousand sentences. ``threads``: the blocks scored ahead in that
+    many threads (:func:`scored_blocks`).
     """
     if compiled:
         from .compiled import kernels  # loaded when a search needs them (search.compiled)

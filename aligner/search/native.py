@@ -5,9 +5,9 @@ holds the GIL the encoder's threads share: it priced the compiled search out of 
 sentences and cost long ones a quarter to half a second of embedding. Here each kernel is compiled once per
 machine by numba, as a C-callable function over the caller's arrays (``numba.cfunc`` around the kernel, the
 arrays as ``carray`` views of pointers), its object code kept by :mod:`aligner.derived` (keyed by the numba and
-llvmlite versions and the kernels' source, one file per kind of CPU); each process maps that code with llvmlite's MCJIT (about
-0.05 s, llvmlite's import most of it) and calls it through ctypes. The same functions compiled by the same
-numba as its dispatchers would: the same results.
+llvmlite versions and the kernels' source, one file per kind of CPU); each process maps that code with
+llvmlite's MCJIT (about 0.03 s, llvmlite's import most of it) and calls it through ctypes. The same functions
+compiled by the same numba as its dispatchers would: the same results.
 
 The kernels allocate nothing and raise nothing (numpy's error model: no checks for division by zero; no
 bounds checks), so the references numba's code keeps to its runtime (reference counts of arrays that own no
@@ -144,7 +144,9 @@ def _loaded(llvm, payload: dict) -> SimpleNamespace:
     engine = llvm.create_mcjit_compiler(llvm.parse_assembly(""), _machine(llvm))
     abort = ctypes.cast(ctypes.CDLL(None).abort, ctypes.c_void_p).value
     for name in payload["externals"]:
-        if not name.startswith("llvm.") and not llvm.address_of_symbol(name):  # numba's runtime, not loaded: never reached (module docstring)
+        # numba's runtime where numba is not loaded: never reached (module docstring); numba, loaded later,
+        # binds them to its own as it starts
+        if not name.startswith("llvm.") and not llvm.address_of_symbol(name):
             llvm.add_symbol(name, abort)
     for data in payload["objects"]:
         engine.add_object_file(llvm.ObjectFileRef.from_data(data))
@@ -166,7 +168,7 @@ def _caller(address: int, spec: str) -> Callable[..., None]:
     for code, ndim, _ in kinds:
         argtypes += [ctypes.c_void_p] + [ctypes.c_int64] * ndim if ndim else [_CTYPES[code]]
     function = ctypes.CFUNCTYPE(None, *argtypes)(address)
-    dtypes = [np.dtype(code) if code != "b1" else np.dtype(bool) for code, _, _ in kinds]
+    dtypes = [np.dtype(code) for code, _, _ in kinds]
 
     def call(*args) -> None:
         if len(args) != len(kinds):

@@ -4,9 +4,10 @@
 Why two: the compiled kernels cost a process about 0.03 s to load (:mod:`aligner.search.native`; 0.6 s where
 numba's own dispatchers stand in), more than they save on a document of a few hundred sentences; on long
 documents and the many small windows of the lazy rounds this version's array calls per row cost tens of
-seconds, the kernel almost nothing. :func:`aligner.search.dp.banded_dp` takes one or the other. Where each step comes from is worked out for a
-whole block of rows at once (flat indexes into ``D`` and the block's scores, -inf where a step has no
-cell), so that a row costs a gather, an argmax and the 0-1 runs: a few array calls, not one per step type.
+seconds, the kernel almost nothing. :func:`aligner.search.dp.banded_dp` takes one or the other. Where each
+step comes from is worked out for a whole block of rows at once (flat indexes into ``D`` and the block's
+scores, -inf where a step has no cell), so that a row costs a gather, an argmax and the 0-1 runs: a few array
+calls, not one per step type.
 """
 
 from __future__ import annotations
