@@ -27,9 +27,10 @@ def _unit(rng: np.random.Generator, k: int) -> np.ndarray:
 
 @settings(max_examples=120, deadline=None)
 @given(st.integers(1, 25), st.integers(1, 25), st.integers(0, 10_000), st.sampled_from(["mult", "add"]),
-       st.sampled_from([1.0, 0.6]), st.booleans(), st.booleans(), st.booleans(), st.sampled_from([(3, 0), (4, 6)]))
+       st.sampled_from([1.0, 0.6]), st.booleans(), st.booleans(), st.booleans(), st.sampled_from([(3, 0), (4, 6)]),
+       st.booleans())
 def test_compiled_and_numpy_scores_agree(same_scores, n, m, seed, length_mode, exponent, lexical, quotes, banded,
-                                         shape):
+                                         shape, linear):
     rng = np.random.default_rng(seed)
     S, T = _unit(rng, n), _unit(rng, m)
     ls, lt = rng.integers(1, 40, n).astype(float), rng.integers(1, 40, m).astype(float)
@@ -47,9 +48,9 @@ def test_compiled_and_numpy_scores_agree(same_scores, n, m, seed, length_mode, e
     else:
         lo, hi = full_band(n, m)
     scorers = [BandScorer(S, T, ls, lt, p.bead_types(), p, runs, {}, lex, marks, compiled=c) for c in (False, True)]
-    # both from the run vectors' products (without embedded runs the numpy scorer's come from the sentences'
-    # product, to rounding: tests/test_search_runs.py)
-    with mock.patch.object(BandScorer, "linear", return_value=False):
+    # both from the run vectors' products, or both from the sentences' (linear: wide vectors; the two differ
+    # by rounding: tests/test_search_runs.py)
+    with mock.patch.object(BandScorer, "linear", return_value=linear):
         for i0, i1 in row_blocks(lo, hi, 1, n, cells=int(rng.integers(4, 200))):
             numpy_scores, compiled_scores = (scorer(i0, i1, lo, hi) for scorer in scorers)
             same_scores(numpy_scores, compiled_scores)
@@ -95,3 +96,13 @@ def test_window_blocks_scored_in_pieces_give_the_same_scores(n, seed, compiled, 
         assert np.array_equal(np.isinf(whole), np.isinf(pieces))
         assert np.allclose(whole[np.isfinite(whole)], pieces[np.isfinite(pieces)], atol=1e-5)
     assert split  # the blocks were multiplied in pieces
+
+
+def test_the_compiled_scorer_takes_the_sentences_product_for_wide_vectors():
+    from aligner.search.scorer import LINEAR_DIM
+
+    p = SearchParams()
+    lengths = np.ones(3)
+    for dim, compiled, linear in ((LINEAR_DIM, True, True), (LINEAR_DIM - 1, True, False), (8, False, True)):
+        S = np.ones((3, dim), dtype=np.float32) / np.sqrt(dim)
+        assert BandScorer(S, S, lengths, lengths, p.bead_types(), p, compiled=compiled).linear() is linear

@@ -174,9 +174,9 @@ class BandScorer:
 
     def linear(self) -> bool:
         """Whether the block's cosines come from one product of its sentences (:meth:`_linear_products`):
-        the numpy scorer's. With the compiled one (books) the float64 sums cost more than its products save
-        (60,000 literary sentences, `hash`: search 12.9 -> 14.8 CPU s)."""
-        return not self.compiled
+        always the numpy scorer's, and the compiled one's for vectors of LINEAR_DIM or more, whose products per
+        bead type and run width cost more than the float64 sums (see LINEAR_DIM)."""
+        return not self.compiled or self.S.shape[1] >= LINEAR_DIM
 
     def _products(self, products: np.ndarray, near_t: np.ndarray, near_s: np.ndarray, corner: tuple,
                   scored: list, a_values: list, b_values: list, blocks: list) -> None:
@@ -413,6 +413,10 @@ def _shared_columns(src: CountRows, tgt: CountRows) -> tuple[np.ndarray, np.ndar
     return src.dense(np.float32, both), tgt.dense(np.float32, both)
 
 
+# The compiled scorer's cosines from one product of the block's sentences (BandScorer.linear) from this vector
+# width: with USE's 512, literary 1,000's search 291 -> 207 ms and 10,000's 2.68 -> 2.35 s, the same beads; with
+# the hash encoder's 64 the sums cost more than the products (60,000 literary sentences: 10.7 -> 13.0 s).
+LINEAR_DIM = 256
 SPARSE = 4  # a block whose rectangle is this many times its rows' cells is multiplied in narrower pieces
 
 
