@@ -122,14 +122,31 @@ def test_an_error_of_the_dictionary_thread_reaches_the_caller(monkeypatch):
         aligner.align(ZH_LINES, EN_LINES, encoder=HashingEncoder(), src_lang="zh", tgt_lang="en")
 
 
-def test_a_long_documents_kernel_starts_loading_before_its_sentences_are_embedded(monkeypatch):
+@pytest.mark.parametrize("built, buildable, short, long", [
+    (True, True, True, True),      # the library is there: every search compiled
+    (False, True, False, True),    # it can be built: a long document builds it
+    (False, False, False, False),  # it cannot: numba's dispatchers only for the longest
+])
+def test_which_searches_are_compiled(monkeypatch, built, buildable, short, long):
+    from aligner.search import compiled, native
+
+    monkeypatch.setattr(compiled, "_active", [])
+    monkeypatch.setattr(native, "built", lambda: built)
+    monkeypatch.setattr(native, "buildable", lambda: buildable)
+    assert compiled.wanted(200) is short
+    assert compiled.wanted(compiled.BUILD_SENTENCES) is long
+    assert compiled.wanted(compiled.NUMBA_SENTENCES) is True
+
+
+def test_a_compiled_searchs_kernels_start_loading_before_its_sentences_are_embedded(monkeypatch):
     from aligner import api, search
 
     events = []
     monkeypatch.setattr(search, "_start_warming", lambda: events.append("warm"))
+    monkeypatch.setattr(search, "compiled_kernels_wanted", lambda sentences: sentences >= 1_000)
     search.warm_for(100, 100)
-    assert events == []  # a short search stays on numpy
-    search.warm_for(search.COMPILED_SENTENCES, 0)
+    assert events == []  # a numpy search loads nothing
+    search.warm_for(1_000, 0)
     assert events == ["warm"]
     events.clear()
 

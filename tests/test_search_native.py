@@ -1,5 +1,6 @@
-"""The compiled kernels kept as machine code (search.native): loaded by a fresh process without numba, strict
-about the arrays they write, and replaced by numba's dispatchers where they cannot be built."""
+"""The compiled kernels as a shared library built once per machine (search.native): opened by a fresh process
+without numba or llvmlite, strict about the arrays they write, rebuilt when damaged, and replaced by numba's
+dispatchers where they cannot be built."""
 
 from __future__ import annotations
 
@@ -13,14 +14,17 @@ import pytest
 from aligner.search import compiled, kernel, native, rows
 
 
-def test_a_fresh_process_loads_them_without_importing_numba():
-    native.load()  # built into the tests' private cache folder, if not yet
-    code = ("import sys, time; from aligner.search import native; t = time.perf_counter(); k = native.load(); "
-            "print(k is not None, 'numba' in sys.modules, time.perf_counter() - t)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env=dict(os.environ)).stdout.split()
-    assert out[:2] == ["True", "False"]
-    assert float(out[2]) < 1.0  # numba's own load: about 0.6 s; these, about 0.03 s
+def _fresh(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
+
+
+def test_a_fresh_process_opens_them_without_numba_or_llvmlite():
+    assert native.load() is not None  # built into the tests' private cache folder, if not yet
+    out = _fresh("import sys, time; from aligner.search import native; t = time.perf_counter(); k = native.load(); "
+                 "print(k is not None, 'numba' in sys.modules, 'llvmlite' in sys.modules, time.perf_counter() - t)")
+    found = out.stdout.split()
+    assert found[:3] == ["True", "False", "False"], out.stderr
+    assert float(found[3]) < 0.2  # about 2 ms; numba's own load, 0.6 s
 
 
 def _row(width: int = 6):
@@ -53,43 +57,58 @@ def test_an_array_they_write_must_be_theirs_exactly(bad):
         k.relax_nulls(D, BP, chain, off, lo, width, 0, -0.1, -0.05, 7)
 
 
-def test_without_them_the_search_uses_numbas_dispatchers(monkeypatch):
-    def fail():
-        raise RuntimeError("no compiler here")
+def _elsewhere(monkeypatch, tmp_path):
+    """native's library kept in ``tmp_path`` (built or not, as a test makes it)."""
+    from aligner import derived
 
-    monkeypatch.setattr(native, "_key", lambda: "a key never built")
-    monkeypatch.setattr(native, "_build", fail)
-    assert native.load() is None
+    monkeypatch.setattr(derived, "derived_dir", lambda: tmp_path)
+    monkeypatch.setattr(native, "derived_dir", lambda: tmp_path)
+    return native.library_path()
+
+
+def test_a_damaged_library_is_built_again(monkeypatch, tmp_path):
+    path = _elsewhere(monkeypatch, tmp_path)
+    path.write_bytes(b"not a library")
+    assert native.load() is not None
+    assert path.read_bytes()[:4] == b"\x7fELF"
+
+
+def test_without_a_compiler_there_is_no_build_and_numbas_dispatchers_serve(monkeypatch, tmp_path):
+    path = _elsewhere(monkeypatch, tmp_path)
+    monkeypatch.setattr(native, "_compiler", lambda: None)
+    assert not native.buildable()
+    assert native.load() is None and not path.exists()
     monkeypatch.setattr(compiled, "_active", [])
     assert compiled.kernels() is kernel
 
 
-def test_a_folder_that_cannot_be_written_gets_numbas_dispatchers_not_a_build_per_process(monkeypatch, tmp_path):
-    built = []
-    monkeypatch.setattr(native, "derived_dir", lambda: tmp_path)
-    monkeypatch.setattr(native.os, "access", lambda path, mode: False)  # as a read-only folder answers
-    monkeypatch.setattr(native, "load_or_build", lambda name, key, build: built.append(name) or build())
+def test_a_failed_build_is_recorded_and_not_tried_again(monkeypatch, tmp_path):
+    path = _elsewhere(monkeypatch, tmp_path)
+    monkeypatch.setattr(native, "_compiler", lambda: "/bin/false")  # a compiler that fails to link
+    assert native.buildable()
     assert native.load() is None
-    assert len(built) == 1  # asked to build, and refused before compiling anything
+    assert path.with_suffix(".failed").exists() and not native.buildable()
 
 
-def test_machines_of_two_kinds_sharing_a_cache_folder_keep_each_their_own_code(monkeypatch, tmp_path):
-    import llvmlite.binding as llvm
+def test_a_folder_that_cannot_be_written_gets_no_build(monkeypatch, tmp_path):
+    _elsewhere(monkeypatch, tmp_path)
+    monkeypatch.setattr(native.os, "access", lambda path, mode: False)  # as a read-only folder answers
+    assert not native.buildable()
+    assert native.load() is None
 
-    from aligner import derived
 
-    monkeypatch.setattr(derived, "derived_dir", lambda: tmp_path)
-    monkeypatch.setattr(native, "_build", lambda: {"objects": [], "names": {}, "externals": []})
+def test_machines_of_two_kinds_sharing_a_cache_folder_keep_each_their_own_library(monkeypatch, tmp_path):
+    _elsewhere(monkeypatch, tmp_path)
     for cpu in ("one", "other", "one"):
-        monkeypatch.setattr(llvm, "get_host_cpu_name", lambda cpu=cpu: cpu)
-        native.load()  # an empty payload: stored, then refused as code (None)
-    assert len(list(tmp_path.glob("search-kernels-*"))) == 2
+        monkeypatch.setattr(native, "_machine_id", lambda cpu=cpu: cpu)
+        assert native.load() is not None
+    assert sorted(p.name.split("-")[2] for p in tmp_path.glob("search-kernels-*.so")) == ["one", "other"]
 
 
 def test_numba_loaded_after_them_still_has_its_runtime():
-    # the kernels bind numba's runtime symbols to abort when numba is not loaded: numba, loaded later in the
-    # same process (the review's word model), must get its own back (it registers them as it starts)
-    code = """
+    # the library defines numba's runtime functions as weak aborts: numba, loaded later in the same process
+    # (the review's word model), must keep its own
+    out = _fresh("""
 import numpy as np
 from aligner.search import native
 assert native.load() is not None
@@ -106,7 +125,6 @@ try:
     f(3)
 except ValueError as e:
     print(e)
-"""
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
+""")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "raised"

@@ -79,7 +79,7 @@ def test_window_blocks_scored_in_pieces_give_the_same_scores(n, seed, compiled, 
     ls, lt = rng.integers(1, 40, n).astype(float), rng.integers(1, 40, m).astype(float)
     lex = (rng.integers(0, 3, (n, 16)).astype(np.uint8), rng.integers(0, 3, (m, 16)).astype(np.uint8))
     p = SearchParams(max_split=6)
-    scorer = BandScorer(S, T, ls, lt, p.bead_types(), p, {}, {}, lex, compiled=compiled)
+    scorer = BandScorer(S, T, ls, lt, p.bead_types(), p, {}, {}, lex, compiled=compiled, products=compiled)
     lo = np.arange(n + 1) * m // n  # the path's columns
     hi = lo.copy()
     for start in range(1, n - window, 9):  # windows every 9 rows, `window` cells wide
@@ -98,11 +98,16 @@ def test_window_blocks_scored_in_pieces_give_the_same_scores(n, seed, compiled, 
     assert split  # the blocks were multiplied in pieces
 
 
-def test_the_compiled_scorer_takes_the_sentences_product_for_wide_vectors():
-    from aligner.search.scorer import LINEAR_DIM
+def test_a_compiled_search_takes_the_run_products_only_for_narrow_vectors_on_long_documents():
+    from aligner.search.compiled import NUMBA_SENTENCES
+    from aligner.search.scorer import LINEAR_DIM, products_for
 
-    p = SearchParams()
-    lengths = np.ones(3)
-    for dim, compiled, linear in ((LINEAR_DIM, True, True), (LINEAR_DIM - 1, True, False), (8, False, True)):
-        S = np.ones((3, dim), dtype=np.float32) / np.sqrt(dim)
-        assert BandScorer(S, S, lengths, lengths, p.bead_types(), p, compiled=compiled).linear() is linear
+    assert products_for(LINEAR_DIM - 1, NUMBA_SENTENCES, True)
+    assert not products_for(LINEAR_DIM, NUMBA_SENTENCES, True)  # wide: the sentences' product always
+    assert not products_for(LINEAR_DIM - 1, NUMBA_SENTENCES - 1, True)  # short: the numpy search's numbers
+    assert not products_for(LINEAR_DIM - 1, NUMBA_SENTENCES, False)
+    p, lengths = SearchParams(), np.ones(3)
+    S = np.ones((3, 8), dtype=np.float32) / np.sqrt(8)
+    for compiled, products, linear in ((True, True, False), (True, False, True), (False, True, True)):
+        scorer = BandScorer(S, S, lengths, lengths, p.bead_types(), p, compiled=compiled, products=products)
+        assert scorer.linear() is linear

@@ -21,7 +21,7 @@ def _problem(seed: int, n: int = 300, m: int = 380, compiled: bool = True):
     ls, lt = rng.integers(1, 60, n).astype(float), rng.integers(1, 60, m).astype(float)
     lex = (rng.integers(0, 3, (n, 32)).astype(np.uint8), rng.integers(0, 3, (m, 32)).astype(np.uint8))
     p = SearchParams(lexical_weight=0.35)
-    scorer = BandScorer(S, T, ls, lt, p.bead_types(), p, lexical=lex, compiled=compiled)
+    scorer = BandScorer(S, T, ls, lt, p.bead_types(), p, lexical=lex, compiled=compiled, products=compiled)
     lo, hi = band_around([PathBead(range(i, i + 1), range(i * m // n, (i + 1) * m // n), 0.0) for i in range(n)],
                          n, m, 6)
     return scorer, p, lo, hi

@@ -18,6 +18,7 @@ import numpy as np
 from .absorb import absorb_nulls, absorbing_runs
 from .band import search_band
 from .calibrate import calibrated, calibration_rows, typical_and_spread
+from .compiled import wanted as compiled_kernels_wanted
 from ..counts import CountRows, LexicalCounts
 from ..encoders.base import one_blas_thread
 from ..memory import release_freed
@@ -28,13 +29,9 @@ from .params import ADAPTED, CALIBRATED, FLOAT_RANGES, INT_RANGES, MAX_PARAM, Se
 from ..progress import phase_bar
 from .quotes import Dialogue, dialogue, quote_states
 from .recut import recut_beads
-from .scorer import BandScorer
+from .scorer import BandScorer, products_for
 
 PROGRESS_ROWS = 10_000  # a search this long takes seconds: worth showing its progress
-# From this many sentences (both sides) the compiled kernels save more than their load costs (about 0.03 s
-# as machine code kept on disk, search.native; 0.6 s where numba's own are used); below, the array versions
-# are as fast (docs/algorithm.md, Search).
-COMPILED_SENTENCES = 1_000
 
 __all__ = ["ADAPTED", "BandScorer", "CALIBRATED", "Dialogue", "FLOAT_RANGES", "INT_RANGES", "MAX_PARAM", "PathBead",
            "SearchParams", "SpanSource", "align_embeddings", "band_around", "banded_dp", "calibrated", "dialogue",
@@ -56,21 +53,22 @@ def align_embeddings(src: SpanSource, tgt: SpanSource, params: SearchParams, *,
     (``params.dialogue_weights``). ``progress``: a bar for the main pass when the document is long enough for
     it to take seconds.
     """
-    compiled = len(src) + len(tgt) >= COMPILED_SENTENCES
+    compiled = compiled_kernels_wanted(len(src) + len(tgt))
     reference = params  # the second look's limit stays in these units (search.absorb)
     warm_for(len(src), len(tgt))
     S, T = src.sentence_vectors(), tgt.sentence_vectors()
     counts = LexicalCounts(*lexical) if lexical is not None and params.lexical_weight else None
     n, m = len(S), len(T)
+    products = products_for(S.shape[1], n + m, compiled)
     types = params.bead_types()
     with one_thread():
-        lo, hi = search_band(S, T, src_lengths, tgt_lengths, params, params.band, compiled)
+        lo, hi = search_band(S, T, src_lengths, tgt_lengths, params, params.band, compiled, products)
     release_freed(n + m)  # after each stage: its freed memory under the next one's peak (aligner.memory)
     src_runs: dict = {}
     tgt_runs: dict = {}
     if params.overlaps == "all":
         _embed_runs(src, tgt, _spans_in_band(lo, hi, params.widest()), src_runs, tgt_runs)
-    shared = BandScorer(S, T, src_lengths, tgt_lengths, types, params, {}, {}, counts, quotes, compiled)
+    shared = BandScorer(S, T, src_lengths, tgt_lengths, types, params, {}, {}, counts, quotes, compiled, products)
 
     def scorer_for(p: SearchParams, kinds: tuple = types) -> BandScorer:
         return shared.derived(p, kinds, src_runs, tgt_runs)
@@ -116,7 +114,7 @@ def warm_for(n: int, m: int) -> None:
     """When a search of ``n`` x ``m`` sentences will use the compiled kernels, start loading them in a thread
     of their own, once per process: called before the sentences are embedded, their load overlaps the
     encoder's work instead of following it."""
-    if n + m >= COMPILED_SENTENCES:
+    if compiled_kernels_wanted(n + m):
         _start_warming()
 
 

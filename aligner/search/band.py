@@ -30,16 +30,16 @@ def _blocks(vectors: np.ndarray, lengths: np.ndarray, size: int) -> tuple[np.nda
 
 
 def search_band(S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray, params: SearchParams,
-                width: int, compiled: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                width: int, compiled: bool = False, products: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The band to search: all of it when small, else ``width`` around the path found on block averages
-    (``compiled``: see :func:`.dp.banded_dp`)."""
+    (``compiled``: see :func:`.dp.banded_dp`; ``products``: :class:`.scorer.BandScorer`'s)."""
     n, m = len(S), len(T)
     if n * m <= FULL_SEARCH_CELLS or min(n, m) < 4 * DOWNSAMPLE:
         return full_band(n, m)
     S2, ls2 = _blocks(S, src_len, DOWNSAMPLE)
     T2, lt2 = _blocks(T, tgt_len, DOWNSAMPLE)
-    lo2, hi2 = search_band(S2, T2, ls2, lt2, params, 2 * DOWNSAMPLE, compiled)
-    scorer = BandScorer(S2, T2, ls2, lt2, COARSE_TYPES, params, compiled=compiled)
+    lo2, hi2 = search_band(S2, T2, ls2, lt2, params, 2 * DOWNSAMPLE, compiled, products)
+    scorer = BandScorer(S2, T2, ls2, lt2, COARSE_TYPES, params, compiled=compiled, products=products)
     rough = banded_dp(len(S2), len(T2), lo2, hi2, COARSE_TYPES, scorer, params.skip, null_extend=params.null_extend(),
                       compiled=compiled, threads=scoring_threads(compiled))
     return band_around(rough, n, m, width, (DOWNSAMPLE, DOWNSAMPLE))

@@ -1,7 +1,8 @@
-"""The search's compiled kernels (:mod:`.kernel`) as the search calls them: numba's machine code kept on disk and
-loaded without numba (:mod:`.native`, about 0.03 s) where that works, else numba's own dispatchers (about 0.6 s
-to load, numba and LLVM, most of it Python holding the GIL the encoder's threads share). The same functions
-compiled by the same numba either way: the same results."""
+"""The search's compiled kernels (:mod:`.kernel`) as the search calls them: a shared library built once per
+machine and opened without numba (:mod:`.native`, about 2 ms) where there is one or can be, else numba's own
+dispatchers (about 0.6 s to load, numba and LLVM, most of it Python holding the GIL the encoder's threads share).
+The same functions compiled by the same numba either way: the same results, which are also the numpy search's
+(:mod:`.rows`, and the scorer's numpy terms), so which one a document gets changes its time only."""
 
 from __future__ import annotations
 
@@ -11,8 +12,24 @@ import numpy as np
 
 from ..counts import CountRows
 
+# Where the library can be built but is not yet, a document this long builds it (a few seconds, once); where it
+# cannot, numba's dispatchers serve documents from NUMBA_SENTENCES (both sides), whose load costs more than the
+# numpy search of a shorter one (docs/algorithm.md, Search).
+BUILD_SENTENCES = 1_000
+NUMBA_SENTENCES = 8_000
 _lock = threading.Lock()
 _active: list = []  # the kernels once loaded: a namespace (native) or the numba module
+
+
+def wanted(sentences: int) -> bool:
+    """Whether a search of ``sentences`` (both sides) should use the compiled kernels: every one where this
+    machine's library is built (opened in about 2 ms, they save 10 ms at 100 sentences), from BUILD_SENTENCES
+    where it can be, else from NUMBA_SENTENCES; or where kernels were loaded already."""
+    from . import native
+
+    if _active or native.built():
+        return True
+    return sentences >= (BUILD_SENTENCES if native.buildable() else NUMBA_SENTENCES)
 
 
 def kernels():

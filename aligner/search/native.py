@@ -1,34 +1,40 @@
-"""The compiled kernels (:mod:`.kernel`) as machine code kept on disk and loaded without numba.
+"""The compiled kernels (:mod:`.kernel`) as a shared library built once per machine, loaded without numba.
 
 numba's own load costs a process about 0.6 s (importing numba, then its cached code), most of it Python that
 holds the GIL the encoder's threads share: it priced the compiled search out of documents under 8,000
-sentences and cost long ones a quarter to half a second of embedding. Here each kernel is compiled once per
-machine by numba, as a C-callable function over the caller's arrays (``numba.cfunc`` around the kernel, the
-arrays as ``carray`` views of pointers), its object code kept by :mod:`aligner.derived` (keyed by the numba and
-llvmlite versions and the kernels' source, one file per kind of CPU); each process maps that code with
-llvmlite's MCJIT (about 0.03 s, llvmlite's import most of it) and calls it through ctypes. The same functions
-compiled by the same numba as its dispatchers would: the same results.
+sentences and cost long ones a quarter to half a second of embedding. Here numba compiles each kernel once per
+machine as a C-callable function over the caller's arrays (``numba.cfunc`` around the kernel, the arrays as
+``carray`` views of pointers, exported as ``aligner_<kernel>``), llvmlite emits the object code for this CPU and
+the system's C compiler links it into a shared library kept with the derived data (named by the CPU, the
+numba and llvmlite versions and the kernels' source). A process opens it with ctypes in about 2 ms, without
+importing numba or llvmlite, and calls the kernels through it. The same functions compiled by the same numba
+as its dispatchers would: the same results.
 
 The kernels allocate nothing and raise nothing (numpy's error model: no checks for division by zero; no
 bounds checks), so the references numba's code keeps to its runtime (reference counts of arrays that own no
-memory, exception paths) are never followed; where numba's C helpers are not loaded they are bound to
-``abort`` rather than left unresolved.
+memory, exception paths) are never followed: the library defines them as weak functions that abort, rather
+than leave them for a runtime that is not loaded. Without a C compiler, or where the build fails (recorded,
+so that it is not tried in every process), the search uses numba's dispatchers.
 """
 
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import importlib.util
 import os
 import platform
-from importlib.metadata import version
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable
 
 import numpy as np
 
-from ..derived import derived_dir, load_or_build, source_hash
+from ..derived import derived_dir
 
 # Each kernel's arguments: a scalar or an array (``[:]`` per dimension) of a dtype, ``!`` marking the arrays
 # it writes (passed as they are: never a converted copy).
@@ -44,34 +50,90 @@ SPECS = {
 _CTYPES = {"f8": ctypes.c_double, "f4": ctypes.c_float, "i8": ctypes.c_int64, "i4": ctypes.c_int32,
            "i1": ctypes.c_int8, "u1": ctypes.c_uint8, "b1": ctypes.c_bool}
 _SCALARS = {"f8": float, "f4": float, "i8": int, "i4": int, "i1": int, "u1": int, "b1": bool}
-_engines: list = []  # the loaded code lives as long as its engine: for the process
+_RUNTIME = ("NRT_", "numba_")  # numba's runtime, which the kernels' code names but never calls
+_libraries: list = []  # opened libraries stay loaded for the process
 
 
 def load() -> SimpleNamespace | None:
-    """The kernels as ctypes callers with :mod:`.kernel`'s signatures, built on this machine's first call
-    (numba compiles them: a few seconds, once), or None where that cannot be done (no llvmlite, no numba to
-    build with, a platform MCJIT refuses): the caller then uses numba's dispatchers."""
+    """The kernels as ctypes callers with :mod:`.kernel`'s signatures, from this machine's library (built by
+    the first call that finds none: numba compiles, the C compiler links, a few seconds, once), or None
+    where there is none and none can be built: the caller then uses numba's dispatchers."""
     try:
-        import llvmlite.binding as llvm
-
-        payload = load_or_build(f"search-kernels-{_machine_id(llvm)}", _key(), _build)
-        return _loaded(llvm, payload)
+        path = library_path()
+        if not path.exists():
+            _build(path)
+        try:
+            library = ctypes.CDLL(str(path))
+        except OSError:  # damaged (a disk full while it was written, another machine's): built again
+            path.unlink(missing_ok=True)
+            _build(path)
+            library = ctypes.CDLL(str(path))
+        kernels = SimpleNamespace(**{name: _caller(ctypes.cast(getattr(library, f"aligner_{name}"),
+                                                               ctypes.c_void_p).value, spec)
+                                     for name, spec in SPECS.items()})
+        _libraries.append(library)
+        return kernels
     except Exception:  # noqa: BLE001 - any failure only means numba's own, slower to load, kernels
         return None
 
 
-def _machine_id(llvm) -> str:
-    """This CPU, in the kept file's name rather than only its key: machines of several kinds sharing one
-    cache folder (a cluster's home directory) each keep their own code instead of replacing each other's."""
-    cpu = "\0".join([platform.machine(), llvm.get_process_triple(), llvm.get_host_cpu_name(),
-                     llvm.get_host_cpu_features().flatten()])
-    return hashlib.sha256(cpu.encode()).hexdigest()[:12]
+def built() -> bool:
+    """Whether this machine's library is there to load (a file's existence: cheap enough to choose the
+    search's path by)."""
+    try:
+        return library_path().exists()
+    except OSError:
+        return False
 
 
+def buildable() -> bool:
+    """Whether a missing library could be built here: a C compiler, a folder to keep it in, and no earlier
+    failure recorded for these versions."""
+    try:
+        path = library_path()
+        return _compiler() is not None and not path.with_suffix(".failed").exists() and _writable(path.parent)
+    except OSError:
+        return False
+
+
+def library_path() -> Path:
+    """Where this machine's library is kept: named by the CPU (machines of several kinds sharing a cache
+    folder, a cluster's home directory, keep each their own) and by what its code depends on."""
+    return derived_dir() / f"search-kernels-{_machine_id()}-{_key()}.so"
+
+
+@lru_cache(maxsize=1)
+def _machine_id() -> str:
+    """This CPU, from what the kernel reports of it (model and instruction sets), without loading LLVM."""
+    described = platform.machine() + platform.processor()
+    try:
+        first = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split("\n\n")[0]
+        described += "\n".join(line for line in first.splitlines()
+                               if line.split(":")[0].strip() in ("model name", "flags", "Features", "CPU part"))
+    except OSError:
+        pass
+    return hashlib.sha256(described.encode()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
 def _key() -> str:
-    """What the machine code depends on besides the CPU: the compilers, the kernels' source and this file's."""
-    return "\0".join([version("numba"), version("llvmlite"), source_hash(str(Path(__file__).with_name("kernel.py"))),
-                      source_hash(__file__)])
+    """The compilers' versions (their version files: reading package metadata costs 20 ms) and the kernels'
+    source and this file's."""
+    files = [Path(importlib.util.find_spec(package).origin).with_name("_version.py") for package in ("numba", "llvmlite")]
+    files += [Path(__file__).with_name("kernel.py"), Path(__file__)]
+    return hashlib.sha256(b"\0".join(f.read_bytes() for f in files)).hexdigest()[:16]
+
+
+def _compiler() -> str | None:
+    return next((found for name in ("cc", "gcc", "clang") if (found := shutil.which(name))), None)
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
 
 
 def _parsed(spec: str) -> list[tuple[str, int, bool]]:
@@ -84,18 +146,33 @@ def _parsed(spec: str) -> list[tuple[str, int, bool]]:
     return out
 
 
-def _build() -> dict:
-    """Compile each kernel as a C-callable function with numba and emit its object code for this CPU: the
-    objects, each kernel's symbol, and the symbols they leave to the process. Refused where the derived data's
-    folder cannot be written: every process would compile them again (seconds), where numba's dispatchers
-    load in well under one."""
-    folder = derived_dir()
+def _build(path: Path) -> None:
+    """Compile the kernels and link them into the library at ``path`` (atomically; older builds for this
+    CPU removed). Refused without a compiler or a writable folder (every process would compile again); a
+    failed build is recorded beside it, so that later processes go straight to numba's dispatchers."""
+    compiler = _compiler()
+    if compiler is None or not _writable(path.parent) or path.with_suffix(".failed").exists():
+        raise RuntimeError("the kernels' library cannot be built here")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass
-    if not os.access(folder, os.W_OK):
-        raise PermissionError(f"{folder} cannot be written")
+        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".kernels-") as work:
+            objects = [Path(work) / f"{k}.o" for k in range(len(SPECS) + 1)]
+            for target, data in zip(objects, _objects()):
+                target.write_bytes(data)
+            linked = Path(work) / "kernels.so"
+            subprocess.run([compiler, "-shared", "-o", str(linked), *map(str, objects), "-lm"], check=True,
+                           capture_output=True, timeout=120)
+            os.replace(linked, path)
+    except (OSError, subprocess.SubprocessError):
+        path.with_suffix(".failed").touch()
+        raise
+    for old in path.parent.glob(f"search-kernels-{_machine_id()}-*"):
+        if old.stem != path.stem:
+            old.unlink(missing_ok=True)
+
+
+def _objects() -> list[bytes]:
+    """Each kernel's object code for this CPU (position independent, its entry exported as
+    ``aligner_<kernel>``), then one defining numba's runtime functions the code names as weak aborts."""
     import llvmlite.binding as llvm
     from numba import carray, cfunc, types
 
@@ -103,8 +180,12 @@ def _build() -> dict:
 
     numba_types = {"f8": types.float64, "f4": types.float32, "i8": types.int64, "i4": types.int32,
                    "i1": types.int8, "u1": types.uint8, "b1": types.boolean}
-    machine = _machine(llvm)
-    objects, names, externals = [], {}, set()
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    machine = llvm.Target.from_triple(llvm.get_process_triple()).create_target_machine(
+        cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(), opt=3, reloc="pic",
+        codemodel="default")
+    objects, runtime = [], set()
     for name, spec in SPECS.items():
         params, views, call, signature = [], [], [], []
         for k, (code, ndim, _) in enumerate(_parsed(spec)):
@@ -122,38 +203,13 @@ def _build() -> dict:
         exec(compile(source, f"<aligner.search.native {name}>", "exec"), scope)  # noqa: S102 - our own source
         entry = cfunc(types.void(*signature), error_model="numpy")(scope["entry"])
         module = llvm.parse_assembly(entry.inspect_llvm())
-        externals.update(f.name for f in module.functions if f.is_declaration and not f.name.startswith("llvm."))
-        externals.update(g.name for g in module.global_variables if g.is_declaration)
+        module.get_function(entry.native_name).name = f"aligner_{name}"
+        runtime.update(f.name for f in module.functions if f.is_declaration and f.name.startswith(_RUNTIME))
         objects.append(machine.emit_object(module))
-        names[name] = entry.native_name
-    return {"objects": objects, "names": names, "externals": sorted(externals)}
-
-
-def _machine(llvm):
-    """This CPU's target machine, as numba's JIT makes it (static relocations on x86)."""
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    target = llvm.Target.from_triple(llvm.get_process_triple())
-    reloc = "static" if target.name.startswith("x86") else "default"
-    return target.create_target_machine(cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
-                                        opt=3, reloc=reloc, codemodel="jitdefault", jit=True)
-
-
-def _loaded(llvm, payload: dict) -> SimpleNamespace:
-    """The payload's objects mapped into an MCJIT engine of this process, each kernel a ctypes caller."""
-    engine = llvm.create_mcjit_compiler(llvm.parse_assembly(""), _machine(llvm))
-    abort = ctypes.cast(ctypes.CDLL(None).abort, ctypes.c_void_p).value
-    for name in payload["externals"]:
-        # numba's runtime where numba is not loaded: never reached (module docstring); numba, loaded later,
-        # binds them to its own as it starts
-        if not name.startswith("llvm.") and not llvm.address_of_symbol(name):
-            llvm.add_symbol(name, abort)
-    for data in payload["objects"]:
-        engine.add_object_file(llvm.ObjectFileRef.from_data(data))
-    engine.finalize_object()
-    _engines.append(engine)
-    return SimpleNamespace(**{name: _caller(engine.get_function_address(payload["names"][name]), spec)
-                              for name, spec in SPECS.items()})
+    stubs = "declare void @abort()\n" + "".join(
+        f"define weak void @{name}() {{\n  call void @abort()\n  unreachable\n}}\n" for name in sorted(runtime))
+    objects.append(machine.emit_object(llvm.parse_assembly(stubs)))
+    return objects
 
 
 def _caller(address: int, spec: str) -> Callable[..., None]:

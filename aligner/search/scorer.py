@@ -11,6 +11,7 @@ import numpy as np
 from ..scoring import length_penalty
 from ..counts import CountRows, LexicalCounts
 from .params import SearchParams
+from .compiled import NUMBA_SENTENCES
 from .quotes import Dialogue, penalty_table, run_codes
 from .runs import approximated, run_norms, run_table
 
@@ -48,9 +49,10 @@ class BandScorer:
     def __init__(self, S: np.ndarray, T: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
                  types: tuple, params: SearchParams, src_runs: dict | None = None, tgt_runs: dict | None = None,
                  lexical: LexicalCounts | tuple[np.ndarray, np.ndarray] | None = None,
-                 quotes: Dialogue | None = None, compiled: bool = False):
+                 quotes: Dialogue | None = None, compiled: bool = False, products: bool = False):
         self.S, self.T = S, T
         self.compiled = compiled  # each cell's terms from the compiled kernel (search.compiled; see dp.banded_dp)
+        self.products = products  # compiled: the cosines from the run vectors' products (products_for)
         # each side's quotation marks (search.quotes)
         self.quotes = quotes if quotes is not None and any(params.dialogue_weights()) else None
         if self.quotes is not None:
@@ -173,10 +175,10 @@ class BandScorer:
         return outs
 
     def linear(self) -> bool:
-        """Whether the block's cosines come from one product of its sentences (:meth:`_linear_products`):
-        always the numpy scorer's, and the compiled one's for vectors of LINEAR_DIM or more, whose products per
-        bead type and run width cost more than the float64 sums (see LINEAR_DIM)."""
-        return not self.compiled or self.S.shape[1] >= LINEAR_DIM
+        """Whether the block's cosines come from one product of its sentences (:meth:`_linear_products`), as
+        the numpy scorer's always do, rather than from the run vectors' products per bead type and run width
+        (``products``, :func:`products_for`)."""
+        return not (self.compiled and self.products)
 
     def _products(self, products: np.ndarray, near_t: np.ndarray, near_s: np.ndarray, corner: tuple,
                   scored: list, a_values: list, b_values: list, blocks: list) -> None:
@@ -413,10 +415,21 @@ def _shared_columns(src: CountRows, tgt: CountRows) -> tuple[np.ndarray, np.ndar
     return src.dense(np.float32, both), tgt.dense(np.float32, both)
 
 
-# The compiled scorer's cosines from one product of the block's sentences (BandScorer.linear) from this vector
-# width: with USE's 512, literary 1,000's search 291 -> 207 ms and 10,000's 2.68 -> 2.35 s, the same beads; with
-# the hash encoder's 64 the sums cost more than the products (60,000 literary sentences: 10.7 -> 13.0 s).
+# Vectors narrower than this make the compiled scorer's cosines from the run vectors' products on long
+# documents (products_for): with USE's 512 the products per bead type and run width cost more than the float64
+# sums of one product of the sentences (literary 1,000's search 291 -> 207 ms, 10,000's 2.68 -> 2.35 s); with the
+# hash encoder's 64 the sums cost more (60,000 literary sentences: 10.7 s with products, 13.0 with the sums).
 LINEAR_DIM = 256
+
+
+def products_for(dim: int, sentences: int, compiled: bool) -> bool:
+    """Whether a compiled search of ``sentences`` (both sides) with vectors of ``dim`` takes its cosines from
+    the run vectors' products: narrow vectors, on documents long enough for numba's dispatchers (which a
+    machine without the kernels' library uses), so that every shorter document's scores are the numpy search's
+    to the bit, whichever kernels a machine has (the two ways differ in the last bits)."""
+    return compiled and dim < LINEAR_DIM and sentences >= NUMBA_SENTENCES
+
+
 SPARSE = 4  # a block whose rectangle is this many times its rows' cells is multiplied in narrower pieces
 
 
