@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import os
 from abc import ABC, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from numbers import Real
 from itertools import islice
@@ -134,16 +136,22 @@ def atomic_write_many(writers: Mapping[str, Writer]) -> list[str]:
         remove_stale_temps(directory)
     staged: list[tuple[str, str]] = []
     try:
-        for path, writer in writers.items():
-            tmp = temp_name(os.path.dirname(path))
-            # os.open with 0o666 lets the umask decide the final permissions, as for a plain
-            # open(); tempfile would leave the outputs private (0o600).
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
+        with ExitStack() as files:
+            written = []
+            for path, writer in writers.items():
+                tmp = temp_name(os.path.dirname(path))
+                # os.open with 0o666 lets the umask decide the final permissions, as for a plain
+                # open(); tempfile would leave the outputs private (0o600).
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                staged.append((tmp, path))
+                fh = files.enter_context(os.fdopen(fd, "wb"))
                 writer(fh)
                 fh.flush()
-                os.fsync(fh.fileno())
+                written.append(fh.fileno())
+            # each on disk before any is renamed; together, so that the file system's journal commits them
+            # at once (one after the other, four small files took 5 ms, more than writing them)
+            with ThreadPoolExecutor(len(written)) if len(written) > 1 else nullcontext() as pool:
+                list((pool.map if pool else map)(os.fsync, written))
         for tmp, path in staged:
             os.replace(tmp, path)
     except BaseException:
