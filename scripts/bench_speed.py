@@ -16,7 +16,8 @@ the sentences' characters). Targets: whole <= 1.5x, search <= 0.3x one embedding
     python scripts/bench_speed.py --sizes 60000 --encoder hash     # its own section (speed-hash)
 
 The kernels of the compiled search are built once per machine (aligner.search.native) before anything is
-measured, as a user's first alignment of a thousand sentences or more would build them.
+measured, as a user's first alignment would build them, and each measured process finds the package's bytecode
+as an installed package has it (compiled first, even where PYTHONDONTWRITEBYTECODE is set).
 
 ``--from LOG...`` writes the section from the JSON lines of earlier runs (sizes measured at different
 times). ``--chapters`` also times the six development chapters as a user runs them: `aligner align --presplit
@@ -202,17 +203,29 @@ def median_rows(rows: list[dict]) -> list[dict]:
     return out
 
 
+def _installed_env(folder: str, encoder: str) -> dict:
+    """The environment of a measured process: bytecode kept (in ``folder``) as an installed package has it,
+    even where PYTHONDONTWRITEBYTECODE is set (there every process compiled each module it imported, those a
+    search imports as it goes inside the measurement): the package compiled, and what a run imports besides
+    written by an untimed run of the smallest document."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": f"{folder}/bytecode"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "aligner")], check=True, env=env,
+                   capture_output=True)
+    subprocess.run([sys.executable, __file__, "--child", "markdown", "100", encoder], check=True, env=env,
+                   capture_output=True)
+    return env
+
+
 def chapters_end_to_end(encoder: str) -> tuple[float, float]:
     """Seconds for `aligner align --presplit --no-cache` on each of the six development chapters, summed:
-    wall-clock, and CPU (user + system, all threads; less sensitive to what else the machine runs). Bytecode
-    is written to a folder of its own by a first, untimed run, as an installed package has it (where
-    PYTHONDONTWRITEBYTECODE is set, every process would otherwise compile every module of the package)."""
+    wall-clock, and CPU (user + system, all threads; less sensitive to what else the machine runs), after a
+    first, untimed run, bytecode kept as :func:`_installed_env` says."""
     d = SHARED / "mac-dev-zh-en"
     names = sorted(os.listdir(d / "zh"))
     total = 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": f"{tmp}/bytecode"}
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = _installed_env(tmp, encoder)
 
         def run(name: str) -> None:
             subprocess.run([sys.executable, "-m", "aligner", "align", "--presplit", "--no-cache", "-q", "--encoder",
@@ -260,17 +273,19 @@ def main() -> None:
         sys.exit(f"bench_speed: {SHARED} not found (the shared corpora are beside the checkout)")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    if not args.logs:
+    bytecode = tempfile.TemporaryDirectory()
+    if not args.logs and args.sizes.strip(","):
         # the machine's one-time set-up, as a user's first run does it (the search's compiled kernels: a few
         # seconds), here rather than inside the first measurement that needs it
         from aligner.search import native
 
         native.load()
+        env = _installed_env(bytecode.name, args.encoder)
     for kind in [] if args.logs else kinds:
         for n in (int(s) for s in args.sizes.split(",") if s):
             for _ in range(args.repeat):
                 out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), args.encoder],
-                                     capture_output=True, text=True, check=True)
+                                     capture_output=True, text=True, check=True, env=env)
                 rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
                 print(json.dumps(rows[-1]), flush=True)
     rows = median_rows(rows)

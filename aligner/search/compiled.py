@@ -2,7 +2,8 @@
 machine and opened without numba (:mod:`.native`, about 2 ms) where there is one or can be, else numba's own
 dispatchers (about 0.6 s to load, numba and LLVM, most of it Python holding the GIL the encoder's threads share).
 The same functions compiled by the same numba either way: the same results, which are also the numpy search's
-(:mod:`.rows`, and the scorer's numpy terms), so which one a document gets changes its time only."""
+(:mod:`.rows`; the scorer's cosines as :func:`.scorer.products_for` makes them), so which one a document gets
+changes its time only."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ _active: list = []  # the kernels once loaded: a namespace (native) or the numba
 
 def wanted(sentences: int) -> bool:
     """Whether a search of ``sentences`` (both sides) should use the compiled kernels: every one where this
-    machine's library is built (opened in about 2 ms, they save 10 ms at 100 sentences), from BUILD_SENTENCES
+    machine's library is built (opened in about 2 ms, they save 6–8 ms at 100 sentences), from BUILD_SENTENCES
     where it can be, else from NUMBA_SENTENCES; or where kernels were loaded already."""
     from . import native
 
