@@ -14,7 +14,7 @@ import numpy as np
 
 from .encoders import Encoder, encoder_signature, get_encoder, resolve_encoder
 from .encoders.base import CheckedEncoder, check_vectors
-from .encoders.source import EmbeddingSource, converted, prepare_texts
+from .encoders.source import EmbeddingSource
 from .errors import InputError, SwappedInputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
 from .lexicon import lexical_vectors, translates
@@ -180,8 +180,7 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
         if len(src) + len(tgt) < OVERLAP_SENTENCES:
             with ThreadPoolExecutor(1, thread_name_prefix="aligner-terms") as pool:
                 terms = pool.submit(contextvars.copy_context().run, _text_terms, src_embed, tgt_embed, params)
-                for side in sorted((src_embed, tgt_embed), key=_converted):  # meanwhile the thread converts
-                    side.sentence_vectors()
+                src_embed.sentence_vectors(), tgt_embed.sentence_vectors()
                 lexical, quotes = terms.result()
         else:
             lexical, quotes = _text_terms(src_embed, tgt_embed, params)
@@ -198,27 +197,14 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
 def _text_terms(src: EmbeddingSource, tgt: EmbeddingSource, params: SearchParams) -> tuple:
     """The search's terms read from the texts alone: each side's dictionary count vectors (None where the
     pair has no dictionary or its weight is 0) and the quotation marks (None without dialogue terms). The
-    Chinese side first: beside the embedding of the other side, which _search embeds first, its conversion to
-    Simplified characters (OpenCC's load, 5 ms, and the texts') is made here, and the encoder finds it made
-    (simplified_memo)."""
+    target side first: beside the embedding, the encoder converts the Chinese source meanwhile, which the
+    dictionary then reads."""
     lexical = None
     if params.lexical_weight > 0 and (translates(src.lang, tgt.lang) or translates(tgt.lang, src.lang)):
-        if _converted(src):
-            source = lexical_vectors(src.texts, src.lang)
-            lexical = (source, lexical_vectors(tgt.texts, tgt.lang))
-        else:
-            target = lexical_vectors(tgt.texts, tgt.lang)
-            lexical = (lexical_vectors(src.texts, src.lang), target)
-    elif _converted(src) or _converted(tgt):
-        for side in (src, tgt):
-            if _converted(side):
-                prepare_texts(side.texts, side.lang)
+        target = lexical_vectors(tgt.texts, tgt.lang)
+        lexical = (lexical_vectors(src.texts, src.lang), target)
     quotes = dialogue(src.texts, tgt.texts) if any(params.dialogue_weights()) else None
     return lexical, quotes
-
-
-def _converted(side: EmbeddingSource) -> bool:
-    return converted(side.lang)
 
 
 def _sentences(doc: object, lang: str | None, arg: str) -> tuple[list[Sentence], str]:

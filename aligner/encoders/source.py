@@ -20,12 +20,7 @@ def prepare_texts(texts: list[str], lang: str) -> list[str]:
     """Sentences as the encoder is given them: cut to MAX_ENCODER_CHARS, Chinese in Simplified characters
     (converted together, each distinct text once)."""
     cut = [t[:MAX_ENCODER_CHARS] for t in texts]
-    return to_simplified_many(cut) if converted(lang) else cut
-
-
-def converted(lang: str) -> bool:
-    """Whether :func:`prepare_texts` converts texts of ``lang`` (Chinese: to Simplified characters)."""
-    return lang == "zh"
+    return to_simplified_many(cut) if lang == "zh" else cut
 
 
 class EmbeddingSource:
