@@ -17,6 +17,7 @@ import numpy as np
 
 from ..encoders.base import free_cores
 from ..progress import phase_bar
+from .compiled import kernels
 from . import rows  # with the package: imported by the first search, it was compiled inside it (no bytecode kept)
 
 # scores(i0, i1, lo, hi): array (types with a >= 1, i1 - i0, width) of the scores of beads ending at
@@ -98,9 +99,7 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     many threads (:func:`scored_blocks`).
     """
     if compiled:
-        from .compiled import kernels  # loaded when a search needs them (search.compiled)
-
-        relax_nulls, relax_rows = kernels().relax_nulls, kernels().relax_rows
+        relax_nulls, relax_rows = kernels().relax_nulls, kernels().relax_rows  # loaded on first use
     else:
         relax_nulls, relax_rows = rows.relax_nulls, rows.relax_rows
 

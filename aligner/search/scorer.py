@@ -11,7 +11,7 @@ import numpy as np
 from ..scoring import length_penalty
 from ..counts import CountRows, LexicalCounts
 from .params import SearchParams
-from .compiled import NUMBA_SENTENCES
+from .compiled import NUMBA_SENTENCES, band_columns, kernels, overlap_table
 from .quotes import Dialogue, penalty_table, run_codes
 from .runs import approximated, run_norms, run_table
 
@@ -354,8 +354,6 @@ class BandScorer:
     def _scores_compiled(self, out: np.ndarray, kinds: np.ndarray, terms: CellTerms, rows: np.ndarray,
                          lo: np.ndarray, hi: np.ndarray, a: np.ndarray, b: np.ndarray, p: SearchParams) -> None:
         """What :meth:`_scores` gives, from the compiled kernel (bit for bit), written into ``out[kinds]``."""
-        from .compiled import kernels
-
         table, lex_s0, lex_t0 = terms.lex if terms.lex is not None else (np.zeros((1, 1)), 0, 0)
         quotes = self.quote_arrays if self.quotes is not None else \
             (np.zeros(1, dtype=bool),) * 2 + (np.zeros(1, dtype=np.int64),) * 4
@@ -377,8 +375,6 @@ class BandScorer:
         s0, t0 = max(0, i0 - max_a), max(0, c0 - max_b)
         src, tgt = self.lexical.counts[0].rows(s0, i1), self.lexical.counts[1].rows(t0, c1 - 1)
         if self.compiled:
-            from .compiled import band_columns, overlap_table
-
             needed = (None, None) if band is None else \
                 band_columns(len(src), len(tgt), np.arange(i0 - s0, i1 - s0), band[0] - t0, band[1] - t0, max_a, max_b)
             return overlap_table(src, tgt, *needed), s0, t0
