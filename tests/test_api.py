@@ -122,20 +122,22 @@ def test_an_error_of_the_dictionary_thread_reaches_the_caller(monkeypatch):
         aligner.align(ZH_LINES, EN_LINES, encoder=HashingEncoder(), src_lang="zh", tgt_lang="en")
 
 
-@pytest.mark.parametrize("built, buildable, short, long", [
-    (True, True, True, True),      # the library is there: every search compiled
-    (False, True, False, True),    # it can be built: a long document builds it
-    (False, False, False, False),  # it cannot: numba's dispatchers only for the longest
+@pytest.mark.parametrize("built, buildable, short", [
+    (True, False, True),    # the library is there: every search compiled
+    (False, True, True),    # it can be built: the first alignment builds it
+    (False, False, False),  # it cannot: numba's dispatchers only for long documents
 ])
-def test_which_searches_are_compiled(monkeypatch, built, buildable, short, long):
+def test_which_searches_are_compiled(monkeypatch, built, buildable, short):
     from aligner.search import compiled, native
 
     monkeypatch.setattr(compiled, "_active", [])
     monkeypatch.setattr(native, "built", lambda: built)
     monkeypatch.setattr(native, "buildable", lambda: buildable)
     assert compiled.wanted(200) is short
-    assert compiled.wanted(compiled.BUILD_SENTENCES) is long
+    assert compiled.wanted(compiled.NUMBA_SENTENCES - 1) is short
     assert compiled.wanted(compiled.NUMBA_SENTENCES) is True
+    monkeypatch.setattr(compiled, "_active", [object()])
+    assert compiled.wanted(200) is True  # kernels loaded (numba's, by a long document): used for every search
 
 
 def test_a_compiled_searchs_kernels_start_loading_before_its_sentences_are_embedded(monkeypatch):

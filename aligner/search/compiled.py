@@ -13,10 +13,8 @@ import numpy as np
 
 from ..counts import CountRows
 
-# Where the library can be built but is not yet, a document this long builds it (a few seconds, once); where it
-# cannot, numba's dispatchers serve documents from NUMBA_SENTENCES (both sides), whose load costs more than the
-# numpy search of a shorter one (docs/algorithm.md, Search).
-BUILD_SENTENCES = 1_000
+# Where the library cannot be built, numba's dispatchers serve documents from this many sentences (both sides):
+# their load costs more than the numpy search of a shorter one (docs/algorithm.md, Search).
 NUMBA_SENTENCES = 8_000
 _lock = threading.Lock()
 _active: list = []  # the kernels once loaded: a namespace (native) or the numba module
@@ -24,13 +22,12 @@ _active: list = []  # the kernels once loaded: a namespace (native) or the numba
 
 def wanted(sentences: int) -> bool:
     """Whether a search of ``sentences`` (both sides) should use the compiled kernels: every one where this
-    machine's library is built (opened in about 2 ms, they save 6–8 ms at 100 sentences), from BUILD_SENTENCES
-    where it can be, else from NUMBA_SENTENCES; or where kernels were loaded already."""
+    machine's library is built (opened in about 2 ms, they save 6–8 ms at 100 sentences) or can be (the first
+    alignment on a machine builds it: about 2 s, once, while its sentences are embedded), else from
+    NUMBA_SENTENCES; and every one once kernels are loaded."""
     from . import native
 
-    if _active or native.built():
-        return True
-    return sentences >= (BUILD_SENTENCES if native.buildable() else NUMBA_SENTENCES)
+    return bool(_active) or native.built() or native.buildable() or sentences >= NUMBA_SENTENCES
 
 
 def kernels():
