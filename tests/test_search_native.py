@@ -128,3 +128,19 @@ except ValueError as e:
 """)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "raised"
+
+
+def test_an_alignment_with_the_library_built_imports_neither_numba_nor_llvmlite():
+    assert native.load() is not None
+    out = _fresh("""
+import sys
+import aligner
+from aligner.encoders.hashing import HashingEncoder
+from aligner.search import compiled
+zh = ["第一句话。", "第二句话很长。", "第三句。"] * 5
+en = ["The first sentence.", "The second sentence is long.", "The third."] * 5
+aligner.align(zh, en, encoder=HashingEncoder(), src_lang="zh", tgt_lang="en", cache=False)
+print(bool(compiled._active), "numba" in sys.modules, "llvmlite" in sys.modules)
+""")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False", "False"]
