@@ -273,13 +273,13 @@ def main() -> None:
         sys.exit(f"bench_speed: {SHARED} not found (the shared corpora are beside the checkout)")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    bytecode = tempfile.TemporaryDirectory()
     if not args.logs and args.sizes.strip(","):
         # the machine's one-time set-up, as a user's first run does it (the search's compiled kernels: a few
         # seconds), here rather than inside the first measurement that needs it
         from aligner.search import native
 
         native.load()
+        bytecode = tempfile.TemporaryDirectory()  # removed when the script ends
         env = _installed_env(bytecode.name, args.encoder)
     for kind in [] if args.logs else kinds:
         for n in (int(s) for s in args.sizes.split(",") if s):

@@ -99,7 +99,8 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
     many threads (:func:`scored_blocks`).
     """
     if compiled:
-        relax_nulls, relax_rows = kernels().relax_nulls, kernels().relax_rows  # loaded on first use
+        loaded = kernels()  # loaded on first use
+        relax_nulls, relax_rows = loaded.relax_nulls, loaded.relax_rows
     else:
         relax_nulls, relax_rows = rows.relax_nulls, rows.relax_rows
 
