@@ -14,7 +14,7 @@ import numpy as np
 
 from .encoders import Encoder, encoder_signature, get_encoder, resolve_encoder
 from .encoders.base import CheckedEncoder, check_vectors
-from .encoders.source import EmbeddingSource
+from .encoders.source import EmbeddingSource, embed_sentences
 from .errors import InputError, SwappedInputError
 from .language import chinese_locale, detect_language, has_detectable_text, language_name, language_tag
 from .lexicon import lexical_vectors, translates
@@ -180,12 +180,12 @@ def _search(src: list[Sentence], tgt: list[Sentence], src_embed: EmbeddingSource
         if len(src) + len(tgt) < OVERLAP_SENTENCES:
             with ThreadPoolExecutor(1, thread_name_prefix="aligner-terms") as pool:
                 terms = pool.submit(contextvars.copy_context().run, _text_terms, src_embed, tgt_embed, params)
-                src_embed.sentence_vectors(), tgt_embed.sentence_vectors()
+                embed_sentences([src_embed, tgt_embed])
                 lexical, quotes = terms.result()
         else:
             lexical, quotes = _text_terms(src_embed, tgt_embed, params)
             release_freed(len(src) + len(tgt))  # the lookups' temporaries, under the search's peak
-            src_embed.sentence_vectors(), tgt_embed.sentence_vectors()
+            embed_sentences([src_embed, tgt_embed])
         settle()  # the sentences' records and vectors live as long as the search
         path, used = align_embeddings(src_embed, tgt_embed, params,
                                       src_lengths=_lengths(src), tgt_lengths=_lengths(tgt),

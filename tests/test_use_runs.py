@@ -237,3 +237,38 @@ def test_both_sides_runs_in_one_call_are_each_sides_bits(use, threads):
     assert len(zh._states.vectors) == len(spans[0]) and len(en._states.vectors) == len(spans[1])
     clauses = zh.both(en, "pieces", (["他来了", "我们走吧"], ["he came", "let us go"]))
     assert counting.calls == before + 2 and [len(c) for c in clauses] == [2, 2]
+
+
+class _CountingGroups(_Counting):
+    def encode_groups(self, groups):
+        self.calls += 1
+        return self.inner.encode_groups(groups)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_both_sides_sentences_in_one_call_are_each_sides_bits(use, threads):
+    """Both sides' sentences go to the encoder in one grouped call (embed_sentences): each side's vectors,
+    records and composed runs are the bits of its own call, on one thread or two; a text on both sides (a
+    line of code) is recorded into each side from its own micro-batch, and neither side records the other's."""
+    from aligner.encoders.source import embed_sentences
+    from aligner.encoders.use import USEEncoder
+
+    sides = []
+    for lang in ("zh", "en"):
+        lines = (EXAMPLE / f"example.{lang}.txt").read_text(encoding="utf-8").splitlines()
+        texts = [s.text for s in segment([p for p in lines if p.strip()], lang)][:70]
+        sides.append((texts[:20] + ["x = compute(a, b)", "print(x)"] + texts[20:], lang))
+    spans = [_runs(len(texts))[::3] for texts, _ in sides]
+    alone = [EmbeddingSource(CheckedEncoder(use), texts, lang) for texts, lang in sides]
+    for source in alone:
+        source.sentence_vectors()
+    counting = _CountingGroups(USEEncoder(threads=threads))
+    checked = CheckedEncoder(counting)
+    together = [EmbeddingSource(checked, texts, lang) for texts, lang in sides]
+    embed_sentences(together)
+    assert counting.calls == 1
+    for one, both, own in zip(alone, together, spans):
+        assert np.array_equal(one.sentence_vectors(), both.sentence_vectors())
+        assert one._states.sums.keys() == both._states.sums.keys()
+        assert all(np.array_equal(one._states.sums[k], both._states.sums[k]) for k in one._states.sums)
+        assert np.array_equal(one.runs(own), both.runs(own))

@@ -16,11 +16,28 @@ from ..errors import EncoderError
 
 @runtime_checkable
 class Encoder(Protocol):
-    """A sentence encoder. ``encode`` returns one L2-normalised float32 row per text."""
+    """A sentence encoder. ``encode`` returns one L2-normalised float32 row per text. It may also have
+    ``encode_groups(groups) -> list of arrays``, each group's vectors as ``encode`` would give that group
+    alone, in one call (:func:`encode_groups`)."""
 
     name: str
 
     def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def encode_groups(encoder: Encoder, groups: list[list[str]]) -> list[np.ndarray]:
+    """Each group's vectors as ``encoder.encode(group)`` gives them, in one call of the encoder's
+    ``encode_groups`` where it has one (a USE encoder shares its threads among the groups), else a call per
+    group. Every group keeps its place, empty ones too."""
+    method = getattr(encoder, "encode_groups", None)
+    groups = [list(group) for group in groups]
+    if method is None:
+        return [encoder.encode(group) for group in groups]
+    out = list(method(groups))
+    if len(out) != len(groups):
+        raise EncoderError(f"encoder {getattr(encoder, 'name', '?')!r} returned {len(out)} groups of vectors "
+                           f"for {len(groups)}")
+    return out
 
 
 def encoder_signature(encoder: object) -> str:
@@ -199,3 +216,13 @@ class CheckedEncoder(WrappedEncoder):
         if texts:
             self.dim = vectors.shape[1]
         return vectors
+
+    def encode_groups(self, groups: list[list[str]]) -> list[np.ndarray]:
+        """:meth:`encode` of each group, in one call of the inner encoder (:func:`encode_groups`)."""
+        groups = [list(group) for group in groups]
+        out = []
+        for group, raw in zip(groups, encode_groups(self.inner, groups)):
+            out.append(check_vectors(raw, len(group), self.name, self.dim))
+            if group:
+                self.dim = out[-1].shape[1]
+        return out

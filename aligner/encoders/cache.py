@@ -21,7 +21,7 @@ from typing import Callable, Iterator, TypeVar
 import numpy as np
 from filelock import FileLock, Timeout
 
-from .base import UNIT_TOLERANCE, Encoder, check_vectors, encoder_signature
+from .base import UNIT_TOLERANCE, Encoder, check_vectors, encode_groups, encoder_signature
 
 DEFAULT_MAX_BYTES = 1 << 30
 # Rough per-row cost beyond the vector itself (key, LRU index entry, page slack), so that
@@ -90,29 +90,41 @@ class CachedEncoder:
         return getattr(self.inner, "dim", None)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        texts = list(texts)
-        if not texts:
-            return self.inner.encode(texts)  # the inner encoder owns the empty shape
-        keys = [cache_key(self.signature, text) for text in texts]
-        found, damaged = self._with_store(lambda s: s.get(set(keys)), ({}, 0))
+        return self.encode_groups([texts])[0]
+
+    def encode_groups(self, groups: list[list[str]]) -> list[np.ndarray]:
+        """Each group's vectors as :meth:`encode` gives them one group after another (a text missing from two
+        groups is embedded once, with the first), the missing texts of all groups embedded in one call of the
+        inner encoder (:func:`encode_groups`)."""
+        groups = [list(group) for group in groups]
+        keys = [[cache_key(self.signature, text) for text in group] for group in groups]
+        wanted = {key for own in keys for key in own}
+        found, damaged = self._with_store(lambda s: s.get(wanted), ({}, 0)) if wanted else ({}, 0)
         if damaged and f"{self.path}#entry" not in _warned:
             _warned.add(f"{self.path}#entry")
             print(f"aligner: warning: embedding cache entry for {damaged} text(s) in {self.path} was corrupt; "
                   "recomputed", file=sys.stderr)
         if found:
             self._width = len(next(iter(found.values())))
-        missing: dict[bytes, str] = {}  # each distinct missing text once, in first-seen order
-        for key, text in zip(keys, texts):
-            if key not in found:
-                missing.setdefault(key, text)
-        if missing:
-            vectors = check_vectors(self.inner.encode(list(missing.values())), len(missing), self.name,
-                                    self._width)
-            self._width = vectors.shape[1]
-            fresh = dict(zip(missing, vectors))
+        missing: list[dict[bytes, str]] = []  # each distinct missing text once, in first-seen order
+        taken: set[bytes] = set(found)
+        for own, group in zip(keys, groups):
+            missing.append({})
+            for key, text in zip(own, group):
+                if key not in taken:
+                    missing[-1][key] = text
+                    taken.add(key)
+        if any(missing):
+            fresh = {}
+            for ask, raw in zip(missing, encode_groups(self.inner, [list(m.values()) for m in missing])):
+                if ask:
+                    vectors = check_vectors(raw, len(ask), self.name, self._width)
+                    self._width = vectors.shape[1]
+                    fresh.update(zip(ask, vectors))
             self._with_store(lambda s: s.put(fresh, self.max_bytes), None)
             found.update(fresh)
-        return np.stack([found[key] for key in keys])
+        # an empty group: the inner encoder owns the empty shape
+        return [np.stack([found[key] for key in own]) if own else self.inner.encode([]) for own in keys]
 
     def _with_store(self, action: Callable[[_Store], T], fallback: T) -> T:
         with self._lock:

@@ -8,8 +8,8 @@ import numpy as np
 
 from ..model import join_sentences, unspaced
 from ..segment.chinese import to_simplified_many
-from .base import CheckedEncoder
-from .use_runs import SentenceStates, recording
+from .base import CheckedEncoder, encode_groups
+from .use_runs import SentenceStates, recording, recording_groups
 
 # The encoder never needs more than this; longer inputs only cost time.
 MAX_ENCODER_CHARS = 2000
@@ -49,10 +49,7 @@ class EmbeddingSource:
 
     def sentence_vectors(self) -> np.ndarray:
         if self._sentences is None:
-            self._prepared = prepare_texts(self.texts, self.lang)
-            with recording(self.encoder, self._states):
-                self._sentences = self._encode(self._prepared)
-            self._states.records = False  # the runs are composed from these records, not recorded
+            embed_sentences([self])
         return self._sentences
 
     def pieces(self, texts: list[str]) -> np.ndarray:
@@ -89,6 +86,28 @@ class EmbeddingSource:
             return vectors
         found = dict(zip(wide, vectors))
         return np.stack([sentences[a] if b - a == 1 else found[(a, b)] for a, b in spans])
+
+
+def embed_sentences(sources: list[EmbeddingSource]) -> None:
+    """The sentences of each source not embedded yet, those of sources sharing their encoder in one call
+    (:func:`.base.encode_groups`: the sides of a short document then share the encoder's threads), each
+    recorded into its own source's states; one call each where a progress bar shows (long sides)."""
+    todo = [source for source in dict.fromkeys(sources) if source._sentences is None]
+    for source in todo:
+        source._prepared = prepare_texts(source.texts, source.lang)
+    first = todo[0] if todo else None
+    if len(todo) > 1 and all(source.encoder is first.encoder for source in todo) \
+            and not (first.progress and sum(map(len, todo)) > _PROGRESS_BATCH):
+        with recording_groups(first.encoder, [source._states for source in todo]):
+            vectors = encode_groups(first.encoder, [source._prepared for source in todo])
+        for source, own in zip(todo, vectors):
+            source._sentences = own
+    else:
+        for source in todo:
+            with recording(source.encoder, source._states):
+                source._sentences = source._encode(source._prepared)
+    for source in todo:
+        source._states.records = False  # the runs are composed from these records, not recorded
 
 
 def embed_sides(method: str, asks: list[tuple[EmbeddingSource, list]]) -> list[np.ndarray]:

