@@ -31,8 +31,8 @@ def wanted(sentences: int) -> bool:
 
 
 def kernels():
-    """The kernels (relax_nulls, relax_rows, cell_scores, band_columns, overlap_cells), loaded on the first
-    call, once per process (another thread asking meanwhile waits for them)."""
+    """The kernels (relax_nulls, relax_rows, relax_windows, cell_scores, band_columns, overlap_cells), loaded on
+    the first call, once per process (another thread asking meanwhile waits for them)."""
     with _lock:
         if not _active:
             from . import native

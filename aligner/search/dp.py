@@ -135,15 +135,29 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
 
     if hi[n] != m or not np.isfinite(D[off[n - i0] + m - lo[n]]):
         raise RuntimeError("the search band does not reach the end of both documents")
+    # row r's cell of column j: first_cell[r] + j (plain ints: a numpy scalar's arithmetic per step of the walk
+    # back cost more than the lazy windows' small searches)
+    first_cell = (off[:-1] - lo_r).tolist()
+    return _walk_back((D, BP, chain, G, G_open), first_cell, i0, start, (n, m), steps,
+                      (null_score, extend, null_extend), (null_t, gap_t))
 
-    first_cell = (off[:-1] - lo_r).tolist()  # row r's cell of column j: first_cell[r] + j (plain ints: a
-    # numpy scalar's arithmetic per step of the walk back cost more than the lazy windows' small searches)
+
+def _walk_back(cells: tuple, first_cell: list[int], base: int, start: tuple[int, int], end: tuple[int, int],
+               steps: list, scores: tuple, codes: tuple[int, int]) -> list[PathBead]:
+    """The path the backpointers give from ``end`` back to ``start`` (lattice points), the cells of row i
+    at ``first_cell[i - base]``; ``cells``: D, BP, chain, G, G_open; ``scores``: the 0-1 bead's, a run's
+    next one's and a 1-0 run's next one's; ``codes``: the backpointers of a 0-1 step and of a 1-0 step
+    continuing a run."""
+    D, BP, chain, G, G_open = cells
+    null_score, extend, null_extend = scores
+    null_t, gap_t = codes
 
     def at(arr: np.ndarray, i: int, j: int):
-        return arr[first_cell[i - i0] + j]
+        return arr[first_cell[i - base] + j]
 
+    i0, j0 = start
     path = []
-    i, j, in_gap = n, m, False
+    i, j, in_gap = *end, False
     while i > i0 or j > j0:
         if in_gap:  # inside a run of 1-0 beads
             opens = at(G_open, i, j)
@@ -168,6 +182,93 @@ def banded_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: tuple, scor
         i, j = i - a, j - b
     path.reverse()
     return path
+
+
+# A window of window_paths: (i0, j0, i1, j1, first_lo, first_hi): the search from lattice point (i0, j0) to
+# (i1, j1), row i0 of it spanning columns first_lo..first_hi
+Window = tuple[int, int, int, int, int, int]
+
+
+def window_paths(windows: list[Window], lo: np.ndarray, hi: np.ndarray, types: tuple, scores: BlockScorer,
+                 null_score: float = 0.0, null_extend: float | None = None, compiled: bool = False) -> list[list[PathBead]]:
+    """For each window (i0, j0, i1, j1, first_lo, first_hi), in order: what :func:`banded_dp` gives for
+    ``(i1, j1, lo, hi, types, scores, null_score, start=(i0, j0), null_extend, compiled)`` with row i0's
+    columns ``first_lo..first_hi`` (a window's first row may be another's last), the windows not overlapping
+    otherwise. Many small windows (the lazy rounds') are searched in one call of the kernels
+    (relax_windows: their rows laid one after another, each window's first row its own), as many at a time as
+    fill about :func:`block_cells` cells, which each small search's own arrays and calls cost more than; a
+    window larger than that alone, as :func:`banded_dp` does. ``scores`` is asked for rows i0 + 1..i1 of each
+    window, in order (``lo``, ``hi`` as given, restored after each large window)."""
+    loaded = kernels() if compiled else rows
+    steps = [t for t in types if t[0] >= 1]
+    codes = (len(steps), len(steps) + 1)  # the backpointers of a 0-1 step and of a 1-0 step continuing a run
+    t10 = steps.index((1, 0)) if null_extend is not None and (1, 0) in steps else -1
+    extend = null_score if null_extend is None else null_extend
+    fixed = (np.array([a for a, _ in steps], dtype=np.int64), np.array([b for _, b in steps], dtype=np.int64), t10,
+             float(null_score), float(extend), (0, 1) in types, *codes)
+    budget = block_cells(compiled)
+    out: list[list[PathBead]] = []
+    group: list[Window] = []
+    size = [0, 0]  # the group's rows and widest row: its block's rectangle
+
+    def flush() -> None:
+        if group:
+            out.extend(_searched_together(group, lo, hi, scores, loaded, steps, fixed, (null_score, extend, null_extend),
+                                          codes))
+            group.clear()
+        size[:] = [0, 0]
+
+    for window in windows:
+        i0, j0, i1, j1, first_lo, first_hi = window
+        width = max(int((hi[i0 + 1:i1 + 1] - lo[i0 + 1:i1 + 1]).max(initial=0)), first_hi - first_lo) + 1
+        if (i1 - i0 + 1) * width > budget:
+            flush()
+            kept = lo[i0], hi[i0]
+            lo[i0], hi[i0] = first_lo, first_hi
+            try:
+                out.append(banded_dp(i1, j1, lo, hi, types, scores, null_score, start=(i0, j0),
+                                     null_extend=null_extend, compiled=compiled))
+            finally:
+                lo[i0], hi[i0] = kept
+            continue
+        if (size[0] + i1 - i0 + 1) * max(size[1], width) > budget:
+            flush()
+        group.append(window)
+        size[:] = [size[0] + i1 - i0 + 1, max(size[1], width)]
+    flush()
+    return out
+
+
+def _searched_together(windows: list[Window], lo: np.ndarray, hi: np.ndarray, scores: BlockScorer, loaded,
+                       steps: list, fixed: tuple, walk_scores: tuple, codes: tuple[int, int]) -> list[list[PathBead]]:
+    """:func:`window_paths` of a group of small windows, in one call of ``loaded.relax_windows``."""
+    sizes = np.array([i1 - i0 + 1 for i0, _, i1, _, _, _ in windows], dtype=np.int64)
+    lasts = np.cumsum(sizes) - 1
+    firsts = lasts - sizes + 1
+    row_lo = np.concatenate([np.r_[first_lo, lo[i0 + 1:i1 + 1]] for i0, _, i1, _, first_lo, _ in windows])
+    row_hi = np.concatenate([np.r_[first_hi, hi[i0 + 1:i1 + 1]] for i0, _, i1, _, _, first_hi in windows])
+    widths = row_hi - row_lo + 1
+    off = np.concatenate([[0], np.cumsum(widths)])
+    block = np.full((len(steps), int(lasts[-1]) + 1, int(widths.max())), -np.inf)
+    for (i0, _, i1, _, _, _), first in zip(windows, firsts.tolist()):
+        if i1 > i0:
+            part = scores(i0 + 1, i1 + 1, lo, hi)
+            block[:, first + 1:first + 1 + i1 - i0, :part.shape[2]] = part
+    D = np.full(int(off[-1]), -np.inf)
+    BP = np.full(int(off[-1]), codes[0], dtype=np.int8)
+    chain = np.full(int(off[-1]), -1, dtype=np.int32)
+    gaps = int(off[-1]) if fixed[2] >= 0 else 1
+    G, G_open = np.full(gaps, -np.inf), np.ones(gaps, dtype=bool)
+    loaded.relax_windows(D, BP, chain, G, G_open, off, row_lo, widths, block, firsts, lasts,
+                         np.array([j0 for _, j0, _, _, _, _ in windows], dtype=np.int64), *fixed)
+    first_cell = (off[:-1] - row_lo).tolist()
+    out = []
+    for (i0, j0, i1, j1, _, _), first, last in zip(windows, firsts.tolist(), lasts.tolist()):
+        if row_hi[last] != j1 or not np.isfinite(D[off[last] + j1 - row_lo[last]]):
+            raise RuntimeError("the search band does not reach the end of both documents")
+        out.append(_walk_back((D, BP, chain, G, G_open), first_cell, i0 - first, (i0, j0), (i1, j1), steps,
+                              walk_scores, codes))
+    return out
 
 
 def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:

@@ -44,6 +44,30 @@ def relax_rows(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, step_a, s
     """Rows r0 <= r < r1 (``block[t, r - r0, c]``: the score of step type t ending at column lo[r] + c):
     each cell's best step (BP) and score (D); with ``t10 >= 0``, also the best 1-0 run ending there (G,
     G_open), which may continue the cell above for ``extend``; then the row's 0-1 runs."""
+    _relax(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, r0, 0, step_a, step_b, t10, null_score, extend,
+           has_01, null_t, gap_t)
+
+
+@njit(cache=True, nogil=True)
+def relax_windows(D, BP, chain, G, G_open, off, lo, width, block, firsts, lasts, starts, step_a, step_b, t10,
+                  null_score, extend, has_01, null_t, gap_t):  # pragma: no cover (compiled)
+    """Searches of many windows in one call, each on rows of its own: window k's rows firsts[k]..lasts[k],
+    from column starts[k] of its first row (score 0; its other cells as D holds them, -inf) through that
+    row's 0-1 runs (:func:`relax_nulls`), then its other rows as :func:`relax_rows` (``block[t, r, c]``,
+    rows numbered as D's), which read no row before the window's first."""
+    for k in range(len(firsts)):
+        first = firsts[k]
+        D[off[first] + starts[k] - lo[first]] = 0.0
+        if has_01:
+            relax_nulls(D, BP, chain, off, lo, width, first, null_score, extend, null_t)
+        _relax(D, BP, chain, G, G_open, off, lo, width, block, first + 1, lasts[k] + 1, 0, first, step_a, step_b,
+               t10, null_score, extend, has_01, null_t, gap_t)
+
+
+@njit(cache=True, nogil=True)
+def _relax(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, b0, floor, step_a, step_b, t10,
+           null_score, extend, has_01, null_t, gap_t):  # pragma: no cover (compiled)
+    """:func:`relax_rows` of rows r0 <= r < r1, their scores ``block[t, r - b0, c]``, no row before ``floor``."""
     for r in range(r0, r1):
         base = off[r]
         for c in range(width[r]):
@@ -53,12 +77,12 @@ def relax_rows(D, BP, chain, G, G_open, off, lo, width, block, r0, r1, step_a, s
             ten = -np.inf
             for t in range(len(step_a)):
                 p = r - step_a[t]
-                if p < 0:
+                if p < floor:
                     continue
                 pc = j - step_b[t] - lo[p]
                 if pc < 0 or pc >= width[p]:
                     continue
-                value = D[off[p] + pc] + block[t, r - r0, c]
+                value = D[off[p] + pc] + block[t, r - b0, c]
                 if t == t10:
                     ten = value
                 if value > best:
@@ -89,6 +113,8 @@ def warm() -> None:
     relax_nulls(*cells, off, lo, one, 0, 0.0, 0.0, 1)
     relax_rows(*cells, np.zeros(2), np.ones(2, dtype=bool), off, lo, one, np.zeros((1, 1, 1)), 1, 2,
                one[:1], one[:1], -1, 0.0, 0.0, True, 1, 2)
+    relax_windows(*cells, np.zeros(2), np.ones(2, dtype=bool), off, lo, one, np.zeros((1, 2, 1)), one[:1] - 1,
+                  one[:1], one[:1] - 1, one[:1], one[:1], -1, 0.0, 0.0, True, 1, 2)
     block, table, f = np.zeros((1, 1, 2), dtype=np.float32), np.zeros((2, 2)), np.float32(0.0)
     flags, counts, z = np.zeros(2, dtype=bool), np.zeros(2, dtype=np.int64), one[:1] - 1
     cell_scores(np.zeros((1, 1, 2)), z, block, block, block, one[:1], one[:1], z, z, 1, lo[:1], lo[:1], 1, 1, 0, 0,

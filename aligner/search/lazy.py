@@ -8,7 +8,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from ..encoders.base import one_blas_thread
-from .dp import PathBead, banded_dp, block_cells, row_blocks, scored_blocks, scoring_threads
+from .dp import PathBead, block_cells, row_blocks, scored_blocks, scoring_threads, window_paths
 from .params import SearchParams
 from .scorer import BandScorer
 
@@ -69,16 +69,15 @@ def _realign_windows(path: list[PathBead], changed: list[int], scorer: BandScore
         hi[rows] = np.minimum(np.maximum(band[1][rows], j0), j1)
         spans.append((i0, j0, i1, j1))
     scores = _RowStore(scorer, lo, hi, [(i0 + 1, i1) for i0, _, i1, _ in spans], scoring_threads(compiled))
+    # each window's start row with columns of its own (the row may end the window before)
+    searched = window_paths([(i0, j0, i1, j1, min(max(int(band[0][i0]), j0), j1), min(max(int(band[1][i0]), j0), j1))
+                             for i0, j0, i1, j1 in spans], lo, hi, types, scores, params.skip,
+                            null_extend=params.null_extend(), compiled=compiled)
     out: list[PathBead] = []
     done = 0
-    for (k0, k1), (i0, j0, i1, j1) in zip(windows, spans):
+    for (k0, k1), found in zip(windows, searched):
         out.extend(path[done:k0])
-        # the start row, set for this window only (its scores, if another window's, are already stored)
-        kept = lo[i0], hi[i0]
-        lo[i0], hi[i0] = min(max(int(band[0][i0]), j0), j1), min(max(int(band[1][i0]), j0), j1)
-        out.extend(banded_dp(i1, j1, lo, hi, types, scores, params.skip, start=(i0, j0),
-                             null_extend=params.null_extend(), compiled=compiled))
-        lo[i0], hi[i0] = kept
+        out.extend(found)
         done = k1 + 1
     out.extend(path[done:])
     return out

@@ -41,6 +41,8 @@ from ..derived import derived_dir
 SPECS = {
     "relax_nulls": "!f8[:] !i1[:] !i4[:] i8[:] i8[:] i8[:] i8 f8 f8 i8",
     "relax_rows": "!f8[:] !i1[:] !i4[:] !f8[:] !b1[:] i8[:] i8[:] i8[:] f8[:,:,:] i8 i8 i8[:] i8[:] i8 f8 f8 b1 i8 i8",
+    "relax_windows": "!f8[:] !i1[:] !i4[:] !f8[:] !b1[:] i8[:] i8[:] i8[:] f8[:,:,:] i8[:] i8[:] i8[:] i8[:] i8[:] i8 "
+                     "f8 f8 b1 i8 i8",
     "cell_scores": "!f8[:,:,:] i8[:] f4[:,:,:] f4[:,:,:] f4[:,:,:] i8[:] i8[:] i8[:] i8[:] i8 i8[:] i8[:] i8 i8 i8 i8 "
                    "i8 f4 f8[:] f8[:] b1 f8 f8 f8 b1 f8[:,:] i8 i8 f8[:] f8[:] f8 b1 b1[:] b1[:] i8[:] i8[:] i8[:] "
                    "i8[:] f4 f4 f4",

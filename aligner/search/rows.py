@@ -109,3 +109,16 @@ def _sources(off, lo, width, r0, r1, step_a, step_b, W):
     col = start[:, :, None] + np.arange(W)
     ok = inside[:, :, None] & (col >= 0) & (col < width[prev][:, :, None])
     return np.where(ok, off[prev][:, :, None] + col, 0), ok
+
+
+def relax_windows(D, BP, chain, G, G_open, off, lo, width, block, firsts, lasts, starts, step_a, step_b, t10,
+                  null_score, extend, has_01, null_t, gap_t) -> None:
+    """Many windows' searches (see :func:`aligner.search.kernel.relax_windows`): each window's rows given as
+    arrays from its first row on, so that they read no row before it."""
+    for first, last, start in zip(firsts.tolist(), lasts.tolist(), starts.tolist()):
+        D[off[first] + start - lo[first]] = 0.0
+        if has_01:
+            relax_nulls(D, BP, chain, off, lo, width, first, null_score, extend, null_t)
+        if last > first:
+            relax_rows(D, BP, chain, G, G_open, off[first:], lo[first:], width[first:], block[:, first + 1:last + 1],
+                       1, last - first + 1, step_a, step_b, t10, null_score, extend, has_01, null_t, gap_t)
