@@ -1,6 +1,7 @@
 """Sentence splitting: the tricky cases the aligner's users meet."""
 
 import time
+from functools import lru_cache
 
 import pytest
 
@@ -86,7 +87,7 @@ def _counting_converter(monkeypatch) -> list[str]:
             seen.extend(text.split("\n"))
             return real.convert(text)
 
-    monkeypatch.setattr(chinese, "_t2s", Counting)
+    monkeypatch.setattr(chinese, "_t2s", lru_cache(maxsize=1)(Counting))
     return seen
 
 
@@ -129,3 +130,78 @@ def test_align_converts_each_sentence_once_and_keeps_none(monkeypatch):
     seen = _counting_converter(monkeypatch)
     aligner.align(zh_text, en_text, encoder=aligner.get_encoder("hash", cache=False), src_lang="zh", tgt_lang="en")
     assert all(seen.count(t) == 1 for t in zh_text) and chinese._MEMO.get() is None
+
+
+def _opencc_keys():
+    """The t2s test (segment.t2s_keys) and OpenCC's own converter; skips where the test cannot be made."""
+    import opencc
+
+    from aligner.segment import t2s_keys
+
+    test = t2s_keys.unchanged_test()
+    if test is None:
+        pytest.skip("this OpenCC's dictionaries cannot be read (no opencc_dict tool): every text is converted")
+    found = t2s_keys._installed()
+    return test, opencc.OpenCC("t2s"), t2s_keys._changing(found[0], found[1])
+
+
+def test_texts_said_unchanged_are_their_own_t2s_conversion(shared):
+    """Every text the test keeps as it is, OpenCC keeps as it is: real Simplified and Traditional text, each
+    key of several characters that no changing character finds, each inside a sentence, and each changing
+    character; and OpenCC changes the texts the test sends it (it is not sending everything)."""
+    test, converter, (characters, keys) = _opencc_keys()
+    lines = []
+    for path in sorted((shared / "corpora" / "mac-dev-zh-en" / "zh").iterdir()):
+        lines += path.read_text(encoding="utf-8").splitlines()
+    lines += (shared / "corpora" / "seed" / "xinhua-2024-12-04.zh.txt").read_text(encoding="utf-8").splitlines()
+    # keys of several characters none of which changes alone, as OpenCC 1.2's dictionaries hold them (and the
+    # ones this OpenCC's hold)
+    known = ["深沈", "回覆", "瞭然", "英哩", "捏坏", "甦生"]
+    lines += [f"他说{key}了。" for key in known + keys] + list(characters) + [f"这是{c}字" for c in characters[::7]]
+    assert not any(test(f"他说{key}了。") for key in known if converter.convert(key) != key)
+    kept = [line for line in lines if test(line)]
+    assert all(converter.convert(line) == line for line in kept)
+    assert keys and len(characters) > 1000  # what the dictionaries hold: many characters, a few keys
+    sent = [line for line in lines if not test(line)]
+    assert sum(converter.convert(line) != line for line in sent) > 0.9 * len(sent)
+    assert len(kept) > 1000  # the Simplified chapters' lines, nearly all
+
+
+def test_characters_around_the_keys_never_fool_the_test():
+    """Any text over the keys' own characters, changing characters and plain ones: kept only where OpenCC
+    keeps it."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    test, converter, (characters, keys) = _opencc_keys()
+    known = ["深沈", "回覆", "瞭然", "英哩", "捏坏", "甦生"]  # as in the test above
+    alphabet = sorted(set("".join(keys + known)) | set(characters[::50]) | set("的了是在一说他她人"))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.sampled_from(alphabet + keys + known), max_size=12))
+    def check(pieces):
+        text = "".join(pieces)
+        if test(text):
+            assert converter.convert(text) == text
+
+    check()
+
+
+def test_simplified_text_is_converted_without_loading_opencc():
+    """A Simplified document never loads OpenCC (about 4 ms a process); a Traditional one does, and converts."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from aligner.segment.chinese import to_simplified_many, _unchanged\n"
+            "if _unchanged() is None: print('skip'); sys.exit()\n"
+            "assert to_simplified_many(['我们今天去公园散步。', '他说：“好的。”']) == "
+            "['我们今天去公园散步。', '他说：“好的。”']\n"
+            "assert 'opencc' not in sys.modules\n"
+            "assert to_simplified_many(['後來他們走了。', '好的']) == ['后来他们走了。', '好的']\n"
+            "assert 'opencc' in sys.modules\n"
+            "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    if out == "skip":
+        pytest.skip("this OpenCC's dictionaries cannot be read: every text is converted")
+    assert out == "ok"

@@ -17,8 +17,34 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _unchanged():
+    """A test of the texts OpenCC would leave as they are (:mod:`.t2s_keys`), or None."""
+    from .t2s_keys import unchanged_test
+
+    return unchanged_test()
+
+
+def _converted(texts: list[str]) -> list[str]:
+    """Each text in Simplified characters. Until OpenCC is loaded, the texts it would leave as they are are
+    kept as they are without it (loading it costs a process about 4 ms; Simplified text never needs it);
+    once it is, every text goes to it (the test reads each character, as the conversion does)."""
+    test = None if _t2s.cache_info().currsize else _unchanged()
+    todo = [t for t in texts if not test(t)] if test is not None else texts
+    if not todo:
+        return list(texts)
+    joined = "\n".join(todo)
+    # OpenCC's phrases never hold a line break, so the texts joined by one convert as they do alone
+    converted = _t2s().convert(joined).split("\n") if joined.count("\n") == len(todo) - 1 \
+        else [_t2s().convert(t) for t in todo]
+    if len(todo) == len(texts):
+        return converted
+    done = dict(zip(todo, converted))
+    return [done.get(t, t) for t in texts]
+
+
 def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
+    return _converted([text])[0]
 
 
 # The texts converted within a document's alignment (:func:`simplified_memo`): the encoder and the dictionary both
@@ -41,16 +67,13 @@ def simplified_memo() -> Iterator[None]:
 
 def to_simplified_many(texts: list[str]) -> list[str]:
     """:func:`to_simplified` of each text, each distinct text converted once (in a :func:`simplified_memo`,
-    once for the document), those not seen before together (OpenCC's phrases never hold a line break, so the
-    texts joined by one convert as they do alone)."""
+    once for the document), those not seen before together."""
     memo = _MEMO.get()
     memo = {} if memo is None else memo
     new = [t for t in dict.fromkeys(texts) if t not in memo]
     if not new:
         return [memo[t] for t in texts]
-    joined = "\n".join(new)
-    converted = _t2s().convert(joined).split("\n") if joined.count("\n") == len(new) - 1 \
-        else list(map(to_simplified, new))
+    converted = _converted(new)
     fresh = {t: t if s == t else s for t, s in zip(new, converted)}  # an unchanged text is kept once, not twice
     result = [fresh[t] if t in fresh else memo[t] for t in texts]
     if len(memo) + len(fresh) > CACHED_TEXTS:
