@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
 
+@lru_cache(maxsize=1)
 def package_version() -> str:
+    """The installed package's version, read once (the metadata lookup costs about a millisecond)."""
     try:
         return version("aligner")
     except PackageNotFoundError:  # running from a source tree without install
