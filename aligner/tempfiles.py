@@ -1,11 +1,14 @@
-"""Temporary files of our own: named so that those a killed run left behind can be told from those of a run
-still writing, and removed by the next run that writes to the same folder (outputs and the result cache)."""
+"""Temporary files (and folders) of our own: named so that those a killed run left behind can be told from
+those of a run still writing, and removed by the next run that writes to the same folder (outputs, the
+result cache, the derived data and the search kernels' build)."""
 
 from __future__ import annotations
 
 import os
 import re
 import secrets
+import shutil
+import stat
 import time
 
 PREFIX = ".aligner-"
@@ -21,8 +24,8 @@ def temp_name(directory: str | os.PathLike) -> str:
 
 
 def remove_stale_temps(directory: str | os.PathLike) -> list[str]:
-    """Remove the temporary files of runs that were killed (SIGKILL, power cut): those whose process is
-    gone, or older than STALE_SECONDS (the pid may have been reused). Returns the paths removed."""
+    """Remove the temporary files and folders of runs that were killed (SIGKILL, power cut): those whose
+    process is gone, or older than STALE_SECONDS (the pid may have been reused). Returns the paths removed."""
     removed = []
     try:
         names = [name for name in os.listdir(directory) if name.startswith(PREFIX)]
@@ -32,9 +35,12 @@ def remove_stale_temps(directory: str | os.PathLike) -> list[str]:
         match = _NAME.fullmatch(name)
         path = os.path.join(directory, name)
         try:
-            if match and (not _alive(int(match.group(1)))
-                          or time.time() - os.lstat(path).st_mtime > STALE_SECONDS):
-                os.unlink(path)
+            found = os.lstat(path)
+            if match and (not _alive(int(match.group(1))) or time.time() - found.st_mtime > STALE_SECONDS):
+                if stat.S_ISDIR(found.st_mode):
+                    shutil.rmtree(path)
+                else:
+                    os.unlink(path)
                 removed.append(path)
         except OSError:  # removed meanwhile by its own run, or not ours to remove
             pass

@@ -90,6 +90,20 @@ def test_a_failed_build_is_recorded_and_not_tried_again(monkeypatch, tmp_path):
     assert path.with_suffix(".failed").exists() and not native.buildable()
 
 
+def test_a_build_leaves_no_work_folder_and_sweeps_a_killed_ones(monkeypatch, tmp_path):
+    """A build works in a temporary folder of its own, removed whether it succeeds or fails; the folder of a
+    build that was killed (its process gone) is removed by the next build."""
+    from aligner.tempfiles import PREFIX
+
+    path = _elsewhere(monkeypatch, tmp_path)
+    killed = tmp_path / f"{PREFIX}999999999-0123456789ab.tmp"
+    killed.mkdir()
+    (killed / "0.o").write_bytes(b"half")
+    monkeypatch.setattr(native, "_compiler", lambda: "/bin/false")
+    assert native.load() is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.with_suffix(".failed").name]
+
+
 def test_a_folder_that_cannot_be_written_gets_no_build(monkeypatch, tmp_path):
     _elsewhere(monkeypatch, tmp_path)
     monkeypatch.setattr(native.os, "access", lambda path, mode: False)  # as a read-only folder answers

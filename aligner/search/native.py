@@ -26,7 +26,7 @@ import os
 import platform
 import shutil
 import subprocess
-import tempfile
+import sys
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -35,6 +35,7 @@ from typing import Callable
 import numpy as np
 
 from ..derived import derived_dir
+from ..tempfiles import remove_stale_temps, temp_name
 
 # Each kernel's arguments: a scalar or an array (``[:]`` per dimension) of a dtype, ``!`` marking the arrays
 # it writes (passed as they are: never a converted copy).
@@ -52,6 +53,9 @@ SPECS = {
 _CTYPES = {"f8": ctypes.c_double, "f4": ctypes.c_float, "i8": ctypes.c_int64, "i4": ctypes.c_int32,
            "i1": ctypes.c_int8, "u1": ctypes.c_uint8, "b1": ctypes.c_bool}
 _SCALARS = {"f8": float, "f4": float, "i8": int, "i4": int, "i1": int, "u1": int, "b1": bool}
+# The kernels name Python's C API (numba's code refers to it even where never called): left for the process
+# that loads the library to provide, which macOS's linker allows only when told
+_LINK_FLAGS = {"darwin": ["-undefined", "dynamic_lookup"]}
 _RUNTIME = ("NRT_", "numba_")  # numba's runtime, which the kernels' code names but never calls
 _libraries: list = []  # opened libraries stay loaded for the process
 
@@ -156,18 +160,22 @@ def _build(path: Path) -> None:
     compiler = _compiler()
     if compiler is None or not _writable(path.parent) or path.with_suffix(".failed").exists():
         raise RuntimeError("the kernels' library cannot be built here")
+    remove_stale_temps(path.parent)  # a build killed mid-way leaves its folder
+    work = Path(temp_name(path.parent))
     try:
-        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".kernels-") as work:
-            objects = [Path(work) / f"{k}.o" for k in range(len(SPECS) + 1)]
-            for target, data in zip(objects, _objects()):
-                target.write_bytes(data)
-            linked = Path(work) / "kernels.so"
-            subprocess.run([compiler, "-shared", "-o", str(linked), *map(str, objects), "-lm"], check=True,
-                           capture_output=True, timeout=120)
-            os.replace(linked, path)
+        work.mkdir()
+        objects = [work / f"{k}.o" for k in range(len(SPECS) + 1)]
+        for target, data in zip(objects, _objects()):
+            target.write_bytes(data)
+        linked = work / "kernels.so"
+        subprocess.run([compiler, "-shared", *_LINK_FLAGS.get(sys.platform, []), "-o", str(linked),
+                        *map(str, objects), "-lm"], check=True, capture_output=True, timeout=120)
+        os.replace(linked, path)
     except (OSError, subprocess.SubprocessError):
         path.with_suffix(".failed").touch()
         raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     for old in path.parent.glob(f"search-kernels-{_machine_id()}-*"):
         if old.stem != path.stem:
             old.unlink(missing_ok=True)
