@@ -543,3 +543,21 @@ def test_grouped_calls_check_each_group_and_fall_back_to_encode():
 
     with pytest.raises(EncoderError, match="rows 4 wide"):
         CheckedEncoder(Narrow()).encode_groups([["a"], ["b"]])
+
+
+@pytest.mark.parametrize("longest, grouped", [(4, 1), (5, 0)])
+def test_both_sides_in_one_call_unless_a_side_shows_a_bar(monkeypatch, capsys, longest, grouped):
+    """embed_sentences gives both sides to the encoder in one grouped call, except where a side is long
+    enough for its progress bar (over _PROGRESS_BATCH sentences), which a call per side keeps moving."""
+    from aligner.encoders import source
+    from aligner.encoders.base import CheckedEncoder
+
+    monkeypatch.setattr(source, "_PROGRESS_BATCH", 4)
+    inner = _Grouping()
+    checked = CheckedEncoder(inner)
+    sides = [source.EmbeddingSource(checked, [f"s{k}" for k in range(n)], "en", progress=True)
+             for n in (3, longest)]
+    source.embed_sentences(sides)
+    assert len(inner.grouped) == grouped
+    assert [len(s.sentence_vectors()) for s in sides] == [3, longest]
+    assert inner.seen == [f"s{k}" for k in range(3)] + [f"s{k}" for k in range(longest)]
