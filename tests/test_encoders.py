@@ -493,6 +493,12 @@ def test_use_groups_in_one_call_are_each_groups_bits():
     assert [v.shape for v in together] == [(len(g), 512) for g in groups]
     assert all(np.array_equal(v, encoder.encode(g)) for v, g in zip(together, groups))
     assert [v.shape for v in encoder.encode_groups([[], []])] == [(0, 512), (0, 512)]
+    # each chunk's rows normalised as made: the bits of the whole group's array normalised at once
+    from aligner.encoders.base import normalise_rows
+
+    whole = normalise_rows(np.concatenate([encoder._model.encode(groups[0][at:at + CHUNK_TEXTS])
+                                           for at in range(0, len(groups[0]), CHUNK_TEXTS)]))
+    assert np.array_equal(together[0], whole)
 
 
 class _Grouping(FakeEncoder):
