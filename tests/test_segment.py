@@ -205,3 +205,21 @@ def test_simplified_text_is_converted_without_loading_opencc():
     if out == "skip":
         pytest.skip("this OpenCC's dictionaries cannot be read: every text is converted")
     assert out == "ok"
+
+
+def test_a_long_call_converts_with_opencc_rather_than_test_every_text(monkeypatch):
+    """Past TEST_CHARS characters in one call, OpenCC is loaded and converts them (testing each text would
+    cost more than its load); the results are the same."""
+    from aligner.segment import chinese
+
+    texts = ["我们今天去公园散步。", "後來他們走了。", "好的"] * 4
+    expected = [chinese._t2s().convert(t) for t in texts]
+    chinese._t2s.cache_clear()
+    tested = []
+    real = chinese._unchanged()
+    monkeypatch.setattr(chinese, "_unchanged", lambda: (lambda text: tested.append(text) or real(text)))
+    monkeypatch.setattr(chinese, "TEST_CHARS", 12)  # the distinct texts hold 19 characters; the first two 17
+    assert chinese.to_simplified_many(texts) == expected and not tested
+    chinese._t2s.cache_clear()
+    assert chinese.to_simplified_many(texts[::2][:1] + texts[2:3]) == [expected[0], expected[2]]
+    assert tested == [texts[0], texts[2]]

@@ -38,10 +38,14 @@ def unchanged_test() -> Callable[[str], bool] | None:
     changing = load_or_build("opencc-t2s-keys", key, lambda: _changing(tool, files))
     if not changing:
         return None
-    characters, keys = frozenset(changing[0]), tuple(changing[1])
+    characters = frozenset(changing[0])
+    keys: dict[str, list[str]] = {}  # by first character: a text is searched for those whose first it holds
+    for key in changing[1]:
+        keys.setdefault(key[0], []).append(key)
+    firsts = frozenset(keys)
 
     def unchanged(text: str) -> bool:
-        return characters.isdisjoint(text) and not any(k in text for k in keys)
+        return characters.isdisjoint(text) and not any(k in text for c in firsts.intersection(text) for k in keys[c])
 
     return unchanged
 
