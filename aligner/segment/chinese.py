@@ -26,7 +26,7 @@ def _unchanged():
 
 
 # A call converting more characters than this loads OpenCC rather than test its texts: the test costs about
-# 85 ns a character, OpenCC's conversion about 30 once loaded, and its load (about 4 ms) about 70,000 characters'
+# 85 ns a character, OpenCC's conversion about 30 once loaded, and its load (about 4 ms) is worth about 70,000
 TEST_CHARS = 50_000
 
 
