@@ -567,3 +567,32 @@ def test_both_sides_in_one_call_unless_a_side_shows_a_bar(monkeypatch, capsys, l
     assert len(inner.grouped) == grouped
     assert [len(s.sentence_vectors()) for s in sides] == [3, longest]
     assert inner.seen == [f"s{k}" for k in range(3)] + [f"s{k}" for k in range(longest)]
+
+
+def test_a_grouped_call_keeps_each_wrappers_own_encode(monkeypatch):
+    """A wrapper without encode_groups of its own, even one that hands other names to its inner encoder,
+    gets one encode call per group (its own encode is never bypassed), and embed_sentences then embeds each
+    side in a call of its own, as a grouped call through it could not keep each side's records apart."""
+    from aligner.encoders import source
+    from aligner.encoders.base import CheckedEncoder, encode_groups, groups_throughout
+
+    class Upper:
+        def __init__(self, inner):
+            self.inner, self.name, self.calls = inner, inner.name, 0
+
+        def encode(self, texts):
+            self.calls += 1
+            return self.inner.encode([t.upper() for t in texts])
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    inner = _Grouping()
+    wrapper = Upper(inner)
+    assert not groups_throughout(wrapper) and groups_throughout(CheckedEncoder(inner))
+    encode_groups(wrapper, [["a"], ["b"]])
+    assert wrapper.calls == 2 and inner.seen == ["A", "B"] and not inner.grouped
+    checked = CheckedEncoder(wrapper)
+    sides = [source.EmbeddingSource(checked, texts, "en") for texts in (["c"], ["d"])]
+    source.embed_sentences(sides)
+    assert wrapper.calls == 4 and inner.seen[2:] == ["C", "D"]

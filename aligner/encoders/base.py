@@ -28,16 +28,27 @@ class Encoder(Protocol):
 def encode_groups(encoder: Encoder, groups: list[list[str]]) -> list[np.ndarray]:
     """Each group's vectors as ``encoder.encode(group)`` gives them, in one call of the encoder's
     ``encode_groups`` where it has one (a USE encoder shares its threads among the groups), else a call per
-    group. Every group keeps its place, empty ones too."""
-    method = getattr(encoder, "encode_groups", None)
+    group. Every group keeps its place, empty ones too. The method is looked up on the encoder's class: a
+    wrapper that hands other names to its inner encoder (``__getattr__``) keeps its own ``encode``."""
+    method = getattr(type(encoder), "encode_groups", None)
     groups = [list(group) for group in groups]
     if method is None:
         return [encoder.encode(group) for group in groups]
-    out = list(method(groups))
+    out = list(method(encoder, groups))
     if len(out) != len(groups):
         raise EncoderError(f"encoder {getattr(encoder, 'name', '?')!r} returned {len(out)} groups of vectors "
                            f"for {len(groups)}")
     return out
+
+
+def groups_throughout(encoder: object) -> bool:
+    """Whether ``encoder`` and every encoder under it (``inner``, the wrappers' chain) has ``encode_groups``:
+    only then does a grouped call reach the bottom encoder as one call."""
+    while encoder is not None:
+        if getattr(type(encoder), "encode_groups", None) is None:
+            return False
+        encoder = getattr(encoder, "inner", None)
+    return True
 
 
 def encoder_signature(encoder: object) -> str:

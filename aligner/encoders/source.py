@@ -8,7 +8,7 @@ import numpy as np
 
 from ..model import join_sentences, unspaced
 from ..segment.chinese import to_simplified_many
-from .base import CheckedEncoder, encode_groups
+from .base import CheckedEncoder, encode_groups, groups_throughout
 from .use_runs import SentenceStates, recording, recording_groups
 
 # The encoder never needs more than this; longer inputs only cost time.
@@ -92,13 +92,14 @@ def embed_sentences(sources: list[EmbeddingSource]) -> None:
     """The sentences of each source not embedded yet, those of sources sharing their encoder in one call
     (:func:`.base.encode_groups`: the sides of a short document then share the encoder's threads), each
     recorded into its own source's states; one call each where a side shows a progress bar (over
-    _PROGRESS_BATCH sentences: a call gives the bar nothing to show until it returns)."""
+    _PROGRESS_BATCH sentences: a call gives the bar nothing to show until it returns), or where a wrapper in
+    the encoder's chain would split the grouped call into calls that record into both sides' states."""
     todo = [source for source in dict.fromkeys(sources) if source._sentences is None]
     for source in todo:
         source._prepared = prepare_texts(source.texts, source.lang)
     first = todo[0] if todo else None
-    if len(todo) > 1 and all(source.encoder is first.encoder for source in todo) \
-            and not (first.progress and max(map(len, todo)) > _PROGRESS_BATCH):
+    shared = len(todo) > 1 and all(source.encoder is first.encoder for source in todo)
+    if shared and groups_throughout(first.encoder) and not (first.progress and max(map(len, todo)) > _PROGRESS_BATCH):
         with recording_groups(first.encoder, [source._states for source in todo]):
             vectors = encode_groups(first.encoder, [source._prepared for source in todo])
         for source, own in zip(todo, vectors):

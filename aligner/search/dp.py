@@ -190,7 +190,8 @@ Window = tuple[int, int, int, int, int, int]
 
 
 def window_paths(windows: list[Window], lo: np.ndarray, hi: np.ndarray, types: tuple, scores: BlockScorer,
-                 null_score: float = 0.0, null_extend: float | None = None, compiled: bool = False) -> list[list[PathBead]]:
+                 null_score: float = 0.0, null_extend: float | None = None,
+                 compiled: bool = False) -> list[list[PathBead]]:
     """For each window (i0, j0, i1, j1, first_lo, first_hi), in order: what :func:`banded_dp` gives for
     ``(i1, j1, lo, hi, types, scores, null_score, start=(i0, j0), null_extend, compiled)`` with row i0's
     columns ``first_lo..first_hi`` (a window's first row may be another's last), the windows not overlapping
@@ -213,8 +214,8 @@ def window_paths(windows: list[Window], lo: np.ndarray, hi: np.ndarray, types: t
 
     def flush() -> None:
         if group:
-            out.extend(_searched_together(group, lo, hi, scores, loaded, steps, fixed, (null_score, extend, null_extend),
-                                          codes))
+            out.extend(_searched_together(group, lo, hi, scores, loaded, steps, fixed,
+                                          (null_score, extend, null_extend), codes))
             group.clear()
         size[:] = [0, 0]
 
