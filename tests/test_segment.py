@@ -223,3 +223,28 @@ def test_a_long_call_converts_with_opencc_rather_than_test_every_text(monkeypatc
     chinese._t2s.cache_clear()
     assert chinese.to_simplified_many(texts[::2][:1] + texts[2:3]) == [expected[0], expected[2]]
     assert tested == [texts[0], texts[2]]
+
+
+def test_without_a_readable_dictionary_every_text_goes_to_opencc(monkeypatch, tmp_path):
+    """Where OpenCC's dictionaries cannot be read (its tool fails, or is not there), the failure is kept (no
+    later process tries again) and there is no test: every text is converted by OpenCC, as before."""
+    from pathlib import Path
+
+    from aligner import derived
+    from aligner.segment import t2s_keys
+
+    found = t2s_keys._installed()
+    if found is None:
+        pytest.skip("this OpenCC is not laid out as the PyPI package: there is no test to lose")
+    monkeypatch.setattr(derived, "derived_dir", lambda: tmp_path)
+    calls, real = [], t2s_keys._changing
+
+    def failing(tool, files):
+        calls.append(tool)
+        return real(Path("/bin/false"), files)
+
+    monkeypatch.setattr(t2s_keys, "_changing", failing)
+    assert t2s_keys.unchanged_test() is None and t2s_keys.unchanged_test() is None
+    assert len(calls) == 1  # the failure is stored
+    monkeypatch.setattr(t2s_keys, "_installed", lambda: None)
+    assert t2s_keys.unchanged_test() is None
