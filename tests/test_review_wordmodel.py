@@ -12,6 +12,19 @@ from hypothesis import strategies as st
 
 from aligner.omissions.wordmodel import NULL, Tokens, WordModel, chinese_tokens, english_tokens
 
+
+@pytest.fixture(autouse=True, params=["native", "numba"])
+def word_kernels(request, monkeypatch):
+    """Each test with the word model's kernels from the library loaded without numba, then numba's own."""
+    from aligner.omissions import word_kernels, wordmodel
+    from aligner.search import native
+
+    found = native.load(wordmodel.WORDS) if request.param == "native" else word_kernels
+    assert found is not None, "the word model's kernels could not be built or loaded here"
+    monkeypatch.setattr(wordmodel, "_loaded", [found])
+    return request.param
+
+
 ZH = [f"z{k}" for k in range(12)]
 EN = [f"e{k}" for k in range(12)] + [NULL]
 
@@ -103,3 +116,31 @@ def test_clauses_are_scored_by_a_model_that_did_not_learn_their_bead():
     one = WordModel.of(alignment, ReviewParams(word_folds=1))
     assert one.held_out is None
     assert one.clause_units(pair, [(0,)]) == pytest.approx(one.units(pair))
+
+
+def test_both_kernels_give_the_same_bits(word_kernels, monkeypatch):
+    """The library's machine code and numba's dispatchers: the same functions compiled by the same numba."""
+    from aligner.omissions import word_kernels as dispatchers
+    from aligner.omissions import wordmodel
+
+    table = {f"z{r}": {f"e{c}": (r * 31 + c) % 89 / 89 + 0.01 for c in range(r % 5, 40, 5)} for r in range(120)}
+    pairs = [((f"z{r}", f"z{(r * 7) % 120}", "unknown"), tuple(f"e{(r + k) % 40}" for k in range(7)))
+             for r in range(120)]
+    found = [WordModel(table, 0.0, 1.0).explain_pairs(pairs)]
+    monkeypatch.setattr(wordmodel, "_loaded", [dispatchers])
+    found.append(WordModel(table, 0.0, 1.0).explain_pairs(pairs))
+    assert found[0].tobytes() == found[1].tobytes()
+
+
+def test_a_review_process_with_the_library_built_never_imports_numba(word_kernels):
+    import subprocess
+    import sys
+
+    if word_kernels != "native":
+        pytest.skip("the library's case")
+    code = ("import sys\n"
+            "from aligner.omissions.wordmodel import WordModel\n"
+            "m = WordModel({'z': {'e': 0.5}}, 0.0, 1.0)\n"
+            "assert m.explain_pairs([(('z',), ('e',))]).shape == (1,)\n"
+            "assert 'numba' not in sys.modules and 'llvmlite' not in sys.modules, sorted(sys.modules)\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -15,17 +15,18 @@ same way.
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
 import numpy as np
-from numba import njit
 from scipy import sparse
 
 from ..lexicon import CHINESE_STOPWORDS, Words, chinese_words_many, english_keys
 from ..model import Alignment
+from ..search import native
 from .calibrate import robust_scale
 from .params import ReviewParams
 
@@ -189,9 +190,11 @@ class WordModel:
         en_size = np.array([len(en) + 1 for en in en_seen], dtype=np.float64)
         t = self._table
         if self._cells is None:
-            self._cells = _cell_table(t.indptr, t.indices, t.data, t.shape[1])
-        return _explain(*self._cells, t.shape[1], rows, zh_starts, zh_len, zh_at, cols, counts, en_starts,
-                        en_size, en_at, math.log(self.floor), self.floor)
+            self._cells = _cell_table(t)
+        out = np.zeros(len(pairs))
+        _kernels().explain(*self._cells, t.shape[1], rows, zh_starts, zh_len, zh_at, cols, counts, en_starts,
+                           en_size, en_at, math.log(self.floor), self.floor, out)
+        return out
 
     def _chinese(self, zh: tuple[str, ...]) -> np.ndarray:
         # remembered: the review reads each Chinese sentence against ~20 English sentences nearby
@@ -272,60 +275,36 @@ def _counts(en: tuple[str, ...]) -> Counter:
     return counts
 
 
-_SPREAD = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: consecutive cell codes land far apart
+# The word model's kernels (word_kernels) as a library built once per machine and opened without numba, whose
+# own load cost each review process about 0.6 s (search.native); numba's dispatchers where it cannot be built
+WORDS = native.Library("words", "aligner.omissions.word_kernels", (
+    ("cell_table", "i8[:] i8[:] f8[:] i8 !i8[:] !f8[:]"),
+    ("explain", "i8[:] f8[:] i8 i8[:] i8[:] f8[:] i8[:] i8[:] f8[:] i8[:] f8[:] i8[:] f8 f8 !f8[:]"),
+))
+_lock = threading.Lock()
+_loaded: list = []
 
 
-@njit(cache=True, nogil=True)
-def _cell_table(indptr, indices, data, width):  # pragma: no cover (compiled)
-    """The sparse table as an open-addressing hash table of cell codes (row * width + column) and values,
-    at most half full: one probe or two per lookup, where a binary search in a row of the CSR matrix costs
-    a dozen (the review looks up ~100 million cells at 30,000 sentences)."""
+def _kernels():
+    """The word model's kernels (cell_table, explain), loaded on the first call, once per process."""
+    with _lock:
+        if not _loaded:
+            found = native.load(WORDS)
+            if found is None:
+                from . import word_kernels as found
+            _loaded.append(found)
+        return _loaded[0]
+
+
+def _cell_table(table: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """The table as the hash table of :func:`.word_kernels.cell_table`: at most half full."""
     size = 2
-    while size < 2 * len(data):
+    while size < 2 * len(table.data):
         size *= 2
-    codes = np.full(size, -1, dtype=np.int64)
-    values = np.zeros(size)
-    for r in range(len(indptr) - 1):
-        for at in range(indptr[r], indptr[r + 1]):
-            code = r * width + indices[at]
-            h = (np.uint64(code) * _SPREAD) >> np.uint64(32)
-            slot = np.int64(h) & (size - 1)
-            while codes[slot] != -1:
-                slot = (slot + 1) & (size - 1)
-            codes[slot] = code
-            values[slot] = data[at]
+    codes, values = np.full(size, -1, dtype=np.int64), np.zeros(size)
+    _kernels().cell_table(table.indptr.astype(np.int64), table.indices.astype(np.int64),
+                          table.data.astype(np.float64), table.shape[1], codes, values)
     return codes, values
-
-
-@njit(cache=True, nogil=True)
-def _explain(codes, values, width, rows, zh_starts, zh_len, zh_at, cols, counts, en_starts, en_size, en_at,
-             log_floor, floor):  # pragma: no cover (compiled)
-    """:meth:`WordModel.explain_pairs` of pair p = (Chinese side ``zh_at[p]``, English side ``en_at[p]``):
-    a side's known word rows (``rows``) and its English keys with counts (``cols``, ``counts``) flat, from
-    its ``*_starts``; t(w|e) from the hash table of :func:`_cell_table`. Sums run in the order the words
-    come, as :func:`numpy.bincount` would sum them."""
-    out = np.zeros(len(zh_at))
-    mask = len(codes) - 1
-    for p in range(len(zh_at)):
-        z, e = zh_at[p], en_at[p]
-        if zh_len[z] == 0:
-            continue
-        size = en_size[e]
-        logs = 0.0
-        for k in range(zh_starts[z], zh_starts[z + 1]):
-            mass = 0.0
-            matched = 0.0
-            for x in range(en_starts[e], en_starts[e + 1]):
-                code = rows[k] * width + cols[x]
-                slot = np.int64((np.uint64(code) * _SPREAD) >> np.uint64(32)) & mask
-                while codes[slot] != -1 and codes[slot] != code:
-                    slot = (slot + 1) & mask
-                if codes[slot] == code and values[slot] > 0:
-                    mass += values[slot] * counts[x]
-                    matched += counts[x]
-            logs += np.log((mass + floor * (size - matched)) / size)
-        out[p] = ((zh_len[z] - (zh_starts[z + 1] - zh_starts[z])) * log_floor + logs) / zh_len[z]
-    return out
 
 
 def _train(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]], rounds: int) -> dict[str, dict[str, float]]:

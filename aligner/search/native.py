@@ -1,4 +1,5 @@
-"""The compiled kernels (:mod:`.kernel`) as a shared library built once per machine, loaded without numba.
+"""The compiled kernels (:mod:`.kernel`; the review's word model's, :mod:`aligner.omissions.word_kernels`) as
+shared libraries built once per machine, loaded without numba (:class:`Library`: one per set of kernels).
 
 numba's own load costs a process about 0.6 s (importing numba, then its cached code), most of it Python that
 holds the GIL the encoder's threads share: it priced the compiled search out of documents under 8,000
@@ -14,7 +15,7 @@ The kernels allocate nothing and raise nothing (numpy's error model: no checks f
 bounds checks), so the references numba's code keeps to its runtime (reference counts of arrays that own no
 memory, exception paths) are never followed: the library defines them as weak functions that abort, rather
 than leave them for a runtime that is not loaded. Without a C compiler, or where the build fails (recorded,
-so that it is not tried in every process), the search uses numba's dispatchers.
+so that it is not tried in every process), the caller uses numba's dispatchers.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import platform
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -60,52 +62,65 @@ _RUNTIME = ("NRT_", "numba_")  # numba's runtime, which the kernels' code names 
 _libraries: list = []  # opened libraries stay loaded for the process
 
 
-def load() -> SimpleNamespace | None:
-    """The kernels as ctypes callers with :mod:`.kernel`'s signatures, from this machine's library (built by
+@dataclass(frozen=True)
+class Library:
+    """A set of kernels built into one library: its name (in the file's), the module defining them (numba
+    functions that allocate nothing and raise nothing) and each kernel's arguments (as SPECS)."""
+
+    name: str
+    module: str
+    specs: tuple[tuple[str, str], ...]
+
+
+SEARCH = Library("search", "aligner.search.kernel", tuple(SPECS.items()))
+
+
+def load(library: Library = SEARCH) -> SimpleNamespace | None:
+    """The kernels as ctypes callers with their module's signatures, from this machine's library (built by
     the first call that finds none: numba compiles, the C compiler links, a few seconds, once), or None
     where there is none and none can be built: the caller then uses numba's dispatchers."""
     try:
-        path = library_path()
+        path = library_path(library)
         if not path.exists():
-            _build(path)
+            _build(path, library)
         try:
-            library = ctypes.CDLL(str(path))
+            opened = ctypes.CDLL(str(path))
         except OSError:  # damaged (a disk full while it was written, another machine's): built again
             path.unlink(missing_ok=True)
-            _build(path)
-            library = ctypes.CDLL(str(path))
-        kernels = SimpleNamespace(**{name: _caller(ctypes.cast(getattr(library, f"aligner_{name}"),
+            _build(path, library)
+            opened = ctypes.CDLL(str(path))
+        kernels = SimpleNamespace(**{name: _caller(ctypes.cast(getattr(opened, f"aligner_{name}"),
                                                                ctypes.c_void_p).value, spec)
-                                     for name, spec in SPECS.items()})
-        _libraries.append(library)
+                                     for name, spec in library.specs})
+        _libraries.append(opened)
         return kernels
     except Exception:  # noqa: BLE001 - any failure only means numba's own, slower to load, kernels
         return None
 
 
-def built() -> bool:
+def built(library: Library = SEARCH) -> bool:
     """Whether this machine's library is there to load (a file's existence: cheap enough to choose the
     search's path by)."""
     try:
-        return library_path().exists()
+        return library_path(library).exists()
     except OSError:
         return False
 
 
-def buildable() -> bool:
+def buildable(library: Library = SEARCH) -> bool:
     """Whether a missing library could be built here: a C compiler, a folder to keep it in, and no earlier
     failure recorded for these versions."""
     try:
-        path = library_path()
+        path = library_path(library)
         return _compiler() is not None and not path.with_suffix(".failed").exists() and _writable(path.parent)
     except OSError:
         return False
 
 
-def library_path() -> Path:
+def library_path(library: Library = SEARCH) -> Path:
     """Where this machine's library is kept: named by the CPU (machines of several kinds sharing a cache
     folder, a cluster's home directory, keep each their own) and by what its code depends on."""
-    return derived_dir() / f"search-kernels-{_machine_id()}-{_key()}.so"
+    return derived_dir() / f"{library.name}-kernels-{_machine_id()}-{_key(library.module)}.so"
 
 
 @lru_cache(maxsize=1)
@@ -122,12 +137,12 @@ def _machine_id() -> str:
     return hashlib.sha256(described.encode()).hexdigest()[:12]
 
 
-@lru_cache(maxsize=1)
-def _key() -> str:
+@lru_cache(maxsize=None)
+def _key(module: str) -> str:
     """The compilers' versions (their version files: reading package metadata costs 20 ms) and the kernels'
-    source and this file's."""
+    source (``module``'s) and this file's."""
     files = [Path(importlib.util.find_spec(package).origin).with_name("_version.py") for package in ("numba", "llvmlite")]
-    files += [Path(__file__).with_name("kernel.py"), Path(__file__)]
+    files += [Path(importlib.util.find_spec(module).origin), Path(__file__)]
     return hashlib.sha256(b"\0".join(f.read_bytes() for f in files)).hexdigest()[:16]
 
 
@@ -153,7 +168,7 @@ def _parsed(spec: str) -> list[tuple[str, int, bool]]:
     return out
 
 
-def _build(path: Path) -> None:
+def _build(path: Path, library: Library = SEARCH) -> None:
     """Compile the kernels and link them into the library at ``path`` (atomically; older builds for this
     CPU removed). Refused without a compiler or a writable folder (every process would compile again); a
     failed build is recorded beside it, so that later processes go straight to numba's dispatchers."""
@@ -164,8 +179,8 @@ def _build(path: Path) -> None:
     work = Path(temp_name(path.parent))
     try:
         work.mkdir()
-        objects = [work / f"{k}.o" for k in range(len(SPECS) + 1)]
-        for target, data in zip(objects, _objects()):
+        objects = [work / f"{k}.o" for k in range(len(library.specs) + 1)]
+        for target, data in zip(objects, _objects(library)):
             target.write_bytes(data)
         linked = work / "kernels.so"
         subprocess.run([compiler, "-shared", *_LINK_FLAGS.get(sys.platform, []), "-o", str(linked),
@@ -176,18 +191,16 @@ def _build(path: Path) -> None:
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for old in path.parent.glob(f"search-kernels-{_machine_id()}-*"):
+    for old in path.parent.glob(f"{library.name}-kernels-{_machine_id()}-*"):
         if old.stem != path.stem:
             old.unlink(missing_ok=True)
 
 
-def _objects() -> list[bytes]:
+def _objects(library: Library) -> list[bytes]:
     """Each kernel's object code for this CPU (position independent, its entry exported as
     ``aligner_<kernel>``), then one defining numba's runtime functions the code names as weak aborts."""
     import llvmlite.binding as llvm
     from numba import carray, cfunc, types
-
-    from . import kernel
 
     numba_types = {"f8": types.float64, "f4": types.float32, "i8": types.int64, "i4": types.int32,
                    "i1": types.int8, "u1": types.uint8, "b1": types.boolean}
@@ -197,7 +210,8 @@ def _objects() -> list[bytes]:
         cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(), opt=3, reloc="pic",
         codemodel="default")
     objects, runtime = [], set()
-    for name, spec in SPECS.items():
+    kernel = importlib.import_module(library.module)
+    for name, spec in library.specs:
         params, views, call, signature = [], [], [], []
         for k, (code, ndim, _) in enumerate(_parsed(spec)):
             if ndim:
