@@ -57,12 +57,3 @@ def explain(codes, values, width, rows, zh_starts, zh_len, zh_at, cols, counts, 
             logs += np.log((mass + floor * (size - matched)) / size)
         out[p] = ((zh_len[z] - (zh_starts[z + 1] - zh_starts[z])) * log_floor + logs) / zh_len[z]
 
-
-def warm() -> None:
-    """Load the kernels for the argument types the word model gives them (numba reads its on-disk cache, or
-    compiles, on the first call of each)."""
-    index, one = np.zeros(2, dtype=np.int64), np.ones(1, dtype=np.int64)
-    codes, values = np.full(2, -1, dtype=np.int64), np.zeros(2)
-    cell_table(index, one[:0], values[:0], 1, codes, values)
-    explain(codes, values, 1, one[:0], index[:1], np.zeros(1), one[:0], one[:0], values[:0], index[:1], np.ones(1),
-            one[:0], 0.0, 1.0, np.zeros(0))

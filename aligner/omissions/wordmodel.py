@@ -276,7 +276,7 @@ def _counts(en: tuple[str, ...]) -> Counter:
 
 
 # The word model's kernels (word_kernels) as a library built once per machine and opened without numba, whose
-# own load cost each review process about 0.6 s (search.native); numba's dispatchers where it cannot be built
+# own load costs a review process about half a second (search.native); numba's dispatchers where it cannot be
 WORDS = native.Library("words", "aligner.omissions.word_kernels", (
     ("cell_table", "i8[:] i8[:] f8[:] i8 !i8[:] !f8[:]"),
     ("explain", "i8[:] f8[:] i8 i8[:] i8[:] f8[:] i8[:] i8[:] f8[:] i8[:] f8[:] i8[:] f8 f8 !f8[:]"),
