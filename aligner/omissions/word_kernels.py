@@ -56,4 +56,3 @@ def explain(codes, values, width, rows, zh_starts, zh_len, zh_at, cols, counts, 
                     matched += counts[x]
             logs += np.log((mass + floor * (size - matched)) / size)
         out[p] = ((zh_len[z] - (zh_starts[z + 1] - zh_starts[z])) * log_floor + logs) / zh_len[z]
-
