@@ -15,7 +15,7 @@ the sentences' characters). Targets: whole <= 1.5x, search <= 0.3x one embedding
     python scripts/bench_speed.py --kinds markdown --sizes 50000 --encoder hash --no-write
     python scripts/bench_speed.py --sizes 60000 --encoder hash     # its own section (speed-hash)
 
-The kernels of the compiled search are built once per machine (aligner.search.native) before anything is
+The kernels of the compiled search are built once per machine (aligner.native) before anything is
 measured, as a user's first alignment would build them, and each measured process finds the package's bytecode
 as an installed package has it (compiled first, even where PYTHONDONTWRITEBYTECODE is set).
 
@@ -285,9 +285,10 @@ def main() -> None:
     if not args.logs and args.sizes.strip(","):
         # the machine's one-time set-up, as a user's first run does it (the search's compiled kernels: a few
         # seconds), here rather than inside the first measurement that needs it
-        from aligner.search import native
+        from aligner import native
+        from aligner.search.compiled import SEARCH
 
-        native.load()
+        native.load(SEARCH)
         bytecode = tempfile.TemporaryDirectory()  # removed when the script ends
         env = _installed_env(bytecode.name, args.encoder)
     for kind in [] if args.logs else kinds:

@@ -36,11 +36,12 @@ def shared() -> Path:
 @pytest.fixture(scope="module", params=["native", "numba"])
 def compiled_kernels(request):
     """The search's compiled kernels as a module's tests use them: the machine code loaded without numba
-    (search.native), then numba's own dispatchers (search.kernel)."""
-    from aligner.search import compiled, kernel, native
+    (aligner.native), then numba's own dispatchers (search.kernel)."""
+    from aligner import native
+    from aligner.search import compiled, kernel
 
     if request.param == "native":
-        found = native.load()
+        found = native.load(compiled.SEARCH)
         assert found is not None, "the native kernels could not be built or loaded here"
     else:
         kernel.warm()

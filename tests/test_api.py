@@ -128,11 +128,12 @@ def test_an_error_of_the_dictionary_thread_reaches_the_caller(monkeypatch):
     (False, False, False),  # it cannot: numba's dispatchers only for long documents
 ])
 def test_which_searches_are_compiled(monkeypatch, built, buildable, short):
-    from aligner.search import compiled, native
+    from aligner import native
+    from aligner.search import compiled
 
     monkeypatch.setattr(compiled, "_active", [])
-    monkeypatch.setattr(native, "built", lambda: built)
-    monkeypatch.setattr(native, "buildable", lambda: buildable)
+    monkeypatch.setattr(native, "built", lambda library: built)
+    monkeypatch.setattr(native, "buildable", lambda library: buildable)
     assert compiled.wanted(200) is short
     assert compiled.wanted(compiled.NUMBA_SENTENCES - 1) is short
     assert compiled.wanted(compiled.NUMBA_SENTENCES) is True

@@ -17,7 +17,7 @@ from aligner.omissions.wordmodel import NULL, Tokens, WordModel, chinese_tokens,
 def word_kernels(request, monkeypatch):
     """Each test with the word model's kernels from the library loaded without numba, then numba's own."""
     from aligner.omissions import word_kernels, wordmodel
-    from aligner.search import native
+    from aligner import native
 
     found = native.load(wordmodel.WORDS) if request.param == "native" else word_kernels
     assert found is not None, "the word model's kernels could not be built or loaded here"

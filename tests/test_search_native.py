@@ -1,4 +1,4 @@
-"""The compiled kernels as a shared library built once per machine (search.native): opened by a fresh process
+"""The compiled kernels as a shared library built once per machine (aligner.native): opened by a fresh process
 without numba or llvmlite, strict about the arrays they write, rebuilt when damaged, and replaced by numba's
 dispatchers where they cannot be built."""
 
@@ -11,7 +11,9 @@ import sys
 import numpy as np
 import pytest
 
-from aligner.search import compiled, kernel, native, rows
+from aligner import native
+from aligner.search import compiled, kernel, rows
+from aligner.search.compiled import SEARCH
 
 
 def _fresh(code: str) -> subprocess.CompletedProcess:
@@ -19,8 +21,9 @@ def _fresh(code: str) -> subprocess.CompletedProcess:
 
 
 def test_a_fresh_process_opens_them_without_numba_or_llvmlite():
-    assert native.load() is not None  # built into the tests' private cache folder, if not yet
-    out = _fresh("import sys, time; from aligner.search import native; t = time.perf_counter(); k = native.load(); "
+    assert native.load(SEARCH) is not None  # built into the tests' private cache folder, if not yet
+    out = _fresh("import sys, time; from aligner import native; from aligner.search.compiled import SEARCH; "
+                 "t = time.perf_counter(); k = native.load(SEARCH); "
                  "print(k is not None, 'numba' in sys.modules, 'llvmlite' in sys.modules, time.perf_counter() - t)")
     found = out.stdout.split()
     assert found[:3] == ["True", "False", "False"], out.stderr
@@ -34,7 +37,7 @@ def _row(width: int = 6):
 
 
 def test_they_compute_what_the_array_version_does_and_convert_what_they_only_read():
-    k = native.load()
+    k = native.load(SEARCH)
     D, BP, chain, off, lo, width = _row()
     expected = [a.copy() for a in (D, BP, chain)]
     rows.relax_nulls(*expected, off, lo, width, 0, -0.1, -0.05, 7)
@@ -45,7 +48,7 @@ def test_they_compute_what_the_array_version_does_and_convert_what_they_only_rea
 
 @pytest.mark.parametrize("bad", ["dtype", "strided", "readonly"])
 def test_an_array_they_write_must_be_theirs_exactly(bad):
-    k = native.load()
+    k = native.load(SEARCH)
     D, BP, chain, off, lo, width = _row()
     if bad == "dtype":
         D = D.astype(np.float32)
@@ -63,21 +66,21 @@ def _elsewhere(monkeypatch, tmp_path):
 
     monkeypatch.setattr(derived, "derived_dir", lambda: tmp_path)
     monkeypatch.setattr(native, "derived_dir", lambda: tmp_path)
-    return native.library_path()
+    return native.library_path(SEARCH)
 
 
 def test_a_damaged_library_is_built_again(monkeypatch, tmp_path):
     path = _elsewhere(monkeypatch, tmp_path)
     path.write_bytes(b"not a library")
-    assert native.load() is not None
+    assert native.load(SEARCH) is not None
     assert path.read_bytes()[:4] == b"\x7fELF"
 
 
 def test_without_a_compiler_there_is_no_build_and_numbas_dispatchers_serve(monkeypatch, tmp_path):
     path = _elsewhere(monkeypatch, tmp_path)
     monkeypatch.setattr(native, "_compiler", lambda: None)
-    assert not native.buildable()
-    assert native.load() is None and not path.exists()
+    assert not native.buildable(SEARCH)
+    assert native.load(SEARCH) is None and not path.exists()
     monkeypatch.setattr(compiled, "_active", [])
     assert compiled.kernels() is kernel
 
@@ -85,9 +88,9 @@ def test_without_a_compiler_there_is_no_build_and_numbas_dispatchers_serve(monke
 def test_a_failed_build_is_recorded_and_not_tried_again(monkeypatch, tmp_path):
     path = _elsewhere(monkeypatch, tmp_path)
     monkeypatch.setattr(native, "_compiler", lambda: "/bin/false")  # a compiler that fails to link
-    assert native.buildable()
-    assert native.load() is None
-    assert path.with_suffix(".failed").exists() and not native.buildable()
+    assert native.buildable(SEARCH)
+    assert native.load(SEARCH) is None
+    assert path.with_suffix(".failed").exists() and not native.buildable(SEARCH)
 
 
 def test_a_build_leaves_no_work_folder_and_sweeps_a_killed_ones(monkeypatch, tmp_path):
@@ -100,22 +103,22 @@ def test_a_build_leaves_no_work_folder_and_sweeps_a_killed_ones(monkeypatch, tmp
     killed.mkdir()
     (killed / "0.o").write_bytes(b"half")
     monkeypatch.setattr(native, "_compiler", lambda: "/bin/false")
-    assert native.load() is None
+    assert native.load(SEARCH) is None
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.with_suffix(".failed").name]
 
 
 def test_a_folder_that_cannot_be_written_gets_no_build(monkeypatch, tmp_path):
     _elsewhere(monkeypatch, tmp_path)
     monkeypatch.setattr(native.os, "access", lambda path, mode: False)  # as a read-only folder answers
-    assert not native.buildable()
-    assert native.load() is None
+    assert not native.buildable(SEARCH)
+    assert native.load(SEARCH) is None
 
 
 def test_machines_of_two_kinds_sharing_a_cache_folder_keep_each_their_own_library(monkeypatch, tmp_path):
     _elsewhere(monkeypatch, tmp_path)
     for cpu in ("one", "other", "one"):
         monkeypatch.setattr(native, "_machine_id", lambda cpu=cpu: cpu)
-        assert native.load() is not None
+        assert native.load(SEARCH) is not None
     assert sorted(p.name.split("-")[2] for p in tmp_path.glob("search-kernels-*.so")) == ["one", "other"]
 
 
@@ -124,8 +127,9 @@ def test_numba_loaded_after_them_still_has_its_runtime():
     # (the review's word model), must keep its own
     out = _fresh("""
 import numpy as np
-from aligner.search import native
-assert native.load() is not None
+from aligner import native
+from aligner.search.compiled import SEARCH
+assert native.load(SEARCH) is not None
 from numba import njit
 
 @njit
@@ -145,7 +149,7 @@ except ValueError as e:
 
 
 def test_an_alignment_with_the_library_built_imports_neither_numba_nor_llvmlite():
-    assert native.load() is not None
+    assert native.load(SEARCH) is not None
     out = _fresh("""
 import sys
 import aligner

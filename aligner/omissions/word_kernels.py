@@ -1,6 +1,6 @@
 """The word model's compiled loops (:mod:`.wordmodel`): its table as a hash table of cells, and the pairs'
 scores read from it. numba functions over the caller's arrays (they allocate nothing), so that they are also
-built into a library loaded without numba (:mod:`aligner.search.native`, ``wordmodel.WORDS``)."""
+built into a library loaded without numba (:mod:`aligner.native`, ``wordmodel.WORDS``)."""
 
 from __future__ import annotations
 

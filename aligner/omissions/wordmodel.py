@@ -26,7 +26,7 @@ from scipy import sparse
 
 from ..lexicon import CHINESE_STOPWORDS, Words, chinese_words_many, english_keys
 from ..model import Alignment
-from ..search import native
+from .. import native
 from .calibrate import robust_scale
 from .params import ReviewParams
 
@@ -276,7 +276,7 @@ def _counts(en: tuple[str, ...]) -> Counter:
 
 
 # The word model's kernels (word_kernels) as a library built once per machine and opened without numba, whose
-# own load costs a review process about half a second (search.native); numba's dispatchers where it cannot be
+# own load costs a review process about half a second (aligner.native); numba's dispatchers where it cannot be
 WORDS = native.Library("words", "aligner.omissions.word_kernels", (
     ("cell_table", "i8[:] i8[:] f8[:] i8 !i8[:] !f8[:]"),
     ("explain", "i8[:] f8[:] i8 i8[:] i8[:] f8[:] i8[:] i8[:] f8[:] i8[:] f8[:] i8[:] f8 f8 !f8[:]"),

@@ -1,5 +1,5 @@
 """The search's compiled kernels (:mod:`.kernel`) as the search calls them: a shared library built once per
-machine and opened without numba (:mod:`.native`, about 2 ms) where there is one or can be, else numba's own
+machine and opened without numba (:mod:`aligner.native`, about 2 ms) where there is one or can be, else numba's own
 dispatchers (about 0.6 s to load, numba and LLVM, most of it Python holding the GIL the encoder's threads share).
 The same functions compiled by the same numba either way: the same results, which are also the numpy search's
 (:mod:`.rows`; the scorer's cosines as :func:`.scorer.products_for` makes them), so which one a document gets
@@ -12,6 +12,21 @@ import threading
 import numpy as np
 
 from ..counts import CountRows
+from ..native import Library
+
+# The kernels and their arguments (aligner.native.Library)
+SEARCH = Library("search", "aligner.search.kernel", (
+    ("relax_nulls", "!f8[:] !i1[:] !i4[:] i8[:] i8[:] i8[:] i8 f8 f8 i8"),
+    ("relax_rows", "!f8[:] !i1[:] !i4[:] !f8[:] !b1[:] i8[:] i8[:] i8[:] f8[:,:,:] i8 i8 i8[:] i8[:] i8 f8 f8 b1 "
+                   "i8 i8"),
+    ("relax_windows", "!f8[:] !i1[:] !i4[:] !f8[:] !b1[:] i8[:] i8[:] i8[:] f8[:,:,:] i8[:] i8[:] i8[:] i8[:] "
+                      "i8[:] i8 f8 f8 b1 i8 i8"),
+    ("cell_scores", "!f8[:,:,:] i8[:] f4[:,:,:] f4[:,:,:] f4[:,:,:] i8[:] i8[:] i8[:] i8[:] i8 i8[:] i8[:] i8 i8 i8 "
+                    "i8 i8 f4 f8[:] f8[:] b1 f8 f8 f8 b1 f8[:,:] i8 i8 f8[:] f8[:] f8 b1 b1[:] b1[:] i8[:] i8[:] "
+                    "i8[:] i8[:] f4 f4 f4"),
+    ("band_columns", "i8 i8 i8[:] i8[:] i8[:] i8 i8 !i8[:] !i8[:]"),
+    ("overlap_cells", "i8[:] i4[:] u1[:] i8[:] i4[:] u1[:] i8[:] i8[:] !f8[:] !f8[:,:]"),
+))
 
 # Where the library cannot be built, numba's dispatchers serve documents from this many sentences (both sides):
 # their load costs more than the numpy search of a shorter one (docs/algorithm.md, Search).
@@ -25,9 +40,9 @@ def wanted(sentences: int) -> bool:
     machine's library is built (opened in about 2 ms, they save 6–8 ms at 100 sentences) or can be (the first
     alignment on a machine builds it: about 2 s, once, while its sentences are embedded), else from
     NUMBA_SENTENCES; and every one once kernels are loaded."""
-    from . import native
+    from .. import native
 
-    return bool(_active) or native.built() or native.buildable() or sentences >= NUMBA_SENTENCES
+    return bool(_active) or native.built(SEARCH) or native.buildable(SEARCH) or sentences >= NUMBA_SENTENCES
 
 
 def kernels():
@@ -35,9 +50,9 @@ def kernels():
     the first call, once per process (another thread asking meanwhile waits for them)."""
     with _lock:
         if not _active:
-            from . import native
+            from .. import native
 
-            found = native.load()
+            found = native.load(SEARCH)
             if found is None:
                 from . import kernel
 

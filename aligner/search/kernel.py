@@ -202,7 +202,7 @@ def band_columns(rows, cols, ends, lo, hi, max_a, max_b, first, last):  # pragma
     """For each of ``rows`` source sentences, the target sentences the runs of a block's cells pair it with,
     into ``first`` and ``last`` (given as ``cols`` and 0): row r's runs end at source sentence ``ends[r]`` (at
     most ``max_a`` long) and at the target sentences ``lo[r]..hi[r]`` (at most ``max_b`` long), all relative
-    to the table's first sentences. The caller's arrays, so that the kernel allocates nothing (search.native
+    to the table's first sentences. The caller's arrays, so that the kernel allocates nothing (aligner.native
     calls it without numba's runtime)."""
     for r in range(len(ends)):
         c0, c1 = max(lo[r] - max_b, 0), min(hi[r], cols)

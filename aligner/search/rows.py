@@ -1,8 +1,8 @@
 """The DP's inner loops as array operations per row: the same contract as :mod:`aligner.search.kernel`
 (same arguments, same results, ties alike; tests/test_search_kernel.py holds them equal).
 
-Why two: the compiled kernels cost a process about 0.03 s to load (:mod:`aligner.search.native`; 0.6 s where
-numba's own dispatchers stand in), more than they save on a document of a few hundred sentences; on long
+Why two: where the compiled kernels' library cannot be built (:mod:`aligner.native`), numba's own dispatchers
+stand in, whose load (0.6 s) costs more than they save on a document of a few thousand sentences; on long
 documents and the many small windows of the lazy rounds this version's array calls per row cost tens of
 seconds, the kernel almost nothing. :func:`aligner.search.dp.banded_dp` takes one or the other. Where each
 step comes from is worked out for a whole block of rows at once (flat indexes into ``D`` and the block's

@@ -413,8 +413,7 @@ def _shared_columns(src: CountRows, tgt: CountRows) -> tuple[np.ndarray, np.ndar
 
 # Vectors narrower than this make the compiled scorer's cosines from the run vectors' products on long
 # documents (products_for): with USE's 512 the products per bead type and run width cost more than the float64
-# sums of one product of the sentences (literary 1,000's search 291 -> 207 ms, 10,000's 2.68 -> 2.35 s); with the
-# hash encoder's 64 the sums cost more (60,000 literary sentences: 10.7 s with products, 13.0 with the sums).
+# sums of one product of the sentences; with the hash encoder's 64 the sums cost more (docs/algorithm.md step 9).
 LINEAR_DIM = 256
 
 

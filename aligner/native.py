@@ -1,5 +1,5 @@
-"""The compiled kernels (:mod:`.kernel`; the review's word model's, :mod:`aligner.omissions.word_kernels`) as
-shared libraries built once per machine, loaded without numba (:class:`Library`: one per set of kernels).
+"""Compiled kernels as shared libraries built once per machine, loaded without numba (:class:`Library`: one per
+set of kernels: the search's, :mod:`aligner.search.compiled`; the review's word model's, ``wordmodel.WORDS``).
 
 numba's own load costs a process about 0.6 s (importing numba, then its cached code), most of it Python that
 holds the GIL the encoder's threads share: it priced the compiled search out of documents under 8,000
@@ -36,22 +36,9 @@ from typing import Callable
 
 import numpy as np
 
-from ..derived import derived_dir
-from ..tempfiles import remove_stale_temps, temp_name
+from .derived import derived_dir
+from .tempfiles import remove_stale_temps, temp_name
 
-# Each kernel's arguments: a scalar or an array (``[:]`` per dimension) of a dtype, ``!`` marking the arrays
-# it writes (passed as they are: never a converted copy).
-SPECS = {
-    "relax_nulls": "!f8[:] !i1[:] !i4[:] i8[:] i8[:] i8[:] i8 f8 f8 i8",
-    "relax_rows": "!f8[:] !i1[:] !i4[:] !f8[:] !b1[:] i8[:] i8[:] i8[:] f8[:,:,:] i8 i8 i8[:] i8[:] i8 f8 f8 b1 i8 i8",
-    "relax_windows": "!f8[:] !i1[:] !i4[:] !f8[:] !b1[:] i8[:] i8[:] i8[:] f8[:,:,:] i8[:] i8[:] i8[:] i8[:] i8[:] i8 "
-                     "f8 f8 b1 i8 i8",
-    "cell_scores": "!f8[:,:,:] i8[:] f4[:,:,:] f4[:,:,:] f4[:,:,:] i8[:] i8[:] i8[:] i8[:] i8 i8[:] i8[:] i8 i8 i8 i8 "
-                   "i8 f4 f8[:] f8[:] b1 f8 f8 f8 b1 f8[:,:] i8 i8 f8[:] f8[:] f8 b1 b1[:] b1[:] i8[:] i8[:] i8[:] "
-                   "i8[:] f4 f4 f4",
-    "band_columns": "i8 i8 i8[:] i8[:] i8[:] i8 i8 !i8[:] !i8[:]",
-    "overlap_cells": "i8[:] i4[:] u1[:] i8[:] i4[:] u1[:] i8[:] i8[:] !f8[:] !f8[:,:]",
-}
 _CTYPES = {"f8": ctypes.c_double, "f4": ctypes.c_float, "i8": ctypes.c_int64, "i4": ctypes.c_int32,
            "i1": ctypes.c_int8, "u1": ctypes.c_uint8, "b1": ctypes.c_bool}
 _SCALARS = {"f8": float, "f4": float, "i8": int, "i4": int, "i1": int, "u1": int, "b1": bool}
@@ -65,17 +52,16 @@ _libraries: list = []  # opened libraries stay loaded for the process
 @dataclass(frozen=True)
 class Library:
     """A set of kernels built into one library: its name (in the file's), the module defining them (numba
-    functions that allocate nothing and raise nothing) and each kernel's arguments (as SPECS)."""
+    functions that allocate nothing and raise nothing) and each kernel's arguments: a scalar or an array
+    (``[:]`` per dimension) of a dtype, ``!`` marking the arrays it writes (passed as they are: never a
+    converted copy), e.g. ``"!f8[:] i8[:] i8 f8"``."""
 
     name: str
     module: str
     specs: tuple[tuple[str, str], ...]
 
 
-SEARCH = Library("search", "aligner.search.kernel", tuple(SPECS.items()))
-
-
-def load(library: Library = SEARCH) -> SimpleNamespace | None:
+def load(library: Library) -> SimpleNamespace | None:
     """The kernels as ctypes callers with their module's signatures, from this machine's library (built by
     the first call that finds none: numba compiles, the C compiler links, a few seconds, once), or None
     where there is none and none can be built: the caller then uses numba's dispatchers."""
@@ -98,7 +84,7 @@ def load(library: Library = SEARCH) -> SimpleNamespace | None:
         return None
 
 
-def built(library: Library = SEARCH) -> bool:
+def built(library: Library) -> bool:
     """Whether this machine's library is there to load (a file's existence: cheap enough to choose the
     search's path by)."""
     try:
@@ -107,7 +93,7 @@ def built(library: Library = SEARCH) -> bool:
         return False
 
 
-def buildable(library: Library = SEARCH) -> bool:
+def buildable(library: Library) -> bool:
     """Whether a missing library could be built here: a C compiler, a folder to keep it in, and no earlier
     failure recorded for these versions."""
     try:
@@ -117,7 +103,7 @@ def buildable(library: Library = SEARCH) -> bool:
         return False
 
 
-def library_path(library: Library = SEARCH) -> Path:
+def library_path(library: Library) -> Path:
     """Where this machine's library is kept: named by the CPU (machines of several kinds sharing a cache
     folder, a cluster's home directory, keep each their own) and by what its code depends on."""
     return derived_dir() / f"{library.name}-kernels-{_machine_id()}-{_key(library.module)}.so"
@@ -141,7 +127,8 @@ def _machine_id() -> str:
 def _key(module: str) -> str:
     """The compilers' versions (their version files: reading package metadata costs 20 ms) and the kernels'
     source (``module``'s) and this file's."""
-    files = [Path(importlib.util.find_spec(package).origin).with_name("_version.py") for package in ("numba", "llvmlite")]
+    files = [Path(importlib.util.find_spec(package).origin).with_name("_version.py")
+             for package in ("numba", "llvmlite")]
     files += [Path(importlib.util.find_spec(module).origin), Path(__file__)]
     return hashlib.sha256(b"\0".join(f.read_bytes() for f in files)).hexdigest()[:16]
 
@@ -168,7 +155,7 @@ def _parsed(spec: str) -> list[tuple[str, int, bool]]:
     return out
 
 
-def _build(path: Path, library: Library = SEARCH) -> None:
+def _build(path: Path, library: Library) -> None:
     """Compile the kernels and link them into the library at ``path`` (atomically; older builds for this
     CPU removed). Refused without a compiler or a writable folder (every process would compile again); a
     failed build is recorded beside it, so that later processes go straight to numba's dispatchers."""
@@ -225,7 +212,7 @@ def _objects(library: Library) -> list[bytes]:
             call.append(f"a{k}")
         source = f"def entry({', '.join(params)}):\n{''.join(views)}    kernel({', '.join(call)})\n"
         scope = {"carray": carray, "kernel": getattr(kernel, name)}
-        exec(compile(source, f"<aligner.search.native {name}>", "exec"), scope)  # noqa: S102 - our own source
+        exec(compile(source, f"<aligner.native {name}>", "exec"), scope)  # noqa: S102 - our own source
         entry = cfunc(types.void(*signature), error_model="numpy")(scope["entry"])
         module = llvm.parse_assembly(entry.inspect_llvm())
         module.get_function(entry.native_name).name = f"aligner_{name}"
